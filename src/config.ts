@@ -1,0 +1,110 @@
+import path from "node:path";
+
+/** Every setting of the service, parsed and validated once from the environment. */
+export interface Config {
+  /** `production` masks internals and turns off development conveniences. @default "development" */
+  readonly environment: "development" | "production" | "test";
+  /** HTTP port. @default 4000 */
+  readonly port: number;
+  /** Interface to listen on. @default "127.0.0.1" */
+  readonly host: string;
+  /** External PostgreSQL; when absent an embedded PostgreSQL is started. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedDatabase: {
+    /** Data directory of the embedded cluster. @default "./data/pg" */
+    readonly dataDir: string;
+    /** TCP port (bound to 127.0.0.1 only). @default 5433 */
+    readonly port: number;
+    /** Database created inside the embedded cluster. @default "kunskapsgraf" */
+    readonly databaseName: string;
+  };
+  /** Apply pending migrations on start. @default true */
+  readonly migrateOnStart: boolean;
+  /** Load the reference data on start (idempotent). @default true */
+  readonly seedOnStart: boolean;
+  /** Allow schema introspection. @default true */
+  readonly introspection: boolean;
+  /** Report SQL statements per request in the response's `extensions`. @default false */
+  readonly exposeSqlStatementCount: boolean;
+  /** Size of the database connection pool. @default 10 */
+  readonly databasePoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const value = parse(raw.trim());
+    if (value === undefined) {
+      problems.push(`${name}=${JSON.stringify(raw)} is not ${expected}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const environment = read("NODE_ENV", "development" as Config["environment"], parseEnvironment, "one of development, production, test");
+  const config: Config = {
+    environment,
+    port: read("PORT", 4000, (raw) => parsePort(raw, true), "a port number (0-65535)"),
+    host: read("HOST", "127.0.0.1", (raw) => raw, "a host name"),
+    databaseUrl: read("DATABASE_URL", undefined, parseDatabaseUrl, "a PostgreSQL URL such as postgresql://user:password@host:5432/database"),
+    embeddedDatabase: {
+      dataDir: path.resolve(read("EMBEDDED_DB_DIR", "./data/pg", (raw) => raw, "a directory")),
+      port: read("EMBEDDED_DB_PORT", 5433, (raw) => parsePort(raw, false), "a port number (1-65535)"),
+      databaseName: read("EMBEDDED_DB_NAME", "kunskapsgraf", parseIdentifier, "a database name of letters, digits and underscores"),
+    },
+    migrateOnStart: read("MIGRATE_ON_START", true, parseBoolean, "true or false"),
+    seedOnStart: read("SEED_ON_START", true, parseBoolean, "true or false"),
+    introspection: read("INTROSPECTION", true, parseBoolean, "true or false"),
+    exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
+    databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function parseEnvironment(raw: string): Config["environment"] | undefined {
+  return raw === "development" || raw === "production" || raw === "test" ? raw : undefined;
+}
+
+function parseBoolean(raw: string): boolean | undefined {
+  const value = raw.toLowerCase();
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  return undefined;
+}
+
+function parseIntegerIn(raw: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : undefined;
+}
+
+function parsePort(raw: string, allowZero: boolean): number | undefined {
+  return parseIntegerIn(raw, allowZero ? 0 : 1, 65535);
+}
+
+function parseIdentifier(raw: string): string | undefined {
+  return /^[a-z_][a-z0-9_]{0,62}$/i.test(raw) ? raw : undefined;
+}
+
+function parseDatabaseUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "postgresql:" && url.protocol !== "postgres:") return undefined;
+    if (!url.hostname && !url.searchParams.get("host")) return undefined;
+    return raw;
+  } catch {
+    return undefined;
+  }
+}

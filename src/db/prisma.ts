@@ -1,0 +1,16 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, type Prisma } from "../generated/prisma/client";
+import { CountingClient } from "./sql-statement-counter";
+
+export type Database = PrismaClient;
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+}
+
+export function createPrismaClient({ url, poolSize = 10 }: DatabaseOptions): Database {
+  const adapter = new PrismaPg({ connectionString: url, max: poolSize, Client: CountingClient });
+  // adapter-pg 7.x with client 6.19: the factory interfaces differ only in version brands.
+  return new PrismaClient({ adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]> });
+}
