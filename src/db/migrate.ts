@@ -11,7 +11,7 @@ export async function runPrismaCli(args: string[], databaseUrl: string): Promise
   try {
     const { stdout } = await run(process.execPath, [cli, ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
       maxBuffer: 32 * 1024 * 1024,
     });
     return stdout;

@@ -1,0 +1,44 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+import { ErrorCode } from "./errors";
+
+const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+// Codes Apollo Server assigns before execution, passed through as they are.
+const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+
+export type ErrorLogger = (error: unknown) => void;
+
+/**
+ * Expected errors pass through with their code; argument validation becomes BAD_USER_INPUT
+ * naming each field; everything else is logged and masked, so no stack, SQL or internal
+ * message reaches the caller.
+ */
+export function createFormatError(logUnexpected: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof ArgumentValidationError) {
+      const fields = original.extensions.validationErrors.flatMap((validation) =>
+        Object.values(validation.constraints ?? {}).map((message) => ({ path: validation.property, message })),
+      );
+      return {
+        message: `Invalid argument: ${fields.map((field) => field.message).join("; ")}`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logUnexpected(original);
+    return {
+      message: "Internal server error",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

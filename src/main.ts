@@ -1,0 +1,52 @@
+import "reflect-metadata";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabaseServer } from "./db/database";
+import { applyMigrations } from "./db/migrate";
+import { createPrismaClient } from "./db/prisma";
+import { seedReferenceData } from "./seed/seed";
+import { startServer, type Logger } from "./server";
+
+const logger: Logger = {
+  info: (message) => console.log(message),
+  error: (message, error) => console.error(message, error instanceof Error ? (error.stack ?? error.message) : (error ?? "")),
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabaseServer(config, () => {});
+  logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
+  const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, shutting down`);
+    try {
+      await server?.stop();
+      await prisma.$disconnect();
+      await database.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error("Shutdown failed", error);
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  if (config.migrateOnStart) await applyMigrations(database.url);
+  if (config.seedOnStart) {
+    const report = await seedReferenceData(prisma);
+    const written = Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
+    logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
+  }
+  server = await startServer({ config, prisma, logger });
+  logger.info(`Kunskapsgraf GraphQL API ready at ${server.url}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else logger.error("Kunskapsgraf failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import DataLoader from "dataloader";
+import type { Database } from "../../db/prisma";
+import type { HealthcareRegion, Municipality, Region } from "../../generated/prisma/client";
+import { groupByKeys, sortByKeys } from "../../graphql/batch";
+
+export function createGeographyLoaders(prisma: Database) {
+  return {
+    healthcareRegionById: new DataLoader<string, HealthcareRegion | null>(async (ids) =>
+      sortByKeys(ids, await prisma.healthcareRegion.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    ),
+    regionById: new DataLoader<string, Region | null>(async (ids) =>
+      sortByKeys(ids, await prisma.region.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    ),
+    regionByCountyCode: new DataLoader<string, Region | null>(async (codes) =>
+      sortByKeys(codes, await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }), (row) => row.countyCode),
+    ),
+    regionsByHealthcareRegionId: new DataLoader<string, Region[]>(async (ids) => {
+      const links = await prisma.regionHealthcareRegion.findMany({
+        where: { healthcareRegionId: { in: [...ids] } },
+        include: { region: true },
+        orderBy: { region: { countyCode: "asc" } },
+      });
+      return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) => group.map((link) => link.region));
+    }),
+    healthcareRegionsByRegionId: new DataLoader<string, HealthcareRegion[]>(async (ids) => {
+      const links = await prisma.regionHealthcareRegion.findMany({
+        where: { regionId: { in: [...ids] } },
+        include: { healthcareRegion: true },
+        orderBy: { position: "asc" },
+      });
+      return groupByKeys(ids, links, (link) => link.regionId).map((group) => group.map((link) => link.healthcareRegion));
+    }),
+    municipalitiesByCountyCode: new DataLoader<string, Municipality[]>(async (codes) =>
+      groupByKeys(
+        codes,
+        await prisma.municipality.findMany({ where: { countyCode: { in: [...codes] } }, orderBy: { code: "asc" } }),
+        (row) => row.countyCode,
+      ),
+    ),
+    municipalitiesByHealthcareRegionId: new DataLoader<string, Municipality[]>(async (ids) =>
+      groupByKeys(
+        ids,
+        await prisma.municipality.findMany({ where: { healthcareRegionId: { in: [...ids] } }, orderBy: { code: "asc" } }),
+        (row) => row.healthcareRegionId,
+      ),
+    ),
+  };
+}

@@ -1,0 +1,111 @@
+import { Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from "type-graphql";
+import type { Group } from "../../generated/prisma/client";
+import type { Context } from "../../graphql/context";
+import { toGlobalId } from "../../graphql/global-id";
+import { Connection, toConnection } from "../../graphql/pagination";
+import { LocalProgramArea, RegionalProgramArea } from "../governance/governance.types";
+import { CountyCodeArgs, HealthcareRegionSlugArgs, MunicipalitiesArgs, MunicipalityCodeArgs } from "./geography.args";
+import { GeographyService } from "./geography.service";
+import { HealthcareRegion, Municipality, Region } from "./geography.types";
+
+@ObjectType({ description: "A page of municipalities." })
+export class MunicipalityConnection extends Connection(Municipality, "Municipality") {}
+
+@Resolver(() => HealthcareRegion)
+export class HealthcareRegionResolver {
+  @Query(() => [HealthcareRegion], { description: "The six healthcare regions (sjukvårdsregioner), by slug." })
+  healthcareRegions(@Ctx() { prisma }: Context): Promise<HealthcareRegion[]> {
+    return new GeographyService(prisma).healthcareRegions();
+  }
+
+  @Query(() => HealthcareRegion, { nullable: true, description: "One healthcare region by slug, e.g. `norra`; null when there is none." })
+  healthcareRegion(@Args() { slug }: HealthcareRegionSlugArgs, @Ctx() { prisma }: Context): Promise<HealthcareRegion | null> {
+    return new GeographyService(prisma).healthcareRegion(slug);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() healthcareRegion: HealthcareRegion): string {
+    return toGlobalId("HealthcareRegion", healthcareRegion.id);
+  }
+
+  @FieldResolver(() => [Region], { description: "Its regions by county code. Region Halland belongs to both Södra and Västra, each with part of its municipalities." })
+  regions(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Region[]> {
+    return loaders.regionsByHealthcareRegionId.load(healthcareRegion.id);
+  }
+
+  @FieldResolver(() => [Municipality], { description: "Its municipalities by code (for Halland only those belonging to this healthcare region)." })
+  municipalities(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Municipality[]> {
+    return loaders.municipalitiesByHealthcareRegionId.load(healthcareRegion.id);
+  }
+
+  @FieldResolver(() => [RegionalProgramArea], { description: "Its RPOs (sjukvårdsregionala programområden), one per NPO." })
+  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Group[]> {
+    return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
+  }
+}
+
+@Resolver(() => Region)
+export class RegionResolver {
+  @Query(() => [Region], { description: "The 21 regions, by county code." })
+  regions(@Ctx() { prisma }: Context): Promise<Region[]> {
+    return new GeographyService(prisma).regions();
+  }
+
+  @Query(() => Region, { nullable: true, description: "One region by county code (länskod), e.g. \"22\"; null when there is none." })
+  region(@Args() { countyCode }: CountyCodeArgs, @Ctx() { loaders }: Context): Promise<Region | null> {
+    return loaders.regionByCountyCode.load(countyCode);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() region: Region): string {
+    return toGlobalId("Region", region.id);
+  }
+
+  @FieldResolver(() => HealthcareRegion, { description: "The healthcare region the region belongs to. For Region Halland, split between Södra and Västra, this is Södra (where Halland is represented in SKS); see `healthcareRegions`." })
+  async healthcareRegion(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion | undefined> {
+    return (await loaders.healthcareRegionsByRegionId.load(region.id))[0];
+  }
+
+  @FieldResolver(() => [HealthcareRegion], { description: "Every healthcare region the region belongs to: one, or two for Region Halland." })
+  healthcareRegions(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
+    return loaders.healthcareRegionsByRegionId.load(region.id);
+  }
+
+  @FieldResolver(() => [Municipality], { description: "The municipalities of the county, by code." })
+  municipalities(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Municipality[]> {
+    return loaders.municipalitiesByCountyCode.load(region.countyCode);
+  }
+
+  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPOs (lokala programområden)." })
+  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Group[]> {
+    return loaders.localProgramAreasByCountyCode.load(region.countyCode);
+  }
+}
+
+@Resolver(() => Municipality)
+export class MunicipalityResolver {
+  @Query(() => MunicipalityConnection, { description: "The 290 municipalities (kommuner) by code, a page at a time, optionally of one county." })
+  async municipalities(@Args() { countyCode, first, after }: MunicipalitiesArgs, @Ctx() { prisma }: Context): Promise<MunicipalityConnection> {
+    return toConnection(await new GeographyService(prisma).municipalities({ countyCode }, { first, after }));
+  }
+
+  @Query(() => Municipality, { nullable: true, description: "One municipality by kommunkod, e.g. \"2281\"; null when there is none." })
+  municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { prisma }: Context): Promise<Municipality | null> {
+    return new GeographyService(prisma).municipality(code);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() municipality: Municipality): string {
+    return toGlobalId("Municipality", municipality.id);
+  }
+
+  @FieldResolver(() => Region, { description: "The region of the municipality's county." })
+  region(@Root() municipality: Municipality, @Ctx() { loaders }: Context): Promise<Region | null> {
+    return loaders.regionByCountyCode.load(municipality.countyCode);
+  }
+
+  @FieldResolver(() => HealthcareRegion, { description: "The healthcare region the municipality belongs to (decides Halland's split)." })
+  healthcareRegion(@Root() municipality: Municipality, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> {
+    return loaders.healthcareRegionById.load(municipality.healthcareRegionId);
+  }
+}

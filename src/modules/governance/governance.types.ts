@@ -1,0 +1,210 @@
+import { Field, ID, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLDate } from "graphql-scalars";
+import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
+
+registerEnumType(GroupKind, {
+  name: "GroupKind",
+  description: "The kind of governance body.",
+  valuesConfig: {
+    NPO: { description: "NPO – nationellt programområde (national program area)." },
+    PRIMARY_CARE_COUNCIL: { description: "Nationellt primärvårdsråd (national primary-care council), counted beside the NPOs." },
+    NSG: { description: "NSG – nationell samverkansgrupp (national collaboration group)." },
+    NAG: { description: "NAG – nationell arbetsgrupp (national working group), appointed by an NPO or NSG." },
+    RPO: { description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." },
+    RAG: { description: "RAG – regional arbetsgrupp, appointed by an RPO." },
+    LPO: { description: "LPO – lokalt programområde: mirrors one or more NPOs in one region." },
+    LAG: { description: "LAG – lokal arbetsgrupp, appointed by an LPO." },
+    STEERING_GROUP: { description: "SKS – styrgrupp för kunskapsstyrning (the system's steering group)." },
+    PREPARATORY_GROUP: { description: "Beredningsgrupp (preparatory group of the steering group)." },
+    CHAIRS_FORUM: { description: "Ordförandeforum (forum of all NPO and NSG chairs)." },
+    SUPPORT_FUNCTION: { description: "Nationell stödfunktion (national support function at SKR)." },
+    PARTNERSHIP: { description: "Partnership between the regions' system and the agencies." },
+    STATE_COUNCIL: { description: "Rådet för styrning med kunskap (council of government agencies)." },
+    ADVISORY_GROUP: { description: "Huvudmannagruppen (advisory group of elected politicians)." },
+    KNOWLEDGE_COUNCIL: { description: "A regional knowledge council (kunskapsråd), e.g. of VästKom and Västra Götalandsregionen." },
+    COLLABORATION_STRUCTURE: { description: "A regional collaboration structure of a region and its municipalities, e.g. HälSam in Västernorrland." },
+  },
+});
+registerEnumType(GroupLevel, {
+  name: "GroupLevel",
+  description: "The level of the three mirrored levels a body works on.",
+  valuesConfig: {
+    NATIONAL: { description: "National (nationell nivå)." },
+    HEALTHCARE_REGIONAL: { description: "Healthcare-regional (sjukvårdsregional nivå)." },
+    REGIONAL: { description: "Regional/local: one region (regional eller lokal nivå)." },
+  },
+});
+registerEnumType(Provenance, {
+  name: "Provenance",
+  description: "Where a record comes from.",
+  valuesConfig: {
+    VERIFIED: { description: "Confirmed by the public sources listed on the record." },
+    PARTIALLY_VERIFIED: { description: "Partly confirmed; the note says what is not." },
+    MODELLED: { description: "Generated from the regular mirror model (an RPO for every NPO in every healthcare region, an LPO in every region), not confirmed." },
+    RECORDED: { description: "Entered or synced by a user or an integration." },
+  },
+});
+registerEnumType(HostingKind, {
+  name: "HostingKind",
+  description: "Whether a hosting (värdskap) is exercised or held in reserve.",
+  valuesConfig: { ACTIVE: { description: "Active värdskap." }, DORMANT: { description: "Vilande (dormant) värdskap." } },
+});
+registerEnumType(NameKind, {
+  name: "NameKind",
+  description: "Why a body has another name.",
+  valuesConfig: { FORMER: { description: "A name used before a renaming." }, VARIANT: { description: "A spelling or wording also in use." } },
+});
+
+@ObjectType({ description: "A former name or a variant of a body's name." })
+export class OtherName {
+  @Field(() => NameKind, { description: "Former name or variant." })
+  kind!: NameKind;
+
+  @Field({ description: "The name." })
+  name!: string;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day a former name was in use, where known." })
+  usedUntil!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Where the name is used or why it changed." })
+  note!: string | null;
+}
+
+@InterfaceType({
+  description: "Any governance body at any level: NPO, NSG, NAG, RPO, RAG, LPO, LAG, councils and steering bodies.",
+  resolveType: (group: { kind: GroupKind }) => typeNameOfKind(group.kind),
+})
+export abstract class GovernanceGroup {
+  @Field(() => ID, { description: "Opaque global ID." })
+  id!: string;
+
+  @Field({ description: "Stable natural key, e.g. `psykisk-halsa`, `rpo-norra-psykisk-halsa`, `lpo-22-psykisk-halsa`." })
+  slug!: string;
+
+  @Field(() => GroupKind, { description: "The kind of body." })
+  kind!: GroupKind;
+
+  @Field(() => GroupLevel, { description: "The level it works on." })
+  level!: GroupLevel;
+
+  @Field({ description: "Full name." })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: "Short name, e.g. \"NPO psykisk hälsa\"." })
+  shortName!: string | null;
+
+  @Field(() => String, { nullable: true, description: "What the body does." })
+  description!: string | null;
+
+  @Field({ description: "True when municipalities take part (kommunal medverkan), as in six program areas since 2019." })
+  municipalParticipation!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Details of the municipal participation." })
+  municipalParticipationNote!: string | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Day the body was established, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Day the body was dissolved or its mandate ended, if it has." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "How certain the period is, or what it stands for." })
+  periodNote!: string | null;
+
+  @Field(() => Provenance, { description: "Whether the body is confirmed by sources or generated from the mirror model." })
+  provenance!: Provenance;
+
+  @Field(() => String, { nullable: true, description: "Remarks, e.g. on what is not confirmed." })
+  note!: string | null;
+
+  @Field(() => [String], { description: "Public sources the record is based on." })
+  sources!: string[];
+
+  @Field(() => [OtherName], { description: "Former names (renamings, with the last day of use) and variant spellings." })
+  otherNames!: OtherName[];
+
+  parentId!: string | null;
+  programAreaId!: string | null;
+  healthcareRegionId!: string | null;
+  countyCode!: string | null;
+}
+
+@ObjectType({ implements: GovernanceGroup, description: "NPO – nationellt programområde (national program area), or the Nationellt primärvårdsråd (kind PRIMARY_CARE_COUNCIL). Identified by `slug`." })
+export class NationalProgramArea extends GovernanceGroup {}
+
+@ObjectType({ implements: GovernanceGroup, description: "NSG – nationell samverkansgrupp (national collaboration group): leads the regions' common work across fields." })
+export class NationalCollaborationGroup extends GovernanceGroup {}
+
+@ObjectType({ implements: GovernanceGroup, description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." })
+export class RegionalProgramArea extends GovernanceGroup {}
+
+@ObjectType({ implements: GovernanceGroup, description: "LPO – lokalt programområde: mirrors one or more NPOs in one region; steering group for the region's LAGs." })
+export class LocalProgramArea extends GovernanceGroup {}
+
+@ObjectType({ implements: GovernanceGroup, description: "A working group: NAG (nationell arbetsgrupp), RAG (regional arbetsgrupp) or LAG (lokal arbetsgrupp), appointed by the body in `appointedBy`." })
+export class WorkingGroup extends GovernanceGroup {}
+
+@ObjectType({ implements: GovernanceGroup, description: "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures." })
+export class GovernanceBody extends GovernanceGroup {}
+
+@ObjectType({ description: "Värdskap: an organisation hosting a body (a healthcare region or SKR), active or dormant, for a period." })
+export class Hosting {
+  @Field(() => HostingKind, { description: "Active or dormant (vilande) värdskap." })
+  kind!: HostingKind;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "First day, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day, if it has ended." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "What the sources say about it." })
+  note!: string | null;
+
+  organisationId!: string;
+}
+
+@ObjectType({ description: "An expected count from official sources compared with what is recorded, flagging gaps such as the unresolved 26th NPO." })
+export class StructureCount {
+  @Field(() => GroupKind, { description: "The kind of body counted." })
+  kind!: GroupKind;
+
+  @Field({ description: "How many official sources say there are." })
+  expected!: number;
+
+  @Field({ description: "How many are recorded here (not dissolved)." })
+  recorded!: number;
+
+  @Field({ description: "expected − recorded; above zero means bodies are missing from the data." })
+  missing!: number;
+
+  @Field(() => String, { nullable: true, description: "What is known about the difference." })
+  note!: string | null;
+
+  @Field(() => [String], { description: "Sources of the expected count." })
+  sources!: string[];
+}
+
+const TYPE_NAME_OF_KIND: Record<GroupKind, string> = {
+  NPO: "NationalProgramArea",
+  PRIMARY_CARE_COUNCIL: "NationalProgramArea",
+  NSG: "NationalCollaborationGroup",
+  RPO: "RegionalProgramArea",
+  LPO: "LocalProgramArea",
+  NAG: "WorkingGroup",
+  RAG: "WorkingGroup",
+  LAG: "WorkingGroup",
+  STEERING_GROUP: "GovernanceBody",
+  PREPARATORY_GROUP: "GovernanceBody",
+  CHAIRS_FORUM: "GovernanceBody",
+  SUPPORT_FUNCTION: "GovernanceBody",
+  PARTNERSHIP: "GovernanceBody",
+  STATE_COUNCIL: "GovernanceBody",
+  ADVISORY_GROUP: "GovernanceBody",
+  KNOWLEDGE_COUNCIL: "GovernanceBody",
+  COLLABORATION_STRUCTURE: "GovernanceBody",
+};
+
+export function typeNameOfKind(kind: GroupKind): string {
+  return TYPE_NAME_OF_KIND[kind];
+}

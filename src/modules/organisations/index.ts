@@ -1,0 +1,3 @@
+import { OrganisationResolver } from "./organisation.resolver";
+
+export const OrganisationResolvers = [OrganisationResolver] as const;
