@@ -4,15 +4,25 @@ import type { HealthcareRegion, Municipality, Region } from "../../generated/pri
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 
 export function createGeographyLoaders(prisma: Database) {
+  const regionById = new DataLoader<string, Region | null>(async (ids) =>
+    sortByKeys(ids, await prisma.region.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+  );
+  const regionByCountyCode = new DataLoader<string, Region | null>(async (codes) =>
+    sortByKeys(codes, await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }), (row) => row.countyCode),
+  );
+  // Regions reached through a list are cached for later look-ups by key in the same request.
+  const primeRegions = (regions: Region[]) => {
+    for (const region of regions) {
+      regionById.prime(region.id, region);
+      regionByCountyCode.prime(region.countyCode, region);
+    }
+    return regions;
+  };
   return {
+    regionById,
+    regionByCountyCode,
     healthcareRegionById: new DataLoader<string, HealthcareRegion | null>(async (ids) =>
       sortByKeys(ids, await prisma.healthcareRegion.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    ),
-    regionById: new DataLoader<string, Region | null>(async (ids) =>
-      sortByKeys(ids, await prisma.region.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
-    ),
-    regionByCountyCode: new DataLoader<string, Region | null>(async (codes) =>
-      sortByKeys(codes, await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }), (row) => row.countyCode),
     ),
     regionsByHealthcareRegionId: new DataLoader<string, Region[]>(async (ids) => {
       const links = await prisma.regionHealthcareRegion.findMany({
@@ -20,7 +30,7 @@ export function createGeographyLoaders(prisma: Database) {
         include: { region: true },
         orderBy: { region: { countyCode: "asc" } },
       });
-      return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) => group.map((link) => link.region));
+      return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) => primeRegions(group.map((link) => link.region)));
     }),
     healthcareRegionsByRegionId: new DataLoader<string, HealthcareRegion[]>(async (ids) => {
       const links = await prisma.regionHealthcareRegion.findMany({

@@ -47,8 +47,10 @@ export class HealthcareRegionResolver {
 @Resolver(() => Region)
 export class RegionResolver {
   @Query(() => [Region], { description: "The 21 regions, by county code." })
-  regions(@Ctx() { prisma }: Context): Promise<Region[]> {
-    return new GeographyService(prisma).regions();
+  async regions(@Ctx() { prisma, loaders }: Context): Promise<Region[]> {
+    const regions = await new GeographyService(prisma).regions();
+    for (const region of regions) loaders.regionByCountyCode.prime(region.countyCode, region);
+    return regions;
   }
 
   @Query(() => Region, { nullable: true, description: "One region by county code (länskod), e.g. \"22\"; null when there is none." })

@@ -1,0 +1,51 @@
+import "reflect-metadata";
+import { createPrismaClient, type Database } from "../../src/db/prisma";
+import { startServer } from "../../src/server";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+export interface TestServer {
+  url: string;
+  prisma: Database;
+  database: TestDatabase;
+  errors: unknown[];
+  stop(): Promise<void>;
+}
+
+/** The real HTTP server on a free port over a fresh copy of the seeded database. */
+export async function startTestServer(): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const prisma = createPrismaClient({ url: database.url, poolSize: 4 });
+  const errors: unknown[] = [];
+  const server = await startServer({
+    config: { port: 0, host: "127.0.0.1", introspection: true, exposeSqlStatementCount: true },
+    prisma,
+    logger: { info: () => {}, error: (_message, error) => errors.push(error) },
+  });
+  return {
+    url: server.url,
+    prisma,
+    database,
+    errors,
+    async stop() {
+      await server.stop();
+      await prisma.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: { sqlStatements?: number };
+}
+
+/** POSTs an operation the way any GraphQL client does. */
+export async function gql<Data = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<Data>;
+}
