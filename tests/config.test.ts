@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from "../src/config";
+
+describe("configuration", () => {
+  it("has working defaults: embedded database under ./data/pg, port 4000", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, migrateOnStart: true, seedOnStart: true, introspection: true });
+    expect(config.embeddedDatabase.dataDir).toMatch(/data\/pg$/);
+  });
+
+  it("takes an external PostgreSQL from DATABASE_URL", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/kunskapsgraf" }).databaseUrl).toBe(
+      "postgresql://postgres@127.0.0.1:5432/kunskapsgraf",
+    );
+  });
+
+  it("names every bad value in one readable message", () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: "mysql://localhost/x", PORT: "http", SEED_ON_START: "maybe" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('DATABASE_URL="mysql://localhost/x" is not a PostgreSQL URL');
+    expect(message).toContain('PORT="http" is not a port number');
+    expect(message).toContain('SEED_ON_START="maybe" is not true or false');
+  });
+});

@@ -1,0 +1,29 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { printGraphQLSchema } from "../src/graphql/print-schema";
+
+describe("schema.graphql", () => {
+  it("is the schema the code builds (run `npm run schema:emit` after changing it)", async () => {
+    const checkedIn = readFileSync(path.join(__dirname, "..", "schema.graphql"), "utf8");
+    expect(checkedIn).toBe(await printGraphQLSchema());
+  });
+
+  it("describes every type, field and argument", async () => {
+    const sdl = await printGraphQLSchema();
+    const { buildSchema, isObjectType, isInterfaceType, isEnumType } = await import("graphql");
+    const schema = buildSchema(sdl);
+    const undocumented: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__")) continue;
+      if (!type.description && !["Query", "String", "Boolean", "Int", "ID", "Float"].includes(type.name)) undocumented.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+    }
+    expect(undocumented).toEqual([]);
+  });
+});
