@@ -1,6 +1,5 @@
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { defineConfig } from "prisma/config";
 
 // The CLI validates the datasource URL even when nothing connects (e.g. `prisma generate`
@@ -13,7 +12,9 @@ export default defineConfig({
   experimental: { adapter: true },
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
-  // adapter-pg 7.x is used with Prisma 6.19 because 6.19's adapter cannot read `name` columns.
+  // adapter-pg 7.x is used with Prisma 6.19 because 6.19's adapter cannot read `name` columns; its
+  // factory type differs from 6.19's declarations only in version brands, hence the cast.
+  // allowExitOnIdle: the CLI is done when its queries are; idle pooled connections must not hold it open.
   adapter: async () =>
-    new PrismaPg({ connectionString: process.env.DATABASE_URL }) as unknown as SqlMigrationAwareDriverAdapterFactory,
+    new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true }) as never,
 });

@@ -4,7 +4,7 @@ import { openDatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
 import { createPrismaClient } from "./db/prisma";
 import { seedReferenceData } from "./seed/seed";
-import { startServer, type Logger } from "./server";
+import { startServer, type Logger, type RunningServer } from "./server";
 
 const logger: Logger = {
   info: (message) => console.log(message),
@@ -17,12 +17,13 @@ async function main(): Promise<void> {
   logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
   const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });
   let stopping = false;
+  const running: { server?: RunningServer } = {};
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, shutting down`);
     try {
-      await server?.stop();
+      await running.server?.stop();
       await prisma.$disconnect();
       await database.stop();
       process.exit(0);
@@ -34,15 +35,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   if (config.migrateOnStart) await applyMigrations(database.url);
   if (config.seedOnStart) {
     const report = await seedReferenceData(prisma);
     const written = Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
     logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
   }
-  server = await startServer({ config, prisma, logger });
-  logger.info(`Kunskapsgraf GraphQL API ready at ${server.url}`);
+  running.server = await startServer({ config, prisma, logger });
+  logger.info(`Kunskapsgraf GraphQL API ready at ${running.server.url}`);
 }
 
 main().catch((error: unknown) => {
