@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import "dotenv/config";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";

@@ -36,7 +36,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
     password,
     persistent: true,
     // The machines run as root; PostgreSQL refuses to, so the package runs it as a `postgres` user.
-    createPostgresUser: true,
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     onLog: (message: unknown) => {
