@@ -14,22 +14,19 @@ function env(name: string): string {
 }
 
 /** A fresh copy of the migrated, seeded template database, for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const adminUrl = env("KG_TEST_ADMIN_URL");
-  const name = `kg_test_${env("KG_TEST_RUN_ID")}_${randomBytes(4).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${env("KG_TEST_TEMPLATE")}"`);
-  return {
-    url: urlForDatabase(adminUrl, name),
-    name,
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-  };
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabase(`TEMPLATE "${env("KG_TEST_TEMPLATE")}"`);
 }
 
 /** An empty database (no migrations), for tests that build a schema themselves. */
-export async function createEmptyDatabase(): Promise<TestDatabase> {
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase("");
+}
+
+async function createDatabase(options: string): Promise<TestDatabase> {
   const adminUrl = env("KG_TEST_ADMIN_URL");
   const name = `kg_test_${env("KG_TEST_RUN_ID")}_${randomBytes(4).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}" ${options}`);
   return {
     url: urlForDatabase(adminUrl, name),
     name,
