@@ -25,9 +25,3 @@ export class BadUserInputError extends GraphQLErrorWithCode {
     super(message, ErrorCode.BAD_USER_INPUT, field ? { fields: [{ path: field, message }] } : {});
   }
 }
-
-export class NotFoundError extends GraphQLErrorWithCode {
-  constructor(message: string) {
-    super(message, ErrorCode.NOT_FOUND);
-  }
-}

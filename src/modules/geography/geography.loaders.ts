@@ -40,6 +40,9 @@ export function createGeographyLoaders(prisma: Database) {
       });
       return groupByKeys(ids, links, (link) => link.regionId).map((group) => group.map((link) => link.healthcareRegion));
     }),
+    municipalityById: new DataLoader<string, Municipality | null>(async (ids) =>
+      sortByKeys(ids, await prisma.municipality.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    ),
     municipalitiesByCountyCode: new DataLoader<string, Municipality[]>(async (codes) =>
       groupByKeys(
         codes,

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Database } from "../../db/prisma";
-import type { Group, Hosting, Municipality, Organisation, OtherName } from "../../generated/prisma/client";
+import type { Group, GroupKind, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 
 /** The calendar day (UTC) as PostgreSQL `date` values compare. */
@@ -9,39 +9,27 @@ export function today(): Date {
 }
 
 export function createGovernanceLoaders(prisma: Database) {
-  const byGroup = <Row>(rows: Row[], keys: readonly string[], keyOf: (row: Row) => string) => groupByKeys(keys, rows, keyOf);
+  /** Groups (optionally of one kind) whose `field` is one of the keys, by slug. */
+  const groupsBy = (field: "programAreaId" | "healthcareRegionId" | "countyCode" | "parentId", kind?: GroupKind) =>
+    new DataLoader<string, Group[]>(async (keys) => {
+      const where: Prisma.GroupWhereInput = { kind, [field]: { in: [...keys] } };
+      const groups = await prisma.group.findMany({ where, orderBy: { slug: "asc" } });
+      return groupByKeys(keys, groups, (group) => group[field] as string);
+    });
   return {
     groupById: new DataLoader<string, Group | null>(async (ids) =>
       sortByKeys(ids, await prisma.group.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     ),
-    regionalProgramAreasByProgramAreaId: new DataLoader<string, Group[]>(async (ids) =>
-      byGroup(
-        await prisma.group.findMany({ where: { kind: "RPO", programAreaId: { in: [...ids] } }, orderBy: { slug: "asc" } }),
-        ids,
-        (row) => row.programAreaId as string,
-      ),
-    ),
-    regionalProgramAreasByHealthcareRegionId: new DataLoader<string, Group[]>(async (ids) =>
-      byGroup(
-        await prisma.group.findMany({ where: { kind: "RPO", healthcareRegionId: { in: [...ids] } }, orderBy: { slug: "asc" } }),
-        ids,
-        (row) => row.healthcareRegionId as string,
-      ),
-    ),
-    localProgramAreasByCountyCode: new DataLoader<string, Group[]>(async (codes) =>
-      byGroup(
-        await prisma.group.findMany({ where: { kind: "LPO", countyCode: { in: [...codes] } }, orderBy: { slug: "asc" } }),
-        codes,
-        (row) => row.countyCode as string,
-      ),
-    ),
+    regionalProgramAreasByProgramAreaId: groupsBy("programAreaId", "RPO"),
+    regionalProgramAreasByHealthcareRegionId: groupsBy("healthcareRegionId", "RPO"),
+    localProgramAreasByCountyCode: groupsBy("countyCode", "LPO"),
     localProgramAreasByProgramAreaId: new DataLoader<string, Group[]>(async (ids) => {
       const mirrors = await prisma.groupMirror.findMany({
         where: { programAreaId: { in: [...ids] }, group: { kind: "LPO" } },
         include: { group: true },
         orderBy: { group: { slug: "asc" } },
       });
-      return byGroup(mirrors, ids, (mirror) => mirror.programAreaId).map((rows) => rows.map((mirror) => mirror.group));
+      return groupByKeys(ids, mirrors, (mirror) => mirror.programAreaId).map((rows) => rows.map((mirror) => mirror.group));
     }),
     programAreasByGroupId: new DataLoader<string, Group[]>(async (ids) => {
       const mirrors = await prisma.groupMirror.findMany({
@@ -49,22 +37,16 @@ export function createGovernanceLoaders(prisma: Database) {
         include: { programArea: true },
         orderBy: { programArea: { slug: "asc" } },
       });
-      return byGroup(mirrors, ids, (mirror) => mirror.groupId).map((rows) => rows.map((mirror) => mirror.programArea));
+      return groupByKeys(ids, mirrors, (mirror) => mirror.groupId).map((rows) => rows.map((mirror) => mirror.programArea));
     }),
-    workingGroupsByParentId: new DataLoader<string, Group[]>(async (ids) =>
-      byGroup(
-        await prisma.group.findMany({ where: { parentId: { in: [...ids] } }, orderBy: { slug: "asc" } }),
-        ids,
-        (row) => row.parentId as string,
-      ),
-    ),
-    hostingsByGroupId: new DataLoader<string, Hosting[]>(async (ids) =>
-      byGroup(
-        await prisma.hosting.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ validFrom: { sort: "asc", nulls: "first" } }, { kind: "asc" }] }),
-        ids,
-        (row) => row.groupId,
-      ),
-    ),
+    workingGroupsByParentId: groupsBy("parentId"),
+    hostingsByGroupId: new DataLoader<string, Hosting[]>(async (ids) => {
+      const hostings = await prisma.hosting.findMany({
+        where: { groupId: { in: [...ids] } },
+        orderBy: [{ validFrom: { sort: "asc", nulls: "first" } }, { kind: "asc" }],
+      });
+      return groupByKeys(ids, hostings, (row) => row.groupId);
+    }),
     currentHostByGroupId: new DataLoader<string, Organisation | null>(async (ids) => {
       const day = today();
       const hostings = await prisma.hosting.findMany({
@@ -84,20 +66,17 @@ export function createGovernanceLoaders(prisma: Database) {
         include: { organisation: { include: { municipality: true } } },
         orderBy: { organisation: { slug: "asc" } },
       });
-      return byGroup(participations, ids, (p) => p.groupId).map((rows) =>
+      return groupByKeys(ids, participations, (p) => p.groupId).map((rows) =>
         rows.flatMap((p) => (p.organisation.municipality ? [p.organisation.municipality] : [])),
       );
     }),
     linkedGroupsByGroupId: new DataLoader<string, Group[]>(async (ids) => {
       const relations = await prisma.groupRelation.findMany({ where: { fromGroupId: { in: [...ids] } }, include: { toGroup: true } });
-      return byGroup(relations, ids, (relation) => relation.fromGroupId).map((rows) => rows.map((relation) => relation.toGroup));
+      return groupByKeys(ids, relations, (relation) => relation.fromGroupId).map((rows) => rows.map((relation) => relation.toGroup));
     }),
-    otherNamesByGroupId: new DataLoader<string, OtherName[]>(async (ids) =>
-      byGroup(
-        await prisma.otherName.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ kind: "asc" }, { name: "asc" }] }),
-        ids,
-        (row) => row.groupId as string,
-      ),
-    ),
+    otherNamesByGroupId: new DataLoader<string, OtherName[]>(async (ids) => {
+      const names = await prisma.otherName.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
+      return groupByKeys(ids, names, (row) => row.groupId as string);
+    }),
   };
 }

@@ -99,7 +99,7 @@ export class NationalCollaborationGroupResolver {
 @Resolver(() => RegionalProgramArea)
 export class RegionalProgramAreaResolver {
   @FieldResolver(() => NationalProgramArea, { description: "The NPO this RPO mirrors." })
-  async nationalProgramArea(@Root() rpo: Row, @Ctx() { loaders }: Context): Promise<Row | null> {
+  nationalProgramArea(@Root() rpo: Row, @Ctx() { loaders }: Context): Promise<Row | null> | null {
     return rpo.programAreaId ? loaders.groupById.load(rpo.programAreaId) : null;
   }
 
