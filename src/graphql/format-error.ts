@@ -1,5 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { ValidationError } from "class-validator";
 import { ArgumentValidationError } from "type-graphql";
 import { ErrorCode } from "./errors";
 
@@ -18,9 +19,7 @@ export function createFormatError(logUnexpected: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {
-      const fields = original.extensions.validationErrors.flatMap((validation) =>
-        Object.values(validation.constraints ?? {}).map((message) => ({ path: validation.property, message })),
-      );
+      const fields = original.extensions.validationErrors.flatMap((validation) => invalidFields(validation));
       return {
         message: `Invalid argument: ${fields.map((field) => field.message).join("; ")}`,
         locations: formatted.locations,
@@ -41,4 +40,13 @@ export function createFormatError(logUnexpected: ErrorLogger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/** Each failed constraint with the path of its field, e.g. `filter.region`. */
+function invalidFields(error: ValidationError, parent?: string): { path: string; message: string }[] {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  return [
+    ...Object.values(error.constraints ?? {}).map((message) => ({ path, message })),
+    ...(error.children ?? []).flatMap((child) => invalidFields(child, path)),
+  ];
 }

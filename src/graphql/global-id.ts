@@ -3,9 +3,14 @@ export function toGlobalId(typeName: string, id: string): string {
   return Buffer.from(`${typeName}:${id}`, "utf8").toString("base64url");
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The type name and database id in a global ID; undefined when it is not one of ours. */
 export function fromGlobalId(globalId: string): { typeName: string; id: string } | undefined {
   const decoded = Buffer.from(globalId, "base64url").toString("utf8");
   const separator = decoded.indexOf(":");
-  if (separator <= 0 || toGlobalId(decoded.slice(0, separator), decoded.slice(separator + 1)) !== globalId) return undefined;
-  return { typeName: decoded.slice(0, separator), id: decoded.slice(separator + 1) };
+  const typeName = decoded.slice(0, separator);
+  const id = decoded.slice(separator + 1);
+  if (separator <= 0 || !UUID.test(id) || toGlobalId(typeName, id) !== globalId) return undefined;
+  return { typeName, id };
 }

@@ -46,7 +46,7 @@ export interface Edge<Node> {
 }
 
 /** A Relay connection type for `nodeType`, named `<name>Connection` with `<name>Edge` edges. */
-export function Connection<Node extends object>(nodeType: ClassType<Node>, name: string) {
+export function Connection<Node extends object>(nodeType: ClassType<Node> | (abstract new () => Node), name: string) {
   @ObjectType(`${name}Edge`, { description: `An edge in a ${name} connection: a node and its cursor.` })
   class EdgeType {
     @Field({ description: "Opaque cursor of this node." })
@@ -72,6 +72,9 @@ export function Connection<Node extends object>(nodeType: ClassType<Node>, name:
   }
   return ConnectionType;
 }
+
+/** What a connection field resolves to, before its nodes' own fields are resolved. */
+export type ConnectionOf<Node> = ReturnType<typeof toConnection<Node>>;
 
 export function toConnection<Node>(page: Page<Node>) {
   const edges = page.nodes.map((node) => ({ cursor: page.cursorOf(node), node }));
@@ -99,4 +102,97 @@ export function decodeCursor(prefix: string, cursor: string, argument = "after")
     throw new BadUserInputError(`\`${argument}\` is not a cursor from this list`, argument);
   }
   return decoded.slice(prefix.length + 1);
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Return the first n items (after \`after\`), 0 to ${MAX_PAGE_SIZE}. Defaults to ${DEFAULT_PAGE_SIZE} when neither \`first\` nor \`last\` is given.` })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: "Return items after this cursor (the `endCursor` of the previous page)." })
+  after?: string;
+
+  @Field(() => Int, { nullable: true, description: `Return the last n items (before \`before\`), 0 to ${MAX_PAGE_SIZE}. Not together with \`first\`.` })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: "Return items before this cursor (the `startCursor` of the next page)." })
+  before?: string;
+}
+
+export type SortKey = readonly (string | number)[];
+
+const collator = new Intl.Collator("sv");
+
+/** Orders sort keys element by element: numbers numerically, text in Swedish order. */
+export function compareSortKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const order = typeof x === "number" && typeof y === "number" ? x - y : collator.compare(String(x), String(y));
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+export function encodeKeyCursor(list: string, key: SortKey): string {
+  return Buffer.from(JSON.stringify([list, ...key]), "utf8").toString("base64url");
+}
+
+export function decodeKeyCursor(list: string, cursor: string, argument: string): SortKey {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(decoded) &&
+      decoded[0] === list &&
+      decoded.slice(1).every((part) => typeof part === "string" || typeof part === "number") &&
+      encodeKeyCursor(list, decoded.slice(1) as SortKey) === cursor
+    ) {
+      return decoded.slice(1) as SortKey;
+    }
+  } catch {
+    // reported below
+  }
+  throw new BadUserInputError(`\`${argument}\` is not a cursor from this list`, argument);
+}
+
+/** Checks `first`/`last` and returns how many items to take from which end. */
+export function pageWindow(args: PageArgs): { size: number; fromEnd: boolean } {
+  if (args.first !== undefined && args.first !== null && args.last !== undefined && args.last !== null) {
+    throw new BadUserInputError("Pass either `first` or `last`, not both", "last");
+  }
+  if (args.last !== undefined && args.last !== null) return { size: args.last, fromEnd: true };
+  return { size: args.first ?? DEFAULT_PAGE_SIZE, fromEnd: false };
+}
+
+/**
+ * A page of a list held in memory (a parent's members, say), ordered by `keyOf`. Cursors
+ * carry the sort key, so a page stays correct when items before it come or go.
+ */
+export function paginate<Node>(items: readonly Node[], args: PageArgs, list: string, keyOf: (node: Node) => SortKey): Page<Node> {
+  const { size, fromEnd } = pageWindow(args);
+  const keyed = items.map((node) => ({ node, key: keyOf(node) })).sort((a, b) => compareSortKeys(a.key, b.key));
+  const afterKey = args.after == null ? undefined : decodeKeyCursor(list, args.after, "after");
+  const beforeKey = args.before == null ? undefined : decodeKeyCursor(list, args.before, "before");
+  const start = afterKey ? keyed.findIndex((item) => compareSortKeys(item.key, afterKey) > 0) : 0;
+  const end = beforeKey ? keyed.findIndex((item) => compareSortKeys(item.key, beforeKey) >= 0) : keyed.length;
+  const from = start === -1 ? keyed.length : start;
+  const to = Math.max(from, end === -1 ? keyed.length : end);
+  const window = fromEnd ? keyed.slice(Math.max(from, to - size), to) : keyed.slice(from, Math.min(to, from + size));
+  const keys = new Map(window.map((item) => [item.node, item.key]));
+  return {
+    nodes: window.map((item) => item.node),
+    totalCount: items.length,
+    hasNextPage: fromEnd ? to < keyed.length : to - from > size,
+    hasPreviousPage: fromEnd ? to - from > size : from > 0,
+    cursorOf: (node) => encodeKeyCursor(list, keys.get(node) ?? keyOf(node)),
+  };
 }

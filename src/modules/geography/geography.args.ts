@@ -3,8 +3,8 @@ import { ArgsType, Field } from "type-graphql";
 import { ForwardPageArgs } from "../../graphql/pagination";
 import { SLUG_PATTERN } from "../governance/governance.args";
 
-const COUNTY_CODE = /^[0-9]{2}$/;
-const MUNICIPALITY_CODE = /^[0-9]{4}$/;
+export const COUNTY_CODE = /^[0-9]{2}$/;
+export const MUNICIPALITY_CODE = /^[0-9]{4}$/;
 const COUNTY_CODE_MESSAGE = "countyCode must be two digits, e.g. \"22\"";
 
 @ArgsType()

@@ -1,13 +1,13 @@
-import DataLoader from "dataloader";
+import type { LoaderFactory } from "../../graphql/loader";
 import type { Database } from "../../db/prisma";
 import type { HealthcareRegion, Municipality, Region } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 
-export function createGeographyLoaders(prisma: Database) {
-  const regionById = new DataLoader<string, Region | null>(async (ids) =>
+export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
+  const regionById = load<string, Region | null>(async (ids) =>
     sortByKeys(ids, await prisma.region.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
   );
-  const regionByCountyCode = new DataLoader<string, Region | null>(async (codes) =>
+  const regionByCountyCode = load<string, Region | null>(async (codes) =>
     sortByKeys(codes, await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }), (row) => row.countyCode),
   );
   // Regions reached through a list are cached for later look-ups by key in the same request.
@@ -21,10 +21,10 @@ export function createGeographyLoaders(prisma: Database) {
   return {
     regionById,
     regionByCountyCode,
-    healthcareRegionById: new DataLoader<string, HealthcareRegion | null>(async (ids) =>
+    healthcareRegionById: load<string, HealthcareRegion | null>(async (ids) =>
       sortByKeys(ids, await prisma.healthcareRegion.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     ),
-    regionsByHealthcareRegionId: new DataLoader<string, Region[]>(async (ids) => {
+    regionsByHealthcareRegionId: load<string, Region[]>(async (ids) => {
       const links = await prisma.regionHealthcareRegion.findMany({
         where: { healthcareRegionId: { in: [...ids] } },
         include: { region: true },
@@ -32,7 +32,7 @@ export function createGeographyLoaders(prisma: Database) {
       });
       return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) => primeRegions(group.map((link) => link.region)));
     }),
-    healthcareRegionsByRegionId: new DataLoader<string, HealthcareRegion[]>(async (ids) => {
+    healthcareRegionsByRegionId: load<string, HealthcareRegion[]>(async (ids) => {
       const links = await prisma.regionHealthcareRegion.findMany({
         where: { regionId: { in: [...ids] } },
         include: { healthcareRegion: true },
@@ -40,17 +40,17 @@ export function createGeographyLoaders(prisma: Database) {
       });
       return groupByKeys(ids, links, (link) => link.regionId).map((group) => group.map((link) => link.healthcareRegion));
     }),
-    municipalityById: new DataLoader<string, Municipality | null>(async (ids) =>
+    municipalityById: load<string, Municipality | null>(async (ids) =>
       sortByKeys(ids, await prisma.municipality.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     ),
-    municipalitiesByCountyCode: new DataLoader<string, Municipality[]>(async (codes) =>
+    municipalitiesByCountyCode: load<string, Municipality[]>(async (codes) =>
       groupByKeys(
         codes,
         await prisma.municipality.findMany({ where: { countyCode: { in: [...codes] } }, orderBy: { code: "asc" } }),
         (row) => row.countyCode,
       ),
     ),
-    municipalitiesByHealthcareRegionId: new DataLoader<string, Municipality[]>(async (ids) =>
+    municipalitiesByHealthcareRegionId: load<string, Municipality[]>(async (ids) =>
       groupByKeys(
         ids,
         await prisma.municipality.findMany({ where: { healthcareRegionId: { in: [...ids] } }, orderBy: { code: "asc" } }),

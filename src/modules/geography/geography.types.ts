@@ -1,6 +1,7 @@
+import { Node } from "../../graphql/node";
 import { Field, ID, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "A healthcare region (sjukvårdsregion): one of six groupings of regions that cooperate on specialised care. Identified by `slug`." })
+@ObjectType({ implements: Node, description: "A healthcare region (sjukvårdsregion): one of six groupings of regions that cooperate on specialised care. Identified by `slug`." })
 export class HealthcareRegion {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;
@@ -15,7 +16,7 @@ export class HealthcareRegion {
   sources!: string[];
 }
 
-@ObjectType({ description: "A region (region, formerly landsting): one of the 21 regional authorities responsible for health care, identified by its two-digit county code (länskod)." })
+@ObjectType({ implements: Node, description: "A region (region, formerly landsting): one of the 21 regional authorities responsible for health care, identified by its two-digit county code (länskod)." })
 export class Region {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;
@@ -39,7 +40,7 @@ export class Region {
   sources!: string[];
 }
 
-@ObjectType({ description: "A municipality (kommun), identified by its four-digit municipality code (kommunkod) whose first two digits are its county code." })
+@ObjectType({ implements: Node, description: "A municipality (kommun), identified by its four-digit municipality code (kommunkod) whose first two digits are its county code." })
 export class Municipality {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;

@@ -1,29 +1,52 @@
-import DataLoader from "dataloader";
 import type { Database } from "../../db/prisma";
-import type { Group, GroupKind, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
+import type { Group, GroupKind, GroupLevel, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
+import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
+import { inForceOn, openPeriodInForceOn, today } from "../../graphql/period";
 
-/** The calendar day (UTC) as PostgreSQL `date` values compare. */
-export function today(): Date {
-  return new Date(new Date().toISOString().slice(0, 10));
-}
-
-export function createGovernanceLoaders(prisma: Database) {
+export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
   /** Groups (optionally of one kind) whose `field` is one of the keys, by slug. */
   const groupsBy = (field: "programAreaId" | "healthcareRegionId" | "countyCode" | "parentId", kind?: GroupKind) =>
-    new DataLoader<string, Group[]>(async (keys) => {
+    load<string, Group[]>(async (keys) => {
       const where: Prisma.GroupWhereInput = { kind, [field]: { in: [...keys] } };
       const groups = await prisma.group.findMany({ where, orderBy: { slug: "asc" } });
       return groupByKeys(keys, groups, (group) => group[field] as string);
     });
   return {
-    groupById: new DataLoader<string, Group | null>(async (ids) =>
+    groupsByMunicipalityId: loadersByArguments(({ day, level }: { day: Date | null; level?: GroupLevel | null }) =>
+      load<string, Group[]>(async (municipalityIds) => {
+        const where = municipalityTakesPart([...municipalityIds], day);
+        const groups = await prisma.group.findMany({
+          where: { ...(level ? { level } : {}), ...openPeriodInForceOn(day), OR: [{ participations: { some: where.participation } }, { memberships: { some: where.membership } }] },
+          include: {
+            participations: { where: where.participation, select: { organisation: { select: { municipalityId: true } } } },
+            memberships: { where: where.membership, select: { representingOrganisation: { select: { municipalityId: true } } } },
+          },
+        });
+        const byMunicipality = new Map<string, Group[]>(municipalityIds.map((id) => [id, []]));
+        for (const { participations, memberships, ...group } of groups) {
+          const present = new Set([
+            ...participations.map((p) => p.organisation.municipalityId),
+            ...memberships.map((m) => m.representingOrganisation?.municipalityId),
+          ]);
+          for (const id of present) if (id) byMunicipality.get(id)?.push(group);
+        }
+        return municipalityIds.map((id) => byMunicipality.get(id) ?? []);
+      }),
+    ),
+    programAreaBySlug: load<string, Group | null>(async (slugs) =>
+      sortByKeys(slugs, await prisma.group.findMany({ where: { slug: { in: [...slugs] }, kind: { in: ["NPO", "PRIMARY_CARE_COUNCIL"] } } }), (row) => row.slug),
+    ),
+    groupBySlug: load<string, Group | null>(async (slugs) =>
+      sortByKeys(slugs, await prisma.group.findMany({ where: { slug: { in: [...slugs] } } }), (row) => row.slug),
+    ),
+    groupById: load<string, Group | null>(async (ids) =>
       sortByKeys(ids, await prisma.group.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     ),
     regionalProgramAreasByProgramAreaId: groupsBy("programAreaId", "RPO"),
     regionalProgramAreasByHealthcareRegionId: groupsBy("healthcareRegionId", "RPO"),
     localProgramAreasByCountyCode: groupsBy("countyCode", "LPO"),
-    localProgramAreasByProgramAreaId: new DataLoader<string, Group[]>(async (ids) => {
+    localProgramAreasByProgramAreaId: load<string, Group[]>(async (ids) => {
       const mirrors = await prisma.groupMirror.findMany({
         where: { programAreaId: { in: [...ids] }, group: { kind: "LPO" } },
         include: { group: true },
@@ -31,7 +54,7 @@ export function createGovernanceLoaders(prisma: Database) {
       });
       return groupByKeys(ids, mirrors, (mirror) => mirror.programAreaId).map((rows) => rows.map((mirror) => mirror.group));
     }),
-    programAreasByGroupId: new DataLoader<string, Group[]>(async (ids) => {
+    programAreasByGroupId: load<string, Group[]>(async (ids) => {
       const mirrors = await prisma.groupMirror.findMany({
         where: { groupId: { in: [...ids] } },
         include: { programArea: true },
@@ -40,14 +63,14 @@ export function createGovernanceLoaders(prisma: Database) {
       return groupByKeys(ids, mirrors, (mirror) => mirror.groupId).map((rows) => rows.map((mirror) => mirror.programArea));
     }),
     workingGroupsByParentId: groupsBy("parentId"),
-    hostingsByGroupId: new DataLoader<string, Hosting[]>(async (ids) => {
+    hostingsByGroupId: load<string, Hosting[]>(async (ids) => {
       const hostings = await prisma.hosting.findMany({
         where: { groupId: { in: [...ids] } },
         orderBy: [{ validFrom: { sort: "asc", nulls: "first" } }, { kind: "asc" }],
       });
       return groupByKeys(ids, hostings, (row) => row.groupId);
     }),
-    currentHostByGroupId: new DataLoader<string, Organisation | null>(async (ids) => {
+    currentHostByGroupId: load<string, Organisation | null>(async (ids) => {
       const day = today();
       const hostings = await prisma.hosting.findMany({
         where: {
@@ -60,7 +83,7 @@ export function createGovernanceLoaders(prisma: Database) {
       });
       return sortByKeys(ids, hostings, (hosting) => hosting.groupId).map((hosting) => hosting?.organisation ?? null);
     }),
-    participatingMunicipalitiesByGroupId: new DataLoader<string, Municipality[]>(async (ids) => {
+    participatingMunicipalitiesByGroupId: load<string, Municipality[]>(async (ids) => {
       const participations = await prisma.groupParticipation.findMany({
         where: { groupId: { in: [...ids] }, organisation: { kind: "MUNICIPALITY" } },
         include: { organisation: { include: { municipality: true } } },
@@ -70,13 +93,22 @@ export function createGovernanceLoaders(prisma: Database) {
         rows.flatMap((p) => (p.organisation.municipality ? [p.organisation.municipality] : [])),
       );
     }),
-    linkedGroupsByGroupId: new DataLoader<string, Group[]>(async (ids) => {
+    linkedGroupsByGroupId: load<string, Group[]>(async (ids) => {
       const relations = await prisma.groupRelation.findMany({ where: { fromGroupId: { in: [...ids] } }, include: { toGroup: true } });
       return groupByKeys(ids, relations, (relation) => relation.fromGroupId).map((rows) => rows.map((relation) => relation.toGroup));
     }),
-    otherNamesByGroupId: new DataLoader<string, OtherName[]>(async (ids) => {
+    otherNamesByGroupId: load<string, OtherName[]>(async (ids) => {
       const names = await prisma.otherName.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
       return groupByKeys(ids, names, (row) => row.groupId as string);
     }),
+  };
+}
+
+/** A municipality takes part in a group as such (participation) or through a member representing it. */
+function municipalityTakesPart(municipalityIds: string[], day: Date | null) {
+  const organisation = { municipalityId: { in: municipalityIds } };
+  return {
+    participation: { organisation, ...openPeriodInForceOn(day) } satisfies Prisma.GroupParticipationWhereInput,
+    membership: { representingOrganisation: organisation, ...inForceOn(day) } satisfies Prisma.MembershipWhereInput,
   };
 }

@@ -4,10 +4,17 @@ import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography/geography.types";
 import { Organisation } from "../organisations/organisation.types";
+import { dayOf, today } from "../../graphql/period";
+import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
+import { GroupOrderField, GroupsArgs, OrderDirection } from "./groups.args";
+import { ChairArgs, MembersArgs } from "../people/people.args";
+import { memberOrder } from "../people/people.order";
+import { Membership, MembershipConnection } from "../people/people.types";
 import { NationalProgramAreasArgs, SlugArgs } from "./governance.args";
 import { GovernanceService } from "./governance.service";
 import {
   GovernanceGroup,
+  GovernanceGroupConnection,
   Hosting,
   LocalProgramArea,
   NationalCollaborationGroup,
@@ -32,6 +39,77 @@ export class GovernanceGroupResolver {
   @FieldResolver(() => [OtherName])
   otherNames(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OtherName[]> {
     return loaders.otherNamesByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The body that appointed it: an NPO or NSG for a NAG, an RPO for a RAG, an LPO for a LAG; null for other kinds." })
+  parent(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row | null> | null {
+    return group.parentId ? loaders.groupById.load(group.parentId) : null;
+  }
+
+  @FieldResolver(() => [WorkingGroup], { description: "Working groups it has appointed (NAG, RAG or LAG), by slug." })
+  workingGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return loaders.workingGroupsByParentId.load(group.id);
+  }
+
+  @FieldResolver(() => [NationalProgramArea], { description: "The national program area(s) it mirrors: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none." })
+  async programAreas(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    if (group.programAreaId) return [await loaders.groupById.load(group.programAreaId)].filter((area): area is Row => area !== null);
+    return loaders.programAreasByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => HealthcareRegion, { nullable: true, description: "Scope: the healthcare region a healthcare-regional body (RPO, RAG) works in; null at other levels." })
+  healthcareRegion(@Root() group: Row, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> | null {
+    return group.healthcareRegionId ? loaders.healthcareRegionById.load(group.healthcareRegionId) : null;
+  }
+
+  @FieldResolver(() => Region, { nullable: true, description: "Scope: the region a regional body (LPO, LAG, a regional council) works in; null at other levels." })
+  region(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Region | null> | null {
+    return group.countyCode ? loaders.regionByCountyCode.load(group.countyCode) : null;
+  }
+
+  @FieldResolver(() => [Municipality], { description: "Scope: municipalities taking part as such, e.g. in a joint LPO or a knowledge council; by code." })
+  municipalities(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Municipality[]> {
+    return loaders.participatingMunicipalitiesByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation holding the active värdskap (hosting) today, e.g. a healthcare region or SKR; null where none is recorded." })
+  host(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Organisation | null> {
+    return loaders.currentHostByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => [Hosting], { description: "The värdskap (hosting) over time, active and dormant." })
+  hostings(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Hosting[]> {
+    return loaders.hostingsByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => [GovernanceGroup], { description: "Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs." })
+  linkedGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return loaders.linkedGroupsByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => MembershipConnection, { description: "Members in force on `activeOn` (default today): chair first, then by role and name." })
+  async members(@Root() group: Row, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
+    const memberships = await loaders.membershipsByGroupId({ day: dayOf(args.activeOn), role: args.role }).load(group.id);
+    return toConnection(paginate(memberships, args, "members", memberOrder));
+  }
+
+  @FieldResolver(() => Membership, { nullable: true, description: "The chair's membership on `activeOn` (default today); null when the seat is empty or not recorded." })
+  async chair(@Root() group: Row, @Args() { activeOn }: ChairArgs, @Ctx() { loaders }: Context): Promise<Membership | null> {
+    const chairs = await loaders.membershipsByGroupId({ day: activeOn ?? today(), role: "CHAIR" }).load(group.id);
+    return chairs[0] ?? null;
+  }
+
+  @Query(() => GovernanceGroupConnection, {
+    description: "Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, by name.",
+  })
+  async groups(@Args() args: GroupsArgs, @Ctx() { prisma }: Context): Promise<ConnectionOf<Row>> {
+    const order = args.orderBy ?? { field: GroupOrderField.NAME, direction: OrderDirection.ASC };
+    return toConnection(await new GovernanceService(prisma).groups(args.filter ?? {}, order, args));
+  }
+
+  @Query(() => GovernanceGroup, { nullable: true, description: "Any governance body by slug, e.g. `lpo-22-psykisk-halsa`; null when there is none." })
+  group(@Args() { slug }: SlugArgs, @Ctx() { loaders }: Context): Promise<Row | null> {
+    return loaders.groupBySlug.load(slug);
   }
 
   @Query(() => [StructureCount], { description: "Official counts of NPOs, NSGs and the primärvårdsråd beside what is recorded, flagging bodies missing from the data." })
@@ -61,21 +139,6 @@ export class NationalProgramAreaResolver {
   localProgramAreas(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
     return loaders.localProgramAreasByProgramAreaId.load(npo.id);
   }
-
-  @FieldResolver(() => [WorkingGroup], { description: "National working groups (NAG) it has appointed." })
-  workingGroups(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.workingGroupsByParentId.load(npo.id);
-  }
-
-  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation holding the active värdskap today: a healthcare region or SKR; null where unknown." })
-  host(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Organisation | null> {
-    return loaders.currentHostByGroupId.load(npo.id);
-  }
-
-  @FieldResolver(() => [Hosting], { description: "The värdskap over time, active and dormant." })
-  hostings(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Hosting[]> {
-    return loaders.hostingsByGroupId.load(npo.id);
-  }
 }
 
 @Resolver(() => NationalCollaborationGroup)
@@ -83,16 +146,6 @@ export class NationalCollaborationGroupResolver {
   @Query(() => [NationalCollaborationGroup], { description: "The national collaboration groups (NSG), by name." })
   nationalCollaborationGroups(@Ctx() { prisma }: Context): Promise<Row[]> {
     return new GovernanceService(prisma).nationalCollaborationGroups();
-  }
-
-  @FieldResolver(() => [WorkingGroup], { description: "National working groups (NAG) it has appointed." })
-  workingGroups(@Root() nsg: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.workingGroupsByParentId.load(nsg.id);
-  }
-
-  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation holding the active värdskap today; null where unknown." })
-  host(@Root() nsg: Row, @Ctx() { loaders }: Context): Promise<Organisation | null> {
-    return loaders.currentHostByGroupId.load(nsg.id);
   }
 }
 
@@ -102,49 +155,26 @@ export class RegionalProgramAreaResolver {
   nationalProgramArea(@Root() rpo: Row, @Ctx() { loaders }: Context): Promise<Row | null> | null {
     return rpo.programAreaId ? loaders.groupById.load(rpo.programAreaId) : null;
   }
-
-  @FieldResolver(() => HealthcareRegion, { description: "The healthcare region it works in." })
-  healthcareRegion(@Root() rpo: Row, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> | null {
-    return rpo.healthcareRegionId ? loaders.healthcareRegionById.load(rpo.healthcareRegionId) : null;
-  }
-
-  @FieldResolver(() => [WorkingGroup], { description: "Regional working groups (RAG) it has appointed." })
-  workingGroups(@Root() rpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.workingGroupsByParentId.load(rpo.id);
-  }
 }
 
 @Resolver(() => LocalProgramArea)
 export class LocalProgramAreaResolver {
-  @FieldResolver(() => [NationalProgramArea], { description: "The NPO(s) this LPO mirrors; a region may merge two fields in one LPO." })
+  @FieldResolver(() => [NationalProgramArea], {
+    description: "The NPO(s) this LPO mirrors; a region may merge two fields in one LPO.",
+    deprecationReason: "Use `programAreas`, which every GovernanceGroup has.",
+  })
   nationalProgramAreas(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
     return loaders.programAreasByGroupId.load(lpo.id);
-  }
-
-  @FieldResolver(() => Region, { description: "The region it belongs to." })
-  region(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Region | null> | null {
-    return lpo.countyCode ? loaders.regionByCountyCode.load(lpo.countyCode) : null;
-  }
-
-  @FieldResolver(() => [Municipality], { description: "Municipalities taking part, where the LPO is joint with the county's municipalities." })
-  municipalities(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Municipality[]> {
-    return loaders.participatingMunicipalitiesByGroupId.load(lpo.id);
-  }
-
-  @FieldResolver(() => [GovernanceGroup], { description: "Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs." })
-  linkedGroups(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.linkedGroupsByGroupId.load(lpo.id);
-  }
-
-  @FieldResolver(() => [WorkingGroup], { description: "Local working groups (LAG) it has appointed." })
-  workingGroups(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.workingGroupsByParentId.load(lpo.id);
   }
 }
 
 @Resolver(() => WorkingGroup)
 export class WorkingGroupResolver {
-  @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The body that appointed it: an NPO or NSG for a NAG, an RPO for a RAG, an LPO for a LAG." })
+  @FieldResolver(() => GovernanceGroup, {
+    nullable: true,
+    description: "The body that appointed it.",
+    deprecationReason: "Use `parent`, which every GovernanceGroup has.",
+  })
   appointedBy(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row | null> | null {
     return group.parentId ? loaders.groupById.load(group.parentId) : null;
   }

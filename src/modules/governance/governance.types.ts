@@ -1,6 +1,8 @@
 import { Field, ID, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "graphql-scalars";
 import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
+import { Node } from "../../graphql/node";
+import { Connection } from "../../graphql/pagination";
 
 registerEnumType(GroupKind, {
   name: "GroupKind",
@@ -71,6 +73,7 @@ export class OtherName {
 }
 
 @InterfaceType({
+  implements: Node,
   description: "Any governance body at any level: NPO, NSG, NAG, RPO, RAG, LPO, LAG, councils and steering bodies.",
   resolveType: (group: { kind: GroupKind }) => typeNameOfKind(group.kind),
 })
@@ -129,22 +132,22 @@ export abstract class GovernanceGroup {
   countyCode!: string | null;
 }
 
-@ObjectType({ implements: GovernanceGroup, description: "NPO – nationellt programområde (national program area), or the Nationellt primärvårdsråd (kind PRIMARY_CARE_COUNCIL). Identified by `slug`." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "NPO – nationellt programområde (national program area), or the Nationellt primärvårdsråd (kind PRIMARY_CARE_COUNCIL). Identified by `slug`." })
 export class NationalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: GovernanceGroup, description: "NSG – nationell samverkansgrupp (national collaboration group): leads the regions' common work across fields." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "NSG – nationell samverkansgrupp (national collaboration group): leads the regions' common work across fields." })
 export class NationalCollaborationGroup extends GovernanceGroup {}
 
-@ObjectType({ implements: GovernanceGroup, description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." })
 export class RegionalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: GovernanceGroup, description: "LPO – lokalt programområde: mirrors one or more NPOs in one region; steering group for the region's LAGs." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "LPO – lokalt programområde: mirrors one or more NPOs in one region; steering group for the region's LAGs." })
 export class LocalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: GovernanceGroup, description: "A working group: NAG (nationell arbetsgrupp), RAG (regional arbetsgrupp) or LAG (lokal arbetsgrupp), appointed by the body in `appointedBy`." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "A working group: NAG (nationell arbetsgrupp), RAG (regional arbetsgrupp) or LAG (lokal arbetsgrupp), appointed by the body in `parent`." })
 export class WorkingGroup extends GovernanceGroup {}
 
-@ObjectType({ implements: GovernanceGroup, description: "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures." })
+@ObjectType({ implements: [Node, GovernanceGroup], description: "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures." })
 export class GovernanceBody extends GovernanceGroup {}
 
 @ObjectType({ description: "Värdskap: an organisation hosting a body (a healthcare region or SKR), active or dormant, for a period." })
@@ -208,3 +211,6 @@ const TYPE_NAME_OF_KIND: Record<GroupKind, string> = {
 export function typeNameOfKind(kind: GroupKind): string {
   return TYPE_NAME_OF_KIND[kind];
 }
+
+@ObjectType({ description: "A page of governance groups." })
+export class GovernanceGroupConnection extends Connection(GovernanceGroup, "GovernanceGroup") {}

@@ -7,6 +7,8 @@ import {
   RegionalProgramAreaResolver,
   WorkingGroupResolver,
 } from "./governance.resolver";
+import { GovernanceChainResolver } from "./chain.resolver";
+import { MunicipalityGroupsResolver } from "./municipality-groups.resolver";
 
 export const GovernanceResolvers = [
   GovernanceGroupResolver,
@@ -16,4 +18,6 @@ export const GovernanceResolvers = [
   LocalProgramAreaResolver,
   WorkingGroupResolver,
   HostingResolver,
+  MunicipalityGroupsResolver,
+  GovernanceChainResolver,
 ] as const;

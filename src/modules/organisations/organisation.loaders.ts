@@ -1,11 +1,11 @@
-import DataLoader from "dataloader";
+import type { LoaderFactory } from "../../graphql/loader";
 import type { Database } from "../../db/prisma";
 import type { Organisation } from "../../generated/prisma/client";
 import { sortByKeys } from "../../graphql/batch";
 
-export function createOrganisationLoaders(prisma: Database) {
+export function createOrganisationLoaders(prisma: Database, load: LoaderFactory) {
   return {
-    organisationById: new DataLoader<string, Organisation | null>(async (ids) =>
+    organisationById: load<string, Organisation | null>(async (ids) =>
       sortByKeys(ids, await prisma.organisation.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
     ),
   };

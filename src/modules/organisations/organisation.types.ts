@@ -1,3 +1,4 @@
+import { Node } from "../../graphql/node";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { OrganisationKind } from "../../generated/prisma/enums";
 
@@ -17,7 +18,7 @@ registerEnumType(OrganisationKind, {
   },
 });
 
-@ObjectType({ description: "An organisation that hosts groups, takes part in them or is represented by members: agencies, SKR, Inera, municipal associations, patient organisations, and the regions, healthcare regions and municipalities as organisations." })
+@ObjectType({ implements: Node, description: "An organisation that hosts groups, takes part in them or is represented by members: agencies, SKR, Inera, municipal associations, patient organisations, and the regions, healthcare regions and municipalities as organisations." })
 export class Organisation {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;

@@ -1,0 +1,42 @@
+import { IsOptional } from "class-validator";
+import { GraphQLDate } from "graphql-scalars";
+import { ArgsType, Field } from "type-graphql";
+import { PageArgs } from "./pagination";
+
+/** The calendar day (UTC) as PostgreSQL `date` values compare. */
+export function today(): Date {
+  return new Date(new Date().toISOString().slice(0, 10));
+}
+
+/** The day asked about: today when omitted, every period when null. */
+export function dayOf(activeOn: Date | null | undefined): Date | null {
+  return activeOn === undefined ? today() : activeOn;
+}
+
+/** Prisma filter for records whose required-start period includes `day`. */
+export function inForceOn(day: Date | null) {
+  return day ? { validFrom: { lte: day }, OR: [{ validTo: null }, { validTo: { gte: day } }] } : {};
+}
+
+/** Prisma filter for records whose period (either end may be unknown) includes `day`. */
+export function openPeriodInForceOn(day: Date | null) {
+  return day
+    ? { AND: [{ OR: [{ validFrom: null }, { validFrom: { lte: day } }] }, { OR: [{ validTo: null }, { validTo: { gte: day } }] }] }
+    : {};
+}
+
+export const ACTIVE_ON_DESCRIPTION = "Only what was in force on this day, e.g. \"2024-03-01\". Defaults to today; null includes every period, ended ones too.";
+
+@ArgsType()
+export class ActiveOnArgs {
+  @Field(() => GraphQLDate, { nullable: true, description: ACTIVE_ON_DESCRIPTION })
+  @IsOptional()
+  activeOn?: Date | null;
+}
+
+@ArgsType()
+export class ActiveOnPageArgs extends PageArgs {
+  @Field(() => GraphQLDate, { nullable: true, description: ACTIVE_ON_DESCRIPTION })
+  @IsOptional()
+  activeOn?: Date | null;
+}

@@ -1,0 +1,82 @@
+import type { Database } from "../../db/prisma";
+import { Prisma } from "../../generated/prisma/client";
+
+export enum StructureGapKind {
+  NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE = "NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE",
+  HEALTHCARE_REGION_WITHOUT_RPO = "HEALTHCARE_REGION_WITHOUT_RPO",
+  REGION_WITHOUT_LPO = "REGION_WITHOUT_LPO",
+  MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER = "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
+  CHAIR_MANDATE_OVER_THREE_YEARS = "CHAIR_MANDATE_OVER_THREE_YEARS",
+  MEMBERSHIP_OF_DISSOLVED_GROUP = "MEMBERSHIP_OF_DISSOLVED_GROUP",
+}
+
+export interface StructureGapRow {
+  kind: StructureGapKind;
+  message: string;
+  groupId: string | null;
+  programAreaId: string | null;
+  healthcareRegionId: string | null;
+  countyCode: string | null;
+  membershipId: string | null;
+}
+
+/** Where the recorded structure departs from the model, on one day. One statement. */
+export class GapsService {
+  constructor(private readonly prisma: Database) {}
+
+  structureGaps(day: Date): Promise<StructureGapRow[]> {
+    const on = Prisma.sql`${day.toISOString().slice(0, 10)}::date`;
+    return this.prisma.$queryRaw<StructureGapRow[]>(Prisma.sql`
+      WITH active_group AS (
+        SELECT * FROM governance_group g
+         WHERE (g.valid_from IS NULL OR g.valid_from <= ${on}) AND (g.valid_to IS NULL OR g.valid_to >= ${on})
+      ),
+      npo AS (SELECT * FROM active_group WHERE kind = 'NPO'),
+      active_membership AS (
+        SELECT * FROM membership m WHERE m.valid_from <= ${on} AND (m.valid_to IS NULL OR m.valid_to >= ${on})
+      ),
+      organisation_healthcare_region AS (
+        SELECT o.id AS organisation_id, o.healthcare_region_id FROM organisation o WHERE o.healthcare_region_id IS NOT NULL
+        UNION SELECT o.id, link.healthcare_region_id FROM organisation o JOIN region_healthcare_region link ON link.region_id = o.region_id
+        UNION SELECT o.id, mu.healthcare_region_id FROM organisation o JOIN municipality mu ON mu.id = o.municipality_id
+      )
+      SELECT 'NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE' AS kind, n.name || ' has no member representing ' || hr.name AS message,
+             n.id::text AS "groupId", n.id::text AS "programAreaId", hr.id::text AS "healthcareRegionId", NULL::text AS "countyCode", NULL::text AS "membershipId"
+        FROM npo n CROSS JOIN healthcare_region hr
+       WHERE NOT EXISTS (
+         SELECT 1 FROM active_membership m
+           JOIN organisation_healthcare_region ohr ON ohr.organisation_id = m.representing_organisation_id
+          WHERE m.group_id = n.id AND ohr.healthcare_region_id = hr.id)
+      UNION ALL
+      SELECT 'HEALTHCARE_REGION_WITHOUT_RPO', hr.name || ' has no RPO for ' || n.name,
+             NULL, n.id::text, hr.id::text, NULL, NULL
+        FROM npo n CROSS JOIN healthcare_region hr
+       WHERE NOT EXISTS (SELECT 1 FROM active_group r WHERE r.kind = 'RPO' AND r.program_area_id = n.id AND r.healthcare_region_id = hr.id)
+      UNION ALL
+      SELECT 'REGION_WITHOUT_LPO', rg.name || ' has no LPO for ' || n.name,
+             NULL, n.id::text, NULL, rg.county_code::text, NULL
+        FROM npo n CROSS JOIN region rg
+       WHERE NOT EXISTS (
+         SELECT 1 FROM active_group l JOIN group_mirror gm ON gm.group_id = l.id
+          WHERE l.kind = 'LPO' AND l.county_code = rg.county_code AND gm.program_area_id = n.id)
+      UNION ALL
+      SELECT 'MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER', n.name || ' has municipal participation but no member representing a municipality',
+             n.id::text, n.id::text, NULL, NULL, NULL
+        FROM npo n
+       WHERE n.municipal_participation AND NOT EXISTS (
+         SELECT 1 FROM active_membership m JOIN organisation o ON o.id = m.representing_organisation_id
+          WHERE m.group_id = n.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION'))
+      UNION ALL
+      SELECT 'CHAIR_MANDATE_OVER_THREE_YEARS',
+             p.given_name || ' ' || p.family_name || ' has chaired ' || g.name || ' since ' || to_char(m.valid_from, 'YYYY-MM-DD') || ', more than three years',
+             g.id::text, NULL, NULL, NULL, m.id::text
+        FROM active_membership m JOIN active_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
+       WHERE m.role = 'CHAIR' AND coalesce(m.valid_to, ${on}) > (m.valid_from + interval '3 years')::date
+      UNION ALL
+      SELECT 'MEMBERSHIP_OF_DISSOLVED_GROUP',
+             p.given_name || ' ' || p.family_name || ' still sits in ' || g.name || ', dissolved on ' || to_char(g.valid_to, 'YYYY-MM-DD'),
+             g.id::text, NULL, NULL, NULL, m.id::text
+        FROM membership m JOIN governance_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
+       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND (m.valid_to IS NULL OR m.valid_to > g.valid_to)`);
+  }
+}

@@ -1,0 +1,3 @@
+import { StructureGapResolver } from "./gaps.resolver";
+
+export const GapsResolvers = [StructureGapResolver] as const;

@@ -1,0 +1,65 @@
+import { Matches } from "class-validator";
+import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
+import type { Group, Region as RegionRow } from "../../generated/prisma/client";
+import type { Context } from "../../graphql/context";
+import { COUNTY_CODE } from "../geography/geography.args";
+import { HealthcareRegion, Region } from "../geography/geography.types";
+import { SLUG_PATTERN } from "./governance.args";
+import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
+
+@ArgsType()
+class GovernanceChainArgs {
+  @Field({ description: "Slug of the national program area, e.g. `psykisk-halsa`." })
+  @Matches(SLUG_PATTERN, { message: "npo must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa" })
+  npo!: string;
+
+  @Field({ description: "Länskod of the region, e.g. \"22\" for Region Västernorrland." })
+  @Matches(COUNTY_CODE, { message: "region must be a länskod of two digits, e.g. \"22\"" })
+  region!: string;
+}
+
+@ObjectType({ description: "One program area through the three levels for one region: the NPO, the RPO(s) of the region's healthcare region(s), the region's LPO(s). Each body's `workingGroups` gives its NAGs, RAGs and LAGs." })
+export class GovernanceChain {
+  programArea!: Group;
+  regionRow!: RegionRow;
+}
+
+@Resolver(() => GovernanceChain)
+export class GovernanceChainResolver {
+  @Query(() => GovernanceChain, { nullable: true, description: "The chain for one NPO in one region, e.g. psykisk hälsa in Region Västernorrland, in one call; null when the NPO or region does not exist." })
+  async governanceChain(@Args() { npo, region }: GovernanceChainArgs, @Ctx() { loaders }: Context): Promise<GovernanceChain | null> {
+    const [programArea, regionRow] = await Promise.all([loaders.programAreaBySlug.load(npo), loaders.regionByCountyCode.load(region)]);
+    return programArea && regionRow ? { programArea, regionRow } : null;
+  }
+
+  @FieldResolver(() => NationalProgramArea, { description: "The NPO (nationellt programområde)." })
+  nationalProgramArea(@Root() chain: GovernanceChain): Group {
+    return chain.programArea;
+  }
+
+  @FieldResolver(() => Region, { description: "The region." })
+  region(@Root() chain: GovernanceChain): RegionRow {
+    return chain.regionRow;
+  }
+
+  @FieldResolver(() => [HealthcareRegion], { description: "The region's healthcare region(s): one, or two for Region Halland." })
+  healthcareRegions(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
+    return loaders.healthcareRegionsByRegionId.load(chain.regionRow.id);
+  }
+
+  @FieldResolver(() => [RegionalProgramArea], { description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions." })
+  async regionalProgramAreas(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<Group[]> {
+    const [healthcareRegions, rpos] = await Promise.all([
+      loaders.healthcareRegionsByRegionId.load(chain.regionRow.id),
+      loaders.regionalProgramAreasByProgramAreaId.load(chain.programArea.id),
+    ]);
+    const ids = new Set(healthcareRegions.map((hr) => hr.id));
+    return rpos.filter((rpo) => rpo.healthcareRegionId !== null && ids.has(rpo.healthcareRegionId));
+  }
+
+  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPO(s) (lokalt programområde) mirroring the NPO." })
+  async localProgramAreas(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<Group[]> {
+    const lpos = await loaders.localProgramAreasByProgramAreaId.load(chain.programArea.id);
+    return lpos.filter((lpo) => lpo.countyCode === chain.regionRow.countyCode);
+  }
+}

@@ -1,0 +1,89 @@
+import { IsOptional, Matches, ValidateNested } from "class-validator";
+import { GraphQLDate } from "graphql-scalars";
+import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
+import { GroupKind, GroupLevel } from "../../generated/prisma/enums";
+import { PageArgs } from "../../graphql/pagination";
+import { ACTIVE_ON_DESCRIPTION } from "../../graphql/period";
+import { COUNTY_CODE, MUNICIPALITY_CODE } from "../geography/geography.args";
+import { SLUG_PATTERN } from "./governance.args";
+
+export enum GroupOrderField {
+  NAME = "NAME",
+  SLUG = "SLUG",
+}
+export enum OrderDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+registerEnumType(GroupOrderField, {
+  name: "GroupOrderField",
+  description: "What to order groups by.",
+  valuesConfig: { NAME: { description: "Name, in Swedish alphabetical order." }, SLUG: { description: "Slug." } },
+});
+registerEnumType(OrderDirection, {
+  name: "OrderDirection",
+  description: "Sort direction.",
+  valuesConfig: { ASC: { description: "Ascending." }, DESC: { description: "Descending." } },
+});
+
+const SLUG_MESSAGE = "must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa";
+
+@InputType({ description: "Which groups to list. All given conditions must hold." })
+export class GroupFilter {
+  @Field(() => [GroupKind], { nullable: true, description: "Any of these kinds, e.g. [LPO, LAG]." })
+  @IsOptional()
+  kind?: GroupKind[] | null;
+
+  @Field(() => [GroupLevel], { nullable: true, description: "Any of these levels." })
+  @IsOptional()
+  level?: GroupLevel[] | null;
+
+  @Field(() => String, { nullable: true, description: "Working in this healthcare region (slug, e.g. `norra`): its RPOs and RAGs, and the regional bodies of its regions." })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `healthcareRegion ${SLUG_MESSAGE}` })
+  healthcareRegion?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Working in this region, by länskod (e.g. \"22\"): its LPOs, LAGs and regional bodies." })
+  @IsOptional()
+  @Matches(COUNTY_CODE, { message: "region must be a länskod of two digits, e.g. \"22\"" })
+  region?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The municipality (kommunkod, e.g. \"2281\") sits in: as a participant or through a member representing it, on `activeOn`." })
+  @IsOptional()
+  @Matches(MUNICIPALITY_CODE, { message: "municipality must be a kommunkod of four digits, e.g. \"2281\"" })
+  municipality?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Belonging to this national program area (slug, e.g. `psykisk-halsa`): the NPO, its RPOs and LPOs, and their working groups." })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `npo ${SLUG_MESSAGE}` })
+  npo?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only groups with (true) or without (false) municipal participation (kommunal medverkan)." })
+  @IsOptional()
+  municipalParticipation?: boolean | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: `${ACTIVE_ON_DESCRIPTION} Groups with an unknown start count as in force.` })
+  @IsOptional()
+  activeOn?: Date | null;
+}
+
+@InputType({ description: "How to order groups." })
+export class GroupOrder {
+  @Field(() => GroupOrderField, { description: "The field to order by." })
+  field!: GroupOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: "The direction." })
+  direction!: OrderDirection;
+}
+
+@ArgsType()
+export class GroupsArgs extends PageArgs {
+  @Field(() => GroupFilter, { nullable: true, description: "Conditions on the groups; none lists every group in force today." })
+  @IsOptional()
+  @ValidateNested()
+  filter?: GroupFilter | null;
+
+  @Field(() => GroupOrder, { nullable: true, description: "Order; by name ascending when omitted." })
+  @IsOptional()
+  orderBy?: GroupOrder | null;
+}

@@ -1,0 +1,3 @@
+import { NodeResolver } from "./node.resolver";
+
+export const NodeResolvers = [NodeResolver] as const;

@@ -1,0 +1,3 @@
+import { MembershipResolver, PersonResolver } from "./people.resolver";
+
+export const PeopleResolvers = [PersonResolver, MembershipResolver] as const;

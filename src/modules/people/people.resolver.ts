@@ -1,0 +1,65 @@
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import type { Group, Membership as MembershipRow, Organisation as OrganisationRow, Person as PersonRow } from "../../generated/prisma/client";
+import type { Context } from "../../graphql/context";
+import { toGlobalId } from "../../graphql/global-id";
+import { paginate, toConnection } from "../../graphql/pagination";
+import { dayOf } from "../../graphql/period";
+import { GovernanceGroup } from "../governance/governance.types";
+import { Organisation } from "../organisations/organisation.types";
+import { MembersArgs } from "./people.args";
+import { personMembershipOrder } from "./people.order";
+import { Membership, MembershipConnection, Person } from "./people.types";
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @FieldResolver(() => ID)
+  id(@Root() person: PersonRow): string {
+    return toGlobalId("Person", person.id);
+  }
+
+  @FieldResolver(() => String, { description: "Given and family name, e.g. \"Åsa Öberg\"." })
+  name(@Root() person: PersonRow): string {
+    return `${person.givenName} ${person.familyName}`;
+  }
+
+  @FieldResolver(() => MembershipConnection, { description: "The person's memberships in force on `activeOn` (default today), most recent first." })
+  async memberships(@Root() person: PersonRow, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
+    const memberships = await loaders.membershipsByPersonId({ day: dayOf(args.activeOn), role: args.role }).load(person.id);
+    return toConnection(paginate(memberships, args, "person-memberships", personMembershipOrder));
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => ID)
+  id(@Root() membership: MembershipRow): string {
+    return toGlobalId("Membership", membership.id);
+  }
+
+  @FieldResolver(() => Person, { description: "Who holds the seat." })
+  async person(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<PersonRow> {
+    return required(await loaders.personById.load(membership.personId));
+  }
+
+  @FieldResolver(() => GovernanceGroup, { description: "The group." })
+  async group(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<Group> {
+    return required(await loaders.groupById.load(membership.groupId));
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation the person represents: a healthcare region, region, municipality, agency or patient organisation." })
+  representing(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<OrganisationRow | null> | null {
+    return membership.representingOrganisationId ? loaders.organisationById.load(membership.representingOrganisationId) : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: "True when the membership is in force today." })
+  activeToday(@Root() membership: MembershipRow): boolean {
+    const day = dayOf(undefined)!;
+    return membership.validFrom <= day && (membership.validTo === null || membership.validTo >= day);
+  }
+}
+
+/** A row a foreign key guarantees. */
+function required<Row>(row: Row | null): Row {
+  if (!row) throw new Error("Referenced row is missing");
+  return row;
+}

@@ -1,0 +1,78 @@
+import type { Database } from "../../db/prisma";
+import { Prisma } from "../../generated/prisma/client";
+import { BadUserInputError } from "../../graphql/errors";
+import { decodeCursor, encodeCursor, type Page } from "../../graphql/pagination";
+
+export enum SearchKind {
+  GROUP = "GROUP",
+  ORGANISATION = "ORGANISATION",
+  PERSON = "PERSON",
+}
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  score: number;
+}
+
+const SEARCH_CURSOR = "search";
+
+/**
+ * Case- and accent-insensitive search over group, organisation and person names. Names and
+ * query are folded (lower case, unaccent: "hälsa" ~ "halsa"); a hit matches as a substring or by
+ * trigram word similarity (misspellings). Ranked: whole name, then name prefix, word prefix,
+ * substring, similarity; national bodies before regional ones at equal rank.
+ */
+export class SearchService {
+  constructor(private readonly prisma: Database) {}
+
+  async search(query: string, kinds: SearchKind[], first: number, after?: string): Promise<Page<SearchHit>> {
+    const offset = after === undefined ? 0 : offsetOf(after);
+    const include = (kind: SearchKind) => kinds.length === 0 || kinds.includes(kind);
+    const rows = await this.prisma.$queryRaw<{ kind: SearchKind; id: string; score: number; total: bigint }[]>(Prisma.sql`
+      WITH term AS (SELECT lower(unaccent(${query})) AS t),
+      candidates AS (
+        SELECT 'GROUP' AS kind, g.id, g.name AS label,
+               CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END AS tier,
+               lower(unaccent(g.name)) AS name, lower(unaccent(coalesce(g.short_name, ''))) AS alias
+          FROM governance_group g WHERE ${include(SearchKind.GROUP)}
+        UNION ALL
+        SELECT 'ORGANISATION', o.id, o.name, 3, lower(unaccent(o.name)), lower(unaccent(coalesce(o.short_name, '')))
+          FROM organisation o WHERE ${include(SearchKind.ORGANISATION)}
+        UNION ALL
+        SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4,
+               lower(unaccent(p.given_name || ' ' || p.family_name)), lower(unaccent(p.family_name || ' ' || p.given_name))
+          FROM person p WHERE ${include(SearchKind.PERSON)}
+      ),
+      scored AS (
+        SELECT c.kind, c.id, c.label, c.tier, greatest(
+          CASE WHEN c.name = t OR c.alias = t THEN 1.0
+               WHEN left(c.name, length(t)) = t OR left(c.alias, length(t)) = t THEN 0.9
+               WHEN strpos(' ' || c.name, ' ' || t) > 0 OR strpos(' ' || c.alias, ' ' || t) > 0 THEN 0.8
+               WHEN strpos(c.name, t) > 0 OR strpos(c.alias, t) > 0 THEN 0.6
+               ELSE 0 END,
+          CASE WHEN word_similarity(t, c.name) >= 0.6 THEN word_similarity(t, c.name) * 0.5 ELSE 0 END
+        )::float8 AS score
+        FROM candidates c, term
+      )
+      SELECT kind, id::text AS id, score, count(*) OVER () AS total
+        FROM scored WHERE score > 0
+       ORDER BY score DESC, tier, label, id
+      OFFSET ${offset} LIMIT ${first + 1}`);
+    const total = rows[0] ? Number(rows[0].total) : 0;
+    const hits: SearchHit[] = rows.map(({ kind, id, score }) => ({ kind, id, score }));
+    return {
+      nodes: hits.slice(0, first),
+      totalCount: total,
+      hasNextPage: rows.length > first,
+      hasPreviousPage: offset > 0,
+      cursorOf: (hit) => encodeCursor(SEARCH_CURSOR, String(offset + hits.indexOf(hit) + 1)),
+    };
+  }
+}
+
+function offsetOf(cursor: string): number {
+  const offset = decodeCursor(SEARCH_CURSOR, cursor);
+  if (!/^[0-9]{1,9}$/.test(offset)) throw new BadUserInputError("`after` is not a cursor from this list", "after");
+  return Number(offset);
+}
