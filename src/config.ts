@@ -28,6 +28,8 @@ export interface Config {
   readonly exposeSqlStatementCount: boolean;
   /** Size of the database connection pool. @default 10 */
   readonly databasePoolSize: number;
+  /** Batch and cache loads per request (DataLoader). Off only to measure the naive resolvers. @default true */
+  readonly dataloaderBatching: boolean;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: read("INTROSPECTION", true, parseBoolean, "true or false"),
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
     databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
+    dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -18,7 +18,7 @@ export interface Logger {
 }
 
 export interface ServerOptions {
-  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount">;
+  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching">>;
   prisma: Database;
   logger: Logger;
 }
@@ -59,7 +59,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
     (_req, res, next) => countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next()),
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ ...createContext(prisma), sqlStatements: res.locals.sqlStatements as SqlStatementCounter }),
+      context: async ({ res }) => ({ ...createContext(prisma, { batching: config.dataloaderBatching ?? true }), sqlStatements: res.locals.sqlStatements as SqlStatementCounter }),
     }),
   );
 

@@ -1,9 +1,18 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The directory holding package.json and prisma/, found from wherever this file was compiled to. */
+export const PROJECT_ROOT = projectRoot(__dirname);
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, "..", "..");
+  }
+}
 
 /** Runs the Prisma CLI (WASM engine, no native binaries) against `databaseUrl`. */
 export async function runPrismaCli(args: string[], databaseUrl: string): Promise<string> {

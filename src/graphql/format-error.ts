@@ -2,7 +2,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError } from "type-graphql";
-import { ErrorCode } from "./errors";
+import { BadUserInputError, ErrorCode } from "./errors";
 
 const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 // Codes Apollo Server assigns before execution, passed through as they are.
@@ -26,6 +26,10 @@ export function createFormatError(logUnexpected: ErrorLogger) {
         path: formatted.path,
         extensions: { code: ErrorCode.BAD_USER_INPUT, fields },
       };
+    }
+    // A bad scalar literal (a malformed date, say) fails validation, but it is bad input.
+    if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && error instanceof GraphQLError && error.originalError instanceof BadUserInputError) {
+      return { message: error.originalError.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))) {

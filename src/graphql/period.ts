@@ -1,5 +1,5 @@
 import { IsOptional } from "class-validator";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "./scalars";
 import { ArgsType, Field } from "type-graphql";
 import { PageArgs } from "./pagination";
 

@@ -4,7 +4,7 @@ import type { Group, HealthcareRegion as HealthcareRegionRow, Membership as Memb
 import type { Context } from "../../graphql/context";
 import { Connection, paginate, PageArgs, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { today } from "../../graphql/period";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "../../graphql/scalars";
 import { HealthcareRegion, Region } from "../geography/geography.types";
 import { GovernanceGroup, NationalProgramArea } from "../governance/governance.types";
 import { Membership } from "../people/people.types";

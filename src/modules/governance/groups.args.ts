@@ -1,5 +1,5 @@
 import { IsOptional, Matches, ValidateNested } from "class-validator";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "../../graphql/scalars";
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { GroupKind, GroupLevel } from "../../generated/prisma/enums";
 import { PageArgs } from "../../graphql/pagination";

@@ -1,5 +1,5 @@
 import { IsOptional } from "class-validator";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "../../graphql/scalars";
 import { ArgsType, Field } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { ACTIVE_ON_DESCRIPTION, ActiveOnPageArgs } from "../../graphql/period";

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLDate } from "graphql-scalars";
+import { GraphQLDate } from "../../graphql/scalars";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
 import { Connection } from "../../graphql/pagination";

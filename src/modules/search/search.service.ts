@@ -29,20 +29,23 @@ export class SearchService {
   async search(query: string, kinds: SearchKind[], first: number, after?: string): Promise<Page<SearchHit>> {
     const offset = after === undefined ? 0 : offsetOf(after);
     const include = (kind: SearchKind) => kinds.length === 0 || kinds.includes(kind);
+    const pattern = `%${query.replace(/[\\%_]/g, "\\$&")}%`;
     const rows = await this.prisma.$queryRaw<{ kind: SearchKind; id: string; score: number; total: bigint }[]>(Prisma.sql`
-      WITH term AS (SELECT lower(unaccent(${query})) AS t),
+      WITH term AS (SELECT kg_fold(${query}) AS t, kg_fold(${pattern}) AS pattern),
       candidates AS (
         SELECT 'GROUP' AS kind, g.id, g.name AS label,
                CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END AS tier,
-               lower(unaccent(g.name)) AS name, lower(unaccent(coalesce(g.short_name, ''))) AS alias
-          FROM governance_group g WHERE ${include(SearchKind.GROUP)}
+               kg_fold(g.name) AS name, coalesce(kg_fold(g.short_name), '') AS alias
+          FROM governance_group g, term
+         WHERE ${include(SearchKind.GROUP)} AND (kg_fold(g.name) LIKE pattern OR kg_fold(g.short_name) LIKE pattern OR t <% kg_fold(g.name))
         UNION ALL
-        SELECT 'ORGANISATION', o.id, o.name, 3, lower(unaccent(o.name)), lower(unaccent(coalesce(o.short_name, '')))
-          FROM organisation o WHERE ${include(SearchKind.ORGANISATION)}
+        SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(o.name), coalesce(kg_fold(o.short_name), '')
+          FROM organisation o, term
+         WHERE ${include(SearchKind.ORGANISATION)} AND (kg_fold(o.name) LIKE pattern OR kg_fold(o.short_name) LIKE pattern OR t <% kg_fold(o.name))
         UNION ALL
-        SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4,
-               lower(unaccent(p.given_name || ' ' || p.family_name)), lower(unaccent(p.family_name || ' ' || p.given_name))
-          FROM person p WHERE ${include(SearchKind.PERSON)}
+        SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
+          FROM person p, term
+         WHERE ${include(SearchKind.PERSON)} AND (kg_fold(p.given_name || ' ' || p.family_name) LIKE pattern OR t <% kg_fold(p.given_name || ' ' || p.family_name))
       ),
       scored AS (
         SELECT c.kind, c.id, c.label, c.tier, greatest(
@@ -51,12 +54,12 @@ export class SearchService {
                WHEN strpos(' ' || c.name, ' ' || t) > 0 OR strpos(' ' || c.alias, ' ' || t) > 0 THEN 0.8
                WHEN strpos(c.name, t) > 0 OR strpos(c.alias, t) > 0 THEN 0.6
                ELSE 0 END,
-          CASE WHEN word_similarity(t, c.name) >= 0.6 THEN word_similarity(t, c.name) * 0.5 ELSE 0 END
+          word_similarity(t, c.name) * 0.5
         )::float8 AS score
         FROM candidates c, term
       )
       SELECT kind, id::text AS id, score, count(*) OVER () AS total
-        FROM scored WHERE score > 0
+        FROM scored
        ORDER BY score DESC, tier, label, id
       OFFSET ${offset} LIMIT ${first + 1}`);
     const total = rows[0] ? Number(rows[0].total) : 0;

@@ -1,6 +1,6 @@
 import pg from "pg";
 
-/** Runs SQL against the test server's maintenance connection (CREATE/DROP DATABASE). */
+/** Runs SQL on a server's maintenance connection (CREATE/DROP DATABASE). */
 export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
