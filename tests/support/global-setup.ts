@@ -5,8 +5,10 @@ import path from "node:path";
 import { applyMigrations } from "../../src/db/migrate";
 import { createPrismaClient } from "../../src/db/prisma";
 import { startEmbeddedPostgres } from "../../src/db/embedded-postgres";
+import { generateDataset } from "../../src/dataset/generate";
 import { seedReferenceData } from "../../src/seed/seed";
-import { adminQuery, urlForDatabase } from "./postgres-admin";
+import { DATASET_SCALES } from "./test-database";
+import { adminQuery, urlForDatabase } from "../../src/db/postgres-admin";
 
 /**
  * Prepares one migrated, seeded template database per test run, on the server given by
@@ -30,6 +32,14 @@ export default async function globalSetup(): Promise<void> {
   const prisma = createPrismaClient({ url: templateUrl, poolSize: 2 });
   await seedReferenceData(prisma);
   await prisma.$disconnect();
+  // The seeded structure plus generated people and memberships, at 1× and 10× scale.
+  for (const scale of DATASET_SCALES) {
+    const name = `${template}_x${scale}`;
+    await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    const client = createPrismaClient({ url: urlForDatabase(adminUrl, name), poolSize: 2 });
+    await generateDataset(client, { scale });
+    await client.$disconnect();
+  }
 
   process.env.KG_TEST_ADMIN_URL = adminUrl;
   process.env.KG_TEST_TEMPLATE = template;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { adminQuery, urlForDatabase } from "./postgres-admin";
+import { adminQuery, urlForDatabase } from "../../src/db/postgres-admin";
 
 export interface TestDatabase {
   url: string;
@@ -13,9 +13,17 @@ function env(name: string): string {
   return value;
 }
 
-/** A fresh copy of the migrated, seeded template database, for one test file. */
-export function createTestDatabase(): Promise<TestDatabase> {
-  return createDatabase(`TEMPLATE "${env("KG_TEST_TEMPLATE")}"`);
+/** Scales of the generated data set prepared by the global setup (≈ 20 000 memberships at 1). */
+export const DATASET_SCALES = [1, 10] as const;
+export type DatasetScale = (typeof DATASET_SCALES)[number];
+
+/**
+ * A fresh copy of the migrated, seeded template database, for one test file; with `dataset`,
+ * also holding the generated people and memberships at that scale.
+ */
+export function createTestDatabase(options: { dataset?: DatasetScale } = {}): Promise<TestDatabase> {
+  const template = env("KG_TEST_TEMPLATE");
+  return createDatabase(`TEMPLATE "${options.dataset ? `${template}_x${options.dataset}` : template}"`);
 }
 
 /** An empty database (no migrations), for tests that build a schema themselves. */

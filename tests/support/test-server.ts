@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
-import { createTestDatabase, type TestDatabase } from "./test-database";
+import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
 
 export interface TestServer {
   url: string;
@@ -12,8 +12,8 @@ export interface TestServer {
 }
 
 /** The real HTTP server on a free port over a fresh copy of the seeded database. */
-export async function startTestServer(): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(options: { dataset?: DatasetScale } = {}): Promise<TestServer> {
+  const database = await createTestDatabase(options);
   const prisma = createPrismaClient({ url: database.url, poolSize: 4 });
   const errors: unknown[] = [];
   const server = await startServer({

@@ -22,6 +22,9 @@ class GovernanceChainArgs {
 export class GovernanceChain {
   programArea!: Group;
   regionRow!: RegionRow;
+  healthcareRegionRows!: HealthcareRegion[];
+  regionalProgramAreaRows!: Group[];
+  localProgramAreaRows!: Group[];
 }
 
 @Resolver(() => GovernanceChain)
@@ -29,7 +32,21 @@ export class GovernanceChainResolver {
   @Query(() => GovernanceChain, { nullable: true, description: "The chain for one NPO in one region, e.g. psykisk hälsa in Region Västernorrland, in one call; null when the NPO or region does not exist." })
   async governanceChain(@Args() { npo, region }: GovernanceChainArgs, @Ctx() { loaders }: Context): Promise<GovernanceChain | null> {
     const [programArea, regionRow] = await Promise.all([loaders.programAreaBySlug.load(npo), loaders.regionByCountyCode.load(region)]);
-    return programArea && regionRow ? { programArea, regionRow } : null;
+    if (!programArea || !regionRow) return null;
+    // All three levels are fetched here, so what is asked of them below is loaded together, level by level.
+    const [healthcareRegionRows, rpos, lpos] = await Promise.all([
+      loaders.healthcareRegionsByRegionId.load(regionRow.id),
+      loaders.regionalProgramAreasByProgramAreaId.load(programArea.id),
+      loaders.localProgramAreasByProgramAreaId.load(programArea.id),
+    ]);
+    const healthcareRegionIds = new Set(healthcareRegionRows.map((hr) => hr.id));
+    return {
+      programArea,
+      regionRow,
+      healthcareRegionRows,
+      regionalProgramAreaRows: rpos.filter((rpo) => rpo.healthcareRegionId !== null && healthcareRegionIds.has(rpo.healthcareRegionId)),
+      localProgramAreaRows: lpos.filter((lpo) => lpo.countyCode === regionRow.countyCode),
+    };
   }
 
   @FieldResolver(() => NationalProgramArea, { description: "The NPO (nationellt programområde)." })
@@ -43,23 +60,17 @@ export class GovernanceChainResolver {
   }
 
   @FieldResolver(() => [HealthcareRegion], { description: "The region's healthcare region(s): one, or two for Region Halland." })
-  healthcareRegions(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
-    return loaders.healthcareRegionsByRegionId.load(chain.regionRow.id);
+  healthcareRegions(@Root() chain: GovernanceChain): HealthcareRegion[] {
+    return chain.healthcareRegionRows;
   }
 
   @FieldResolver(() => [RegionalProgramArea], { description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions." })
-  async regionalProgramAreas(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<Group[]> {
-    const [healthcareRegions, rpos] = await Promise.all([
-      loaders.healthcareRegionsByRegionId.load(chain.regionRow.id),
-      loaders.regionalProgramAreasByProgramAreaId.load(chain.programArea.id),
-    ]);
-    const ids = new Set(healthcareRegions.map((hr) => hr.id));
-    return rpos.filter((rpo) => rpo.healthcareRegionId !== null && ids.has(rpo.healthcareRegionId));
+  regionalProgramAreas(@Root() chain: GovernanceChain): Group[] {
+    return chain.regionalProgramAreaRows;
   }
 
   @FieldResolver(() => [LocalProgramArea], { description: "The region's LPO(s) (lokalt programområde) mirroring the NPO." })
-  async localProgramAreas(@Root() chain: GovernanceChain, @Ctx() { loaders }: Context): Promise<Group[]> {
-    const lpos = await loaders.localProgramAreasByProgramAreaId.load(chain.programArea.id);
-    return lpos.filter((lpo) => lpo.countyCode === chain.regionRow.countyCode);
+  localProgramAreas(@Root() chain: GovernanceChain): Group[] {
+    return chain.localProgramAreaRows;
   }
 }

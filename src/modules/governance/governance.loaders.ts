@@ -1,5 +1,5 @@
 import type { Database } from "../../db/prisma";
-import type { Group, GroupKind, GroupLevel, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
+import type { Group, GroupKind, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { inForceOn, openPeriodInForceOn, today } from "../../graphql/period";
@@ -13,11 +13,12 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       return groupByKeys(keys, groups, (group) => group[field] as string);
     });
   return {
-    groupsByMunicipalityId: loadersByArguments(({ day, level }: { day: Date | null; level?: GroupLevel | null }) =>
+    // The level is filtered in memory, so a municipality's groups at three levels are one query.
+    groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, Group[]>(async (municipalityIds) => {
         const where = municipalityTakesPart([...municipalityIds], day);
         const groups = await prisma.group.findMany({
-          where: { ...(level ? { level } : {}), ...openPeriodInForceOn(day), OR: [{ participations: { some: where.participation } }, { memberships: { some: where.membership } }] },
+          where: { ...openPeriodInForceOn(day), OR: [{ participations: { some: where.participation } }, { memberships: { some: where.membership } }] },
           include: {
             participations: { where: where.participation, select: { organisation: { select: { municipalityId: true } } } },
             memberships: { where: where.membership, select: { representingOrganisation: { select: { municipalityId: true } } } },

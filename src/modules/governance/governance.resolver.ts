@@ -8,6 +8,7 @@ import { dayOf, today } from "../../graphql/period";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { GroupOrderField, GroupsArgs, OrderDirection } from "./groups.args";
 import { ChairArgs, MembersArgs } from "../people/people.args";
+import { withRole } from "../people/people.loaders";
 import { memberOrder } from "../people/people.order";
 import { Membership, MembershipConnection } from "../people/people.types";
 import { NationalProgramAreasArgs, SlugArgs } from "./governance.args";
@@ -89,14 +90,14 @@ export class GovernanceGroupResolver {
 
   @FieldResolver(() => MembershipConnection, { description: "Members in force on `activeOn` (default today): chair first, then by role and name." })
   async members(@Root() group: Row, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = await loaders.membershipsByGroupId({ day: dayOf(args.activeOn), role: args.role }).load(group.id);
+    const memberships = withRole(await loaders.membershipsByGroupId({ day: dayOf(args.activeOn) }).load(group.id), args.role);
     return toConnection(paginate(memberships, args, "members", memberOrder));
   }
 
   @FieldResolver(() => Membership, { nullable: true, description: "The chair's membership on `activeOn` (default today); null when the seat is empty or not recorded." })
   async chair(@Root() group: Row, @Args() { activeOn }: ChairArgs, @Ctx() { loaders }: Context): Promise<Membership | null> {
-    const chairs = await loaders.membershipsByGroupId({ day: activeOn ?? today(), role: "CHAIR" }).load(group.id);
-    return chairs[0] ?? null;
+    const memberships = await loaders.membershipsByGroupId({ day: activeOn ?? today() }).load(group.id);
+    return withRole(memberships, "CHAIR")[0] ?? null;
   }
 
   @Query(() => GovernanceGroupConnection, {

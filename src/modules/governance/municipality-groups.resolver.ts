@@ -22,7 +22,8 @@ export class MunicipalityGroupsResolver {
     description: "The groups the municipality sits in on `activeOn` (default today): as a participant (e.g. a joint LPO) or through a member representing it. National first, then healthcare-regional, then regional; by name.",
   })
   async groups(@Root() municipality: MunicipalityRow, @Args() args: MunicipalityGroupsArgs, @Ctx() { loaders }: Context): Promise<ConnectionOf<Group>> {
-    const groups = await loaders.groupsByMunicipalityId({ day: dayOf(args.activeOn), level: args.level }).load(municipality.id);
-    return toConnection(paginate(groups, args, "municipality-groups", groupByLevelOrder));
+    const groups = await loaders.groupsByMunicipalityId({ day: dayOf(args.activeOn) }).load(municipality.id);
+    const onLevel = args.level ? groups.filter((group) => group.level === args.level) : groups;
+    return toConnection(paginate(onLevel, args, "municipality-groups", groupByLevelOrder));
   }
 }

@@ -3,6 +3,7 @@ import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf } from "../../graphql/period";
+import { withRole } from "../people/people.loaders";
 import { MembersArgs } from "../people/people.args";
 import { memberOrder } from "../people/people.order";
 import { MembershipConnection } from "../people/people.types";
@@ -39,7 +40,7 @@ export class OrganisationResolver {
 
   @FieldResolver(() => MembershipConnection, { description: "Memberships in which someone represents this organisation, in force on `activeOn` (default today); by role and name." })
   async representatives(@Root() organisation: Organisation, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = await loaders.membershipsByRepresentingOrganisationId({ day: dayOf(args.activeOn), role: args.role }).load(organisation.id);
+    const memberships = withRole(await loaders.membershipsByRepresentingOrganisationId({ day: dayOf(args.activeOn) }).load(organisation.id), args.role);
     return toConnection(paginate(memberships, args, "representatives", memberOrder));
   }
 }

@@ -9,7 +9,11 @@ export type MembershipWithPerson = Membership & { person: Person };
 export interface MembershipFilter {
   /** null: every period. */
   day: Date | null;
-  role?: MembershipRole | null;
+}
+
+/** A role filter applied in memory, so `chair`, `members` and `members(role: …)` of a group share one batch. */
+export function withRole(memberships: MembershipWithPerson[], role: MembershipRole | null | undefined): MembershipWithPerson[] {
+  return role ? memberships.filter((membership) => membership.role === role) : memberships;
 }
 
 export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
@@ -19,9 +23,9 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
 
   /** Memberships whose `field` is one of the keys, with their people (one statement), matching the filter. */
   const membershipsBy = (field: "groupId" | "personId" | "representingOrganisationId") =>
-    loadersByArguments(({ day, role }: MembershipFilter) =>
+    loadersByArguments(({ day }: MembershipFilter) =>
       load<string, MembershipWithPerson[]>(async (keys) => {
-        const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...(role ? { role } : {}), ...inForceOn(day) };
+        const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceOn(day) };
         const rows = await prisma.membership.findMany({ where, include: { person: true } });
         for (const { person } of rows) personById.prime(person.id, person);
         return groupByKeys(keys, rows, (row) => row[field] as string);

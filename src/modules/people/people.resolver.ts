@@ -7,6 +7,7 @@ import { dayOf } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
+import { withRole } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
 import { Membership, MembershipConnection, Person } from "./people.types";
 
@@ -24,7 +25,7 @@ export class PersonResolver {
 
   @FieldResolver(() => MembershipConnection, { description: "The person's memberships in force on `activeOn` (default today), most recent first." })
   async memberships(@Root() person: PersonRow, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = await loaders.membershipsByPersonId({ day: dayOf(args.activeOn), role: args.role }).load(person.id);
+    const memberships = withRole(await loaders.membershipsByPersonId({ day: dayOf(args.activeOn) }).load(person.id), args.role);
     return toConnection(paginate(memberships, args, "person-memberships", personMembershipOrder));
   }
 }

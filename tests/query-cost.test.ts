@@ -1,0 +1,52 @@
+import { INTRANET_OPERATIONS } from "../bench/queries";
+import { gql, startTestServer, type TestServer } from "./support/test-server";
+
+// SQL statements per operation, counted at the pg driver. They depend on the shape of the
+// query only: the same at 1× and 10× data.
+const EXPECTED_STATEMENTS: Record<string, number> = {
+  // NPO and region; healthcare regions, RPOs, LPOs; host, members (chairs too), working groups,
+  // municipalities, linked groups; organisations represented, working groups' members; theirs.
+  chain: 13,
+  // region; LPOs; program areas, members; their RPOs, organisations represented; healthcare regions
+  "region-lpo-members": 7,
+  // municipality; its groups at all three levels; their chairs
+  "municipality-groups": 3,
+  // NPOs and their count; members on the day; organisations represented
+  "members-on-date": 4,
+  // ranked hits; the groups among them
+  search: 2,
+};
+
+const servers: Partial<Record<"x1" | "x10", TestServer>> = {};
+beforeAll(async () => {
+  [servers.x1, servers.x10] = await Promise.all([startTestServer({ dataset: 1 }), startTestServer({ dataset: 10 })]);
+});
+afterAll(() => Promise.all(Object.values(servers).map((server) => server.stop())));
+
+describe("SQL statements per intranet operation", () => {
+  it.each(INTRANET_OPERATIONS.map((operation) => [operation.name, operation] as const))("%s costs the same at 1× and 10× data", async (name, operation) => {
+    const small = await gql(servers.x1!.url, operation.query, operation.variables);
+    const large = await gql(servers.x10!.url, operation.query, operation.variables);
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    expect({ name, x1: small.extensions?.sqlStatements, x10: large.extensions?.sqlStatements }).toEqual({ name, x1: EXPECTED_STATEMENTS[name], x10: EXPECTED_STATEMENTS[name] });
+  });
+
+  it("reads many times the rows at 10× with the same statements", async () => {
+    const query = `{ region(countyCode: "22") { localProgramAreas { workingGroups { slug } members(activeOn: null, first: 100) { totalCount nodes { person { name } } } } } }`;
+    const measure = async (server: TestServer) => {
+      const result = await gql<{ region: { localProgramAreas: { workingGroups: unknown[]; members: { totalCount: number } }[] } }>(server.url, query);
+      const lpos = result.data!.region.localProgramAreas;
+      return {
+        memberships: lpos.reduce((sum, lpo) => sum + lpo.members.totalCount, 0),
+        workingGroups: lpos.reduce((sum, lpo) => sum + lpo.workingGroups.length, 0),
+        statements: result.extensions?.sqlStatements,
+      };
+    };
+    const small = await measure(servers.x1!);
+    const large = await measure(servers.x10!);
+    expect(large.memberships).toBeGreaterThan(5 * small.memberships);
+    expect(large.workingGroups).toBeGreaterThan(5 * small.workingGroups);
+    expect(large.statements).toBe(small.statements);
+  });
+});
