@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import type { Config } from "./config";
 import type { Database } from "./db/prisma";
@@ -44,6 +44,8 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...(config.exposeSqlStatementCount ? [reportSqlStatements()] : []),
     ],
   });

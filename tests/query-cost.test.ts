@@ -17,9 +17,14 @@ const EXPECTED_STATEMENTS: Record<string, number> = {
   search: 2,
 };
 
-const servers: Partial<Record<"x1" | "x10", TestServer>> = {};
+const servers: Partial<Record<"x1" | "x10" | "naive", TestServer>> = {};
 beforeAll(async () => {
-  [servers.x1, servers.x10] = await Promise.all([startTestServer({ dataset: 1 }), startTestServer({ dataset: 10 })]);
+  [servers.x1, servers.x10, servers.naive] = await Promise.all([
+    startTestServer({ dataset: 1 }),
+    startTestServer({ dataset: 10 }),
+    // Loaders off, two connections: many statements per request, most of them waiting for a connection.
+    startTestServer({ dataset: 1, batching: false, poolSize: 2 }),
+  ]);
 });
 afterAll(() => Promise.all(Object.values(servers).map((server) => server.stop())));
 
@@ -48,5 +53,19 @@ describe("SQL statements per intranet operation", () => {
     expect(large.memberships).toBeGreaterThan(5 * small.memberships);
     expect(large.workingGroups).toBeGreaterThan(5 * small.workingGroups);
     expect(large.statements).toBe(small.statements);
+  });
+
+  it("costs many times more without the loaders (the naive resolvers)", async () => {
+    const operation = INTRANET_OPERATIONS.find((op) => op.name === "region-lpo-members")!;
+    const naive = await gql(servers.naive!.url, operation.query);
+    expect(naive.errors).toBeUndefined();
+    expect(naive.extensions!.sqlStatements).toBeGreaterThan(50 * EXPECTED_STATEMENTS["region-lpo-members"]!);
+  });
+
+  it("counts each request's own statements when requests wait for connections", async () => {
+    const operation = INTRANET_OPERATIONS.find((op) => op.name === "members-on-date")!;
+    const alone = await gql(servers.naive!.url, operation.query);
+    const together = await Promise.all(Array.from({ length: 4 }, () => gql(servers.naive!.url, operation.query)));
+    expect(together.map((result) => result.extensions?.sqlStatements)).toEqual(together.map(() => alone.extensions?.sqlStatements));
   });
 });

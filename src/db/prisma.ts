@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
-import { CountingClient } from "./sql-statement-counter";
+import { ContextPreservingPool, CountingClient } from "./sql-statement-counter";
 
 export type Database = PrismaClient;
 
@@ -10,7 +10,8 @@ export interface DatabaseOptions {
 }
 
 export function createPrismaClient({ url, poolSize = 10 }: DatabaseOptions): Database {
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize, Client: CountingClient });
+  const pool = new ContextPreservingPool({ connectionString: url, max: poolSize, Client: CountingClient });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // adapter-pg 7.x with client 6.19: the factory interfaces differ only in version brands.
   return new PrismaClient({ adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]> });
 }

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import pg from "pg";
 
 /** Counts the SQL statements sent to PostgreSQL on behalf of one unit of work (a request). */
@@ -23,5 +23,18 @@ export class CountingClient extends pg.Client {
     const counter = currentCounter.getStore();
     if (counter) counter.count += 1;
     return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+/**
+ * A pool that hands out clients in the async context of the caller. pg-pool queues waiting
+ * callers when all connections are busy and calls them back from whichever query released a
+ * connection; without this a queued query would be counted against that other request.
+ */
+export class ContextPreservingPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    return callback ? super.connect(AsyncResource.bind(callback)) : super.connect();
   }
 }

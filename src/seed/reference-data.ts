@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { PROJECT_ROOT } from "../db/migrate";
 
 /** The project's own copies of the verified reference lists (prisma/seed/*.json). */
-export const SEED_DIR = path.resolve(__dirname, "..", "..", "prisma", "seed");
+export const SEED_DIR = path.join(PROJECT_ROOT, "prisma", "seed");
 
 function load<T>(file: string): T {
   return JSON.parse(readFileSync(path.join(SEED_DIR, file), "utf8")) as T;

@@ -12,12 +12,19 @@ export interface TestServer {
 }
 
 /** The real HTTP server on a free port over a fresh copy of the seeded database. */
-export async function startTestServer(options: { dataset?: DatasetScale } = {}): Promise<TestServer> {
-  const database = await createTestDatabase(options);
-  const prisma = createPrismaClient({ url: database.url, poolSize: 4 });
+export interface TestServerOptions {
+  dataset?: DatasetScale;
+  /** DataLoader batching; off gives the naive one-query-per-field resolvers. @default true */
+  batching?: boolean;
+  poolSize?: number;
+}
+
+export async function startTestServer({ dataset, batching = true, poolSize = 4 }: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase({ dataset });
+  const prisma = createPrismaClient({ url: database.url, poolSize });
   const errors: unknown[] = [];
   const server = await startServer({
-    config: { port: 0, host: "127.0.0.1", introspection: true, exposeSqlStatementCount: true },
+    config: { port: 0, host: "127.0.0.1", introspection: true, exposeSqlStatementCount: true, dataloaderBatching: batching },
     prisma,
     logger: { info: () => {}, error: (_message, error) => errors.push(error) },
   });
