@@ -1,8 +1,8 @@
 import type { Database } from "../../db/prisma";
-import type { Group, GroupKind, Hosting, Municipality, Organisation, OtherName, Prisma } from "../../generated/prisma/client";
+import { Prisma, type Group, type GroupKind, type Hosting, type Municipality, type Organisation, type OtherName } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
-import { inForceOn, openPeriodInForceOn, today } from "../../graphql/period";
+import { today } from "../../graphql/period";
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
   /** Groups (optionally of one kind) whose `field` is one of the keys, by slug. */
@@ -16,23 +16,26 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     // The level is filtered in memory, so a municipality's groups at three levels are one query.
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, Group[]>(async (municipalityIds) => {
-        const where = municipalityTakesPart([...municipalityIds], day);
-        const groups = await prisma.group.findMany({
-          where: { ...openPeriodInForceOn(day), OR: [{ participations: { some: where.participation } }, { memberships: { some: where.membership } }] },
-          include: {
-            participations: { where: where.participation, select: { organisation: { select: { municipalityId: true } } } },
-            memberships: { where: where.membership, select: { representingOrganisation: { select: { municipalityId: true } } } },
-          },
-        });
-        const byMunicipality = new Map<string, Group[]>(municipalityIds.map((id) => [id, []]));
-        for (const { participations, memberships, ...group } of groups) {
-          const present = new Set([
-            ...participations.map((p) => p.organisation.municipalityId),
-            ...memberships.map((m) => m.representingOrganisation?.municipalityId),
-          ]);
-          for (const id of present) if (id) byMunicipality.get(id)?.push(group);
-        }
-        return municipalityIds.map((id) => byMunicipality.get(id) ?? []);
+        const on = day ? day.toISOString().slice(0, 10) : null;
+        // Participations and representing memberships in force on the day, with each group's row.
+        const rows = await prisma.$queryRaw<{ municipalityId: string; id: string }[]>(Prisma.sql`
+          SELECT DISTINCT o.municipality_id::text AS "municipalityId", g.id::text AS id
+            FROM organisation o
+            CROSS JOIN LATERAL (
+              SELECT p.group_id FROM group_participation p
+               WHERE p.organisation_id = o.id
+                 AND (${on}::date IS NULL OR ((p.valid_from IS NULL OR p.valid_from <= ${on}::date) AND (p.valid_to IS NULL OR p.valid_to >= ${on}::date)))
+              UNION
+              SELECT m.group_id FROM membership m
+               WHERE m.representing_organisation_id = o.id
+                 AND (${on}::date IS NULL OR (m.valid_from <= ${on}::date AND (m.valid_to IS NULL OR m.valid_to >= ${on}::date)))
+            ) AS seat
+            JOIN governance_group g ON g.id = seat.group_id
+           WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
+             AND (${on}::date IS NULL OR ((g.valid_from IS NULL OR g.valid_from <= ${on}::date) AND (g.valid_to IS NULL OR g.valid_to >= ${on}::date)))`);
+        const groups = await prisma.group.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.id))] } } });
+        const byId = new Map(groups.map((group) => [group.id, group]));
+        return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) => seats.flatMap((seat) => byId.get(seat.id) ?? []));
       }),
     ),
     programAreaBySlug: load<string, Group | null>(async (slugs) =>
@@ -102,14 +105,5 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       const names = await prisma.otherName.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
       return groupByKeys(ids, names, (row) => row.groupId as string);
     }),
-  };
-}
-
-/** A municipality takes part in a group as such (participation) or through a member representing it. */
-function municipalityTakesPart(municipalityIds: string[], day: Date | null) {
-  const organisation = { municipalityId: { in: municipalityIds } };
-  return {
-    participation: { organisation, ...openPeriodInForceOn(day) } satisfies Prisma.GroupParticipationWhereInput,
-    membership: { representingOrganisation: organisation, ...inForceOn(day) } satisfies Prisma.MembershipWhereInput,
   };
 }
