@@ -124,7 +124,7 @@ export async function generateDataset(prisma: Database, options: DatasetOptions)
   const { scale, seed = 1, today = day(DATASET_REFERENCE_DATE) } = options;
   if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new Error(`Dataset scale must be a number above 0 and at most 100, not ${scale}`);
   if (!Number.isInteger(seed)) throw new Error(`Dataset seed must be an integer, not ${seed}`);
-  return prisma.$transaction(
+  const summary = await prisma.$transaction(
     async (tx) => {
       await assertNoDataset(tx);
       const dataset = new DatasetBuilder(await loadReference(tx), mulberry32(seed), scale, today).build();
@@ -133,6 +133,9 @@ export async function generateDataset(prisma: Database, options: DatasetOptions)
     },
     { timeout: 600_000, maxWait: 60_000 },
   );
+  // Fresh statistics, so queries right after a bulk load get the plans they will get later.
+  await prisma.$executeRaw`ANALYZE`;
+  return summary;
 }
 
 async function assertNoDataset(tx: Tx): Promise<void> {

@@ -1,6 +1,7 @@
 import { IsOptional } from "class-validator";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
-import type { Group, HealthcareRegion as HealthcareRegionRow, Membership as MembershipRow, Region as RegionRow } from "../../generated/prisma/client";
+import type { Group, HealthcareRegion as HealthcareRegionRow, Region as RegionRow } from "../../generated/prisma/client";
+import type { MembershipRow } from "../people/people.loaders";
 import type { Context } from "../../graphql/context";
 import { Connection, paginate, PageArgs, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { today } from "../../graphql/period";

@@ -1,10 +1,26 @@
 import type { Database } from "../../db/prisma";
-import type { Membership, MembershipRole, Person, Prisma } from "../../generated/prisma/client";
+import type { MembershipRole, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { inForceOn } from "../../graphql/period";
 
-export type MembershipWithPerson = Membership & { person: Person };
+/** The columns the API shows; leaving out bookkeeping columns halves the cost of reading rows. */
+const PERSON_FIELDS = { id: true, givenName: true, familyName: true, title: true, hsaId: true, sourceSystem: true, externalId: true } satisfies Prisma.PersonSelect;
+const MEMBERSHIP_FIELDS = {
+  id: true,
+  personId: true,
+  groupId: true,
+  role: true,
+  representingOrganisationId: true,
+  validFrom: true,
+  validTo: true,
+  sourceSystem: true,
+  externalId: true,
+} satisfies Prisma.MembershipSelect;
+
+export type PersonRow = Prisma.PersonGetPayload<{ select: typeof PERSON_FIELDS }>;
+export type MembershipRow = Prisma.MembershipGetPayload<{ select: typeof MEMBERSHIP_FIELDS }>;
+export type MembershipWithPerson = MembershipRow & { person: PersonRow };
 
 export interface MembershipFilter {
   /** null: every period. */
@@ -17,8 +33,8 @@ export function withRole(memberships: MembershipWithPerson[], role: MembershipRo
 }
 
 export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
-  const personById = load<string, Person | null>(async (ids) =>
-    sortByKeys(ids, await prisma.person.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+  const personById = load<string, PersonRow | null>(async (ids) =>
+    sortByKeys(ids, await prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_FIELDS }), (row) => row.id),
   );
 
   /** Memberships whose `field` is one of the keys, with their people (one statement), matching the filter. */
@@ -26,7 +42,7 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     loadersByArguments(({ day }: MembershipFilter) =>
       load<string, MembershipWithPerson[]>(async (keys) => {
         const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceOn(day) };
-        const rows = await prisma.membership.findMany({ where, include: { person: true } });
+        const rows = await prisma.membership.findMany({ where, select: { ...MEMBERSHIP_FIELDS, person: { select: PERSON_FIELDS } } });
         for (const { person } of rows) personById.prime(person.id, person);
         return groupByKeys(keys, rows, (row) => row[field] as string);
       }),
@@ -34,8 +50,8 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
 
   return {
     personById,
-    membershipById: load<string, Membership | null>(async (ids) =>
-      sortByKeys(ids, await prisma.membership.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    membershipById: load<string, MembershipRow | null>(async (ids) =>
+      sortByKeys(ids, await prisma.membership.findMany({ where: { id: { in: [...ids] } }, select: MEMBERSHIP_FIELDS }), (row) => row.id),
     ),
     membershipsByGroupId: membershipsBy("groupId"),
     membershipsByPersonId: membershipsBy("personId"),

@@ -1,5 +1,5 @@
-import type { Membership, MembershipRole } from "../../generated/prisma/client";
-import type { MembershipWithPerson } from "./people.loaders";
+import type { MembershipRole } from "../../generated/prisma/client";
+import type { MembershipRow, MembershipWithPerson } from "./people.loaders";
 import { MembershipRole as Roles } from "../../generated/prisma/enums";
 import type { SortKey } from "../../graphql/pagination";
 
@@ -16,6 +16,6 @@ export function memberOrder(membership: MembershipWithPerson): SortKey {
 }
 
 /** A person's memberships: most recent first. */
-export function personMembershipOrder(membership: Membership): SortKey {
+export function personMembershipOrder(membership: MembershipRow): SortKey {
   return [-membership.validFrom.getTime(), roleRank(membership.role), membership.id];
 }

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { Group, Membership as MembershipRow, Organisation as OrganisationRow, Person as PersonRow } from "../../generated/prisma/client";
+import type { Group, Organisation as OrganisationRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
@@ -7,7 +7,7 @@ import { dayOf } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
-import { withRole } from "./people.loaders";
+import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
 import { Membership, MembershipConnection, Person } from "./people.types";
 

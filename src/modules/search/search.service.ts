@@ -29,23 +29,25 @@ export class SearchService {
   async search(query: string, kinds: SearchKind[], first: number, after?: string): Promise<Page<SearchHit>> {
     const offset = after === undefined ? 0 : offsetOf(after);
     const include = (kind: SearchKind) => kinds.length === 0 || kinds.includes(kind);
-    const pattern = `%${query.replace(/[\\%_]/g, "\\$&")}%`;
+    // Parameters (not CTE columns) in the conditions, so the planner can use the trigram indexes.
+    const folded = Prisma.sql`kg_fold(${query})`;
+    const like = Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})`;
     const rows = await this.prisma.$queryRaw<{ kind: SearchKind; id: string; score: number; total: bigint }[]>(Prisma.sql`
-      WITH term AS (SELECT kg_fold(${query}) AS t, kg_fold(${pattern}) AS pattern),
+      WITH term AS (SELECT kg_fold(${query}) AS t),
       candidates AS (
         SELECT 'GROUP' AS kind, g.id, g.name AS label,
                CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END AS tier,
                kg_fold(g.name) AS name, coalesce(kg_fold(g.short_name), '') AS alias
-          FROM governance_group g, term
-         WHERE ${include(SearchKind.GROUP)} AND (kg_fold(g.name) LIKE pattern OR kg_fold(g.short_name) LIKE pattern OR t <% kg_fold(g.name))
+          FROM governance_group g
+         WHERE ${include(SearchKind.GROUP)} AND (kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name))
         UNION ALL
         SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(o.name), coalesce(kg_fold(o.short_name), '')
-          FROM organisation o, term
-         WHERE ${include(SearchKind.ORGANISATION)} AND (kg_fold(o.name) LIKE pattern OR kg_fold(o.short_name) LIKE pattern OR t <% kg_fold(o.name))
+          FROM organisation o
+         WHERE ${include(SearchKind.ORGANISATION)} AND (kg_fold(o.name) LIKE ${like} OR kg_fold(o.short_name) LIKE ${like} OR ${folded} <% kg_fold(o.name))
         UNION ALL
         SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
-          FROM person p, term
-         WHERE ${include(SearchKind.PERSON)} AND (kg_fold(p.given_name || ' ' || p.family_name) LIKE pattern OR t <% kg_fold(p.given_name || ' ' || p.family_name))
+          FROM person p
+         WHERE ${include(SearchKind.PERSON)} AND (kg_fold(p.given_name || ' ' || p.family_name) LIKE ${like} OR ${folded} <% kg_fold(p.given_name || ' ' || p.family_name))
       ),
       scored AS (
         SELECT c.kind, c.id, c.label, c.tier, greatest(
