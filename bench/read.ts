@@ -88,22 +88,25 @@ async function prepareDatabase(target: "embedded" | "external"): Promise<{ url: 
     };
   }
   const name = `kg_bench_${Date.now().toString(36)}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = urlForDatabase(adminUrl, name);
-  log(`${target}: preparing ${name} (migrate, seed, data set ×${scale})`);
-  await applyMigrations(url);
-  const prisma = createPrismaClient({ url, poolSize: 2 });
-  await seedReferenceData(prisma);
-  const summary = await generateDataset(prisma, { scale });
-  await prisma.$disconnect();
-  log(`${target}: ${summary.memberships} memberships, ${summary.people} people`);
-  return {
-    url,
-    async stop() {
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await stopServer();
-    },
+  const stop = async () => {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await stopServer();
   };
+  try {
+    await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+    const url = urlForDatabase(adminUrl, name);
+    log(`${target}: preparing ${name} (migrate, seed, data set ×${scale})`);
+    await applyMigrations(url);
+    const prisma = createPrismaClient({ url, poolSize: 2 });
+    await seedReferenceData(prisma);
+    const summary = await generateDataset(prisma, { scale });
+    await prisma.$disconnect();
+    log(`${target}: ${summary.memberships} memberships, ${summary.people} people`);
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** The API as it runs in production: its own process, started with `node dist/main.js`. */
