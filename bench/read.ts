@@ -12,12 +12,12 @@
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, chmod } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateDataset } from "../src/dataset/generate";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres";
+import { freePort } from "../src/db/free-port";
 import { applyMigrations, PROJECT_ROOT } from "../src/db/migrate";
 import { adminQuery, urlForDatabase } from "../src/db/postgres-admin";
 import { createPrismaClient } from "../src/db/prisma";
@@ -197,17 +197,6 @@ function printReport(results: Measurement[], memory: string[]): void {
   }
   console.log("");
   for (const line of memory) console.log(`- ${line}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function log(message: string): void {

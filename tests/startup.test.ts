@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "./support/global-setup";
+import { freePort } from "../src/db/free-port";
 import { gql } from "./support/test-server";
 
 const MAIN = path.join(__dirname, "..", "dist", "main.js");

@@ -1,7 +1,7 @@
 import { mkdtemp, chmod } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../src/db/free-port";
 import { applyMigrations } from "../../src/db/migrate";
 import { createPrismaClient } from "../../src/db/prisma";
 import { startEmbeddedPostgres } from "../../src/db/embedded-postgres";
@@ -44,15 +44,4 @@ export default async function globalSetup(): Promise<void> {
   process.env.KG_TEST_ADMIN_URL = adminUrl;
   process.env.KG_TEST_TEMPLATE = template;
   process.env.KG_TEST_RUN_ID = runId;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
