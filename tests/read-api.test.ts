@@ -129,6 +129,21 @@ describe("groups", () => {
     expect(back.groups.totalCount).toBeGreaterThan(0);
   });
 
+  it("lists a body's working groups in force, and dissolved ones on a day they were", async () => {
+    const dissolved = await server.prisma.group.findFirstOrThrow({
+      where: { kind: { in: ["NAG", "RAG", "LAG"] }, validTo: { lt: new Date() } },
+      include: { parent: true },
+      orderBy: { slug: "asc" },
+    });
+    const { group } = await data<{ group: { now: { slug: string }[]; then: { slug: string }[]; ever: { slug: string }[] } }>(
+      `query($slug: String!, $then: Date) { group(slug: $slug) { now: workingGroups { slug } then: workingGroups(activeOn: $then) { slug } ever: workingGroups(activeOn: null) { slug } } }`,
+      { slug: dissolved.parent!.slug, then: dissolved.validTo!.toISOString().slice(0, 10) },
+    );
+    expect(group.now.map((g) => g.slug)).not.toContain(dissolved.slug);
+    expect(group.then.map((g) => g.slug)).toContain(dissolved.slug);
+    expect(group.ever.length).toBeGreaterThanOrEqual(Math.max(group.now.length, group.then.length));
+  });
+
   it.each([
     [{ filter: { region: "2" } }, "filter.region"],
     [{ filter: { municipality: "22x1" } }, "filter.municipality"],

@@ -25,6 +25,11 @@ export function openPeriodInForceOn(day: Date | null) {
     : {};
 }
 
+/** Whether a period (either end may be unknown) includes `day`; every period does when `day` is null. */
+export function isInForce(period: { validFrom: Date | null; validTo: Date | null }, day: Date | null): boolean {
+  return day === null || ((period.validFrom === null || period.validFrom <= day) && (period.validTo === null || period.validTo >= day));
+}
+
 export const ACTIVE_ON_DESCRIPTION = "Only what was in force on this day, e.g. \"2024-03-01\". Defaults to today; null includes every period, ended ones too.";
 
 @ArgsType()

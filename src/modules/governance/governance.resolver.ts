@@ -4,7 +4,7 @@ import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography/geography.types";
 import { Organisation } from "../organisations/organisation.types";
-import { dayOf, today } from "../../graphql/period";
+import { ActiveOnArgs, dayOf, isInForce, today } from "../../graphql/period";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { GroupOrderField, GroupsArgs, OrderDirection } from "./groups.args";
 import { ChairArgs, MembersArgs } from "../people/people.args";
@@ -47,9 +47,10 @@ export class GovernanceGroupResolver {
     return group.parentId ? loaders.groupById.load(group.parentId) : null;
   }
 
-  @FieldResolver(() => [WorkingGroup], { description: "Working groups it has appointed (NAG, RAG or LAG), by slug." })
-  workingGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.workingGroupsByParentId.load(group.id);
+  @FieldResolver(() => [WorkingGroup], { description: "Working groups it has appointed (NAG, RAG or LAG) in force on `activeOn` (default today), by slug." })
+  async workingGroups(@Root() group: Row, @Args() { activeOn }: ActiveOnArgs, @Ctx() { loaders }: Context): Promise<Row[]> {
+    const day = dayOf(activeOn);
+    return (await loaders.workingGroupsByParentId.load(group.id)).filter((workingGroup) => isInForce(workingGroup, day));
   }
 
   @FieldResolver(() => [NationalProgramArea], { description: "The national program area(s) it mirrors: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none." })

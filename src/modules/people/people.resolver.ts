@@ -3,7 +3,7 @@ import type { Group, Organisation as OrganisationRow } from "../../generated/pri
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
-import { dayOf } from "../../graphql/period";
+import { dayOf, isInForce, today } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
@@ -54,8 +54,7 @@ export class MembershipResolver {
 
   @FieldResolver(() => Boolean, { description: "True when the membership is in force today." })
   activeToday(@Root() membership: MembershipRow): boolean {
-    const day = dayOf(undefined)!;
-    return membership.validFrom <= day && (membership.validTo === null || membership.validTo >= day);
+    return isInForce(membership, today());
   }
 }
 
