@@ -160,7 +160,9 @@ describe("groups", () => {
 
   it("rejects malformed dates as BAD_USER_INPUT, in literals and variables", async () => {
     const literal = await gql(server.url, `{ groups(filter: { activeOn: "2024-13-45" }) { totalCount } }`);
-    expect(errorOf(literal)).toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(errorOf(literal)).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "filter.activeOn" }] });
+    const member = await gql(server.url, `{ group(slug: "psykisk-halsa") { chair(activeOn: "1 mars") { role } } }`);
+    expect(errorOf(member)).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "activeOn" }] });
     expect(literal.errors![0]!.message).toMatch(/2024-13-45.*YYYY-MM-DD/);
     const variable = await gql(server.url, query, { filter: { activeOn: "yesterday" } });
     expect(errorOf(variable)).toMatchObject({ code: "BAD_USER_INPUT" });

@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { GraphQLError, type ASTNode } from "graphql";
 
 /** The closed set of error codes the API returns in `extensions.code`. */
 export enum ErrorCode {
@@ -14,14 +14,15 @@ export enum ErrorCode {
 }
 
 export class GraphQLErrorWithCode extends GraphQLError {
-  constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+  constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}, nodes?: ASTNode) {
+    super(message, { extensions: { ...extensions, code }, nodes });
   }
 }
 
 /** A problem with one argument or input field; `field` names it (e.g. "countyCode", "input.validTo"). */
 export class BadUserInputError extends GraphQLErrorWithCode {
-  constructor(message: string, field?: string) {
-    super(message, ErrorCode.BAD_USER_INPUT, field ? { fields: [{ path: field, message }] } : {});
+  /** `node`: the literal in the document that is bad, when the error arises while validating it. */
+  constructor(message: string, field?: string, node?: ASTNode) {
+    super(message, ErrorCode.BAD_USER_INPUT, field ? { fields: [{ path: field, message }] } : {}, node);
   }
 }

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from "@apollo/server/errors";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, Kind, parse, visit, type ASTNode, type GraphQLFormattedError } from "graphql";
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError } from "type-graphql";
 import { BadUserInputError, ErrorCode } from "./errors";
@@ -29,7 +29,13 @@ export function createFormatError(logUnexpected: ErrorLogger) {
     }
     // A bad scalar literal (a malformed date, say) fails validation, but it is bad input.
     if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && error instanceof GraphQLError && error.originalError instanceof BadUserInputError) {
-      return { message: error.originalError.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+      const argument = argumentPathOf(error.nodes?.[0] ?? error.originalError.nodes?.[0]);
+      const message = argument ? `\`${argument}\`: ${error.originalError.message}` : error.originalError.message;
+      return {
+        message,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument ? { fields: [{ path: argument, message: error.originalError.message }] } : {}) },
+      };
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))) {
@@ -53,4 +59,21 @@ function invalidFields(error: ValidationError, parent?: string): { path: string;
     ...Object.values(error.constraints ?? {}).map((message) => ({ path, message })),
     ...(error.children ?? []).flatMap((child) => invalidFields(child, path)),
   ];
+}
+
+/** The argument a literal value stands in, as a path such as `filter.activeOn`, found in the request's document. */
+function argumentPathOf(valueNode: ASTNode | undefined): string | undefined {
+  const location = valueNode?.loc;
+  if (!location) return undefined;
+  let found: string | undefined;
+  visit(parse(location.source), {
+    enter(node, _key, parent, _path, ancestors) {
+      if (found !== undefined || node.loc?.start !== location.start || node.kind !== valueNode.kind) return undefined;
+      found = [...ancestors, parent ?? []]
+        .flatMap((ancestor) => ("kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD) ? [ancestor.name.value] : []))
+        .join(".");
+      return false;
+    },
+  });
+  return found || undefined;
 }

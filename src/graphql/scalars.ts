@@ -18,7 +18,7 @@ export const GraphQLDate = new GraphQLScalarType({
     try {
       return DateFromLibrary.parseLiteral(ast, variables);
     } catch {
-      throw new BadUserInputError(`${"value" in ast ? JSON.stringify(ast.value) : "The value"} ${INVALID_DATE}`);
+      throw new BadUserInputError(`${"value" in ast ? JSON.stringify(ast.value) : "The value"} ${INVALID_DATE}`, undefined, ast);
     }
   },
 });
