@@ -5,15 +5,12 @@ import { openDatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
 import { createPrismaClient } from "./db/prisma";
 import { seedReferenceData } from "./seed/seed";
-import { startServer, type Logger, type RunningServer } from "./server";
-
-const logger: Logger = {
-  info: (message) => console.log(message),
-  error: (message, error) => console.error(message, error instanceof Error ? (error.stack ?? error.message) : (error ?? "")),
-};
+import { createLogger } from "./observability/logger";
+import { startServer, type RunningServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config.environment);
   const database = await openDatabaseServer(config, () => {});
   logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
   const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });
@@ -29,7 +26,7 @@ async function main(): Promise<void> {
       await database.stop();
       process.exit(0);
     } catch (error) {
-      logger.error("Shutdown failed", error);
+      logger.error({ err: error }, "Shutdown failed");
       process.exit(1);
     }
   };
@@ -43,11 +40,11 @@ async function main(): Promise<void> {
     logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
   }
   running.server = await startServer({ config, prisma, logger });
-  logger.info(`Kunskapsgraf GraphQL API ready at ${running.server.url}`);
+  logger.info({ url: running.server.url }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
-  else logger.error("Kunskapsgraf failed to start:", error);
+  else console.error("Kunskapsgraf failed to start:", error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -1,3 +1,5 @@
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
@@ -6,16 +8,17 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import type { Config } from "./config";
-import type { Database } from "./db/prisma";
+import { poolOf, type Database } from "./db/prisma";
 import { countSqlStatements, SqlStatementCounter } from "./db/sql-statement-counter";
 import { createContext, type Context } from "./graphql/context";
+import { ErrorCode } from "./graphql/errors";
 import { createFormatError } from "./graphql/format-error";
 import { buildGraphQLSchema } from "./graphql/schema";
+import type { Logger } from "./observability/logger";
+import { Metrics } from "./observability/metrics";
+import { createReadinessCheck } from "./observability/readiness";
 
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
+export type { Logger };
 
 export interface ServerOptions {
   config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching">>;
@@ -29,24 +32,29 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & { sqlStatements: SqlStatementCounter };
+type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string; logger: Logger };
+
+/** A request id from the caller's `x-request-id` when it is a sensible token, else a new one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
 export async function startServer({ config, prisma, logger }: ServerOptions): Promise<RunningServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  const metrics = new Metrics(poolOf(prisma));
+  const readiness = createReadinessCheck(prisma);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError((error) => logger.error("Unexpected error while executing a request", error)),
+    formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request")),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.exposeSqlStatementCount ? [reportSqlStatements()] : []),
+      observeRequests(metrics, config.exposeSqlStatementCount),
     ],
   });
   await apollo.start();
@@ -55,13 +63,33 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  app.get("/readyz", async (_req, res) => {
+    const { ready, checks } = await readiness();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.use(
     "/graphql",
-    // Every statement the request causes is counted against it.
-    (_req, res, next) => countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next()),
+    (req, res, next) => {
+      const given = req.header("x-request-id");
+      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader("x-request-id", res.locals.requestId as string);
+      // Every statement the request causes is counted against it.
+      countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
+    },
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ ...createContext(prisma, { batching: config.dataloaderBatching ?? true }), sqlStatements: res.locals.sqlStatements as SqlStatementCounter }),
+      context: async ({ res }) => {
+        const requestId = res.locals.requestId as string;
+        return {
+          ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }),
+          sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
+          requestId,
+          logger: logger.child({ requestId }),
+        };
+      },
     }),
   );
 
@@ -74,17 +102,36 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
   return { url: `http://${host}:${port}/graphql`, stop: () => apollo.stop() };
 }
 
-function reportSqlStatements(): ApolloServerPlugin<RequestContext> {
+/**
+ * One log line and the metrics of every GraphQL request: operation name, duration, SQL
+ * statements, error codes. A masked internal error carries the request id, which is also in
+ * the server's log of it, so a caller can quote it.
+ */
+function observeRequests(metrics: Metrics, exposeSqlStatementCount: boolean): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
+      const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response, contextValue: context, operationName, errors }) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const operation = metrics.operationLabel(operationName);
+          const statements = context.sqlStatements.count;
+          const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          metrics.requests.inc({ operation, outcome: codes.length > 0 ? "error" : "ok" });
+          metrics.duration.observe({ operation }, seconds);
+          metrics.sqlStatements.observe({ operation }, statements);
+          for (const code of codes) metrics.errors.inc({ code });
           if (response.body.kind === "single") {
-            response.body.singleResult.extensions = {
-              ...response.body.singleResult.extensions,
-              sqlStatements: contextValue.sqlStatements.count,
-            };
+            const result = response.body.singleResult;
+            for (const error of result.errors ?? []) {
+              if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) Object.assign(error.extensions, { requestId: context.requestId });
+            }
+            if (exposeSqlStatementCount) result.extensions = { ...result.extensions, sqlStatements: statements };
           }
+          context.logger.info(
+            { operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
+            "graphql request",
+          );
         },
       };
     },

@@ -214,7 +214,12 @@ describe("bad input", () => {
     try {
       await broken.prisma.$executeRawUnsafe(`ALTER TABLE "region" RENAME COLUMN "county_name" TO "county_name_gone"`);
       const result = await gql(broken.url, `{ regions { countyName } }`);
-      expect(result.errors).toEqual([expect.objectContaining({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } })]);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: expect.any(String) } }),
+      ]);
+      // The request id the caller gets is the one the server logged the error under.
+      const requestId = result.errors![0]!.extensions!.requestId;
+      expect(broken.logs.some((entry) => entry.requestId === requestId && entry.msg === "graphql request")).toBe(true);
       expect(JSON.stringify(result)).not.toMatch(/county_name|prisma|stack/i);
       expect(broken.errors).toHaveLength(1);
       const after = await gql<{ healthcareRegions: unknown[] }>(broken.url, `{ healthcareRegions { slug } }`);

@@ -25,7 +25,7 @@ async function startService(dataDir: string, dbPort: number): Promise<Started> {
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${output}`)), 90_000);
     const check = () => {
-      const match = /ready at (\S+)/.exec(output);
+      const match = /ready at (http[^\s"]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

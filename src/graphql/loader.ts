@@ -6,6 +6,8 @@ export interface LoaderOptions {
    * per-field resolvers. Only the benchmark turns batching off, to show what loaders save.
    */
   batching: boolean;
+  /** Told the number of keys of every batch (for metrics). */
+  onBatch?: (size: number) => void;
 }
 
 export type LoaderFactory = <Key, Value, CacheKey = Key>(
@@ -13,8 +15,11 @@ export type LoaderFactory = <Key, Value, CacheKey = Key>(
   options?: DataLoader.Options<Key, Value, CacheKey>,
 ) => DataLoader<Key, Value, CacheKey>;
 
-export function loaderFactory({ batching }: LoaderOptions): LoaderFactory {
-  return (batch, options) => new DataLoader(batch, batching ? options : { ...options, batch: false, cache: false });
+export function loaderFactory({ batching, onBatch }: LoaderOptions): LoaderFactory {
+  return (batch, options) => {
+    const observed: typeof batch = onBatch ? (keys) => (onBatch(keys.length), batch(keys)) : batch;
+    return new DataLoader(observed, batching ? options : { ...options, batch: false, cache: false });
+  };
 }
 
 /**

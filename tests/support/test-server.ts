@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import pino from "pino";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
 import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
@@ -7,7 +8,10 @@ export interface TestServer {
   url: string;
   prisma: Database;
   database: TestDatabase;
+  /** Errors the server logged. */
   errors: unknown[];
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
@@ -22,17 +26,26 @@ export interface TestServerOptions {
 export async function startTestServer({ dataset, batching = true, poolSize = 4 }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase({ dataset });
   const prisma = createPrismaClient({ url: database.url, poolSize });
+  const logs: Record<string, unknown>[] = [];
   const errors: unknown[] = [];
+  const logger = pino({ level: "info" }, {
+    write(line: string) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (typeof entry.level === "number" && entry.level >= 50) errors.push(entry.err);
+    },
+  });
   const server = await startServer({
     config: { port: 0, host: "127.0.0.1", introspection: true, exposeSqlStatementCount: true, dataloaderBatching: batching },
     prisma,
-    logger: { info: () => {}, error: (_message, error) => errors.push(error) },
+    logger,
   });
   return {
     url: server.url,
     prisma,
     database,
     errors,
+    logs,
     async stop() {
       await server.stop();
       await prisma.$disconnect();
@@ -48,10 +61,15 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
 }
 
 /** POSTs an operation the way any GraphQL client does. */
-export async function gql<Data = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> {
+export async function gql<Data = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<Data>;

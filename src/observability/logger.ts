@@ -1,0 +1,20 @@
+import pino, { type Logger } from "pino";
+import type { Config } from "../config";
+
+export type { Logger };
+
+/**
+ * Structured JSON logs (one object a line) in production and tests; readable lines in
+ * development. Request logs carry ids, names, durations and counts only: never variables,
+ * headers or response data, which may hold personal data or secrets.
+ */
+export function createLogger(environment: Config["environment"], level = process.env.LOG_LEVEL ?? "info"): Logger {
+  return pino({
+    level,
+    base: { service: "kunskapsgraf" },
+    redact: { paths: ["req.headers.authorization", "*.authorization", "*.password"], censor: "[redacted]" },
+    ...(environment === "development"
+      ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" } } }
+      : {}),
+  });
+}

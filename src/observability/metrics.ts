@@ -1,0 +1,76 @@
+import client from "prom-client";
+import type pg from "pg";
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_OPERATION_NAMES = 200;
+
+/** Prometheus metrics of one server: its own registry, so servers in one process do not mix. */
+export class Metrics {
+  readonly registry = new client.Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly requests = new client.Counter({
+    name: "kg_graphql_requests_total",
+    help: "GraphQL requests by operation name and outcome (ok or error).",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly duration = new client.Histogram({
+    name: "kg_graphql_request_duration_seconds",
+    help: "Time from receiving a GraphQL request to sending its response, by operation name.",
+    labelNames: ["operation"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly errors = new client.Counter({
+    name: "kg_graphql_errors_total",
+    help: "Errors returned to callers, by extensions.code.",
+    labelNames: ["code"] as const,
+    registers: [this.registry],
+  });
+
+  readonly sqlStatements = new client.Histogram({
+    name: "kg_sql_statements_per_request",
+    help: "SQL statements sent to PostgreSQL per GraphQL request, by operation name.",
+    labelNames: ["operation"] as const,
+    buckets: [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new client.Histogram({
+    name: "kg_dataloader_batch_size",
+    help: "Keys per DataLoader batch (one SQL statement each).",
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
+  constructor(pool: pg.Pool | undefined) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: "kg_" });
+    if (pool) {
+      new client.Gauge({
+        name: "kg_db_pool_connections",
+        help: "Database connections of the pool: total, idle, and callers waiting for one.",
+        labelNames: ["state"] as const,
+        registers: [this.registry],
+        collect() {
+          this.set({ state: "total" }, pool.totalCount);
+          this.set({ state: "idle" }, pool.idleCount);
+          this.set({ state: "waiting" }, pool.waitingCount);
+        },
+      });
+    }
+  }
+
+  /** A label for an operation name: names clients choose are bounded in form and number. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return "anonymous";
+    if (!OPERATION_NAME.test(name)) return "invalid";
+    if (!this.operationNames.has(name)) {
+      if (this.operationNames.size >= MAX_OPERATION_NAMES) return "other";
+      this.operationNames.add(name);
+    }
+    return name;
+  }
+}

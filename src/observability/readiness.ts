@@ -1,0 +1,50 @@
+import { readdirSync } from "node:fs";
+import type { Database } from "../db/prisma";
+import { MIGRATIONS_DIR } from "../db/migrations";
+
+export interface Readiness {
+  ready: boolean;
+  checks: { database: "ok" | "unreachable"; migrations: "current" | "pending" | "unknown" };
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** The migrations this build expects, by folder name. */
+function expectedMigrations(): string[] {
+  return readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Ready: the database answers, and every migration of this build has been applied. */
+export function createReadinessCheck(prisma: Database): () => Promise<Readiness> {
+  const expected = expectedMigrations();
+  return async () => {
+    try {
+      await withTimeout(prisma.$queryRaw`SELECT 1`);
+    } catch {
+      return { ready: false, checks: { database: "unreachable", migrations: "unknown" } };
+    }
+    try {
+      const applied = await withTimeout(
+        prisma.$queryRaw<{ migration_name: string }[]>`
+          SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      );
+      const names = new Set(applied.map((row) => row.migration_name));
+      const current = expected.every((name) => names.has(name));
+      return { ready: current, checks: { database: "ok", migrations: current ? "current" : "pending" } };
+    } catch {
+      // No migration table: nothing has been applied.
+      return { ready: false, checks: { database: "ok", migrations: "pending" } };
+    }
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("readiness check timed out")), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
