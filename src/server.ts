@@ -112,7 +112,8 @@ function observeRequests(metrics: Metrics, exposeSqlStatementCount: boolean): Ap
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ response, contextValue: context, operationName, errors }) {
+        async willSendResponse({ request, response, contextValue: context, operationName, errors }) {
+          if (isRequestErrorForLegacyClient(request.http?.headers.get("accept"), response.http.status, errors)) response.http.status = 200;
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = metrics.operationLabel(operationName);
           const statements = context.sqlStatements.count;
@@ -136,4 +137,16 @@ function observeRequests(metrics: Metrics, exposeSqlStatementCount: boolean): Ap
       };
     },
   };
+}
+
+const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", ErrorCode.BAD_USER_INPUT]);
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` gets parse, validation and
+ * variable errors with status 200 (the spec's SHOULD for the legacy media type); one that accepts
+ * `application/graphql-response+json` gets 400, as Apollo Server answers by default.
+ */
+function isRequestErrorForLegacyClient(accept: string | undefined, status: number | undefined, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
+  if (status !== 400 || !errors?.length || accept?.includes("application/graphql-response+json")) return false;
+  return errors.every((error) => REQUEST_ERROR_CODES.has(String(error.extensions?.code)));
 }
