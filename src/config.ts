@@ -30,7 +30,14 @@ export interface Config {
   readonly databasePoolSize: number;
   /** Batch and cache loads per request (DataLoader). Off only to measure the naive resolvers. @default true */
   readonly dataloaderBatching: boolean;
+  /** On SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed. @default 10000 */
+  readonly shutdownGraceMs: number;
+  /** Lowest level logged. @default "info" */
+  readonly logLevel: LogLevel;
 }
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -71,6 +78,8 @@ export function loadConfig(env: Env = process.env): Config {
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
     databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
     dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
+    logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
+    shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.environment);
+  const logger = createLogger(config.environment, config.logLevel);
   const database = await openDatabaseServer(config, () => {});
   logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
   const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });

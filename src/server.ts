@@ -21,7 +21,7 @@ import { createReadinessCheck } from "./observability/readiness";
 export type { Logger };
 
 export interface ServerOptions {
-  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching">>;
+  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching" | "shutdownGraceMs">>;
   prisma: Database;
   logger: Logger;
 }
@@ -29,6 +29,7 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
   url: string;
+  /** Stops accepting connections, lets in-flight requests finish within the grace period, then closes the rest. */
   stop(): Promise<void>;
 }
 
@@ -49,7 +50,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request")),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs ?? 10_000 }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.

@@ -16,7 +16,7 @@ describe("configuration", () => {
   it("names every bad value in one readable message", () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: "mysql://localhost/x", PORT: "http", SEED_ON_START: "maybe" });
+      loadConfig({ DATABASE_URL: "mysql://localhost/x", PORT: "http", SEED_ON_START: "maybe", SHUTDOWN_GRACE_MS: "soon" });
     } catch (caught) {
       error = caught;
     }
@@ -25,5 +25,6 @@ describe("configuration", () => {
     expect(message).toContain('DATABASE_URL="mysql://localhost/x" is not a PostgreSQL URL');
     expect(message).toContain('PORT="http" is not a port number');
     expect(message).toContain('SEED_ON_START="maybe" is not true or false');
+    expect(message).toContain('SHUTDOWN_GRACE_MS="soon" is not a whole number of milliseconds');
   });
 });

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import type { Config } from "../config";
+import type { Config, LogLevel } from "../config";
 
 export type { Logger };
 
@@ -8,7 +8,7 @@ export type { Logger };
  * development. Request logs carry ids, names, durations and counts only: never variables,
  * headers or response data, which may hold personal data or secrets.
  */
-export function createLogger(environment: Config["environment"], level = process.env.LOG_LEVEL ?? "info"): Logger {
+export function createLogger(environment: Config["environment"], level: LogLevel): Logger {
   return pino({
     level,
     base: { service: "kunskapsgraf" },
