@@ -5,6 +5,12 @@ import { PROJECT_ROOT, runPrismaCli } from "./migrate";
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma", "migrations");
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, "prisma", "schema.prisma");
 
+/** The newest migration's folder name, e.g. `20261123124500_search_index`. */
+export function latestMigrationName(): string | undefined {
+  const snapshot = latestMigrationSnapshot();
+  return snapshot ? path.basename(path.dirname(snapshot)) : undefined;
+}
+
 /** The schema snapshot kept beside the newest migration, or undefined when there is none. */
 export function latestMigrationSnapshot(): string | undefined {
   if (!existsSync(MIGRATIONS_DIR)) return undefined;

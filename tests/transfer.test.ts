@@ -1,0 +1,85 @@
+import { adminQuery } from "../src/db/postgres-admin";
+import { EXPORT_FORMAT_VERSION, exportDatabase, importDatabase, TABLES } from "../src/transfer/transfer";
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "./support/test-database";
+
+const databases: TestDatabase[] = [];
+async function track(database: Promise<TestDatabase>): Promise<TestDatabase> {
+  databases.push(await database);
+  return databases.at(-1)!;
+}
+afterAll(() => Promise.all(databases.map((database) => database.drop())));
+
+/** A migrated database without rows (a copy of the template, emptied: faster than migrating anew). */
+async function emptyMigrated(): Promise<TestDatabase> {
+  const database = await track(createTestDatabase());
+  await adminQuery(database.url, `TRUNCATE ${TABLES.map(({ name }) => `"${name}"`).join(", ")}`);
+  return database;
+}
+
+describe("export and import", () => {
+  let source: TestDatabase;
+  let exported: string;
+  beforeAll(async () => {
+    source = await track(createTestDatabase({ dataset: 1 }));
+    exported = await exportDatabase(source.url);
+  });
+
+  it("covers every table of the schema", async () => {
+    const document = JSON.parse(exported) as { formatVersion: number; tables: Record<string, unknown[]> };
+    expect(document.formatVersion).toBe(EXPORT_FORMAT_VERSION);
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: source.url });
+    await client.connect();
+    const { rows } = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'",
+    );
+    await client.end();
+    expect(TABLES.map((table) => table.name).sort()).toEqual(rows.map((row) => row.table_name).sort());
+    expect(document.tables.membership!.length).toBeGreaterThan(18_000);
+  });
+
+  it("round-trips: export, import into an empty database, export again gives the same bytes", async () => {
+    const target = await emptyMigrated();
+    const counts = await importDatabase(target.url, exported);
+    expect(counts.membership).toBeGreaterThan(18_000);
+    expect(await exportDatabase(target.url)).toBe(exported);
+  });
+
+  it("refuses a database that holds data, unless asked to replace it, and then replaces it exactly", async () => {
+    const target = await track(createTestDatabase());
+    await expect(importDatabase(target.url, exported)).rejects.toThrow(/already holds data/);
+    await importDatabase(target.url, exported, { replace: true });
+    expect(await exportDatabase(target.url)).toBe(exported);
+  });
+
+  it("writes nothing when a row is rejected half way", async () => {
+    const target = await emptyMigrated();
+    const document = JSON.parse(exported) as { tables: Record<string, Record<string, unknown>[]> };
+    document.tables.membership!.at(-1)!.valid_to = "1900-01-01";
+    await expect(importDatabase(target.url, JSON.stringify(document))).rejects.toThrow(/kg_membership_period/);
+    const { rows } = await import("pg").then(async ({ default: pg }) => {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      const result = await client.query<{ count: string }>("SELECT count(*) FROM region");
+      await client.end();
+      return result;
+    });
+    expect(rows[0]!.count).toBe("0");
+  });
+
+  it("refuses files that are not exports of this version", async () => {
+    const target = await emptyMigrated();
+    await expect(importDatabase(target.url, "not json")).rejects.toThrow(/not JSON/);
+    await expect(importDatabase(target.url, JSON.stringify({ format: "other" }))).rejects.toThrow(/not a kunskapsgraf-export file/);
+    const future = exported.replace(`"formatVersion":${EXPORT_FORMAT_VERSION}`, `"formatVersion":99`);
+    await expect(importDatabase(target.url, future)).rejects.toThrow(/format version 99/);
+    const older = exported.replace(/"migration":"[^"]+"/, `"migration":"20200101000000_init"`);
+    await expect(importDatabase(target.url, older)).rejects.toThrow(/schema 20200101000000_init/);
+  });
+
+  it("refuses a database whose migrations are not applied", async () => {
+    const unmigrated = await track(createEmptyDatabase());
+    await adminQuery(unmigrated.url, `CREATE TABLE _prisma_migrations (migration_name text, finished_at timestamptz, rolled_back_at timestamptz)`);
+    await expect(exportDatabase(unmigrated.url)).rejects.toThrow(/no migrations applied/);
+  });
+});
