@@ -3,6 +3,7 @@ import "dotenv/config";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
+import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
 import { createPrismaClient } from "./db/prisma";
 import { seedReferenceData } from "./seed/seed";
 import { createLogger } from "./observability/logger";
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
+  if (config.environment === "development") await assertSchemaMigrated(database.url);
   if (config.migrateOnStart) await applyMigrations(database.url);
   if (config.seedOnStart) {
     const report = await seedReferenceData(prisma);
@@ -43,8 +45,21 @@ async function main(): Promise<void> {
   logger.info({ url: running.server.url }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
 }
 
+/** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */
+async function assertSchemaMigrated(databaseUrl: string): Promise<void> {
+  const diff = await schemaDiffScript(latestMigrationSnapshot(), SCHEMA_FILE, databaseUrl);
+  if (/^\s*(CREATE|ALTER|DROP)/m.test(diff)) {
+    throw new SchemaChangedError(
+      "prisma/schema.prisma has changes that no migration holds yet. Write one with `npm run db:migration -- <name>`, " +
+        "add any kg_* constraints by hand, then start again.",
+    );
+  }
+}
+
+class SchemaChangedError extends Error {}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof SchemaChangedError) console.error(error.message);
   else console.error("Kunskapsgraf failed to start:", error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });
