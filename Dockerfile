@@ -8,6 +8,8 @@ COPY prisma.config.ts tsconfig.json ./
 # platform packages in `npm ci`); it installs the versions the lockfile pins.
 RUN npm install --no-audit --no-fund
 COPY src ./src
+COPY graphiql ./graphiql
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:26-bookworm-slim AS runtime

@@ -12,4 +12,9 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": ["error", { allow: ["prisma/build/index.js"] }],
     },
   },
+  {
+    // The GraphiQL page runs in the browser.
+    files: ["graphiql/**/*.js"],
+    languageOptions: { globals: { window: "readonly", document: "readonly", fetch: "readonly" } },
+  },
 );

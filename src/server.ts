@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -8,6 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
 import type { Config } from "./config";
+import { PROJECT_ROOT } from "./db/migrate";
 import { poolOf, type Database } from "./db/prisma";
 import { countSqlStatements, SqlStatementCounter } from "./db/sql-statement-counter";
 import { createContext, type Context } from "./graphql/context";
@@ -34,6 +36,8 @@ export interface RunningServer {
 }
 
 type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string; logger: Logger };
+
+const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 
 /** A request id from the caller's `x-request-id` when it is a sensible token, else a new one. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -70,6 +74,15 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
   });
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // GraphiQL, bundled at build time: a browser asking the endpoint for HTML gets the IDE.
+  app.use("/graphiql", express.static(GRAPHIQL_DIR, { index: false, maxAge: "1h" }));
+  app.get("/graphql", (req, res, next) => {
+    if (req.query.query === undefined && req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html") {
+      res.sendFile(path.join(GRAPHIQL_DIR, "index.html"));
+    } else {
+      next();
+    }
   });
   app.use(
     "/graphql",
