@@ -35,7 +35,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string; logger: Logger };
+type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string };
 
 const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 
@@ -59,7 +59,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
-      observeRequests(metrics, config.exposeSqlStatementCount),
+      observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });
   await apollo.start();
@@ -95,15 +95,11 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
     },
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const requestId = res.locals.requestId as string;
-        return {
-          ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }),
-          sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
-          requestId,
-          logger: logger.child({ requestId }),
-        };
-      },
+      context: async ({ res }) => ({
+        ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }),
+        sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
+        requestId: res.locals.requestId as string,
+      }),
     }),
   );
 
@@ -121,7 +117,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
  * statements, error codes. A masked internal error carries the request id, which is also in
  * the server's log of it, so a caller can quote it.
  */
-function observeRequests(metrics: Metrics, exposeSqlStatementCount: boolean): ApolloServerPlugin<RequestContext> {
+function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCount: boolean): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -143,8 +139,8 @@ function observeRequests(metrics: Metrics, exposeSqlStatementCount: boolean): Ap
             }
             if (exposeSqlStatementCount) result.extensions = { ...result.extensions, sqlStatements: statements };
           }
-          context.logger.info(
-            { operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
+          logger.info(
+            { requestId: context.requestId, operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
             "graphql request",
           );
         },

@@ -5,20 +5,23 @@ import { PROJECT_ROOT, runPrismaCli } from "./migrate";
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma", "migrations");
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, "prisma", "schema.prisma");
 
+/** The migrations of this build, by folder name in the order they apply. */
+export function migrationNames(): string[] {
+  if (!existsSync(MIGRATIONS_DIR)) return [];
+  return readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /** The newest migration's folder name, e.g. `20261123124500_search_index`. */
 export function latestMigrationName(): string | undefined {
-  const snapshot = latestMigrationSnapshot();
-  return snapshot ? path.basename(path.dirname(snapshot)) : undefined;
+  return migrationNames().at(-1);
 }
 
 /** The schema snapshot kept beside the newest migration, or undefined when there is none. */
 export function latestMigrationSnapshot(): string | undefined {
-  if (!existsSync(MIGRATIONS_DIR)) return undefined;
-  const folders = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
-  const latest = folders.at(-1);
+  const latest = latestMigrationName();
   return latest ? path.join(MIGRATIONS_DIR, latest, "schema.prisma") : undefined;
 }
 

@@ -91,19 +91,6 @@ export function toConnection<Node>(page: Page<Node>) {
   };
 }
 
-/** Keyset cursors: base64url of "<prefix>:<sort key>". */
-export function encodeCursor(prefix: string, key: string): string {
-  return Buffer.from(`${prefix}:${key}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(prefix: string, cursor: string, argument = "after"): string {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!decoded.startsWith(`${prefix}:`) || encodeCursor(prefix, decoded.slice(prefix.length + 1)) !== cursor) {
-    throw new BadUserInputError(`\`${argument}\` is not a cursor from this list`, argument);
-  }
-  return decoded.slice(prefix.length + 1);
-}
-
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: `Return the first n items (after \`after\`), 0 to ${MAX_PAGE_SIZE}. Defaults to ${DEFAULT_PAGE_SIZE} when neither \`first\` nor \`last\` is given.` })
@@ -143,11 +130,12 @@ export function compareSortKeys(a: SortKey, b: SortKey): number {
   return 0;
 }
 
+/** Keyset cursors: base64url of the JSON `[list, ...sort key]`, checked to come from that list. */
 export function encodeKeyCursor(list: string, key: SortKey): string {
   return Buffer.from(JSON.stringify([list, ...key]), "utf8").toString("base64url");
 }
 
-export function decodeKeyCursor(list: string, cursor: string, argument: string): SortKey {
+export function decodeKeyCursor(list: string, cursor: string, argument = "after"): SortKey {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (

@@ -1,6 +1,5 @@
-import { readdirSync } from "node:fs";
 import type { Database } from "../db/prisma";
-import { MIGRATIONS_DIR } from "../db/migrations";
+import { migrationNames } from "../db/migrations";
 
 export interface Readiness {
   ready: boolean;
@@ -9,17 +8,9 @@ export interface Readiness {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** The migrations this build expects, by folder name. */
-function expectedMigrations(): string[] {
-  return readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
-}
-
 /** Ready: the database answers, and every migration of this build has been applied. */
 export function createReadinessCheck(prisma: Database): () => Promise<Readiness> {
-  const expected = expectedMigrations();
+  const expected = migrationNames();
   return async () => {
     try {
       await withTimeout(prisma.$queryRaw`SELECT 1`);

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/prisma";
 import type { HealthcareRegion, Municipality, Region } from "../../generated/prisma/client";
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from "../../graphql/pagination";
+import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 
 const MUNICIPALITY_CURSOR = "municipality";
 
@@ -30,7 +30,7 @@ export class GeographyService {
   /** Municipalities in code order, optionally of one county, a page at a time (keyset on code). */
   async municipalities(filter: { countyCode?: string }, page: { first?: number; after?: string }): Promise<Page<Municipality>> {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
-    const afterCode = page.after === undefined ? undefined : decodeCursor(MUNICIPALITY_CURSOR, page.after);
+    const afterCode = page.after === undefined ? undefined : String(decodeKeyCursor(MUNICIPALITY_CURSOR, page.after)[0]);
     const where = filter.countyCode ? { countyCode: filter.countyCode } : {};
     const [rows, totalCount] = await Promise.all([
       this.prisma.municipality.findMany({
@@ -45,7 +45,7 @@ export class GeographyService {
       totalCount,
       hasNextPage: rows.length > first,
       hasPreviousPage: afterCode !== undefined,
-      cursorOf: (municipality) => encodeCursor(MUNICIPALITY_CURSOR, municipality.code),
+      cursorOf: (municipality) => encodeKeyCursor(MUNICIPALITY_CURSOR, [municipality.code]),
     };
   }
 }

@@ -1,11 +1,13 @@
 import { Matches } from "class-validator";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
-import type { Group, Region as RegionRow } from "../../generated/prisma/client";
+import type { Group, GroupKind, Region as RegionRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { COUNTY_CODE } from "../geography/geography.args";
 import { HealthcareRegion, Region } from "../geography/geography.types";
 import { SLUG_PATTERN } from "./governance.args";
 import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
+
+const PROGRAM_AREA_KINDS: GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL"];
 
 @ArgsType()
 class GovernanceChainArgs {
@@ -31,8 +33,8 @@ export class GovernanceChain {
 export class GovernanceChainResolver {
   @Query(() => GovernanceChain, { nullable: true, description: "The chain for one NPO in one region, e.g. psykisk hälsa in Region Västernorrland, in one call; null when the NPO or region does not exist." })
   async governanceChain(@Args() { npo, region }: GovernanceChainArgs, @Ctx() { loaders }: Context): Promise<GovernanceChain | null> {
-    const [programArea, regionRow] = await Promise.all([loaders.programAreaBySlug.load(npo), loaders.regionByCountyCode.load(region)]);
-    if (!programArea || !regionRow) return null;
+    const [programArea, regionRow] = await Promise.all([loaders.groupBySlug.load(npo), loaders.regionByCountyCode.load(region)]);
+    if (!programArea || !PROGRAM_AREA_KINDS.includes(programArea.kind) || !regionRow) return null;
     // All three levels are fetched here, so what is asked of them below is loaded together, level by level.
     const [healthcareRegionRows, rpos, lpos] = await Promise.all([
       loaders.healthcareRegionsByRegionId.load(regionRow.id),

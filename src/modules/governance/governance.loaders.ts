@@ -38,9 +38,6 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
         return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) => seats.flatMap((seat) => byId.get(seat.id) ?? []));
       }),
     ),
-    programAreaBySlug: load<string, Group | null>(async (slugs) =>
-      sortByKeys(slugs, await prisma.group.findMany({ where: { slug: { in: [...slugs] }, kind: { in: ["NPO", "PRIMARY_CARE_COUNCIL"] } } }), (row) => row.slug),
-    ),
     groupBySlug: load<string, Group | null>(async (slugs) =>
       sortByKeys(slugs, await prisma.group.findMany({ where: { slug: { in: [...slugs] } } }), (row) => row.slug),
     ),

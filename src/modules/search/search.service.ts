@@ -1,7 +1,7 @@
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
-import { decodeCursor, encodeCursor, type Page } from "../../graphql/pagination";
+import { decodeKeyCursor, encodeKeyCursor, type Page } from "../../graphql/pagination";
 
 export enum SearchKind {
   GROUP = "GROUP",
@@ -71,13 +71,13 @@ export class SearchService {
       totalCount: total,
       hasNextPage: rows.length > first,
       hasPreviousPage: offset > 0,
-      cursorOf: (hit) => encodeCursor(SEARCH_CURSOR, String(offset + hits.indexOf(hit) + 1)),
+      cursorOf: (hit) => encodeKeyCursor(SEARCH_CURSOR, [offset + hits.indexOf(hit) + 1]),
     };
   }
 }
 
 function offsetOf(cursor: string): number {
-  const offset = decodeCursor(SEARCH_CURSOR, cursor);
-  if (!/^[0-9]{1,9}$/.test(offset)) throw new BadUserInputError("`after` is not a cursor from this list", "after");
-  return Number(offset);
+  const [offset] = decodeKeyCursor(SEARCH_CURSOR, cursor);
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) throw new BadUserInputError("`after` is not a cursor from this list", "after");
+  return offset;
 }
