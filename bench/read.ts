@@ -11,7 +11,7 @@
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, chmod } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -79,7 +79,6 @@ async function prepareDatabase(target: "embedded" | "external"): Promise<{ url: 
   let stopServer = async () => {};
   if (target === "embedded") {
     const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-bench-"));
-    await chmod(dir, 0o755);
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
     adminUrl = embedded.url("postgres");
     stopServer = async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../src/db/free-port";
@@ -53,7 +53,7 @@ describe("npm start on the embedded database", () => {
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error("dist/main.js is missing: `npm test` builds it first (pretest)");
     dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-start-"));
-    await chmod(dir, 0o755);
+    // mkdtemp makes the directory private (0700): the service must still reach its data as `postgres`.
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { PROJECT_ROOT } from "./migrate";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -50,6 +51,10 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
 
   if (isNew) {
     await mkdir(dataDir, { recursive: true });
+    if (process.getuid?.() === 0) {
+      await letOthersTraverse(path.join(PROJECT_ROOT, "node_modules"));
+      await letOthersTraverse(path.dirname(dataDir));
+    }
     await server.initialise();
   } else {
     await stopOrphanedServer(dataDir);
@@ -106,6 +111,19 @@ async function readOrCreatePassword(dataDir: string, isNew: boolean): Promise<st
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return password;
+}
+
+/**
+ * As root, the server runs as the `postgres` user, which must pass through every directory above
+ * its binaries and its data. A checkout in a private directory (`mktemp -d` makes mode 700) stops
+ * it, so the search bit for others is added where it is missing: passing through, not listing.
+ */
+async function letOthersTraverse(dir: string): Promise<void> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+    if (path.dirname(current) === current) return;
+  }
 }
 
 /** A server left running by a killed process holds the data directory; stop it before starting. */

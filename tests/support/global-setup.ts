@@ -1,4 +1,4 @@
-import { mkdtemp, chmod } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../src/db/free-port";
@@ -20,7 +20,6 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-test-"));
-    await chmod(dir, 0o755); // the embedded server runs as the `postgres` user
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
     adminUrl = embedded.url("postgres");
     Object.assign(globalThis, { __KG_EMBEDDED__: { server: embedded, dir } });
