@@ -34,6 +34,10 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Lowest level logged. @default "info" */
   readonly logLevel: LogLevel;
+  /** What callers without an API key may do: `read` (the public structure and member names) or `none`. Never writes or contact data. @default "read" */
+  readonly anonymousAccess: "read" | "none";
+  /** Largest request body accepted, in bytes; a membership sync of 10 000 rows is about 3 MB. @default 16777216 */
+  readonly requestBodyLimitBytes: number;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -78,6 +82,8 @@ export function loadConfig(env: Env = process.env): Config {
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
     databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
     dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
+    anonymousAccess: read("ANONYMOUS_ACCESS", "read" as "read" | "none", (raw) => (raw === "read" || raw === "none" ? raw : undefined), "read or none"),
+    requestBodyLimitBytes: read("REQUEST_BODY_LIMIT_BYTES", 16 * 1024 * 1024, (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024), "a whole number of bytes from 1024 to 268435456"),
     logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
     shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
   };

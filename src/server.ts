@@ -13,17 +13,19 @@ import { PROJECT_ROOT } from "./db/migrate";
 import { poolOf, type Database } from "./db/prisma";
 import { countSqlStatements, SqlStatementCounter } from "./db/sql-statement-counter";
 import { createContext, type Context } from "./graphql/context";
-import { ErrorCode } from "./graphql/errors";
+import { ErrorCode, GraphQLErrorWithCode } from "./graphql/errors";
 import { createFormatError } from "./graphql/format-error";
 import { buildGraphQLSchema } from "./graphql/schema";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
+import { authenticate } from "./modules/access/api-keys";
+import type { Scope } from "./modules/access/scopes";
 
 export type { Logger };
 
 export interface ServerOptions {
-  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching" | "shutdownGraceMs">>;
+  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching" | "shutdownGraceMs" | "anonymousAccess" | "requestBodyLimitBytes">>;
   prisma: Database;
   logger: Logger;
 }
@@ -48,6 +50,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
   const httpServer = http.createServer(app);
   const metrics = new Metrics(poolOf(prisma));
   const readiness = createReadinessCheck(prisma);
+  const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(),
     introspection: config.introspection,
@@ -59,6 +62,7 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
+      requireReadAccess(),
       observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });
@@ -93,13 +97,17 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       // Every statement the request causes is counted against it.
       countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
     },
-    express.json({ limit: "1mb" }),
+    express.json({ limit: config.requestBodyLimitBytes ?? 16 * 1024 * 1024 }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({
-        ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }),
-        sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
-        requestId: res.locals.requestId as string,
-      }),
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        const caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
+        return {
+          ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
+          sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
+          requestId,
+        };
+      },
     }),
   );
 
@@ -140,9 +148,24 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
             if (exposeSqlStatementCount) result.extensions = { ...result.extensions, sqlStatements: statements };
           }
           logger.info(
-            { requestId: context.requestId, operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
+            { requestId: context.requestId, caller: context.caller.name, operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
             "graphql request",
           );
+        },
+      };
+    },
+  };
+}
+
+/** With ANONYMOUS_ACCESS=none, reading needs a key too; any valid key may read the public structure. */
+function requireReadAccess(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue: { caller } }) {
+          if (caller.keyId === null && !caller.scopes.includes("read")) {
+            throw new GraphQLErrorWithCode("This service needs an API key (Authorization: Bearer …)", ErrorCode.UNAUTHENTICATED, { http: { status: 401 } });
+          }
         },
       };
     },

@@ -4,13 +4,18 @@ import { createGovernanceLoaders } from "../modules/governance/governance.loader
 import { createOrganisationLoaders } from "../modules/organisations/organisation.loaders";
 import { createPeopleLoaders } from "../modules/people/people.loaders";
 import { loaderFactory, type LoaderOptions } from "./loader";
+import { anonymousCaller, type Caller } from "../modules/access/caller";
+import type { Actor } from "../modules/audit/audit-log";
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
 /** Per-request state. Loaders live for one request only, so no data leaks between callers. */
-export interface Context {
+export interface Context extends Actor {
   prisma: Database;
   loaders: Loaders;
+  /** Who is asking: an API key, or anonymous. Rights are decided from it in modules/access. */
+  caller: Caller;
+  requestId: string | null;
 }
 
 function createLoaders(prisma: Database, options: LoaderOptions) {
@@ -23,6 +28,6 @@ function createLoaders(prisma: Database, options: LoaderOptions) {
   };
 }
 
-export function createContext(prisma: Database, options: LoaderOptions = { batching: true }): Context {
-  return { prisma, loaders: createLoaders(prisma, options) };
+export function createContext(prisma: Database, options: LoaderOptions = { batching: true }, actor: Actor = { caller: anonymousCaller(["read"]), requestId: null }): Context {
+  return { prisma, loaders: createLoaders(prisma, options), caller: actor.caller, requestId: actor.requestId };
 }

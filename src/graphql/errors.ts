@@ -26,3 +26,26 @@ export class BadUserInputError extends GraphQLErrorWithCode {
     super(message, ErrorCode.BAD_USER_INPUT, field ? { fields: [{ path: field, message }] } : {}, node);
   }
 }
+
+/** A write that collides with an existing record (a unique key, an overlap) or with a newer version. */
+export class ConflictError extends GraphQLErrorWithCode {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, ErrorCode.CONFLICT, extensions);
+  }
+}
+
+export class NotFoundError extends GraphQLErrorWithCode {
+  constructor(message: string, field?: string) {
+    super(message, ErrorCode.NOT_FOUND, field ? { fields: [{ path: field, message }] } : {});
+  }
+}
+
+/** CONFLICT unless the record is still at the version the caller last saw. */
+export function checkVersion(record: { version: number }, expectedVersion: number | null | undefined, what: string): void {
+  if (expectedVersion != null && record.version !== expectedVersion) {
+    throw new ConflictError(`${what} has changed: it is at version ${record.version}, not ${expectedVersion}. Read it again and retry.`, {
+      currentVersion: record.version,
+      expectedVersion,
+    });
+  }
+}

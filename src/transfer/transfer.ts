@@ -27,6 +27,8 @@ export const TABLES: readonly { name: string; orderBy: string }[] = [
   { name: "person", orderBy: "id" },
   { name: "person_contact", orderBy: "person_id" },
   { name: "membership", orderBy: "id" },
+  { name: "api_key", orderBy: "id" },
+  { name: "audit_event", orderBy: "id" },
 ];
 
 export class TransferError extends Error {}
@@ -89,6 +91,8 @@ export async function importDatabase(url: string, text: string, { replace = fals
         }
         counts[name] = rows.length;
       }
+      // The change feed continues after the imported events.
+      await client.query(`SELECT setval(pg_get_serial_sequence('audit_event', 'id'), coalesce(max("id"), 0) + 1, false) FROM "audit_event"`);
       await client.query("COMMIT");
       return counts;
     } catch (error) {

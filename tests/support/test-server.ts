@@ -2,6 +2,7 @@ import "reflect-metadata";
 import pino from "pino";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
+import { createApiKey } from "../../src/modules/access/api-keys";
 import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
 
 export interface TestServer {
@@ -12,6 +13,8 @@ export interface TestServer {
   errors: unknown[];
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Headers carrying a new API key with these scopes. */
+  keyHeaders(scopes: string[], name?: string): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export interface TestServerOptions {
   batching?: boolean;
   poolSize?: number;
 }
+
+let keys = 0;
 
 export async function startTestServer({ dataset, batching = true, poolSize = 4 }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase({ dataset });
@@ -46,6 +51,10 @@ export async function startTestServer({ dataset, batching = true, poolSize = 4 }
     database,
     errors,
     logs,
+    async keyHeaders(scopes, name = `test-${scopes.join("-").replace(/[^a-z0-9]+/g, "-")}-${++keys}`) {
+      const { key } = await createApiKey(prisma, { name, scopes });
+      return { authorization: `Bearer ${key}` };
+    },
     async stop() {
       await server.stop();
       await prisma.$disconnect();

@@ -1,4 +1,4 @@
-import { Field, ID, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
 import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
@@ -92,6 +92,9 @@ export abstract class GovernanceGroup {
 
   @Field({ description: "Full name." })
   name!: string;
+
+  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  version!: number;
 
   @Field(() => String, { nullable: true, description: "Short name, e.g. \"NPO psykisk hälsa\"." })
   shortName!: string | null;

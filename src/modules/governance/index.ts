@@ -9,6 +9,7 @@ import {
 } from "./governance.resolver";
 import { GovernanceChainResolver } from "./chain.resolver";
 import { MunicipalityGroupsResolver } from "./municipality-groups.resolver";
+import { GroupMutations } from "./group.mutations";
 
 export const GovernanceResolvers = [
   GovernanceGroupResolver,
@@ -20,4 +21,5 @@ export const GovernanceResolvers = [
   HostingResolver,
   MunicipalityGroupsResolver,
   GovernanceChainResolver,
+  GroupMutations,
 ] as const;

@@ -2,7 +2,7 @@ import { ArrayMaxSize } from "class-validator";
 import { Args, ArgsType, Ctx, Field, ID, Query, Resolver } from "type-graphql";
 import type { Context, Loaders } from "../../graphql/context";
 import { ErrorCode, GraphQLErrorWithCode, BadUserInputError } from "../../graphql/errors";
-import { fromGlobalId } from "../../graphql/global-id";
+import { fromGlobalId, GROUP_TYPE_NAMES } from "../../graphql/global-id";
 import { Node, typed } from "../../graphql/node";
 import { MAX_PAGE_SIZE } from "../../graphql/pagination";
 import { typeNameOfKind } from "../governance/governance.types";
@@ -22,7 +22,7 @@ class NodesArgs {
 
 type Fetch = (loaders: Loaders, id: string) => Promise<object | null>;
 
-const GROUP_TYPES = ["NationalProgramArea", "NationalCollaborationGroup", "RegionalProgramArea", "LocalProgramArea", "WorkingGroup", "GovernanceBody"];
+const GROUP_TYPES = GROUP_TYPE_NAMES;
 
 /** How each type is fetched by database id. A group's global ID must name the type its kind maps to. */
 const FETCHERS = new Map<string, Fetch>([

@@ -1,3 +1,4 @@
+import { OrganisationMutations } from "./organisation.mutations";
 import { OrganisationResolver } from "./organisation.resolver";
 
-export const OrganisationResolvers = [OrganisationResolver] as const;
+export const OrganisationResolvers = [OrganisationResolver, OrganisationMutations] as const;

@@ -1,5 +1,5 @@
 import { Node } from "../../graphql/node";
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OrganisationKind } from "../../generated/prisma/enums";
 
 registerEnumType(OrganisationKind, {
@@ -43,6 +43,9 @@ export class Organisation {
 
   @Field(() => [String], { description: "Public sources the record is based on." })
   sources!: string[];
+
+  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  version!: number;
 
   regionId!: string | null;
   healthcareRegionId!: string | null;

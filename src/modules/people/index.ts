@@ -1,3 +1,4 @@
 import { MembershipResolver, PersonResolver } from "./people.resolver";
+import { PeopleMutations } from "./people.mutations";
 
-export const PeopleResolvers = [PersonResolver, MembershipResolver] as const;
+export const PeopleResolvers = [PersonResolver, MembershipResolver, PeopleMutations] as const;

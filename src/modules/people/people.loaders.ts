@@ -5,7 +5,7 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { inForceOn } from "../../graphql/period";
 
 /** The columns the API shows; leaving out bookkeeping columns halves the cost of reading rows. */
-const PERSON_FIELDS = { id: true, givenName: true, familyName: true, title: true, hsaId: true, sourceSystem: true, externalId: true } satisfies Prisma.PersonSelect;
+const PERSON_FIELDS = { id: true, givenName: true, familyName: true, title: true, hsaId: true, sourceSystem: true, externalId: true, version: true } satisfies Prisma.PersonSelect;
 const MEMBERSHIP_FIELDS = {
   id: true,
   personId: true,
@@ -16,6 +16,7 @@ const MEMBERSHIP_FIELDS = {
   validTo: true,
   sourceSystem: true,
   externalId: true,
+  version: true,
 } satisfies Prisma.MembershipSelect;
 
 export type PersonRow = Prisma.PersonGetPayload<{ select: typeof PERSON_FIELDS }>;

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
@@ -45,6 +45,9 @@ export class Person {
 
   @Field(() => String, { nullable: true, description: "The person's id in `sourceSystem`." })
   externalId!: string | null;
+
+  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  version!: number;
 }
 
 @ObjectType({ implements: Node, description: "A person's seat in a group: a role, the organisation represented and a period. Ended memberships are kept." })
@@ -66,6 +69,9 @@ export class Membership {
 
   @Field(() => String, { nullable: true, description: "The membership's id in `sourceSystem`." })
   externalId!: string | null;
+
+  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  version!: number;
 
   personId!: string;
   groupId!: string;

@@ -1,0 +1,37 @@
+import { ErrorCode, GraphQLErrorWithCode } from "../../graphql/errors";
+import type { Caller } from "./caller";
+import { regionOfScope } from "./scopes";
+
+/**
+ * Who owns a record, for region-scoped writes: the county code of the region that owns it
+ * (its LPOs and LAGs, its other regional bodies, organisations in its county), or null for
+ * national and healthcare-regional records, which only a `write` key may change.
+ */
+export type Owner = string | null;
+
+/**
+ * The one place where write rights are decided. Throws UNAUTHENTICATED for anonymous
+ * callers and FORBIDDEN for keys whose scopes do not cover every owner given.
+ */
+export function authorizeWrite(caller: Caller, owners: readonly Owner[], what: string): void {
+  if (caller.scopes.includes("write")) return;
+  const regions = new Set(caller.scopes.flatMap((scope) => regionOfScope(scope) ?? []));
+  const outside = [...new Set(owners)].filter((owner) => owner === null || !regions.has(owner));
+  if (regions.size > 0 && outside.length === 0) return;
+  if (caller.keyId === null) throw new GraphQLErrorWithCode(`Changing ${what} needs an API key with a write scope (Authorization: Bearer …)`, ErrorCode.UNAUTHENTICATED);
+  const needed = outside.length === 0 ? ["write"] : [...new Set(outside.map((owner) => (owner === null ? "write" : `write:region:${owner}`)))];
+  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not change ${what}: that needs the scope ${needed.join(" and ")}`, ErrorCode.FORBIDDEN, { requiredScopes: needed });
+}
+
+/** Whether the caller may write at all; the check before any record is read. */
+export function authorizeAnyWrite(caller: Caller, what: string): void {
+  if (caller.scopes.some((scope) => scope === "write" || regionOfScope(scope) !== undefined)) return;
+  authorizeWrite(caller, [null], what);
+}
+
+/** Keys and the audit trail. */
+export function authorizeAdmin(caller: Caller, what: string): void {
+  if (caller.scopes.includes("admin")) return;
+  if (caller.keyId === null) throw new GraphQLErrorWithCode(`Reading ${what} needs an API key with the admin scope (Authorization: Bearer …)`, ErrorCode.UNAUTHENTICATED);
+  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read ${what}: that needs the scope admin`, ErrorCode.FORBIDDEN, { requiredScopes: ["admin"] });
+}

@@ -1,0 +1,27 @@
+/**
+ * What an API key may do. `write:region:<countyCode>` limits writes to what one region owns:
+ * its groups (LPOs, LAGs and other bodies with its county code), their memberships and the
+ * organisations in its county.
+ */
+export type Scope = "read" | "read:contact" | "write" | `write:region:${string}` | "admin";
+
+export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  read: "read the public structure and member names",
+  "read:contact": "read personal contact fields",
+  write: "change everything",
+  "write:region:<countyCode>": "change only groups, memberships and organisations owned by that region",
+  admin: "manage keys and read the audit trail",
+};
+
+const REGION_SCOPE = /^write:region:([0-9]{2})$/;
+
+/** The scope the text names, or undefined when it names none. */
+export function parseScope(text: string): Scope | undefined {
+  if (text === "read" || text === "read:contact" || text === "write" || text === "admin") return text;
+  return REGION_SCOPE.test(text) ? (text as Scope) : undefined;
+}
+
+/** The county code of a `write:region:<countyCode>` scope. */
+export function regionOfScope(scope: Scope): string | undefined {
+  return REGION_SCOPE.exec(scope)?.[1];
+}

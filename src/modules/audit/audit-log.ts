@@ -1,0 +1,116 @@
+import type { AuditAction, AuditEntity } from "../../generated/prisma/enums";
+import type { Prisma } from "../../generated/prisma/client";
+import type { Database } from "../../db/prisma";
+import type { Caller } from "../access/caller";
+
+export type Transaction = Prisma.TransactionClient;
+
+/** Who writes, and in which request: recorded with every change. */
+export interface Actor {
+  caller: Caller;
+  requestId: string | null;
+}
+
+export type FieldChanges = Record<string, [unknown, unknown]>;
+
+export interface ChangeRecord {
+  entity: AuditEntity;
+  entityId: string;
+  action: AuditAction;
+  /** The record's version after the change. */
+  version: number;
+  changes: FieldChanges;
+}
+
+/**
+ * Every transaction that writes audit events takes this lock just before it inserts them and
+ * holds it until it commits. Event ids are therefore handed out in commit order, so a reader of
+ * the change feed that has seen id n can never later find a committed event below n.
+ */
+const CHANGE_FEED_LOCK = 0x4b47_4346;
+
+/** The changes of one transaction, written together when it is about to commit. */
+export class AuditLog {
+  private readonly records: ChangeRecord[] = [];
+
+  record(change: ChangeRecord): void {
+    if (change.action !== "UPDATED" || Object.keys(change.changes).length > 0) this.records.push(change);
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  async flush(tx: Transaction, actor: Actor, syncRunId: string | null): Promise<void> {
+    if (this.records.length === 0) return;
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHANGE_FEED_LOCK})`);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "audit_event" ("actor", "request_id", "sync_run_id", "entity", "entity_id", "action", "version", "changes")
+       SELECT $1, $2, $3::uuid, u.entity::"AuditEntity", u.entity_id::uuid, u.action::"AuditAction", u.version, u.changes::jsonb
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) AS u(entity, entity_id, action, version, changes)`,
+      actor.caller.name,
+      actor.requestId,
+      syncRunId,
+      this.records.map((r) => r.entity),
+      this.records.map((r) => r.entityId),
+      this.records.map((r) => r.action),
+      this.records.map((r) => r.version),
+      this.records.map((r) => JSON.stringify(r.changes)),
+    );
+    this.records.length = 0;
+  }
+}
+
+export interface WriteOptions {
+  syncRunId?: string | null;
+  /** Roll back at the end instead of committing; the audit events are written first, so the path is the same. */
+  dryRun?: boolean;
+  timeoutMs?: number;
+}
+
+class DryRunRollback<T> extends Error {
+  constructor(readonly result: T) {
+    super("dry run");
+  }
+}
+
+/** Runs `work` in one transaction and records its audit trail in it: all of it commits, or none. */
+export async function writeTransaction<T>(prisma: Database, actor: Actor, work: (tx: Transaction, log: AuditLog) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  try {
+    return await prisma.$transaction(
+      async (tx) => {
+        const log = new AuditLog();
+        const result = await work(tx, log);
+        await log.flush(tx, actor, options.syncRunId ?? null);
+        if (options.dryRun) throw new DryRunRollback(result);
+        return result;
+      },
+      { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 },
+    );
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result as T;
+    throw error;
+  }
+}
+
+/** The fields whose values differ, as { field: [before, after] }; dates compared and shown as days. */
+export function changedFields<Row extends object>(before: Partial<Row>, after: Partial<Row>, fields: readonly (keyof Row & string)[]): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of fields) {
+    const from = auditValue(before[field]);
+    const to = auditValue(after[field]);
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = [from, to];
+  }
+  return changes;
+}
+
+/** The fields of a new record, as { field: [null, value] }. */
+export function createdFields<Row extends object>(row: Row, fields: readonly (keyof Row & string)[]): FieldChanges {
+  return changedFields<Row>({}, row, fields);
+}
+
+function auditValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString().endsWith("T00:00:00.000Z") ? value.toISOString().slice(0, 10) : value.toISOString();
+  return value;
+}

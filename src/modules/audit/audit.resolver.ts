@@ -1,0 +1,90 @@
+import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { AuditEntity, AuditEvent as AuditEventRow } from "../../generated/prisma/client";
+import type { Context, Loaders } from "../../graphql/context";
+import { toGlobalId } from "../../graphql/global-id";
+import { Node, typed } from "../../graphql/node";
+import { toConnection, type ConnectionOf } from "../../graphql/pagination";
+import { authorizeAdmin } from "../access/authorize";
+import { typeNameOfKind } from "../governance/governance.types";
+import { AuditEvent, AuditEventConnection, AuditEventsArgs, Change, ChangeFeed, ChangesArgs, FieldChange } from "./audit.types";
+import { AuditService } from "./audit.service";
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @Query(() => AuditEventConnection, { description: "The audit trail, oldest first: every change with who made it, when, and the fields before and after. Needs the admin scope." })
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() { prisma, caller }: Context): Promise<ConnectionOf<AuditEventRow>> {
+    authorizeAdmin(caller, "the audit trail");
+    return toConnection(await new AuditService(prisma).auditEvents(args));
+  }
+
+  @FieldResolver(() => String)
+  sequence(@Root() event: AuditEventRow): string {
+    return event.id.toString();
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record changed; null if it is not readable any more." })
+  entityId(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
+    return globalIdOf(loaders, event.entity, event.entityId);
+  }
+
+  @FieldResolver(() => [FieldChange])
+  changes(@Root() event: AuditEventRow): FieldChange[] {
+    const changes = event.changes as Record<string, [unknown, unknown]>;
+    return Object.entries(changes).map(([field, [before, after]]) => ({ field, before, after }));
+  }
+}
+
+@Resolver(() => Change)
+export class ChangeResolver {
+  @Query(() => ChangeFeed, {
+    description:
+      "The change feed for downstream systems: records changed after a cursor, in commit order, ended memberships and dissolved groups included. Poll with the returned `cursor` as `since`; a change is never skipped or repeated.",
+  })
+  async changes(@Args() args: ChangesArgs, @Ctx() { prisma }: Context): Promise<{ changes: AuditEventRow[]; cursor: string; hasMore: boolean }> {
+    const { rows, cursor, hasMore } = await new AuditService(prisma).changes(args);
+    return { changes: rows, cursor, hasMore };
+  }
+
+  @FieldResolver(() => String)
+  sequence(@Root() event: AuditEventRow): string {
+    return event.id.toString();
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record that changed." })
+  id(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
+    return globalIdOf(loaders, event.entity, event.entityId);
+  }
+
+  @FieldResolver(() => Node, { nullable: true, description: "The record as it is now." })
+  async node(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<object | null> {
+    const row = await rowOf(loaders, event.entity, event.entityId);
+    return row && typed(row.typeName, row.row);
+  }
+}
+
+async function rowOf(loaders: Loaders, entity: AuditEntity, id: string): Promise<{ typeName: string; row: object } | null> {
+  switch (entity) {
+    case "PERSON": {
+      const row = await loaders.personById.load(id);
+      return row && { typeName: "Person", row };
+    }
+    case "MEMBERSHIP": {
+      const row = await loaders.membershipById.load(id);
+      return row && { typeName: "Membership", row };
+    }
+    case "ORGANISATION": {
+      const row = await loaders.organisationById.load(id);
+      return row && { typeName: "Organisation", row };
+    }
+    case "GROUP": {
+      const row = await loaders.groupById.load(id);
+      return row && { typeName: typeNameOfKind(row.kind), row };
+    }
+  }
+}
+
+async function globalIdOf(loaders: Loaders, entity: AuditEntity, id: string): Promise<string | null> {
+  if (entity !== "GROUP") return toGlobalId(entity === "PERSON" ? "Person" : entity === "MEMBERSHIP" ? "Membership" : "Organisation", id);
+  const found = await rowOf(loaders, entity, id);
+  return found && toGlobalId(found.typeName, id);
+}

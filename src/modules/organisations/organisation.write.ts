@@ -1,0 +1,124 @@
+import { ArrayMaxSize, IsOptional } from "class-validator";
+import { Field, ID, InputType, Int } from "type-graphql";
+import type { Database } from "../../db/prisma";
+import type { Organisation } from "../../generated/prisma/client";
+import { OrganisationKind } from "../../generated/prisma/enums";
+import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
+import { databaseIdOf, toGlobalId } from "../../graphql/global-id";
+import { OptionalCountyCode, OptionalText, OptionalVersion, Slug, Text } from "../../graphql/validation";
+import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
+import { changedFields, createdFields, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { lockedRow } from "../people/people.write";
+
+export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];
+
+/** Regions, healthcare regions and municipalities are organisations too, but they come with the geography, not from writes. */
+const GEOGRAPHIC_KINDS: readonly OrganisationKind[] = ["HEALTHCARE_REGION", "REGION", "MUNICIPALITY"];
+
+@InputType({ description: "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already." })
+export class CreateOrganisationInput {
+  @Field({ description: "Stable natural key, e.g. `riksforbundet-attention`." })
+  @Slug()
+  slug!: string;
+
+  @Field(() => OrganisationKind)
+  kind!: OrganisationKind;
+
+  @Field()
+  @Text(300)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(100)
+  shortName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(4000)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: "County code (länskod) when the organisation belongs to one county, e.g. a municipal association. Such an organisation is owned by that region." })
+  @OptionalCountyCode()
+  countyCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(2000)
+  note?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  sources?: string[] | null;
+}
+
+@InputType({ description: "Changes to an organisation. Omitted fields stay; null clears an optional field." })
+export class UpdateOrganisationInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
+  @OptionalVersion()
+  expectedVersion?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(300)
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(100)
+  shortName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(4000)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(2000)
+  note?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  sources?: string[] | null;
+}
+
+export class OrganisationWriteService {
+  constructor(private readonly prisma: Database) {}
+
+  createOrganisation(actor: Actor, input: CreateOrganisationInput): Promise<Organisation> {
+    authorizeAnyWrite(actor.caller, "organisations");
+    if (GEOGRAPHIC_KINDS.includes(input.kind)) throw new BadUserInputError(`Organisations of kind ${input.kind} come with the geography and cannot be created`, "input.kind");
+    authorizeWrite(actor.caller, [input.countyCode ?? null], input.countyCode ? `organisations in county ${input.countyCode}` : "organisations without a county");
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      if (input.countyCode) await requireRegion(tx, input.countyCode);
+      const taken = await tx.organisation.findUnique({ where: { slug: input.slug } });
+      if (taken) throw new ConflictError(`The slug ${input.slug} is taken`, { existing: { type: "Organisation", id: toGlobalId("Organisation", taken.id), slug: taken.slug, version: taken.version } });
+      const organisation = await tx.organisation.create({
+        data: { slug: input.slug, kind: input.kind, name: input.name.trim(), shortName: input.shortName ?? null, description: input.description ?? null, countyCode: input.countyCode ?? null, note: input.note ?? null, sources: input.sources ?? [], provenance: "RECORDED" },
+      });
+      log.record({ entity: "ORGANISATION", entityId: organisation.id, action: "CREATED", version: organisation.version, changes: createdFields(organisation, ORGANISATION_AUDIT_FIELDS) });
+      return organisation;
+    });
+  }
+
+  updateOrganisation(actor: Actor, input: UpdateOrganisationInput): Promise<Organisation> {
+    authorizeAnyWrite(actor.caller, "organisations");
+    const id = databaseIdOf(input.id, ["Organisation"], "input.id");
+    if (input.name === null) throw new BadUserInputError("name cannot be cleared", "input.name");
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      const before = await lockedRow(tx, "organisation", id, () => tx.organisation.findUnique({ where: { id } }), "Organisation");
+      authorizeWrite(actor.caller, [before.countyCode], `the organisation ${before.slug}`);
+      checkVersion(before, input.expectedVersion, `The organisation ${before.slug}`);
+      const { id: _id, expectedVersion: _version, ...fields } = input;
+      const data = Object.fromEntries(Object.entries({ ...fields, name: fields.name?.trim() }).filter(([, value]) => value !== undefined)) as Partial<Organisation>;
+      const changes = changedFields(before, { ...before, ...data }, ORGANISATION_AUDIT_FIELDS);
+      if (Object.keys(changes).length === 0) return before;
+      const after = await tx.organisation.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+      log.record({ entity: "ORGANISATION", entityId: id, action: "UPDATED", version: after.version, changes });
+      return after;
+    });
+  }
+}
+
+async function requireRegion(tx: Transaction, countyCode: string): Promise<void> {
+  if (!(await tx.region.findUnique({ where: { countyCode }, select: { id: true } }))) throw new NotFoundError(`No region has the county code ${countyCode}`, "input.countyCode");
+}

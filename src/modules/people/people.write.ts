@@ -1,0 +1,226 @@
+import type { Database } from "../../db/prisma";
+import { databaseErrorOf, EXCLUSION_VIOLATION, UNIQUE_VIOLATION } from "../../db/errors";
+import type { Group, Membership, Person } from "../../generated/prisma/client";
+import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
+import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
+import { today } from "../../graphql/period";
+import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
+import { changedFields, createdFields, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
+import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
+
+export const PERSON_AUDIT_FIELDS = ["givenName", "familyName", "title", "hsaId", "sourceSystem", "externalId"] as const satisfies readonly (keyof Person)[];
+export const MEMBERSHIP_AUDIT_FIELDS = ["personId", "groupId", "role", "representingOrganisationId", "validFrom", "validTo", "sourceSystem", "externalId"] as const satisfies readonly (keyof Membership)[];
+
+/** Writes to people and memberships: each checks rights, rules and versions, and records its audit trail, in one transaction. */
+export class PeopleWriteService {
+  constructor(private readonly prisma: Database) {}
+
+  createPerson(actor: Actor, input: CreatePersonInput): Promise<Person> {
+    authorizeAnyWrite(actor.caller, "people");
+    checkExternalKey(input.sourceSystem, input.externalId);
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      await this.checkPersonKeysFree(tx, input, null);
+      const person = await uniqueOrConflict(() =>
+        tx.person.create({ data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }),
+      );
+      log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: person.version, changes: createdFields(person, PERSON_AUDIT_FIELDS) });
+      return person;
+    });
+  }
+
+  updatePerson(actor: Actor, input: UpdatePersonInput): Promise<Person> {
+    authorizeAnyWrite(actor.caller, "people");
+    const id = databaseIdOf(input.id, ["Person"], "input.id");
+    for (const field of ["givenName", "familyName"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      const before = await lockedRow(tx, "person", id, () => tx.person.findUnique({ where: { id } }), "Person");
+      authorizeWrite(actor.caller, await personOwners(tx, id), `the person ${before.givenName} ${before.familyName}`);
+      checkVersion(before, input.expectedVersion, "The person");
+      await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
+      const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
+      const changes = changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS);
+      if (Object.keys(changes).length === 0) return before;
+      const after = await uniqueOrConflict(() => tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } }));
+      log.record({ entity: "PERSON", entityId: id, action: "UPDATED", version: after.version, changes });
+      return after;
+    });
+  }
+
+  createMembership(actor: Actor, input: CreateMembershipInput): Promise<Membership> {
+    authorizeAnyWrite(actor.caller, "memberships");
+    checkExternalKey(input.sourceSystem, input.externalId);
+    const personId = databaseIdOf(input.person, ["Person"], "input.person");
+    const groupId = databaseIdOf(input.group, GROUP_TYPE_NAMES, "input.group");
+    const organisationId = input.representing ? databaseIdOf(input.representing, ["Organisation"], "input.representing") : null;
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      const group = await lockedRow(tx, "governance_group", groupId, () => tx.group.findUnique({ where: { id: groupId } }), "Group", "input.group");
+      authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`);
+      if (!(await tx.person.findUnique({ where: { id: personId }, select: { id: true } }))) throw new NotFoundError("No person has that ID", "input.person");
+      if (input.sourceSystem && input.externalId) {
+        const existing = await tx.membership.findUnique({ where: { sourceSystem_externalId: { sourceSystem: input.sourceSystem, externalId: input.externalId } } });
+        if (existing) throw membershipConflict(`${input.sourceSystem} already has a membership with externalId ${input.externalId}`, existing);
+      }
+      const candidate = { personId, groupId, role: input.role, representingOrganisationId: organisationId, validFrom: input.validFrom, validTo: input.validTo ?? null };
+      await checkMembership(tx, candidate, group, null);
+      const membership = await membershipWrite(() => tx.membership.create({ data: { ...candidate, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }));
+      log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "CREATED", version: membership.version, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
+      return membership;
+    });
+  }
+
+  updateMembership(actor: Actor, input: UpdateMembershipInput): Promise<Membership> {
+    const representing = input.representing === undefined ? undefined : input.representing === null ? null : databaseIdOf(input.representing, ["Organisation"], "input.representing");
+    for (const field of ["role", "validFrom"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
+    return this.changeMembership(actor, input.id, input.expectedVersion, "UPDATED", (before) => ({
+      role: input.role ?? before.role,
+      representingOrganisationId: representing === undefined ? before.representingOrganisationId : representing,
+      validFrom: input.validFrom ?? before.validFrom,
+      validTo: input.validTo === undefined ? before.validTo : input.validTo,
+    }));
+  }
+
+  endMembership(actor: Actor, input: EndMembershipInput): Promise<Membership> {
+    const lastDay = input.validTo ?? yesterday();
+    return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before) => {
+      if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${day(before.validTo)}`, { existing: membershipReference(before) });
+      if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${day(before.validFrom)}`, "input.validTo");
+      return { ...before, validTo: lastDay };
+    });
+  }
+
+  private changeMembership(
+    actor: Actor,
+    globalId: string,
+    expectedVersion: number | null | undefined,
+    action: "UPDATED" | "ENDED",
+    change: (before: Membership) => Pick<Membership, "role" | "representingOrganisationId" | "validFrom" | "validTo">,
+  ): Promise<Membership> {
+    authorizeAnyWrite(actor.caller, "memberships");
+    const id = databaseIdOf(globalId, ["Membership"], "input.id");
+    return writeTransaction(this.prisma, actor, async (tx, log) => {
+      const current = await tx.membership.findUnique({ where: { id }, select: { groupId: true } });
+      if (!current) throw new NotFoundError("No membership has that ID", "input.id");
+      const group = await lockedRow(tx, "governance_group", current.groupId, () => tx.group.findUnique({ where: { id: current.groupId } }), "Group");
+      authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`);
+      const before = await lockedRow(tx, "membership", id, () => tx.membership.findUnique({ where: { id } }), "Membership", "input.id");
+      checkVersion(before, expectedVersion, "The membership");
+      const next = change(before);
+      const changes = changedFields(before, { ...before, ...next }, MEMBERSHIP_AUDIT_FIELDS);
+      if (Object.keys(changes).length === 0) return before;
+      await checkMembership(tx, { ...before, ...next }, group, id);
+      const after = await membershipWrite(() => tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } }));
+      log.record({ entity: "MEMBERSHIP", entityId: id, action, version: after.version, changes });
+      return after;
+    });
+  }
+
+  private async checkPersonKeysFree(tx: Transaction, keys: { hsaId?: string | null; sourceSystem?: string | null; externalId?: string | null }, self: string | null): Promise<void> {
+    if (keys.hsaId) {
+      const holder = await tx.person.findUnique({ where: { hsaId: keys.hsaId } });
+      if (holder && holder.id !== self) throw personConflict(`Another person already has the HSA-id ${keys.hsaId}`, holder);
+    }
+    if (keys.sourceSystem && keys.externalId) {
+      const holder = await tx.person.findUnique({ where: { sourceSystem_externalId: { sourceSystem: keys.sourceSystem, externalId: keys.externalId } } });
+      if (holder && holder.id !== self) throw personConflict(`${keys.sourceSystem} already has a person with externalId ${keys.externalId}`, holder);
+    }
+  }
+}
+
+/** The rules every new or changed membership meets; the database's constraints back them up. */
+async function checkMembership(tx: Transaction, membership: Pick<Membership, "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">, group: Group, self: string | null): Promise<void> {
+  const role = roleProblem(membership.role, group.kind);
+  if (role) throw new BadUserInputError(role, "input.role");
+  const period = periodProblem(membership.validFrom, membership.validTo, group);
+  if (period) throw new BadUserInputError(period.message, `input.${period.field}`);
+  if (membership.representingOrganisationId) {
+    const [organisation] = await organisationPlaces(tx, { ids: [membership.representingOrganisationId] });
+    if (!organisation) throw new NotFoundError("No organisation has that ID", "input.representing");
+    const problem = representationProblem(organisation, group);
+    if (problem) throw new BadUserInputError(problem, "input.representing");
+  }
+  const overlapping = await tx.membership.findMany({
+    where: {
+      groupId: membership.groupId,
+      id: self ? { not: self } : undefined,
+      OR: [{ personId: membership.personId, role: membership.role }, ...(membership.role === "CHAIR" ? [{ role: "CHAIR" as const }] : [])],
+      validFrom: membership.validTo ? { lte: membership.validTo } : undefined,
+      AND: [{ OR: [{ validTo: null }, { validTo: { gte: membership.validFrom } }] }],
+    },
+    take: 1,
+  });
+  const clash = overlapping[0];
+  if (clash) {
+    const message = clash.personId === membership.personId && clash.role === membership.role
+      ? `The person already holds the role ${clash.role} in this group from ${day(clash.validFrom)}${clash.validTo ? ` to ${day(clash.validTo)}` : ""}`
+      : `The group already has a chair from ${day(clash.validFrom)}${clash.validTo ? ` to ${day(clash.validTo)}` : ""}; a group has one chair at a time`;
+    throw membershipConflict(message, clash);
+  }
+}
+
+/** Owners of the groups a person sits in, now or before: a region's key may change only its own people. */
+async function personOwners(tx: Transaction, personId: string): Promise<Owner[]> {
+  const rows = await tx.$queryRawUnsafe<{ countyCode: string | null }[]>(
+    `SELECT DISTINCT g."county_code" AS "countyCode" FROM "membership" m JOIN "governance_group" g ON g."id" = m."group_id" WHERE m."person_id" = $1::uuid`,
+    personId,
+  );
+  return rows.map((row) => row.countyCode);
+}
+
+/** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
+export async function lockedRow<Row>(tx: Transaction, table: string, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
+  await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1::uuid FOR UPDATE`, id);
+  const row = await read();
+  if (!row) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
+  return row;
+}
+
+function checkExternalKey(sourceSystem: string | null | undefined, externalId: string | null | undefined): void {
+  if (!sourceSystem !== !externalId) throw new BadUserInputError("sourceSystem and externalId go together: give both or neither", sourceSystem ? "input.externalId" : "input.sourceSystem");
+}
+
+function personConflict(message: string, person: Person): ConflictError {
+  return new ConflictError(message, { existing: { type: "Person", id: toGlobalId("Person", person.id), name: `${person.givenName} ${person.familyName}`, version: person.version } });
+}
+
+function membershipReference(membership: Membership) {
+  return { type: "Membership", id: toGlobalId("Membership", membership.id), role: membership.role, validFrom: day(membership.validFrom), validTo: membership.validTo && day(membership.validTo), version: membership.version };
+}
+
+function membershipConflict(message: string, membership: Membership): ConflictError {
+  return new ConflictError(message, { existing: membershipReference(membership) });
+}
+
+/** Unique keys hit by a concurrent writer between our check and our write still end as CONFLICT. */
+async function uniqueOrConflict<Row>(write: () => Promise<Row>): Promise<Row> {
+  try {
+    return await write();
+  } catch (error) {
+    if (databaseErrorOf(error)?.sqlState === UNIQUE_VIOLATION) throw new ConflictError(`A record with the same key already exists (${databaseErrorOf(error)?.constraint ?? "unique key"})`);
+    throw error;
+  }
+}
+
+async function membershipWrite<Row>(write: () => Promise<Row>): Promise<Row> {
+  try {
+    return await uniqueOrConflict(write);
+  } catch (error) {
+    const problem = databaseErrorOf(error);
+    if (problem?.sqlState === EXCLUSION_VIOLATION) {
+      throw new ConflictError(problem.constraint === "kg_membership_one_chair" ? "The group already has a chair in that period" : "The person already holds that role in the group in that period");
+    }
+    throw error;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function yesterday(): Date {
+  return new Date(today().getTime() - 86_400_000);
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

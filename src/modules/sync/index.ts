@@ -1,0 +1,3 @@
+import { SyncResolver } from "./sync.resolver";
+
+export const SyncResolvers = [SyncResolver] as const;

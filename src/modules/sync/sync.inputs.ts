@@ -1,0 +1,106 @@
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, ValidateNested } from "class-validator";
+import { Field, InputType, registerEnumType } from "type-graphql";
+import { MembershipRole } from "../../generated/prisma/enums";
+import { GraphQLDate } from "../../graphql/scalars";
+import { OptionalCountyCode, Text } from "../../graphql/validation";
+
+export const MAX_SYNC_ROWS = 50_000;
+
+export enum SyncMode {
+  MERGE = "MERGE",
+  REPLACE = "REPLACE",
+}
+
+registerEnumType(SyncMode, {
+  name: "SyncMode",
+  description: "What a sync does with the source system's memberships in scope that the list does not have.",
+  valuesConfig: {
+    MERGE: { description: "Leave them: only add and update." },
+    REPLACE: { description: "End them (last day yesterday, or their first day if that is later): the list is the whole truth for the scope. Always atomic." },
+  },
+});
+
+@InputType({ description: "The groups a sync covers: name the groups, or a region to cover every group it owns (its LPOs, LAGs and other bodies with its county code). Give exactly one." })
+export class SyncScopeInput {
+  @Field(() => [String], { nullable: true, description: "Slugs of the groups." })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5_000)
+  groups?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: "County code (länskod) of the region whose groups are covered, e.g. \"22\"." })
+  @OptionalCountyCode()
+  countyCode?: string | null;
+}
+
+/** Row fields are checked by the sync itself, so that each bad row is reported with its index instead of failing the request. */
+@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's name is not changed by a sync (use `updatePerson`)." })
+export class SyncPersonInput {
+  @Field(() => String, { nullable: true, description: "The person's id in the source system." })
+  externalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "HSA-id." })
+  hsaId?: string | null;
+
+  @Field()
+  givenName!: string;
+
+  @Field()
+  familyName!: string;
+
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+}
+
+@InputType({ description: "One membership as the source system has it." })
+export class SyncMembershipInput {
+  @Field({ description: "The membership's id in the source system: the key that makes a sync repeatable." })
+  externalId!: string;
+
+  @Field(() => SyncPersonInput)
+  person!: SyncPersonInput;
+
+  @Field({ description: "Slug of the group; it must be within the scope." })
+  group!: string;
+
+  @Field(() => MembershipRole)
+  role!: MembershipRole;
+
+  @Field(() => String, { nullable: true, description: "Slug of the organisation represented, e.g. `region-22` or `kommun-2281`." })
+  representing?: string | null;
+
+  @Field(() => GraphQLDate)
+  validFrom!: Date;
+
+  @Field(() => GraphQLDate, { nullable: true })
+  validTo?: Date | null;
+}
+
+@InputType({ description: "A bulk membership sync from one source system." })
+export class SyncMembershipsInput {
+  @Field({ description: "Name of the source system, e.g. \"hr-region-22\". Only memberships from this source are updated or ended." })
+  @Text(100)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { message: "sourceSystem must be letters, digits and . _ : -" })
+  sourceSystem!: string;
+
+  @Field(() => SyncScopeInput)
+  @ValidateNested()
+  scope!: SyncScopeInput;
+
+  @Field(() => SyncMode, { defaultValue: SyncMode.MERGE })
+  mode!: SyncMode;
+
+  @Field({ defaultValue: false, description: "Check and report everything, then roll back: nothing is written." })
+  dryRun!: boolean;
+
+  @Field({
+    defaultValue: false,
+    description: "MERGE only: when true, one bad row rejects the whole run. When false, valid rows are applied and bad rows reported. REPLACE is always atomic.",
+  })
+  atomic!: boolean;
+
+  @Field(() => [SyncMembershipInput], { description: `The memberships, at most ${MAX_SYNC_ROWS}.` })
+  @ArrayMaxSize(MAX_SYNC_ROWS)
+  memberships!: SyncMembershipInput[];
+}
+

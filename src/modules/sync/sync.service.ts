@@ -1,0 +1,378 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../db/prisma";
+import type { Group, Membership, MembershipRole } from "../../generated/prisma/client";
+import { BadUserInputError, NotFoundError } from "../../graphql/errors";
+import { toGlobalId } from "../../graphql/global-id";
+import { today } from "../../graphql/period";
+import { HSA_ID } from "../../graphql/validation";
+import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
+import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
+import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people/membership.rules";
+import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS, yesterday } from "../people/people.write";
+import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
+import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
+
+type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
+type ExistingMembership = Membership;
+
+interface PersonRecord {
+  id: string;
+  hsaId: string | null;
+  sourceSystem: string | null;
+  externalId: string | null;
+}
+
+interface NewPerson {
+  id: string;
+  givenName: string;
+  familyName: string;
+  title: string | null;
+  hsaId: string | null;
+  externalId: string | null;
+}
+
+/** One row on its way through the sync. */
+interface Row {
+  index: number;
+  input: SyncMembershipInput;
+  errors: SyncItemError[];
+  status: SyncItemStatus;
+  next?: MembershipState;
+  existing?: ExistingMembership;
+}
+
+const FIELDS_COMPARED = ["personId", "groupId", "role", "representingOrganisationId", "validFrom", "validTo"] as const;
+
+/**
+ * Bulk membership sync. One transaction: the scope's groups are locked (so racing syncs of the
+ * same scope run one after the other), everything needed is read in a handful of statements,
+ * each row is checked in memory, and the changes are written in a few set-based statements.
+ */
+export class SyncService {
+  constructor(private readonly prisma: Database) {}
+
+  async syncMemberships(actor: Actor, input: SyncMembershipsInput): Promise<SyncResult> {
+    authorizeAnyWrite(actor.caller, "memberships");
+    if (!input.scope.groups === !input.scope.countyCode) throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    const runId = randomUUID();
+    // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
+    return writeTransaction(this.prisma, actor, (tx, log) => new SyncRun(tx, log, actor, input, runId).execute(), { syncRunId: runId, dryRun: input.dryRun, timeoutMs: 300_000 });
+  }
+}
+
+class SyncRun {
+  private readonly day = today();
+  private readonly rows: Row[];
+  private scope = new Map<string, Group>();
+  private groupsBySlug = new Map<string, Group>();
+  private organisations = new Map<string, OrganisationPlace>();
+  private peopleByExternalId = new Map<string, PersonRecord>();
+  private peopleByHsaId = new Map<string, PersonRecord>();
+  private newPeople = new Map<string, NewPerson>();
+  private existingByExternalId = new Map<string, ExistingMembership>();
+  private inScope = new Map<string, ExistingMembership>();
+  private readonly seenExternalIds = new Map<string, number>();
+
+  constructor(
+    private readonly tx: Transaction,
+    private readonly log: AuditLog,
+    private readonly actor: Actor,
+    private readonly input: SyncMembershipsInput,
+    private readonly runId: string,
+  ) {
+    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], status: SyncItemStatus.FAILED }));
+  }
+
+  async execute(): Promise<SyncResult> {
+    await this.lockScope();
+    await this.load();
+    for (const row of this.rows) this.plan(row);
+    const ended = this.input.mode === SyncMode.REPLACE ? this.toEnd() : [];
+    this.checkOverlaps(ended);
+    const failed = this.rows.filter((row) => row.errors.length > 0);
+    for (const row of failed) row.status = SyncItemStatus.FAILED;
+    const atomic = this.input.atomic || this.input.mode === SyncMode.REPLACE;
+    const rejected = atomic && failed.length > 0;
+    const accepted = this.rows.filter((row) => row.errors.length === 0);
+    const peopleUsed = new Set(accepted.flatMap((row) => (row.next ? [row.next.personId] : [])));
+    const newPeople = [...this.newPeople.values()].filter((person) => peopleUsed.has(person.id));
+    if (!rejected) await this.write(accepted, ended, newPeople);
+    const applied = !rejected && !this.input.dryRun;
+    const items = this.rows.map((row) => this.itemResult(row, applied));
+    return {
+      runId: this.runId,
+      mode: this.input.mode,
+      dryRun: this.input.dryRun,
+      applied,
+      counts: {
+        created: this.count(SyncItemStatus.CREATED),
+        updated: this.count(SyncItemStatus.UPDATED),
+        unchanged: this.count(SyncItemStatus.UNCHANGED),
+        failed: failed.length,
+        ended: ended.length,
+        peopleCreated: newPeople.length,
+      },
+      items,
+      failures: items.filter((item) => item.status === SyncItemStatus.FAILED),
+      endedMembershipIds: applied ? ended.map((membership) => toGlobalId("Membership", membership.id)) : [],
+    };
+  }
+
+  /** Locks the scope's groups in a fixed order: a second sync of an overlapping scope waits here, then reads what the first committed. */
+  private async lockScope(): Promise<void> {
+    const { groups, countyCode } = this.input.scope;
+    const locked = await this.tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM "governance_group" WHERE ${groups ? `"slug" = ANY($1::text[])` : `"county_code" = $1`} ORDER BY "id" FOR UPDATE`,
+      groups ?? countyCode,
+    );
+    const found = await this.tx.group.findMany({ where: { id: { in: locked.map((row) => row.id) } } });
+    if (groups) {
+      const missing = groups.findIndex((slug) => !found.some((group) => group.slug === slug));
+      if (missing >= 0) throw new NotFoundError(`No group has the slug ${groups[missing]}`, `input.scope.groups[${missing}]`);
+    } else if (found.length === 0) {
+      throw new NotFoundError(`Region ${countyCode} owns no groups`, "input.scope.countyCode");
+    }
+    authorizeWrite(this.actor.caller, found.map((group) => group.countyCode), groups ? "memberships of these groups" : `memberships of region ${countyCode}'s groups`);
+    this.scope = new Map(found.map((group) => [group.id, group]));
+    for (const group of found) this.groupsBySlug.set(group.slug, group);
+  }
+
+  private async load(): Promise<void> {
+    const rows = this.input.memberships;
+    const source = this.input.sourceSystem;
+    const otherSlugs = [...new Set(rows.map((row) => row.group))].filter((slug) => !this.groupsBySlug.has(slug));
+    const personExternalIds = [...new Set(rows.flatMap((row) => (row.person.externalId ? [row.person.externalId] : [])))];
+    const hsaIds = [...new Set(rows.flatMap((row) => (row.person.hsaId ? [row.person.hsaId] : [])))];
+    const [outside, organisations, people, memberships] = await Promise.all([
+      otherSlugs.length ? this.tx.group.findMany({ where: { slug: { in: otherSlugs } } }) : [],
+      organisationPlaces(this.tx, { slugs: [...new Set(rows.flatMap((row) => (row.representing ? [row.representing] : [])))] }),
+      this.tx.person.findMany({
+        where: { OR: [{ sourceSystem: source, externalId: { in: personExternalIds } }, { hsaId: { in: hsaIds } }] },
+        select: { id: true, hsaId: true, sourceSystem: true, externalId: true },
+      }),
+      this.tx.membership.findMany({ where: { OR: [{ groupId: { in: [...this.scope.keys()] } }, { sourceSystem: source, externalId: { in: rows.map((row) => row.externalId) } }] } }),
+    ]);
+    for (const group of outside) this.groupsBySlug.set(group.slug, group);
+    this.organisations = new Map(organisations.map((organisation) => [organisation.slug, organisation]));
+    for (const person of people) {
+      if (person.sourceSystem === source && person.externalId) this.peopleByExternalId.set(person.externalId, person);
+      if (person.hsaId) this.peopleByHsaId.set(person.hsaId, person);
+    }
+    for (const membership of memberships) {
+      if (membership.sourceSystem === source && membership.externalId) this.existingByExternalId.set(membership.externalId, membership);
+      if (this.scope.has(membership.groupId)) this.inScope.set(membership.id, membership);
+    }
+  }
+
+  /** Checks one row and works out the membership it asks for. */
+  private plan(row: Row): void {
+    const { input } = row;
+    const fail = (field: string, message: string, code = "BAD_USER_INPUT") => row.errors.push({ code, field, message });
+    if (!/\S/.test(input.externalId) || input.externalId.length > 200) fail("externalId", "externalId must be 1 to 200 characters, not blank");
+    else if (this.seenExternalIds.has(input.externalId)) fail("externalId", `Duplicate of row ${this.seenExternalIds.get(input.externalId)}`, "CONFLICT");
+    else this.seenExternalIds.set(input.externalId, row.index);
+
+    const personId = this.person(row, fail);
+    const group = this.groupsBySlug.get(input.group);
+    if (!group) fail("group", `No group has the slug ${input.group}`, "NOT_FOUND");
+    else if (!this.scope.has(group.id)) fail("group", `${input.group} is outside the sync's scope`);
+    let organisationId: string | null = null;
+    if (input.representing) {
+      const organisation = this.organisations.get(input.representing);
+      if (!organisation) fail("representing", `No organisation has the slug ${input.representing}`, "NOT_FOUND");
+      else {
+        organisationId = organisation.id;
+        const problem = group && representationProblem(organisation, group);
+        if (problem) fail("representing", problem);
+      }
+    }
+    if (group) {
+      const role = roleProblem(input.role, group.kind);
+      if (role) fail("role", role);
+      const period = periodProblem(input.validFrom, input.validTo ?? null, group);
+      if (period) fail(period.field, period.message);
+    }
+    const existing = this.existingByExternalId.get(input.externalId);
+    if (existing && !this.scope.has(existing.groupId)) fail("externalId", "This membership is in a group outside the sync's scope", "CONFLICT");
+    if (row.errors.length > 0 || !group || !personId) return;
+
+    row.existing = existing;
+    row.next = { id: existing?.id ?? randomUUID(), personId, groupId: group.id, role: input.role, representingOrganisationId: organisationId, validFrom: input.validFrom, validTo: input.validTo ?? null };
+    row.status = !existing ? SyncItemStatus.CREATED : Object.keys(changedFields(existing, row.next, FIELDS_COMPARED)).length ? SyncItemStatus.UPDATED : SyncItemStatus.UNCHANGED;
+  }
+
+  /** The row's person: matched by external id, then HSA-id, or planned as new. */
+  private person(row: Row, fail: (field: string, message: string, code?: string) => void): string | undefined {
+    const { externalId, hsaId, givenName, familyName, title } = row.input.person;
+    const before = row.errors.length;
+    if (!externalId && !hsaId) fail("person", "A person needs an externalId or an hsaId");
+    if (externalId !== null && externalId !== undefined && (!/\S/.test(externalId) || externalId.length > 200)) fail("person.externalId", "externalId must be 1 to 200 characters, not blank");
+    if (hsaId && !HSA_ID.test(hsaId)) fail("person.hsaId", `${hsaId} is not an HSA-id such as SE2321000131-P000000000001`);
+    if (!/\S/.test(givenName) || givenName.length > 100) fail("person.givenName", "givenName must be 1 to 100 characters, not blank");
+    if (!/\S/.test(familyName) || familyName.length > 100) fail("person.familyName", "familyName must be 1 to 100 characters, not blank");
+    if (title && title.length > 200) fail("person.title", "title must be at most 200 characters");
+    if (row.errors.length > before) return undefined;
+
+    const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
+    const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
+    if (byExternalId && byHsaId && byExternalId.id !== byHsaId.id) {
+      fail("person.hsaId", `The HSA-id ${hsaId} belongs to another person than externalId ${externalId}`, "CONFLICT");
+      return undefined;
+    }
+    const known = byExternalId ?? byHsaId;
+    if (known) return known.id;
+    const key = externalId ? `ext:${externalId}` : `hsa:${hsaId}`;
+    const planned = this.newPeople.get(key);
+    if (planned) {
+      if (hsaId && planned.hsaId && planned.hsaId !== hsaId) {
+        fail("person.hsaId", `An earlier row gives this person the HSA-id ${planned.hsaId}`, "CONFLICT");
+        return undefined;
+      }
+      return planned.id;
+    }
+    const person: NewPerson = { id: randomUUID(), givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null, externalId: externalId ?? null };
+    this.newPeople.set(key, person);
+    // Later rows with only the HSA-id (or only the external id) find the same new person.
+    if (hsaId) this.peopleByHsaId.set(hsaId, { id: person.id, hsaId, sourceSystem: null, externalId: null });
+    if (externalId) this.peopleByExternalId.set(externalId, { id: person.id, hsaId: hsaId ?? null, sourceSystem: this.input.sourceSystem, externalId });
+    return person.id;
+  }
+
+  /** REPLACE: the source's running memberships in scope that the list no longer has. */
+  private toEnd(): ExistingMembership[] {
+    const listed = new Set(this.rows.map((row) => row.input.externalId));
+    const lastDay = yesterday();
+    return [...this.inScope.values()]
+      .filter((m) => m.sourceSystem === this.input.sourceSystem && m.externalId !== null && !listed.has(m.externalId) && (m.validTo === null || m.validTo >= this.day))
+      .map((m) => ({ ...m, validTo: m.validFrom > lastDay ? m.validFrom : lastDay }));
+  }
+
+  /**
+   * A person holds a role in a group once at a time, and a group has one chair at a time. Each
+   * row is checked, in list order, against the memberships it would stand beside; a row that
+   * collides fails and is left out.
+   */
+  private checkOverlaps(ended: ExistingMembership[]): void {
+    const touched = new Set(this.rows.flatMap((row) => (row.next && row.existing ? [row.existing.id] : [])));
+    const endedById = new Map(ended.map((m) => [m.id, m]));
+    const standing = new Map<string, MembershipState[]>();
+    const add = (m: MembershipState) => standing.set(m.groupId, [...(standing.get(m.groupId) ?? []), m]);
+    for (const m of this.inScope.values()) if (!touched.has(m.id)) add(endedById.get(m.id) ?? m);
+    for (const row of this.rows) {
+      const next = row.next;
+      if (!next || row.errors.length > 0) continue;
+      const clash = (standing.get(next.groupId) ?? []).find((other) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && overlaps(other, next));
+      if (!clash) {
+        add(next);
+        continue;
+      }
+      const between = `${day(clash.validFrom)}–${clash.validTo ? day(clash.validTo) : ""}`;
+      const rowOf = this.rows.find((other) => other.next?.id === clash.id);
+      const where = rowOf ? `row ${rowOf.index}` : `membership ${toGlobalId("Membership", clash.id)}`;
+      row.errors.push({
+        code: "CONFLICT",
+        field: "validFrom",
+        message: sameSeat(clash, next) ? `The person already holds ${next.role} in this group ${between} (${where})` : `The group already has a chair ${between} (${where}); one chair at a time`,
+      });
+      if (row.existing) add(row.existing);
+    }
+  }
+
+  private async write(rows: Row[], ended: ExistingMembership[], newPeople: NewPerson[]): Promise<void> {
+    const source = this.input.sourceSystem;
+    if (newPeople.length > 0) {
+      await this.tx.$executeRawUnsafe(
+        `INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
+         SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE $7 END, u.external_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, given_name, family_name, title, hsa_id, external_id)`,
+        newPeople.map((p) => p.id),
+        newPeople.map((p) => p.givenName),
+        newPeople.map((p) => p.familyName),
+        newPeople.map((p) => p.title),
+        newPeople.map((p) => p.hsaId),
+        newPeople.map((p) => p.externalId),
+        source,
+      );
+      for (const person of newPeople) {
+        const row = { ...person, sourceSystem: person.externalId ? source : null };
+        this.log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: 1, changes: createdFields(row, PERSON_AUDIT_FIELDS) });
+      }
+    }
+    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.next as MembershipState);
+    if (created.length > 0) {
+      await this.tx.$executeRawUnsafe(
+        `INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
+         SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, $8, u.external_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::date[], $7::date[], $9::text[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to, external_id)`,
+        ...membershipColumns(created),
+        source,
+        rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.input.externalId),
+      );
+      for (const row of rows) {
+        if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
+        const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
+        this.log.record({ entity: "MEMBERSHIP", entityId: row.next.id, action: "CREATED", version: 1, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
+      }
+    }
+    const updated = rows.filter((row) => row.status === SyncItemStatus.UPDATED);
+    const changes = [
+      ...updated.map((row) => ({ before: row.existing as ExistingMembership, after: row.next as MembershipState, action: "UPDATED" as const })),
+      ...ended.map((after) => ({ before: this.inScope.get(after.id) as ExistingMembership, after, action: "ENDED" as const })),
+    ];
+    if (changes.length > 0) {
+      await this.tx.$executeRawUnsafe(
+        `UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
+           "valid_from" = u.valid_from, "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::date[], $7::date[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to)
+         WHERE m."id" = u.id`,
+        ...membershipColumns(changes.map((change) => change.after)),
+      );
+      for (const { before, after, action } of changes) {
+        this.log.record({ entity: "MEMBERSHIP", entityId: before.id, action, version: before.version + 1, changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS) });
+      }
+    }
+  }
+
+  private itemResult(row: Row, applied: boolean): SyncItemResult {
+    const ok = row.errors.length === 0 && row.next;
+    return {
+      index: row.index,
+      externalId: row.input.externalId,
+      status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
+      membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
+      errors: row.errors,
+    };
+  }
+
+  private count(status: SyncItemStatus): number {
+    return this.rows.filter((row) => row.errors.length === 0 && row.status === status).length;
+  }
+}
+
+function membershipColumns(rows: MembershipState[]): [string[], string[], string[], MembershipRole[], (string | null)[], string[], (string | null)[]] {
+  return [
+    rows.map((m) => m.id),
+    rows.map((m) => m.personId),
+    rows.map((m) => m.groupId),
+    rows.map((m) => m.role),
+    rows.map((m) => m.representingOrganisationId),
+    rows.map((m) => day(m.validFrom)),
+    rows.map((m) => (m.validTo ? day(m.validTo) : null)),
+  ];
+}
+
+function sameSeat(a: MembershipState, b: MembershipState): boolean {
+  return a.personId === b.personId && a.role === b.role;
+}
+
+function bothChairs(a: MembershipState, b: MembershipState): boolean {
+  return a.role === "CHAIR" && b.role === "CHAIR";
+}
+
+function overlaps(a: MembershipState, b: MembershipState): boolean {
+  return (a.validTo === null || a.validTo >= b.validFrom) && (b.validTo === null || b.validTo >= a.validFrom);
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
