@@ -173,9 +173,10 @@ class SyncRun {
     else this.seenExternalIds.set(input.externalId, row.index);
 
     const personId = this.person(row, fail);
-    const group = this.groupsBySlug.get(input.group);
-    if (!group) fail("group", `No group has the slug ${input.group}`, "NOT_FOUND");
-    else if (!this.scope.has(group.id)) fail("group", `${input.group} is outside the sync's scope`);
+    const known = this.groupsBySlug.get(input.group);
+    if (!known) fail("group", `No group has the slug ${input.group}`, "NOT_FOUND");
+    else if (!this.scope.has(known.id)) fail("group", `${input.group} is outside the sync's scope`);
+    const group = known && this.scope.has(known.id) ? known : undefined;
     let organisationId: string | null = null;
     if (input.representing) {
       const organisation = this.organisations.get(input.representing);
