@@ -59,4 +59,27 @@ query Gaps {
   }
 }`,
   },
+  {
+    query: `# A dry run of a membership sync: everything is checked and reported, nothing is written.
+# Writes need an API key: put {"Authorization": "Bearer kg_…"} in the Headers pane
+# (npm run keys -- create --name my-sync --scopes write:region:22).
+mutation DryRunSync(
+  $memberships: [SyncMembershipInput!]! = [
+    { externalId: "hr-22-0001", group: "lpo-22-psykisk-halsa", role: CHAIR, validFrom: "2025-01-01",
+      representing: "region-vasternorrland",
+      person: { externalId: "e-1001", hsaId: "SE2321000180-E000000000101", givenName: "Karin", familyName: "Sjöberg" } }
+    { externalId: "hr-22-0002", group: "lpo-22-psykisk-halsa", role: MEMBER, validFrom: "2025-01-01",
+      representing: "kommun-2281",
+      person: { externalId: "e-1002", givenName: "Olof", familyName: "Nordin" } }
+  ]
+) {
+  syncMemberships(input: {
+    sourceSystem: "hr-22", scope: { countyCode: "22" }, mode: MERGE, dryRun: true, memberships: $memberships
+  }) {
+    applied
+    counts { created updated ended unchanged failed peopleCreated }
+    failures { index externalId errors { field message } }
+  }
+}`,
+  },
 ];

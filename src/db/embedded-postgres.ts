@@ -61,6 +61,9 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
   }
   try {
     await server.start();
+    // Marks the cluster as this process's, so a second process on the same data directory (a CLI
+    // while the API runs, say) is refused instead of stopping a server that is in use.
+    await writeFile(ownerFile(dataDir), `${process.pid}\n`);
   } catch {
     throw new Error(
       `The embedded PostgreSQL in ${dataDir} did not start on 127.0.0.1:${port}. ` +
@@ -126,17 +129,40 @@ async function letOthersTraverse(dir: string): Promise<void> {
   }
 }
 
-/** A server left running by a killed process holds the data directory; stop it before starting. */
+function ownerFile(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+/**
+ * A server left running by a killed process holds the data directory; stop it before starting.
+ * One whose owning process still runs is in use, and is left alone.
+ */
 async function stopOrphanedServer(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgres(pid))) return;
+  const owner = existsSync(ownerFile(dataDir)) ? Number((await readFile(ownerFile(dataDir), "utf8")).trim()) : NaN;
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(
+      `The embedded PostgreSQL in ${dataDir} is in use by process ${owner} (a running Kunskapsgraf server?). ` +
+        `Stop that process first, or set DATABASE_URL to reach the running database.`,
+    );
+  }
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** After an unclean stop a stale postmaster.pid may name an unrelated process; only PostgreSQL is stopped. */
+async function isPostgres(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, "utf8")).trim().startsWith("postgres");
+  } catch {
+    return process.platform !== "linux";
   }
 }
 

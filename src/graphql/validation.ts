@@ -43,7 +43,7 @@ export function OptionalVersion(): PropertyDecorator {
 export function InputArgs<T extends object>(inputType: ClassType<T>) {
   @ArgsType()
   class Arguments {
-    @Field(() => inputType)
+    @Field(() => inputType, { description: "What to write; see the input type." })
     @ValidateNested()
     input!: T;
   }

@@ -4,7 +4,16 @@ import { IsOptional, Max, Min } from "class-validator";
 import { AuditAction, AuditEntity } from "../../generated/prisma/enums";
 import { Connection, ForwardPageArgs, MAX_PAGE_SIZE } from "../../graphql/pagination";
 
-registerEnumType(AuditEntity, { name: "AuditEntity", description: "The kind of record a change is about." });
+registerEnumType(AuditEntity, {
+  name: "AuditEntity",
+  description: "The kind of record a change is about.",
+  valuesConfig: {
+    PERSON: { description: "A person." },
+    MEMBERSHIP: { description: "A membership (a seat in a group)." },
+    GROUP: { description: "A governance body." },
+    ORGANISATION: { description: "An organisation." },
+  },
+});
 registerEnumType(AuditAction, {
   name: "AuditAction",
   description: "What happened to the record.",
@@ -45,10 +54,10 @@ export class AuditEvent {
   @Field(() => ID, { nullable: true, description: "The sync run, when a `syncMemberships` made it." })
   syncRunId!: string | null;
 
-  @Field(() => AuditEntity)
+  @Field(() => AuditEntity, { description: "The kind of record changed." })
   entity!: AuditEntity;
 
-  @Field(() => AuditAction)
+  @Field(() => AuditAction, { description: "What happened to it." })
   action!: AuditAction;
 
   @Field(() => Int, { description: "The record's version after the change." })
@@ -93,19 +102,19 @@ export class Change {
   @Field({ description: "Position in the feed." })
   sequence!: string;
 
-  @Field(() => AuditEntity)
+  @Field(() => AuditEntity, { description: "The kind of record changed." })
   entity!: AuditEntity;
 
-  @Field(() => AuditAction)
+  @Field(() => AuditAction, { description: "What happened to it." })
   action!: AuditAction;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => GraphQLDateTime, { description: "When the transaction that made the change began." })
   occurredAt!: Date;
 }
 
 @ObjectType({ description: "A page of the change feed, in commit order. Keep `cursor` and pass it as `since` next time; nothing committed after it can appear before it, so a consumer never misses or repeats a change." })
 export class ChangeFeed {
-  @Field(() => [Change])
+  @Field(() => [Change], { description: "The changes, oldest first." })
   changes!: Change[];
 
   @Field({ description: "Where the next call continues. Unchanged when there was nothing new." })

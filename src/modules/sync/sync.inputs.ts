@@ -66,7 +66,7 @@ export class SyncMembershipInput {
   @Field(() => MembershipRole)
   role!: MembershipRole;
 
-  @Field(() => String, { nullable: true, description: "Slug of the organisation represented, e.g. `region-22` or `kommun-2281`." })
+  @Field(() => String, { nullable: true, description: "Slug of the organisation represented, e.g. `region-vasternorrland` or `kommun-2281`." })
   representing?: string | null;
 
   @Field(() => GraphQLDate)

@@ -257,7 +257,11 @@ class SyncRun {
     const touched = new Set(this.rows.flatMap((row) => (row.next && row.existing ? [row.existing.id] : [])));
     const endedById = new Map(ended.map((m) => [m.id, m]));
     const standing = new Map<string, MembershipState[]>();
-    const add = (m: MembershipState) => standing.set(m.groupId, [...(standing.get(m.groupId) ?? []), m]);
+    const add = (m: MembershipState) => {
+      const list = standing.get(m.groupId);
+      if (list) list.push(m);
+      else standing.set(m.groupId, [m]);
+    };
     for (const m of this.inScope.values()) if (!touched.has(m.id)) add(endedById.get(m.id) ?? m);
     for (const row of this.rows) {
       const next = row.next;

@@ -27,7 +27,7 @@ export class SyncItemError {
   @Field({ description: "The field of the row at fault, e.g. `person.hsaId`, `group`, `validTo`." })
   field!: string;
 
-  @Field()
+  @Field({ description: "What is wrong, in words." })
   message!: string;
 }
 
@@ -39,13 +39,13 @@ export class SyncItemResult {
   @Field({ description: "The row's externalId." })
   externalId!: string;
 
-  @Field(() => SyncItemStatus)
+  @Field(() => SyncItemStatus, { description: "What the run does (or would do) with the row." })
   status!: SyncItemStatus;
 
   @Field(() => ID, { nullable: true, description: "Global ID of the membership, when the run was applied and the row did not fail." })
   membershipId!: string | null;
 
-  @Field(() => [SyncItemError])
+  @Field(() => [SyncItemError], { description: "Why the row failed; empty when it did not." })
   errors!: SyncItemError[];
 }
 
@@ -75,16 +75,16 @@ export class SyncResult {
   @Field(() => ID, { description: "Id of this run; the audit events it wrote carry it (`auditEvents(syncRun:)`)." })
   runId!: string;
 
-  @Field(() => SyncMode)
+  @Field(() => SyncMode, { description: "The mode the run used." })
   mode!: SyncMode;
 
-  @Field()
+  @Field({ description: "True when it was a dry run." })
   dryRun!: boolean;
 
   @Field({ description: "True when the changes were committed. False for a dry run, or when the run was rejected because a row failed in REPLACE mode or with `atomic: true`: then nothing was written and the counts say what would have happened." })
   applied!: boolean;
 
-  @Field(() => SyncCounts)
+  @Field(() => SyncCounts, { description: "How many rows had each outcome, and how many memberships were ended." })
   counts!: SyncCounts;
 
   @Field(() => [SyncItemResult], { description: "One result per row, in the order of the list." })
