@@ -72,6 +72,15 @@ describe("npm start on the embedded database", () => {
     expect(second.output()).toContain("Reference data is up to date");
     const again = await gql<{ regions: unknown[] }>(second.url, "{ regions { countyCode } }");
     expect(again.data!.regions).toHaveLength(21);
+
+    // A second process on the same data directory is refused and leaves the running one serving.
+    const intruder = await startService(dataDir, dbPort).then(
+      () => "started",
+      (error: Error) => error.message,
+    );
+    expect(intruder).toContain("is in use by process");
+    const still = await gql<{ regions: unknown[] }>(second.url, "{ regions { countyCode } }");
+    expect(still.data!.regions).toHaveLength(21);
     expect(await stop(second.child)).toBe(0);
   });
 

@@ -13,7 +13,7 @@ import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from ".
 import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 
 type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
-type ExistingMembership = Membership;
+type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version">;
 
 interface PersonRecord {
   id: string;
@@ -146,11 +146,22 @@ class SyncRun {
     const [outside, organisations, people, memberships] = await Promise.all([
       otherSlugs.length ? this.tx.group.findMany({ where: { slug: { in: otherSlugs } } }) : [],
       organisationPlaces(this.tx, { slugs: [...new Set(rows.flatMap((row) => (row.representing ? [row.representing] : [])))] }),
-      this.tx.person.findMany({
-        where: { OR: [{ sourceSystem: source, externalId: { in: personExternalIds } }, { hsaId: { in: hsaIds } }] },
-        select: { id: true, hsaId: true, sourceSystem: true, externalId: true },
-      }),
-      this.tx.membership.findMany({ where: { OR: [{ groupId: { in: [...this.scope.keys()] } }, { sourceSystem: source, externalId: { in: rows.map((row) => row.externalId) } }] } }),
+      // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
+      this.tx.$queryRawUnsafe<PersonRecord[]>(
+        `SELECT "id", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem", "external_id" AS "externalId" FROM "person"
+         WHERE ("source_system" = $1 AND "external_id" = ANY($2::text[])) OR "hsa_id" = ANY($3::text[])`,
+        source,
+        personExternalIds,
+        hsaIds,
+      ),
+      this.tx.$queryRawUnsafe<ExistingMembership[]>(
+        `SELECT "id", "person_id" AS "personId", "group_id" AS "groupId", "role"::text AS "role", "representing_organisation_id" AS "representingOrganisationId",
+           "valid_from" AS "validFrom", "valid_to" AS "validTo", "source_system" AS "sourceSystem", "external_id" AS "externalId", "version"
+         FROM "membership" WHERE "group_id" = ANY($1::uuid[]) OR ("source_system" = $2 AND "external_id" = ANY($3::text[]))`,
+        [...this.scope.keys()],
+        source,
+        rows.map((row) => row.externalId),
+      ),
     ]);
     for (const group of outside) this.groupsBySlug.set(group.slug, group);
     this.organisations = new Map(organisations.map((organisation) => [organisation.slug, organisation]));
