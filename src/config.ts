@@ -38,6 +38,29 @@ export interface Config {
   readonly anonymousAccess: "read" | "none";
   /** Largest request body accepted, in bytes; a membership sync of 10 000 rows is about 3 MB. @default 16777216 */
   readonly requestBodyLimitBytes: number;
+  /** Limits checked before execution. */
+  readonly queryLimits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+  };
+  /** A request still resolving fields after this long is stopped. @default 30000 */
+  readonly executionTimeoutMs: number;
+  readonly rateLimit: {
+    readonly windowSeconds: number;
+    readonly keyRequests: number;
+    readonly anonymousRequests: number;
+    /** Redis for counters shared by replicas; in memory when absent. */
+    readonly redisUrl: string | undefined;
+    /** Prefix of the counters' Redis keys, to keep deployments sharing a Redis apart. @default "kunskapsgraf" */
+    readonly redisPrefix: string;
+  };
+  /** Origins allowed to call the API from browsers (CORS); none when empty, any with "*". */
+  readonly corsOrigins: readonly string[];
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). @default false */
+  readonly trustProxy: boolean;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -84,6 +107,23 @@ export function loadConfig(env: Env = process.env): Config {
     dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
     anonymousAccess: read("ANONYMOUS_ACCESS", "read" as "read" | "none", (raw) => (raw === "read" || raw === "none" ? raw : undefined), "read or none"),
     requestBodyLimitBytes: read("REQUEST_BODY_LIMIT_BYTES", 16 * 1024 * 1024, (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024), "a whole number of bytes from 1024 to 268435456"),
+    queryLimits: {
+      maxDepth: read("MAX_QUERY_DEPTH", 15, (raw) => parseIntegerIn(raw, 1, 1000), "a whole number from 1 to 1000"),
+      maxAliases: read("MAX_QUERY_ALIASES", 30, (raw) => parseIntegerIn(raw, 0, 10_000), "a whole number from 0 to 10000"),
+      maxDirectives: read("MAX_QUERY_DIRECTIVES", 20, (raw) => parseIntegerIn(raw, 0, 10_000), "a whole number from 0 to 10000"),
+      maxTokens: read("MAX_QUERY_TOKENS", 5_000, (raw) => parseIntegerIn(raw, 100, 1_000_000), "a whole number from 100 to 1000000"),
+      maxCost: read("MAX_QUERY_COST", 100_000, (raw) => parseIntegerIn(raw, 1, 100_000_000), "a whole number from 1 to 100000000"),
+    },
+    executionTimeoutMs: read("EXECUTION_TIMEOUT_MS", 30_000, (raw) => parseIntegerIn(raw, 1, 3_600_000), "milliseconds from 1 to 3600000"),
+    rateLimit: {
+      windowSeconds: read("RATE_LIMIT_WINDOW_SECONDS", 60, (raw) => parseIntegerIn(raw, 1, 86_400), "seconds from 1 to 86400"),
+      keyRequests: read("RATE_LIMIT_KEY_REQUESTS", 1_200, (raw) => parseIntegerIn(raw, 1, 10_000_000), "a whole number from 1 to 10000000"),
+      anonymousRequests: read("RATE_LIMIT_ANONYMOUS_REQUESTS", 300, (raw) => parseIntegerIn(raw, 1, 10_000_000), "a whole number from 1 to 10000000"),
+      redisUrl: read("REDIS_URL", undefined as string | undefined, (raw) => (/^rediss?:\/\/\S+$/.test(raw) ? raw : undefined), "a Redis URL such as redis://127.0.0.1:6379"),
+      redisPrefix: read("RATE_LIMIT_REDIS_PREFIX", "kunskapsgraf", (raw) => (/^[A-Za-z0-9._:-]{1,100}$/.test(raw) ? raw : undefined), "letters, digits and . _ : -"),
+    },
+    corsOrigins: read("CORS_ORIGINS", [] as readonly string[], parseOrigins, "\"*\" or a comma-separated list of origins such as https://intranet.example.se"),
+    trustProxy: read("TRUST_PROXY", false, parseBoolean, "true or false"),
     logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
     shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
   };
@@ -93,6 +133,12 @@ export function loadConfig(env: Env = process.env): Config {
 
 function parseEnvironment(raw: string): Config["environment"] | undefined {
   return raw === "development" || raw === "production" || raw === "test" ? raw : undefined;
+}
+
+function parseOrigins(raw: string): readonly string[] | undefined {
+  if (raw.trim() === "") return [];
+  const origins = raw.split(",").map((origin) => origin.trim());
+  return origins.every((origin) => origin === "*" || /^https?:\/\/[^/\s]+$/.test(origin)) ? origins : undefined;
 }
 
 function parseBoolean(raw: string): boolean | undefined {

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
+import { isUtf8 } from "node:buffer";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
@@ -8,7 +9,8 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import express from "express";
-import type { Config } from "./config";
+import cors from "cors";
+import { loadConfig, type Config } from "./config";
 import { PROJECT_ROOT } from "./db/migrate";
 import { poolOf, type Database } from "./db/prisma";
 import { countSqlStatements, SqlStatementCounter } from "./db/sql-statement-counter";
@@ -20,12 +22,15 @@ import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
 import { authenticate } from "./modules/access/api-keys";
+import { createRateLimiter } from "./modules/access/rate-limit";
+import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import type { Scope } from "./modules/access/scopes";
 
 export type { Logger };
 
 export interface ServerOptions {
-  config: Pick<Config, "port" | "host" | "introspection" | "exposeSqlStatementCount"> & Partial<Pick<Config, "dataloaderBatching" | "shutdownGraceMs" | "anonymousAccess" | "requestBodyLimitBytes">>;
+  /** Settings left out take their defaults (see src/config.ts). */
+  config: Partial<Config>;
   prisma: Database;
   logger: Logger;
 }
@@ -37,7 +42,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string };
+type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number };
 
 const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 
@@ -45,8 +50,12 @@ const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
-export async function startServer({ config, prisma, logger }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ config: given, prisma, logger }: ServerOptions): Promise<RunningServer> {
+  const config: Config = { ...loadConfig({}), ...given };
   const app = express();
+  app.set("trust proxy", config.trustProxy);
+  const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
+  const rateLimiter = createRateLimiter(config.rateLimit);
   const httpServer = http.createServer(app);
   const metrics = new Metrics(poolOf(prisma));
   const readiness = createReadinessCheck(prisma);
@@ -55,8 +64,17 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
     schema: await buildGraphQLSchema(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request")),
+    // A simple POST (a form, text/plain) or a GET without a preflight header is refused, so a web
+    // page cannot make a browser send requests with its user's network position.
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    validationRules: armor.validationRules,
+    formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request"), config.queryLimits.maxTokens),
     plugins: [
+      ...armor.plugins,
+      costLimitPlugin<RequestContext>(config.queryLimits.maxCost),
+      executionTimeoutPlugin<RequestContext>(config.executionTimeoutMs),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs ?? 10_000 }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
       ApolloServerPluginLandingPageDisabled(),
@@ -88,6 +106,17 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       next();
     }
   });
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      "/graphql",
+      cors({
+        origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+        allowedHeaders: ["content-type", "authorization", "x-request-id", "apollo-require-preflight"],
+        exposedHeaders: ["x-request-id", "retry-after"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     "/graphql",
     (req, res, next) => {
@@ -97,11 +126,12 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
       // Every statement the request causes is counted against it.
       countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
     },
-    express.json({ limit: config.requestBodyLimitBytes ?? 16 * 1024 * 1024 }),
+    express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         const caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
+        await rateLimiter.consume(caller, req.ip ?? "unknown");
         return {
           ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
@@ -117,7 +147,13 @@ export async function startServer({ config, prisma, logger }: ServerOptions): Pr
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  return { url: `http://${host}:${port}/graphql`, stop: () => apollo.stop() };
+  return {
+    url: `http://${host}:${port}/graphql`,
+    async stop() {
+      await apollo.stop();
+      await rateLimiter.close();
+    },
+  };
 }
 
 /**
@@ -155,6 +191,11 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
       };
     },
   };
+}
+
+/** JSON must be UTF-8; bytes that are not would otherwise turn silently into replacement characters. */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: "encoding.invalid" });
 }
 
 /** With ANONYMOUS_ACCESS=none, reading needs a key too; any valid key may read the public structure. */

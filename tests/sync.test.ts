@@ -290,7 +290,9 @@ describe("a sync that dies half way", () => {
         const retried = await gql<{ syncMemberships: SyncResult }>(served.url, SYNC, { input }, headers);
         expect(retried.data?.syncMemberships.counts.created).toBe(2_000);
       } finally {
+        const exited = new Promise((resolve) => served.child.once("exit", resolve));
         served.child.kill("SIGTERM");
+        await exited;
       }
     } finally {
       await prisma.$disconnect();

@@ -3,6 +3,7 @@ import { GraphQLError, Kind, parse, visit, type ASTNode, type GraphQLFormattedEr
 import type { ValidationError } from "class-validator";
 import { ArgumentValidationError } from "type-graphql";
 import { BadUserInputError, ErrorCode } from "./errors";
+import { QueryTooComplexError, tokenLimitError } from "./limits";
 
 const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 // Codes Apollo Server assigns before execution, passed through as they are.
@@ -15,9 +16,15 @@ export type ErrorLogger = (error: unknown) => void;
  * naming each field; everything else is logged and masked, so no stack, SQL or internal
  * message reaches the caller.
  */
-export function createFormatError(logUnexpected: ErrorLogger) {
+export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infinity) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    // A limit hit while parsing or validating is reported as the limit it is, not as a bad document.
+    const limit = error instanceof GraphQLError && error.originalError instanceof QueryTooComplexError ? error.originalError : formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitError(formatted.message, maxTokens) : undefined;
+    if (limit) {
+      const { http: _http, ...extensions } = limit.extensions;
+      return { message: limit.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
     if (original instanceof ArgumentValidationError) {
       const fields = original.extensions.validationErrors.flatMap((validation) => invalidFields(validation));
       return {

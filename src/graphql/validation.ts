@@ -20,6 +20,14 @@ export function OptionalHsaId(): PropertyDecorator {
   return applyDecorators(IsOptional(), Matches(HSA_ID, { message: "$property must be an HSA-id such as SE2321000131-P000000000001" }));
 }
 
+export function OptionalEmail(): PropertyDecorator {
+  return applyDecorators(IsOptional(), MaxLength(254), Matches(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: "$property must be an e-mail address" }));
+}
+
+export function OptionalPhone(): PropertyDecorator {
+  return applyDecorators(IsOptional(), Matches(/^\+?[0-9][0-9 ()-]{4,30}$/, { message: "$property must be a telephone number such as +46 60 18 10 00" }));
+}
+
 export function Slug(): PropertyDecorator {
   return applyDecorators(Matches(SLUG, { message: "$property must be lower-case letters and digits joined by single hyphens, e.g. lpo-22-psykisk-halsa" }), MaxLength(100));
 }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import pino from "pino";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
+import type { Config } from "../../src/config";
 import { createApiKey } from "../../src/modules/access/api-keys";
 import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
 
@@ -24,11 +25,13 @@ export interface TestServerOptions {
   /** DataLoader batching; off gives the naive one-query-per-field resolvers. @default true */
   batching?: boolean;
   poolSize?: number;
+  /** Settings beyond the test defaults (rate limits high enough not to interfere, unless set here). */
+  config?: Partial<Config>;
 }
 
 let keys = 0;
 
-export async function startTestServer({ dataset, batching = true, poolSize = 4 }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({ dataset, batching = true, poolSize = 4, config = {} }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase({ dataset });
   const prisma = createPrismaClient({ url: database.url, poolSize });
   const logs: Record<string, unknown>[] = [];
@@ -41,7 +44,15 @@ export async function startTestServer({ dataset, batching = true, poolSize = 4 }
     },
   });
   const server = await startServer({
-    config: { port: 0, host: "127.0.0.1", introspection: true, exposeSqlStatementCount: true, dataloaderBatching: batching },
+    config: {
+      port: 0,
+      host: "127.0.0.1",
+      introspection: true,
+      exposeSqlStatementCount: true,
+      dataloaderBatching: batching,
+      rateLimit: { windowSeconds: 60, keyRequests: 1_000_000, anonymousRequests: 1_000_000, redisUrl: undefined, redisPrefix: "kunskapsgraf-test" },
+      ...config,
+    },
     prisma,
     logger,
   });

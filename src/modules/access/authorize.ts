@@ -29,6 +29,13 @@ export function authorizeAnyWrite(caller: Caller, what: string): void {
   authorizeWrite(caller, [null], what);
 }
 
+/** Personal contact fields: only keys with `read:contact`. */
+export function authorizeContact(caller: Caller): void {
+  if (caller.scopes.includes("read:contact")) return;
+  if (caller.keyId === null) throw new GraphQLErrorWithCode("Contact details are personal data: they need an API key with the scope read:contact", ErrorCode.UNAUTHENTICATED);
+  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read contact details: that needs the scope read:contact`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:contact"] });
+}
+
 /** Keys and the audit trail. */
 export function authorizeAdmin(caller: Caller, what: string): void {
   if (caller.scopes.includes("admin")) return;

@@ -2,7 +2,7 @@ import { IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { OptionalHsaId, OptionalText, OptionalVersion, Text } from "../../graphql/validation";
+import { OptionalEmail, OptionalHsaId, OptionalPhone, OptionalText, OptionalVersion, Text } from "../../graphql/validation";
 
 const EXPECTED_VERSION = "The version you last read; the change is refused with CONFLICT if the record has moved on since. Omit to overwrite.";
 
@@ -31,6 +31,14 @@ export class CreatePersonInput {
   @Field(() => String, { nullable: true, description: "The person's id in `sourceSystem`; unique within it." })
   @OptionalText(200)
   externalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "E-mail address (personal data, shown only to keys with `read:contact`)." })
+  @OptionalEmail()
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Telephone number (personal data, as `email`)." })
+  @OptionalPhone()
+  phone?: string | null;
 }
 
 @InputType({ description: "Changes to a person. Omitted fields stay as they are; null clears an optional field." })
@@ -57,6 +65,14 @@ export class UpdatePersonInput {
   @Field(() => String, { nullable: true })
   @OptionalHsaId()
   hsaId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "E-mail address (personal data, shown only to keys with `read:contact`)." })
+  @OptionalEmail()
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Telephone number (personal data, as `email`)." })
+  @OptionalPhone()
+  phone?: string | null;
 }
 
 @InputType({ description: "A new membership: a person's seat in a group." })

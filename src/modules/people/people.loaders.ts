@@ -38,6 +38,11 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     sortByKeys(ids, await prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_FIELDS }), (row) => row.id),
   );
 
+  /** Personal contact data, kept apart from the person; the resolvers check `read:contact` before loading it. */
+  const contactByPersonId = load<string, { email: string | null; phone: string | null } | null>(async (ids) =>
+    sortByKeys(ids, await prisma.personContact.findMany({ where: { personId: { in: [...ids] } }, select: { personId: true, email: true, phone: true } }), (row) => row.personId),
+  );
+
   /** Memberships whose `field` is one of the keys, with their people (one statement), matching the filter. */
   const membershipsBy = (field: "groupId" | "personId" | "representingOrganisationId") =>
     loadersByArguments(({ day }: MembershipFilter) =>
@@ -51,6 +56,7 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
 
   return {
     personById,
+    contactByPersonId,
     membershipById: load<string, MembershipRow | null>(async (ids) =>
       sortByKeys(ids, await prisma.membership.findMany({ where: { id: { in: [...ids] } }, select: MEMBERSHIP_FIELDS }), (row) => row.id),
     ),

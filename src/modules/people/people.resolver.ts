@@ -5,6 +5,7 @@ import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, isInForce, today } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
+import { authorizeContact } from "../access/authorize";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
 import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
@@ -21,6 +22,18 @@ export class PersonResolver {
   @FieldResolver(() => String, { description: "Given and family name, e.g. \"Åsa Öberg\"." })
   name(@Root() person: PersonRow): string {
     return `${person.givenName} ${person.familyName}`;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "E-mail address. Personal data: null, with a FORBIDDEN (or, without a key, UNAUTHENTICATED) error, unless the API key has the scope `read:contact`." })
+  async email(@Root() person: PersonRow, @Ctx() { caller, loaders }: Context): Promise<string | null> {
+    authorizeContact(caller);
+    return (await loaders.contactByPersonId.load(person.id))?.email ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Telephone number. Personal data: needs the scope `read:contact`, as `email`." })
+  async phone(@Root() person: PersonRow, @Ctx() { caller, loaders }: Context): Promise<string | null> {
+    authorizeContact(caller);
+    return (await loaders.contactByPersonId.load(person.id))?.phone ?? null;
   }
 
   @FieldResolver(() => MembershipConnection, { description: "The person's memberships in force on `activeOn` (default today), most recent first." })

@@ -22,7 +22,7 @@ registerEnumType(MembershipRole, {
 
 @ObjectType({
   implements: Node,
-  description: "A person who sits in governance groups. Names of members are public; personal contact details are not part of this type.",
+  description: "A person who sits in governance groups. Names of members are public; the contact fields `email` and `phone` are personal data, readable only with the scope `read:contact`.",
 })
 export class Person {
   @Field(() => ID, { description: "Opaque global ID." })

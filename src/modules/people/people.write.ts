@@ -5,7 +5,7 @@ import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from ".
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { today } from "../../graphql/period";
 import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { changedFields, createdFields, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
 import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
 
@@ -24,7 +24,8 @@ export class PeopleWriteService {
       const person = await uniqueOrConflict(() =>
         tx.person.create({ data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }),
       );
-      log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: person.version, changes: createdFields(person, PERSON_AUDIT_FIELDS) });
+      const contact = await writeContact(tx, person.id, { email: input.email, phone: input.phone });
+      log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: person.version, changes: { ...createdFields(person, PERSON_AUDIT_FIELDS), ...contact } });
       return person;
     });
   }
@@ -39,7 +40,7 @@ export class PeopleWriteService {
       checkVersion(before, input.expectedVersion, "The person");
       await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
       const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
-      const changes = changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS);
+      const changes = { ...changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS), ...(await writeContact(tx, id, { email: input.email, phone: input.phone })) };
       if (Object.keys(changes).length === 0) return before;
       const after = await uniqueOrConflict(() => tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } }));
       log.record({ entity: "PERSON", entityId: id, action: "UPDATED", version: after.version, changes });
@@ -126,6 +127,25 @@ export class PeopleWriteService {
     }
   }
 }
+
+/**
+ * Sets the given contact fields (undefined: leave, null: clear). The audit trail records that they
+ * changed but not their values, since it is read by more people than contact data may be.
+ */
+async function writeContact(tx: Transaction, personId: string, contact: { email?: string | null; phone?: string | null }): Promise<FieldChanges> {
+  if (contact.email === undefined && contact.phone === undefined) return {};
+  const before = await tx.personContact.findUnique({ where: { personId } });
+  const after = { email: contact.email === undefined ? (before?.email ?? null) : contact.email, phone: contact.phone === undefined ? (before?.phone ?? null) : contact.phone };
+  const changes: FieldChanges = {};
+  for (const field of ["email", "phone"] as const) {
+    const from = before?.[field] ?? null;
+    if (from !== after[field]) changes[field] = [from === null ? null : HIDDEN, after[field] === null ? null : HIDDEN];
+  }
+  if (Object.keys(changes).length > 0) await tx.personContact.upsert({ where: { personId }, create: { personId, ...after }, update: after });
+  return changes;
+}
+
+const HIDDEN = "(personal data)";
 
 /** The rules every new or changed membership meets; the database's constraints back them up. */
 async function checkMembership(tx: Transaction, membership: Pick<Membership, "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">, group: Group, self: string | null): Promise<void> {

@@ -1,0 +1,127 @@
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError, isListType, getNullableType, type ValidationContext } from "graphql";
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import { DEFAULT_PAGE_SIZE } from "./pagination";
+import { ErrorCode, GraphQLErrorWithCode } from "./errors";
+
+/** Limits checked before a request executes. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Hide "Did you mean …?" suggestions, which let strangers map a schema they cannot introspect. */
+  blockFieldSuggestions: boolean;
+}
+
+/** A list without page arguments is counted as this many items. */
+export const ASSUMED_LIST_SIZE = 10;
+
+export class QueryTooComplexError extends GraphQLErrorWithCode {
+  constructor(message: string, limit: string, max: number, actual: number | undefined) {
+    super(message, ErrorCode.QUERY_TOO_COMPLEX, { limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400 } });
+  }
+}
+
+/**
+ * Cost in the style of GitHub's node limit: one per field, and a list multiplies what it holds by
+ * the number of items it may return: `first`/`last` on connections (default page size), the
+ * number of `ids` in `nodes`, an assumed size for lists without page arguments.
+ */
+export const pageAwareEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (field.args.some((arg) => arg.name === "first" || arg.name === "last")) {
+    const size = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : DEFAULT_PAGE_SIZE;
+    return 1 + childComplexity * Math.max(size, 1);
+  }
+  if (Array.isArray(args.ids)) return 1 + childComplexity * Math.max(args.ids.length, 1);
+  // A connection's `edges` and `nodes` hold the page its field already counted.
+  if (isListType(getNullableType(field.type)) && !type.name.endsWith("Connection")) return 1 + childComplexity * ASSUMED_LIST_SIZE;
+  return 1 + childComplexity;
+};
+
+/** graphql-armor's depth, alias and directive limits, reported as QUERY_TOO_COMPLEX naming the limit. */
+export function armorProtection(limits: QueryLimits) {
+  const reject = (limit: string, max: number) => ({
+    n: max,
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const actual = /found (\d+)/.exec(error.message)?.[1];
+        context?.reportError(new QueryTooComplexError(error.message, limit, max, actual === undefined ? undefined : Number(actual)));
+      },
+    ],
+  });
+  return new ApolloArmor({
+    maxDepth: reject("depth", limits.maxDepth),
+    maxAliases: reject("aliases", limits.maxAliases),
+    maxDirectives: reject("directives", limits.maxDirectives),
+    // Tokens are limited by graphql-js's own parser option (see `parseOptions`); cost by the plugin below.
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: limits.blockFieldSuggestions },
+  }).protect();
+}
+
+export interface CostReport {
+  cost?: number;
+}
+
+/** Computes each operation's cost before it executes, refuses it above the limit, and tells the caller. */
+export function costLimitPlugin<Context extends CostReport>(maxCost: number): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, contextValue }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [pageAwareEstimator] });
+          } catch (error) {
+            // Bad variables are reported by execution with their own message; a runaway fragment expansion is not.
+            if (error instanceof GraphQLError && /query nodes/i.test(error.message)) throw new QueryTooComplexError(error.message, "nodes", 10_000, undefined);
+            return;
+          }
+          contextValue.cost = cost;
+          if (cost > maxCost) {
+            throw new QueryTooComplexError(`Query cost ${cost} exceeds the limit of ${maxCost} by ${cost - maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, "cost", maxCost, cost);
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind === "single" && contextValue.cost !== undefined) {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { requested: contextValue.cost, limit: maxCost } };
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The message graphql-js gives when a document has too many tokens, as QUERY_TOO_COMPLEX. */
+export function tokenLimitError(message: string, maxTokens: number): QueryTooComplexError | undefined {
+  return /Document contains more th(?:an|at) \d+ tokens/.test(message) ? new QueryTooComplexError(`The document has more than ${maxTokens} tokens, the limit. Parsing was aborted.`, "tokens", maxTokens, undefined) : undefined;
+}
+
+
+/**
+ * Stops a request whose execution runs past the limit: fields not yet started fail with
+ * QUERY_TOO_COMPLEX, so a runaway query ends instead of holding the server. A field already
+ * running (one SQL statement, a sync's transaction) finishes first.
+ */
+export function executionTimeoutPlugin<Context extends object>(timeoutMs: number): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          const deadline = Date.now() + timeoutMs;
+          return {
+            willResolveField() {
+              if (Date.now() > deadline) throw new QueryTooComplexError(`Execution took longer than the limit of ${timeoutMs} ms and was stopped.`, "executionTime", timeoutMs, undefined);
+            },
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { createApiKey, revokeApiKey } from "../src/modules/access/api-keys";
+import { gql, startTestServer, type GraphQLResponse, type TestServer } from "./support/test-server";
+
+let server: TestServer;
+const callers = ["anonymous", "read", "write:region:22", "write:region:01", "write", "admin"] as const;
+type CallerName = (typeof callers)[number];
+const headers = {} as Record<CallerName, Record<string, string>>;
+let writer: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  headers.anonymous = {};
+  for (const name of callers.slice(1)) headers[name] = await server.keyHeaders([name], `matrix-${name.replace(/:/g, "-")}`);
+  writer = headers.write;
+});
+
+afterAll(() => server.stop());
+
+type Data = Record<string, Record<string, unknown> | null>;
+const call = (query: string, variables: Record<string, unknown>, as: Record<string, string>) => gql<Data>(server.url, query, variables, as);
+const codeOf = (response: GraphQLResponse<Data>) => response.errors?.[0]?.extensions?.code as string | undefined;
+const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64url");
+
+async function groupId(slug: string): Promise<string> {
+  const group = await server.prisma.group.findUniqueOrThrow({ where: { slug } });
+  const type = { NPO: "NationalProgramArea", LPO: "LocalProgramArea", LAG: "WorkingGroup" }[group.kind as "NPO" | "LPO" | "LAG"];
+  return globalId(type, group.id);
+}
+
+let serial = 0;
+const unique = (caller: CallerName) => `${caller.replace(/[^a-z0-9]+/g, "-")}-${++serial}`;
+
+async function create(query: string, input: Record<string, unknown>): Promise<string> {
+  const response = await call(query, { input }, writer);
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return Object.values(response.data!)[0]!.id as string;
+}
+
+const CREATE_PERSON = `mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }`;
+const CREATE_MEMBERSHIP = `mutation($input: CreateMembershipInput!) { createMembership(input: $input) { id } }`;
+const CREATE_GROUP = `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }`;
+const CREATE_ORGANISATION = `mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }`;
+
+/** A region-22 person with a membership in an LPO of region 22: a fresh target for each call. */
+async function region22Membership(caller: CallerName): Promise<{ person: string; membership: string }> {
+  const person = await create(CREATE_PERSON, { givenName: "Matris", familyName: unique(caller) });
+  const membership = await create(CREATE_MEMBERSHIP, { person, group: await groupId("lpo-22-psykisk-halsa"), role: "MEMBER", validFrom: "2024-01-01" });
+  return { person, membership };
+}
+
+/** Each mutation with a target owned by region 22 (or, for createPerson, by no region). */
+const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => Promise<Record<string, unknown>>; regionOwned: boolean }> = {
+  createPerson: { query: CREATE_PERSON, regionOwned: false, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller) }) },
+  updatePerson: {
+    query: `mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: (await region22Membership(caller)).person, title: "Överläkare" }),
+  },
+  createMembership: {
+    query: CREATE_MEMBERSHIP,
+    regionOwned: true,
+    input: async (caller) => ({ person: await create(CREATE_PERSON, { givenName: "M", familyName: unique(caller) }), group: await groupId("lpo-22-psykisk-halsa"), role: "MEMBER", validFrom: "2024-01-01" }),
+  },
+  updateMembership: {
+    query: `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: (await region22Membership(caller)).membership, role: "SECRETARY" }),
+  },
+  endMembership: {
+    query: `mutation($input: EndMembershipInput!) { endMembership(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: (await region22Membership(caller)).membership }),
+  },
+  createGroup: {
+    query: CREATE_GROUP,
+    regionOwned: true,
+    input: async (caller) => ({ slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG matris", parent: await groupId("lpo-22-psykisk-halsa") }),
+  },
+  updateGroup: {
+    query: `mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: await groupId("lpo-22-psykisk-halsa"), note: `note ${unique(caller)}` }),
+  },
+  dissolveGroup: {
+    query: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: await create(CREATE_GROUP, { slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG att upplösa", parent: await groupId("lpo-22-psykisk-halsa") }) }),
+  },
+  createOrganisation: {
+    query: CREATE_ORGANISATION,
+    regionOwned: true,
+    input: async (caller) => ({ slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }),
+  },
+  updateOrganisation: {
+    query: `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }`,
+    regionOwned: true,
+    input: async (caller) => ({ id: await create(CREATE_ORGANISATION, { slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }), shortName: "F" }),
+  },
+  syncMemberships: {
+    query: `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`,
+    regionOwned: true,
+    input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa"] }, memberships: [] }),
+  },
+  "syncMemberships (scope of two regions)": {
+    query: `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`,
+    regionOwned: true,
+    input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] }, memberships: [] }),
+  },
+};
+
+function expected(mutation: string, caller: CallerName): string {
+  if (caller === "anonymous") return "UNAUTHENTICATED";
+  if (caller === "write") return "allowed";
+  if (caller === "read" || caller === "admin") return "FORBIDDEN";
+  if (mutation.includes("two regions")) return "FORBIDDEN";
+  if (!MUTATIONS[mutation]!.regionOwned) return "allowed";
+  return caller === "write:region:22" ? "allowed" : "FORBIDDEN";
+}
+
+describe("authorization matrix", () => {
+  it("allows or refuses every mutation for every kind of caller, and refused calls change nothing", async () => {
+    const actual: Record<string, Record<string, string>> = {};
+    const wanted: Record<string, Record<string, string>> = {};
+    for (const [mutation, { query, input }] of Object.entries(MUTATIONS)) {
+      actual[mutation] = {};
+      wanted[mutation] = {};
+      for (const caller of callers) {
+        const variables = { input: await input(caller) };
+        const audit = await server.prisma.auditEvent.count();
+        const response = await call(query, variables, headers[caller]);
+        const code = codeOf(response);
+        actual[mutation]![caller] = code === undefined ? "allowed" : code;
+        wanted[mutation]![caller] = expected(mutation, caller);
+        if (code !== undefined) expect(await server.prisma.auditEvent.count()).toBe(audit);
+      }
+    }
+    expect(actual).toEqual(wanted);
+  });
+
+  it("answers an unusable key with 401 UNAUTHENTICATED, never as anonymous", async () => {
+    const { key: revoked } = await createApiKey(server.prisma, { name: "to-revoke", scopes: ["read"] });
+    await revokeApiKey(server.prisma, "to-revoke");
+    const { key: expiring } = await createApiKey(server.prisma, { name: "expiring", scopes: ["read"], expiresAt: new Date(Date.now() + 1500) });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    for (const [authorization, message] of [
+      [`Bearer ${revoked}`, /revoked/],
+      [`Bearer ${expiring}`, /expired/],
+      ["Bearer kg_short", /Malformed/],
+      [`Bearer ${revoked.slice(0, -4)}AAAA`, /Unknown/],
+      ["Basic dXNlcjpwYXNz", /Bearer/],
+    ] as const) {
+      const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query: "{ __typename }" }) });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as GraphQLResponse;
+      expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(body.errors?.[0]?.message).toMatch(message);
+      expect(JSON.stringify(body)).not.toContain(revoked.split("_")[2]!.slice(0, 20));
+    }
+  });
+});
+
+describe("personal contact data", () => {
+  let personId: string;
+  beforeAll(async () => {
+    personId = await create(CREATE_PERSON, { givenName: "Kontakt", familyName: "Person", email: "kontakt.person@rvn.se", phone: "+46 60 18 10 00" });
+    await create(CREATE_MEMBERSHIP, { person: personId, group: await groupId("lpo-22-akut-vard"), role: "MEMBER", validFrom: "2024-01-01" });
+  });
+
+  const paths: [string, string, (data: Data) => unknown][] = [
+    ["node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name email phone } } }`, (data) => data.node],
+    [
+      "a group's members",
+      `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { person { name email phone } } } } }`,
+      (data) => ((data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find((n) => n.person.name === "Kontakt Person") ?? {}).person,
+    ],
+    ["search", `{ search(query: "Kontakt Person", kinds: [PERSON]) { nodes { ... on Person { name email phone } } } }`, (data) => (data.search!.nodes as unknown[])[0]],
+    ["the change feed", `{ changes(first: 1000) { changes { node { ... on Person { name email phone } } } } }`, (data) => (data.changes!.changes as { node: { name?: string } | null }[]).map((c) => c.node).find((n) => n?.name === "Kontakt Person")],
+  ];
+
+  it.each(paths)("is hidden without read:contact through %s, and shown with it", async (_path, query, pick) => {
+    for (const [caller, code] of [["anonymous", "UNAUTHENTICATED"], ["read", "FORBIDDEN"], ["write", "FORBIDDEN"], ["admin", "FORBIDDEN"]] as const) {
+      const response = await call(query, { id: personId }, headers[caller]);
+      expect(pick(response.data!)).toMatchObject({ name: "Kontakt Person", email: null, phone: null });
+      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
+      expect(JSON.stringify(response)).not.toContain("rvn.se");
+    }
+    const reader = await server.keyHeaders(["read", "read:contact"]);
+    const allowed = await call(query, { id: personId }, reader);
+    expect(allowed.errors).toBeUndefined();
+    expect(pick(allowed.data!)).toMatchObject({ email: "kontakt.person@rvn.se", phone: "+46 60 18 10 00" });
+  });
+
+  it("keeps contact values out of the audit trail", async () => {
+    const response = await call(`query($id: ID) { auditEvents(entity: $id) { nodes { changes { field before after } } } }`, { id: personId }, headers.admin);
+    expect(JSON.stringify(response.data)).toContain("(personal data)");
+    expect(JSON.stringify(response.data)).not.toContain("rvn.se");
+  });
+});
+
+describe("anonymous access", () => {
+  it("can be switched off, leaving reads to keys", async () => {
+    const closed = await startTestServer({ config: { anonymousAccess: "none" } });
+    try {
+      const anonymous = await fetch(closed.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ regions { name } }" }) });
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      const withKey = await gql<{ regions: unknown[] }>(closed.url, "{ regions { name } }", {}, await closed.keyHeaders(["write:region:22"]));
+      expect(withKey.data?.regions).toHaveLength(21);
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it("logs each request with the caller's key name, never the key", async () => {
+    await gql(server.url, "query WhoAmI { regions { name } }", {}, headers.read);
+    const line = server.logs.find((entry) => entry.operationName === "WhoAmI");
+    expect(line).toMatchObject({ caller: "matrix-read" });
+    expect(JSON.stringify(server.logs)).not.toContain(headers.read.authorization!.slice(7));
+  });
+});
