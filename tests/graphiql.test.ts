@@ -60,6 +60,26 @@ describe("GraphiQL", () => {
     await context.close();
   });
 
+  it("runs the dry-run sync example with an API key entered in the Headers pane", async () => {
+    const headers = await server.keyHeaders(["write:region:22"], "graphiql-user");
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.route("**/*", (route) => (["127.0.0.1", "localhost"].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.locator(".graphiql-tab", { hasText: "DryRunSync" }).click();
+    await page.locator(".graphiql-editor-tools button", { hasText: "Headers" }).click();
+    await page.locator(".graphiql-editor-tool .CodeMirror").last().click();
+    await page.keyboard.insertText(JSON.stringify({ Authorization: headers.authorization }));
+    await page.locator(".graphiql-execute-button").click();
+    await textAppears(page, ".graphiql-response", '"applied": false');
+    const result = await page.locator(".graphiql-response").textContent();
+    expect(result).toContain('"created": 2');
+    expect(result).not.toContain("UNAUTHENTICATED");
+    await page.screenshot({ path: path.join(ARTIFACTS, "graphiql-dry-run-sync.png") });
+    expect(await server.prisma.membership.count({ where: { sourceSystem: "hr-22" } })).toBe(0);
+    await context.close();
+  });
+
   it("still answers API clients at the same URL", async () => {
     const response = await fetch(`${server.url}?query=${encodeURIComponent("{ regions { countyCode } }")}`, { headers: { accept: "application/json", "apollo-require-preflight": "1" } });
     expect(response.status).toBe(200);

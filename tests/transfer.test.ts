@@ -21,6 +21,12 @@ describe("export and import", () => {
   let exported: string;
   beforeAll(async () => {
     source = await track(createTestDatabase({ dataset: 1 }));
+    // An API key and audit events, so that they round-trip too.
+    await adminQuery(source.url, `INSERT INTO api_key (name, prefix, secret_hash, scopes) VALUES ('backup-test', 'abcd1234', repeat('0', 64), '{write}')`);
+    await adminQuery(
+      source.url,
+      `INSERT INTO audit_event (actor, entity, entity_id, action, version, changes) SELECT 'backup-test', 'PERSON', id, 'UPDATED', 2, '{"title": [null, "x"]}' FROM person ORDER BY id LIMIT 3`,
+    );
     exported = await exportDatabase(source.url);
   });
 
@@ -43,6 +49,22 @@ describe("export and import", () => {
     const counts = await importDatabase(target.url, exported);
     expect(counts.membership).toBeGreaterThan(18_000);
     expect(await exportDatabase(target.url)).toBe(exported);
+  });
+
+  it("leaves the audit trail out when asked, and the change feed continues after an import", async () => {
+    const withoutAudit = await exportDatabase(source.url, { audit: false });
+    expect(Object.keys((JSON.parse(withoutAudit) as { tables: object }).tables)).not.toContain("audit_event");
+    const target = await emptyMigrated();
+    expect((await importDatabase(target.url, withoutAudit)).audit_event).toBe(0);
+    const restored = await emptyMigrated();
+    await importDatabase(restored.url, exported);
+    await adminQuery(restored.url, `INSERT INTO audit_event (actor, entity, entity_id, action, version, changes) SELECT 'after-import', 'PERSON', id, 'UPDATED', 3, '{}' FROM person LIMIT 1`);
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: restored.url });
+    await client.connect();
+    const { rows } = await client.query<{ actor: string }>("SELECT actor FROM audit_event ORDER BY id DESC LIMIT 1");
+    await client.end();
+    expect(rows[0]?.actor).toBe("after-import");
   });
 
   it("refuses a database that holds data, unless asked to replace it, and then replaces it exactly", async () => {

@@ -1,15 +1,17 @@
-/** Writes the whole model as versioned JSON to a file: npm run export -- <file> */
+/** Writes the whole model as versioned JSON to a file: npm run export -- <file> [--no-audit] */
 import { writeFile } from "node:fs/promises";
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
 import { exportDatabase } from "../transfer/transfer";
 
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file) throw new Error("Usage: npm run export -- <file>");
+  const args = process.argv.slice(2);
+  const file = args.find((arg) => !arg.startsWith("--"));
+  const unknown = args.filter((arg) => arg.startsWith("--") && arg !== "--no-audit");
+  if (!file || unknown.length > 0) throw new Error("Usage: npm run export -- <file> [--no-audit]");
   const database = await openDatabaseServer(loadConfig(), () => {});
   try {
-    await writeFile(file, await exportDatabase(database.url));
+    await writeFile(file, await exportDatabase(database.url, { audit: !args.includes("--no-audit") }));
     console.error(`Exported to ${file}`);
   } finally {
     await database.stop();

@@ -46,12 +46,18 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
+export interface ExportOptions {
+  /** Include the audit trail (it is most of a busy database). @default true */
+  audit?: boolean;
+}
+
 /** The database as export JSON text: one row a line, rows in primary-key order. */
-export async function exportDatabase(url: string): Promise<string> {
+export async function exportDatabase(url: string, { audit = true }: ExportOptions = {}): Promise<string> {
   return withClient(url, async (client) => {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const lines = [`{"format":${JSON.stringify(EXPORT_FORMAT)},"formatVersion":${EXPORT_FORMAT_VERSION},"migration":${JSON.stringify(await appliedMigration(client))},"tables":{`];
-    for (const [index, { name, orderBy }] of TABLES.entries()) {
+    const tables = TABLES.filter((table) => audit || table.name !== "audit_event");
+    for (const [index, { name, orderBy }] of tables.entries()) {
       const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t ORDER BY ${orderBy}`);
       lines.push(`${index === 0 ? "" : "],"}${JSON.stringify(name)}:[`);
       rows.forEach(({ row }, rowIndex) => lines.push(`${rowIndex === 0 ? "" : ","}${row}`));
