@@ -10,19 +10,13 @@
  *   the external server is DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres
  */
 import "reflect-metadata";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateDataset } from "../src/dataset/generate";
-import { startEmbeddedPostgres } from "../src/db/embedded-postgres";
-import { freePort } from "../src/db/free-port";
-import { applyMigrations, PROJECT_ROOT } from "../src/db/migrate";
-import { adminQuery, urlForDatabase } from "../src/db/postgres-admin";
 import { createPrismaClient } from "../src/db/prisma";
 import { seedReferenceData } from "../src/seed/seed";
 import { INTRANET_OPERATIONS, type Operation } from "./queries";
+import { log, peakRssMb, prepareDatabase, selectTargets, startApi, type ApiProcess, type BenchDatabase, type Target } from "./support";
 
 interface Measurement {
   target: string;
@@ -48,14 +42,14 @@ const concurrency = Number(options.concurrency);
 const seconds = Number(options.seconds);
 
 async function main(): Promise<void> {
-  const targets = (["embedded", "external"] as const).filter((target) => !options.only || options.only === target);
+  const targets = selectTargets(options.only);
   const results: Measurement[] = [];
   const memory: string[] = [];
   for (const target of targets) {
-    const database = await prepareDatabase(target);
+    const database = await prepareReadDatabase(target);
     try {
       for (const batching of [true, false]) {
-        const server = await startApi(database.url, batching);
+        const server = await startReadApi(database.url, batching);
         try {
           for (const operation of INTRANET_OPERATIONS) {
             const measurement = await measure(server.url, operation, batching ? seconds : Math.max(2, seconds / 2));
@@ -74,76 +68,25 @@ async function main(): Promise<void> {
   printReport(results, memory);
 }
 
-async function prepareDatabase(target: "embedded" | "external"): Promise<{ url: string; stop(): Promise<void> }> {
-  let adminUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  let stopServer = async () => {};
-  if (target === "embedded") {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-bench-"));
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
-    adminUrl = embedded.url("postgres");
-    stopServer = async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-  const name = `kg_bench_${Date.now().toString(36)}`;
-  const stop = async () => {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await stopServer();
-  };
-  try {
-    await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-    const url = urlForDatabase(adminUrl, name);
-    log(`${target}: preparing ${name} (migrate, seed, data set ×${scale})`);
-    await applyMigrations(url);
+/** A new database, migrated and seeded, with the generated data set at --scale. */
+function prepareReadDatabase(target: Target): Promise<BenchDatabase> {
+  return prepareDatabase(target, { namePrefix: "kg_bench", steps: `migrate, seed, data set ×${scale}` }, async (url) => {
     const prisma = createPrismaClient({ url, poolSize: 2 });
     await seedReferenceData(prisma);
     const summary = await generateDataset(prisma, { scale });
     await prisma.$disconnect();
     log(`${target}: ${summary.memberships} memberships, ${summary.people} people`);
-    return { url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    return {};
+  });
 }
 
-/** The API as it runs in production: its own process, started with `node dist/main.js`. */
-async function startApi(databaseUrl: string, batching: boolean): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", "main.js")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      MIGRATE_ON_START: "false",
-      SEED_ON_START: "false",
-      EXPOSE_SQL_STATEMENT_COUNT: "true",
-      DATALOADER_BATCHING: String(batching),
-      // The load generator is one anonymous client far above any sensible per-address limit.
-      RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+/** The API with DataLoader batching on or off. */
+function startReadApi(databaseUrl: string, batching: boolean): Promise<ApiProcess> {
+  return startApi(databaseUrl, {
+    DATALOADER_BATCHING: String(batching),
+    // The load generator is one anonymous client far above any sensible per-address limit.
+    RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000",
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-    } catch {
-      if (attempt > 300 || child.exitCode !== null) throw new Error("The API did not start");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
 
 async function post(url: string, operation: Operation): Promise<{ sqlStatements: number }> {
@@ -178,16 +121,6 @@ async function measure(url: string, operation: Operation, durationSeconds: numbe
   return { operation: operation.name, requests: latencies.length, requestsPerSecond: latencies.length / elapsed, p50: percentile(50), p99: percentile(99), sqlStatements };
 }
 
-async function peakRssMb(child: ChildProcess): Promise<string> {
-  try {
-    const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-    return (kb / 1024).toFixed(0);
-  } catch {
-    return "?";
-  }
-}
-
 function printReport(results: Measurement[], memory: string[]): void {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · data set ×${scale} · ${concurrency} concurrent clients\n`);
@@ -198,10 +131,6 @@ function printReport(results: Measurement[], memory: string[]): void {
   }
   console.log("");
   for (const line of memory) console.log(`- ${line}`);
-}
-
-function log(message: string): void {
-  console.error(message);
 }
 
 main().catch((error: unknown) => {

@@ -11,24 +11,17 @@
  *   the external server is DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres
  */
 import "reflect-metadata";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { startEmbeddedPostgres } from "../src/db/embedded-postgres";
-import { freePort } from "../src/db/free-port";
-import { applyMigrations, PROJECT_ROOT } from "../src/db/migrate";
-import { adminQuery, urlForDatabase } from "../src/db/postgres-admin";
 import { createPrismaClient } from "../src/db/prisma";
 import { createApiKey } from "../src/modules/access/api-keys";
 import { seedReferenceData } from "../src/seed/seed";
+import { log, peakRssMb, prepareDatabase, selectTargets, startApi, type BenchDatabase, type Target } from "./support";
 
 const SYNC = `mutation Sync($input: SyncMembershipsInput!) {
   syncMemberships(input: $input) { applied counts { created updated unchanged ended failed peopleCreated } failures { index errors { field message } } }
 }`;
 
-type Target = "embedded" | "external";
 type Counts = Record<"created" | "updated" | "unchanged" | "ended" | "failed" | "peopleCreated", number>;
 type Row = { externalId: string; person: Record<string, string>; group: string; role: string; representing: string; validFrom: string; validTo: string | null };
 
@@ -54,11 +47,11 @@ const rowCount = Number(options.rows);
 
 async function main(): Promise<void> {
   if (options.only && options.only !== "embedded" && options.only !== "external") throw new Error("--only takes embedded or external");
-  const targets = (["embedded", "external"] as const).filter((target) => !options.only || options.only === target);
+  const targets = selectTargets(options.only);
   const results: Measurement[] = [];
   let setup = "";
   for (const target of targets) {
-    const database = await prepareDatabase(target);
+    const database = await prepareSyncDatabase(target);
     try {
       const server = await startApi(database.url);
       try {
@@ -79,38 +72,19 @@ async function main(): Promise<void> {
   printReport(results, setup);
 }
 
-interface PreparedDatabase {
-  url: string;
+/** What the sync runs need beyond the database itself. */
+interface SyncFixture {
   apiKey: string;
   countyCode: string;
   groups: string[];
   representing: string;
-  stop(): Promise<void>;
 }
 
+type PreparedDatabase = BenchDatabase & SyncFixture;
+
 /** A new database, migrated and seeded (no memberships), with an API key for the county that has the most groups. */
-async function prepareDatabase(target: Target): Promise<PreparedDatabase> {
-  let adminUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  let stopServer = async () => {};
-  if (target === "embedded") {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-bench-"));
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
-    adminUrl = embedded.url("postgres");
-    stopServer = async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-  const name = `kg_bench_sync_${Date.now().toString(36)}`;
-  const stop = async () => {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await stopServer();
-  };
-  try {
-    await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-    const url = urlForDatabase(adminUrl, name);
-    log(`${target}: preparing ${name} (migrate, seed)`);
-    await applyMigrations(url);
+function prepareSyncDatabase(target: Target): Promise<PreparedDatabase> {
+  return prepareDatabase(target, { namePrefix: "kg_bench_sync", steps: "migrate, seed" }, async (url): Promise<SyncFixture> => {
     const prisma = createPrismaClient({ url, poolSize: 2 });
     try {
       await seedReferenceData(prisma);
@@ -121,18 +95,15 @@ async function prepareDatabase(target: Target): Promise<PreparedDatabase> {
       const groups = await prisma.group.findMany({ where: { countyCode, kind: "LPO" }, select: { slug: true }, orderBy: { slug: "asc" } });
       const region = await prisma.organisation.findFirstOrThrow({ where: { kind: "REGION", countyCode }, select: { slug: true } });
       const { key } = await createApiKey(prisma, { name: "bench-sync", scopes: [`write:region:${countyCode}`] });
-      return { url, apiKey: key, countyCode, groups: groups.map((group) => group.slug), representing: region.slug, stop };
+      return { apiKey: key, countyCode, groups: groups.map((group) => group.slug), representing: region.slug };
     } finally {
       await prisma.$disconnect();
     }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
 }
 
 /** N rows over the county's LPOs: one chair per group, the rest members, every row a different person. */
-function scenarios({ groups, representing }: PreparedDatabase): Scenario[] {
+function scenarios({ groups, representing }: SyncFixture): Scenario[] {
   const given = ["Anna", "Erik", "Maria", "Johan", "Karin", "Lars", "Sofia", "Per", "Eva", "Mikael", "Elin", "Anders"];
   const family = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindqvist", "Åström"];
   const rows: Row[] = Array.from({ length: rowCount }, (_, i) => ({
@@ -188,50 +159,6 @@ async function measure(url: string, apiKey: string, countyCode: string, scenario
   };
 }
 
-/** The API as it runs in production: its own process, started with `node dist/main.js`. */
-async function startApi(databaseUrl: string): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", "main.js")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      MIGRATE_ON_START: "false",
-      SEED_ON_START: "false",
-      EXPOSE_SQL_STATEMENT_COUNT: "true",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-    } catch {
-      if (attempt > 300 || child.exitCode !== null) throw new Error("The API did not start");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    process: child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-/** The process's peak resident memory so far (VmHWM). */
-async function peakRssMb(child: ChildProcess): Promise<string> {
-  try {
-    const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-    return (Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024).toFixed(0);
-  } catch {
-    return "?";
-  }
-}
-
 function printReport(results: Measurement[], setup: string): void {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · ${rowCount} rows · ${setup}\n`);
@@ -242,10 +169,6 @@ function printReport(results: Measurement[], setup: string): void {
     console.log(`| ${r.target} | ${r.scenario} | ${counts} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toFixed(0)} | ${r.sqlStatements} | ${r.megabytesSent.toFixed(1)} | ${r.peakRssMb} |`);
   }
   console.log("\nPeak RSS is the server's high-water mark since it started, so it covers the runs before it too.");
-}
-
-function log(message: string): void {
-  console.error(message);
 }
 
 main().catch((error: unknown) => {

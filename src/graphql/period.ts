@@ -8,6 +8,10 @@ export function today(): Date {
   return new Date(new Date().toISOString().slice(0, 10));
 }
 
+export function yesterday(): Date {
+  return new Date(today().getTime() - 86_400_000);
+}
+
 /** The day asked about: today when omitted, every period when null. */
 export function dayOf(activeOn: Date | null | undefined): Date | null {
   return activeOn === undefined ? today() : activeOn;

@@ -2,6 +2,7 @@ import type { AuditAction, AuditEntity } from "../../generated/prisma/enums";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Database } from "../../db/prisma";
 import type { Caller } from "../access/caller";
+import { NotFoundError } from "../../graphql/errors";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -113,4 +114,12 @@ function auditValue(value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString().endsWith("T00:00:00.000Z") ? value.toISOString().slice(0, 10) : value.toISOString();
   return value;
+}
+
+/** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
+export async function lockedRow<Row>(tx: Transaction, table: string, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
+  await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1::uuid FOR UPDATE`, id);
+  const row = await read();
+  if (!row) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
+  return row;
 }

@@ -3,8 +3,9 @@ import type { Group, GroupKind, GroupLevel } from "../../generated/prisma/client
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
-import { lockedRow, MEMBERSHIP_AUDIT_FIELDS, yesterday } from "../people/people.write";
+import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
+import { MEMBERSHIP_AUDIT_FIELDS } from "../people/people.write";
+import { yesterday } from "../../graphql/period";
 import { typeNameOfKind } from "./governance.types";
 import type { CreateGroupInput, DissolveGroupInput, UpdateGroupInput } from "./group.inputs";
 

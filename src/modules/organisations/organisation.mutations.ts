@@ -3,7 +3,8 @@ import type { Organisation as OrganisationRow } from "../../generated/prisma/cli
 import type { Context } from "../../graphql/context";
 import { InputArgs } from "../../graphql/validation";
 import { Organisation } from "./organisation.types";
-import { CreateOrganisationInput, OrganisationWriteService, UpdateOrganisationInput } from "./organisation.write";
+import { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
+import { OrganisationWriteService } from "./organisation.write";
 
 const CreateOrganisationArgs = InputArgs(CreateOrganisationInput);
 const UpdateOrganisationArgs = InputArgs(UpdateOrganisationInput);

@@ -1,85 +1,16 @@
-import { ArrayMaxSize, IsOptional } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
 import type { Database } from "../../db/prisma";
 import type { Organisation } from "../../generated/prisma/client";
-import { OrganisationKind } from "../../generated/prisma/enums";
+import type { OrganisationKind } from "../../generated/prisma/enums";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, toGlobalId } from "../../graphql/global-id";
-import { OptionalCountyCode, OptionalText, OptionalVersion, Slug, Text } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
-import { lockedRow } from "../people/people.write";
+import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import type { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
 
 export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];
 
 /** Regions, healthcare regions and municipalities are organisations too, but they come with the geography, not from writes. */
 const GEOGRAPHIC_KINDS: readonly OrganisationKind[] = ["HEALTHCARE_REGION", "REGION", "MUNICIPALITY"];
-
-@InputType({ description: "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already." })
-export class CreateOrganisationInput {
-  @Field({ description: "Stable natural key, e.g. `riksforbundet-attention`." })
-  @Slug()
-  slug!: string;
-
-  @Field(() => OrganisationKind)
-  kind!: OrganisationKind;
-
-  @Field()
-  @Text(300)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(100)
-  shortName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(4000)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true, description: "County code (länskod) when the organisation belongs to one county, e.g. a municipal association. Such an organisation is owned by that region." })
-  @OptionalCountyCode()
-  countyCode?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(2000)
-  note?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  sources?: string[] | null;
-}
-
-@InputType({ description: "Changes to an organisation. Omitted fields stay; null clears an optional field." })
-export class UpdateOrganisationInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
-  @OptionalVersion()
-  expectedVersion?: number | null;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(300)
-  name?: string;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(100)
-  shortName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(4000)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @OptionalText(2000)
-  note?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  sources?: string[] | null;
-}
 
 export class OrganisationWriteService {
   constructor(private readonly prisma: Database) {}

@@ -3,9 +3,9 @@ import { databaseErrorOf, EXCLUSION_VIOLATION, UNIQUE_VIOLATION } from "../../db
 import type { Group, Membership, Person } from "../../generated/prisma/client";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
-import { today } from "../../graphql/period";
+import { yesterday } from "../../graphql/period";
 import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
+import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
 import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
 
@@ -187,14 +187,6 @@ async function personOwners(tx: Transaction, personId: string): Promise<Owner[]>
   return rows.map((row) => row.countyCode);
 }
 
-/** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
-export async function lockedRow<Row>(tx: Transaction, table: string, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
-  await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1::uuid FOR UPDATE`, id);
-  const row = await read();
-  if (!row) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
-  return row;
-}
-
 function checkExternalKey(sourceSystem: string | null | undefined, externalId: string | null | undefined): void {
   if (!sourceSystem !== !externalId) throw new BadUserInputError("sourceSystem and externalId go together: give both or neither", sourceSystem ? "input.externalId" : "input.sourceSystem");
 }
@@ -235,10 +227,6 @@ async function membershipWrite<Row>(write: () => Promise<Row>): Promise<Row> {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export function yesterday(): Date {
-  return new Date(today().getTime() - 86_400_000);
 }
 
 function day(date: Date): string {

@@ -3,12 +3,12 @@ import type { Database } from "../../db/prisma";
 import type { Group, Membership, MembershipRole } from "../../generated/prisma/client";
 import { BadUserInputError, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
-import { today } from "../../graphql/period";
+import { today, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
 import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people/membership.rules";
-import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS, yesterday } from "../people/people.write";
+import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people/people.write";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
 import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 

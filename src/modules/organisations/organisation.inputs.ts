@@ -1,0 +1,70 @@
+import { ArrayMaxSize, IsOptional } from "class-validator";
+import { Field, ID, InputType, Int } from "type-graphql";
+import { OrganisationKind } from "../../generated/prisma/enums";
+import { OptionalCountyCode, OptionalText, OptionalVersion, Slug, Text } from "../../graphql/validation";
+
+@InputType({ description: "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already." })
+export class CreateOrganisationInput {
+  @Field({ description: "Stable natural key, e.g. `riksforbundet-attention`." })
+  @Slug()
+  slug!: string;
+
+  @Field(() => OrganisationKind)
+  kind!: OrganisationKind;
+
+  @Field()
+  @Text(300)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(100)
+  shortName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(4000)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: "County code (länskod) when the organisation belongs to one county, e.g. a municipal association. Such an organisation is owned by that region." })
+  @OptionalCountyCode()
+  countyCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(2000)
+  note?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  sources?: string[] | null;
+}
+
+@InputType({ description: "Changes to an organisation. Omitted fields stay; null clears an optional field." })
+export class UpdateOrganisationInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
+  @OptionalVersion()
+  expectedVersion?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(300)
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(100)
+  shortName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(4000)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @OptionalText(2000)
+  note?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  sources?: string[] | null;
+}
