@@ -189,7 +189,9 @@ describe("npm run keys", () => {
       });
       expect(holder.exitCode).toBeNull();
     } finally {
+      const exited = new Promise((resolve) => holder.once("exit", resolve));
       holder.kill();
+      await exited;
       await rm(dir, { recursive: true, force: true });
     }
   });
