@@ -8,9 +8,9 @@ describe("schema.graphql", () => {
     expect(checkedIn).toBe(await printGraphQLSchema());
   });
 
-  it("describes every type, field and argument", async () => {
+  it("describes every type, field, input field and argument", async () => {
     const sdl = await printGraphQLSchema();
-    const { buildSchema, isObjectType, isInterfaceType, isEnumType } = await import("graphql");
+    const { buildSchema, isObjectType, isInterfaceType, isEnumType, isInputObjectType } = await import("graphql");
     const schema = buildSchema(sdl);
     const undocumented: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
@@ -22,6 +22,7 @@ describe("schema.graphql", () => {
           for (const arg of field.args) if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
+      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) if (!field.description) undocumented.push(`${type.name}.${field.name}`);
       if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
     }
     expect(undocumented).toEqual([]);

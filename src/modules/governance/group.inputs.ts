@@ -13,18 +13,18 @@ export class CreateGroupInput {
   @Slug()
   slug!: string;
 
-  @Field(() => GroupKind)
+  @Field(() => GroupKind, { description: "The kind of body; it decides where the body works (see the input type)." })
   kind!: GroupKind;
 
-  @Field()
+  @Field({ description: "Full name, e.g. \"LAG Psykisk hälsa – ångest\"." })
   @Text(300)
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Short name or abbreviation.", nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "What the body does.", nullable: true })
   @OptionalText(4000)
   description?: string | null;
 
@@ -53,7 +53,7 @@ export class CreateGroupInput {
   @IsOptional()
   municipalParticipation?: boolean | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Details of the municipal participation.", nullable: true })
   @OptionalText(2000)
   municipalParticipationNote?: string | null;
 
@@ -61,7 +61,7 @@ export class CreateGroupInput {
   @IsOptional()
   validFrom?: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Remarks, e.g. on what is not confirmed.", nullable: true })
   @OptionalText(2000)
   note?: string | null;
 
@@ -72,7 +72,7 @@ export class CreateGroupInput {
 
 @InputType({ description: "Changes to a body's description. Its kind, parent and place do not change: dissolve it and create a new one. Omitted fields stay; null clears an optional field." })
 export class UpdateGroupInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The group's global ID." })
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })
@@ -83,38 +83,38 @@ export class UpdateGroupInput {
   @OptionalText(300)
   name?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Short name or abbreviation.", nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "What the body does.", nullable: true })
   @OptionalText(4000)
   description?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: "Whether municipalities take part (kommunal medverkan).", nullable: true })
   @IsOptional()
   municipalParticipation?: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Details of the municipal participation.", nullable: true })
   @OptionalText(2000)
   municipalParticipationNote?: string | null;
 
-  @Field(() => GraphQLDate, { nullable: true })
+  @Field(() => GraphQLDate, { description: "Day the body was established.", nullable: true })
   @IsOptional()
   validFrom?: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Remarks, e.g. on what is not confirmed.", nullable: true })
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
   @Sources()
   sources?: string[] | null;
 }
 
 @InputType({ description: "Dissolves a body. Nothing is deleted: the group gets its last day, and its open memberships (and its working groups, with theirs) end on that day." })
 export class DissolveGroupInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The group's global ID." })
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })

@@ -9,18 +9,18 @@ export class CreateOrganisationInput {
   @Slug()
   slug!: string;
 
-  @Field(() => OrganisationKind)
+  @Field(() => OrganisationKind, { description: "What kind of organisation it is; not REGION, HEALTHCARE_REGION or MUNICIPALITY." })
   kind!: OrganisationKind;
 
-  @Field()
+  @Field({ description: "Full name." })
   @Text(300)
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Abbreviation, e.g. \"SBU\".", nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "What the organisation does in knowledge governance.", nullable: true })
   @OptionalText(4000)
   description?: string | null;
 
@@ -28,11 +28,11 @@ export class CreateOrganisationInput {
   @OptionalCountyCode()
   countyCode?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Remarks, e.g. on what is not confirmed.", nullable: true })
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
   @IsOptional()
   @ArrayMaxSize(50)
   sources?: string[] | null;
@@ -40,30 +40,30 @@ export class CreateOrganisationInput {
 
 @InputType({ description: "Changes to an organisation. Omitted fields stay; null clears an optional field." })
 export class UpdateOrganisationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The organisation's global ID." })
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Full name.", nullable: true })
   @OptionalText(300)
   name?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Abbreviation, e.g. \"SBU\".", nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "What the organisation does in knowledge governance.", nullable: true })
   @OptionalText(4000)
   description?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Remarks, e.g. on what is not confirmed.", nullable: true })
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
   @IsOptional()
   @ArrayMaxSize(50)
   sources?: string[] | null;

@@ -50,19 +50,19 @@ export class UpdatePersonInput {
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "A new given name.", nullable: true })
   @OptionalText(100)
   givenName?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "A new family name.", nullable: true })
   @OptionalText(100)
   familyName?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Professional title; null clears it.", nullable: true })
   @OptionalText(200)
   title?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "HSA-id; null clears it.", nullable: true })
   @OptionalHsaId()
   hsaId?: string | null;
 
@@ -115,7 +115,7 @@ export class UpdateMembershipInput {
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => MembershipRole, { nullable: true })
+  @Field(() => MembershipRole, { description: "A new role; it must be one used in groups of that kind.", nullable: true })
   @IsOptional()
   role?: MembershipRole;
 
@@ -123,7 +123,7 @@ export class UpdateMembershipInput {
   @IsOptional()
   representing?: string | null;
 
-  @Field(() => GraphQLDate, { nullable: true })
+  @Field(() => GraphQLDate, { description: "A new first day.", nullable: true })
   @IsOptional()
   validFrom?: Date;
 

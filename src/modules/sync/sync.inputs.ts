@@ -42,13 +42,13 @@ export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "HSA-id." })
   hsaId?: string | null;
 
-  @Field()
+  @Field({ description: "Given name (förnamn); used when the person is created." })
   givenName!: string;
 
-  @Field()
+  @Field({ description: "Family name (efternamn); used when the person is created." })
   familyName!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Professional title; used when the person is created.", nullable: true })
   title?: string | null;
 }
 
@@ -57,22 +57,22 @@ export class SyncMembershipInput {
   @Field({ description: "The membership's id in the source system: the key that makes a sync repeatable." })
   externalId!: string;
 
-  @Field(() => SyncPersonInput)
+  @Field(() => SyncPersonInput, { description: "Who holds the seat." })
   person!: SyncPersonInput;
 
   @Field({ description: "Slug of the group; it must be within the scope." })
   group!: string;
 
-  @Field(() => MembershipRole)
+  @Field(() => MembershipRole, { description: "The role; it must be one used in groups of that kind." })
   role!: MembershipRole;
 
   @Field(() => String, { nullable: true, description: "Slug of the organisation represented, e.g. `region-vasternorrland` or `kommun-2281`." })
   representing?: string | null;
 
-  @Field(() => GraphQLDate)
+  @Field(() => GraphQLDate, { description: "First day." })
   validFrom!: Date;
 
-  @Field(() => GraphQLDate, { nullable: true })
+  @Field(() => GraphQLDate, { description: "Last day; null while it runs.", nullable: true })
   validTo?: Date | null;
 }
 
@@ -83,11 +83,11 @@ export class SyncMembershipsInput {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { message: "sourceSystem must be letters, digits and . _ : -" })
   sourceSystem!: string;
 
-  @Field(() => SyncScopeInput)
+  @Field(() => SyncScopeInput, { description: "The groups the sync covers." })
   @ValidateNested()
   scope!: SyncScopeInput;
 
-  @Field(() => SyncMode, { defaultValue: SyncMode.MERGE })
+  @Field(() => SyncMode, { description: "MERGE (add and update) or REPLACE (also end what the list no longer has).", defaultValue: SyncMode.MERGE })
   mode!: SyncMode;
 
   @Field({ defaultValue: false, description: "Check and report everything, then roll back: nothing is written." })
