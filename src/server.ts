@@ -25,6 +25,8 @@ import { authenticate } from "./modules/access/api-keys";
 import { createRateLimiter } from "./modules/access/rate-limit";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import type { Scope } from "./modules/access/scopes";
+import type { Caller } from "./modules/access/caller";
+import { GraphQLError } from "graphql";
 
 export type { Logger };
 
@@ -130,8 +132,18 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
-        const caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
-        await rateLimiter.consume(caller, req.ip ?? "unknown");
+        let caller: Caller | undefined;
+        try {
+          caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
+          await rateLimiter.consume(caller, req.ip ?? "unknown");
+        } catch (error) {
+          // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
+          const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
+          metrics.requests.inc({ operation: metrics.operationLabel(undefined), outcome: "error" });
+          metrics.errors.inc({ code });
+          logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
+          throw error;
+        }
         return {
           ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,

@@ -161,6 +161,10 @@ describe("rate limits", () => {
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", limit: 2, windowSeconds: 60 });
       expect(body.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
 
+      expect(limited.logs).toContainEqual(expect.objectContaining({ msg: "graphql request refused", caller: "anonymous", errorCodes: ["RATE_LIMITED"] }));
+      const metrics = await (await fetch(limited.url.replace(/\/graphql$/, "/metrics"))).text();
+      expect(metrics).toMatch(/code="RATE_LIMITED"[^\n]* 1/);
+
       const key = await limited.keyHeaders(["read"]);
       for (let i = 0; i < 3; i++) expect((await ask(key)).status).toBe(200);
       expect((await ask(key)).status).toBe(429);
