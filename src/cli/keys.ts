@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
+import { isAlive } from "../db/embedded-postgres";
 import { applyMigrations } from "../db/migrate";
 import { createPrismaClient, type Database } from "../db/prisma";
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from "../modules/access/api-keys";
@@ -140,16 +141,6 @@ async function refuseRunningEmbeddedDatabase(dataDir: string, databaseName: stri
       `and cannot be started a second time.\nStop the server and run this command again, or set DATABASE_URL to use the running database:\n` +
       `  DATABASE_URL="postgresql://postgres:${password}@127.0.0.1:${port}/${databaseName}" npm run keys -- ...`,
   );
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user (PostgreSQL runs as `postgres` under root).
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function table(keys: ApiKeyInfo[]): string {

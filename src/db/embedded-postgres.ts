@@ -166,11 +166,12 @@ async function isPostgres(pid: number): Promise<boolean> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists; EPERM means it does but belongs to another user (PostgreSQL runs as `postgres` under root). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -7,6 +7,10 @@ export function toGlobalId(typeName: string, id: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** The type name and database id in a global ID; undefined when it is not one of ours. */
 export function fromGlobalId(globalId: string): { typeName: string; id: string } | undefined {
   const decoded = Buffer.from(globalId, "base64url").toString("utf8");

@@ -8,6 +8,11 @@ export function today(): Date {
   return new Date(new Date().toISOString().slice(0, 10));
 }
 
+/** A calendar day as PostgreSQL and the API write it: "2024-03-01". */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
 export function yesterday(): Date {
   return new Date(today().getTime() - 86_400_000);
 }

@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import type { Database } from "../../db/prisma";
 import type { Caller } from "../access/caller";
 import { NotFoundError } from "../../graphql/errors";
+import { isoDay } from "../../graphql/period";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -105,6 +106,11 @@ export function changedFields<Row extends object>(before: Partial<Row>, after: P
   return changes;
 }
 
+/** The fields a caller gave: undefined means "leave as it is", null means "clear". */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
 /** The fields of a new record, as { field: [null, value] }. */
 export function createdFields<Row extends object>(row: Row, fields: readonly (keyof Row & string)[]): FieldChanges {
   return changedFields<Row>({}, row, fields);
@@ -112,7 +118,7 @@ export function createdFields<Row extends object>(row: Row, fields: readonly (ke
 
 function auditValue(value: unknown): unknown {
   if (value === undefined) return null;
-  if (value instanceof Date) return value.toISOString().endsWith("T00:00:00.000Z") ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (value instanceof Date) return value.toISOString().endsWith("T00:00:00.000Z") ? isoDay(value) : value.toISOString();
   return value;
 }
 

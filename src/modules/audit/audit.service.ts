@@ -1,7 +1,7 @@
 import type { Database } from "../../db/prisma";
 import type { AuditEvent as AuditEventRow, Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
-import { fromGlobalId } from "../../graphql/global-id";
+import { fromGlobalId, isUuid } from "../../graphql/global-id";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import type { AuditEventsArgs, ChangesArgs } from "./audit.types";
 
@@ -52,9 +52,7 @@ function feedPosition(cursor: string): bigint {
   return BigInt(position);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function uuidOf(value: string, field: string): string {
-  if (!UUID.test(value)) throw new BadUserInputError(`\`${field}\` is not a sync run id`, field);
+  if (!isUuid(value)) throw new BadUserInputError(`\`${field}\` is not a sync run id`, field);
   return value;
 }

@@ -3,9 +3,9 @@ import type { Group, GroupKind, GroupLevel } from "../../generated/prisma/client
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
 import { MEMBERSHIP_AUDIT_FIELDS } from "../people/people.write";
-import { yesterday } from "../../graphql/period";
+import { isoDay, yesterday } from "../../graphql/period";
 import { typeNameOfKind } from "./governance.types";
 import type { CreateGroupInput, DissolveGroupInput, UpdateGroupInput } from "./group.inputs";
 
@@ -83,7 +83,7 @@ export class GroupWriteService {
       authorizeWrite(actor.caller, [before.countyCode], `the group ${before.slug}`);
       checkVersion(before, input.expectedVersion, `The group ${before.slug}`);
       const { id: _id, expectedVersion: _version, ...fields } = input;
-      const data = Object.fromEntries(Object.entries({ ...fields, name: fields.name?.trim() }).filter(([, value]) => value !== undefined)) as Partial<Group>;
+      const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Group>;
       if (data.validFrom && before.validTo && data.validFrom > before.validTo) throw new BadUserInputError("validFrom must not be after the day the group was dissolved", "input.validFrom");
       const changes = changedFields(before, { ...before, ...data }, GROUP_AUDIT_FIELDS);
       if (Object.keys(changes).length === 0) return before;
@@ -102,8 +102,8 @@ export class GroupWriteService {
       const group = await lockedRow(tx, "governance_group", id, () => tx.group.findUnique({ where: { id } }), "Group");
       authorizeWrite(actor.caller, [group.countyCode], `the group ${group.slug}`);
       checkVersion(group, input.expectedVersion, `The group ${group.slug}`);
-      if (group.validTo && group.validTo <= lastDay) throw groupConflict(`The group ${group.slug} was already dissolved on ${day(group.validTo)}`, group);
-      if (group.validFrom && lastDay < group.validFrom) throw new BadUserInputError(`validTo must not be before the group was established, ${day(group.validFrom)}`, "input.validTo");
+      if (group.validTo && group.validTo <= lastDay) throw groupConflict(`The group ${group.slug} was already dissolved on ${isoDay(group.validTo)}`, group);
+      if (group.validFrom && lastDay < group.validFrom) throw new BadUserInputError(`validTo must not be before the group was established, ${isoDay(group.validFrom)}`, "input.validTo");
       const workingGroups = await tx.group.findMany({ where: { parentId: id, OR: [{ validTo: null }, { validTo: { gt: lastDay } }] } });
       authorizeWrite(actor.caller, workingGroups.map((g) => g.countyCode), `the working groups of ${group.slug}`);
       for (const target of [group, ...workingGroups]) await dissolve(tx, log, target, lastDay);
@@ -127,7 +127,7 @@ export class GroupWriteService {
       const parent = await tx.group.findUnique({ where: { id: parentId } });
       if (!parent) throw new NotFoundError("No group has that ID", "input.parent");
       if (!allowedParents.includes(parent.kind)) throw new BadUserInputError(`A ${kind} is appointed by a ${allowedParents.join(" or ")}, not a ${parent.kind}`, "input.parent");
-      if (parent.validTo && (!input.validFrom || input.validFrom > parent.validTo)) throw new BadUserInputError(`The parent ${parent.slug} was dissolved on ${day(parent.validTo)}`, "input.parent");
+      if (parent.validTo && (!input.validFrom || input.validFrom > parent.validTo)) throw new BadUserInputError(`The parent ${parent.slug} was dissolved on ${isoDay(parent.validTo)}`, "input.parent");
       return { level: parent.level, parent, programArea: null, healthcareRegionId: parent.healthcareRegionId, countyCode: parent.countyCode, mirrors };
     }
 
@@ -182,18 +182,21 @@ export class GroupWriteService {
 async function dissolve(tx: Transaction, log: AuditLog, group: Group, lastDay: Date): Promise<void> {
   const after = await tx.group.update({ where: { id: group.id }, data: { validTo: lastDay, version: { increment: 1 } } });
   log.record({ entity: "GROUP", entityId: group.id, action: "DISSOLVED", version: after.version, changes: changedFields(group, after, ["validTo"]) });
+  // The group row is locked, so no membership of it changes between this read and the update.
   const running = await tx.membership.findMany({ where: { groupId: group.id, OR: [{ validTo: null }, { validTo: { gt: lastDay } }] } });
+  if (running.length === 0) return;
+  // One statement for all of them; one that starts after the last day ends on its first day.
+  await tx.$executeRawUnsafe(
+    `UPDATE "membership" SET "valid_to" = GREATEST("valid_from", $2::date), "version" = "version" + 1, "updated_at" = now() WHERE "id" = ANY($1::uuid[])`,
+    running.map((membership) => membership.id),
+    isoDay(lastDay),
+  );
   for (const membership of running) {
-    const validTo = membership.validFrom > lastDay ? membership.validFrom : lastDay;
-    const ended = await tx.membership.update({ where: { id: membership.id }, data: { validTo, version: { increment: 1 } } });
-    log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "ENDED", version: ended.version, changes: changedFields(membership, ended, MEMBERSHIP_AUDIT_FIELDS) });
+    const ended = { ...membership, validTo: membership.validFrom > lastDay ? membership.validFrom : lastDay };
+    log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "ENDED", version: membership.version + 1, changes: changedFields(membership, ended, MEMBERSHIP_AUDIT_FIELDS) });
   }
 }
 
 function groupConflict(message: string, group: Group): ConflictError {
   return new ConflictError(message, { existing: { type: typeNameOfKind(group.kind), id: toGlobalId(typeNameOfKind(group.kind), group.id), slug: group.slug, version: group.version } });
-}
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

@@ -4,7 +4,7 @@ import type { OrganisationKind } from "../../generated/prisma/enums";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, toGlobalId } from "../../graphql/global-id";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
 import type { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
 
 export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];
@@ -40,7 +40,7 @@ export class OrganisationWriteService {
       authorizeWrite(actor.caller, [before.countyCode], `the organisation ${before.slug}`);
       checkVersion(before, input.expectedVersion, `The organisation ${before.slug}`);
       const { id: _id, expectedVersion: _version, ...fields } = input;
-      const data = Object.fromEntries(Object.entries({ ...fields, name: fields.name?.trim() }).filter(([, value]) => value !== undefined)) as Partial<Organisation>;
+      const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Organisation>;
       const changes = changedFields(before, { ...before, ...data }, ORGANISATION_AUDIT_FIELDS);
       if (Object.keys(changes).length === 0) return before;
       const after = await tx.organisation.update({ where: { id }, data: { ...data, version: { increment: 1 } } });

@@ -1,5 +1,6 @@
 import type { GroupKind, GroupLevel, MembershipRole, OrganisationKind } from "../../generated/prisma/enums";
 import type { Transaction } from "../audit/audit-log";
+import { isoDay } from "../../graphql/period";
 
 /**
  * Roles that only bodies with their own process organisation have: program areas, NSGs, the
@@ -63,7 +64,7 @@ export function representationProblem(organisation: OrganisationPlace, group: Gr
 export function periodProblem(validFrom: Date, validTo: Date | null, group: GroupPlace): { field: "validFrom" | "validTo"; message: string } | undefined {
   if (validTo !== null && validTo < validFrom) return { field: "validTo", message: "validTo must not be before validFrom" };
   if (group.validTo !== null && validFrom > group.validTo) {
-    return { field: "validFrom", message: `The group was dissolved on ${group.validTo.toISOString().slice(0, 10)}; a membership cannot start after that` };
+    return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
   }
   return undefined;
 }

@@ -3,9 +3,9 @@ import { databaseErrorOf, EXCLUSION_VIOLATION, UNIQUE_VIOLATION } from "../../db
 import type { Group, Membership, Person } from "../../generated/prisma/client";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
-import { yesterday } from "../../graphql/period";
+import { isoDay, yesterday } from "../../graphql/period";
 import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
-import { changedFields, createdFields, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
 import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
 
@@ -84,8 +84,8 @@ export class PeopleWriteService {
   endMembership(actor: Actor, input: EndMembershipInput): Promise<Membership> {
     const lastDay = input.validTo ?? yesterday();
     return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before) => {
-      if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${day(before.validTo)}`, { existing: membershipReference(before) });
-      if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${day(before.validFrom)}`, "input.validTo");
+      if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${isoDay(before.validTo)}`, { existing: membershipReference(before) });
+      if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${isoDay(before.validFrom)}`, "input.validTo");
       return { ...before, validTo: lastDay };
     });
   }
@@ -172,8 +172,8 @@ async function checkMembership(tx: Transaction, membership: Pick<Membership, "pe
   const clash = overlapping[0];
   if (clash) {
     const message = clash.personId === membership.personId && clash.role === membership.role
-      ? `The person already holds the role ${clash.role} in this group from ${day(clash.validFrom)}${clash.validTo ? ` to ${day(clash.validTo)}` : ""}`
-      : `The group already has a chair from ${day(clash.validFrom)}${clash.validTo ? ` to ${day(clash.validTo)}` : ""}; a group has one chair at a time`;
+      ? `The person already holds the role ${clash.role} in this group from ${isoDay(clash.validFrom)}${clash.validTo ? ` to ${isoDay(clash.validTo)}` : ""}`
+      : `The group already has a chair from ${isoDay(clash.validFrom)}${clash.validTo ? ` to ${isoDay(clash.validTo)}` : ""}; a group has one chair at a time`;
     throw membershipConflict(message, clash);
   }
 }
@@ -196,7 +196,7 @@ function personConflict(message: string, person: Person): ConflictError {
 }
 
 function membershipReference(membership: Membership) {
-  return { type: "Membership", id: toGlobalId("Membership", membership.id), role: membership.role, validFrom: day(membership.validFrom), validTo: membership.validTo && day(membership.validTo), version: membership.version };
+  return { type: "Membership", id: toGlobalId("Membership", membership.id), role: membership.role, validFrom: isoDay(membership.validFrom), validTo: membership.validTo && isoDay(membership.validTo), version: membership.version };
 }
 
 function membershipConflict(message: string, membership: Membership): ConflictError {
@@ -223,12 +223,4 @@ async function membershipWrite<Row>(write: () => Promise<Row>): Promise<Row> {
     }
     throw error;
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

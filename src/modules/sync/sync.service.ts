@@ -3,7 +3,7 @@ import type { Database } from "../../db/prisma";
 import type { Group, Membership, MembershipRole } from "../../generated/prisma/client";
 import { BadUserInputError, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
-import { today, yesterday } from "../../graphql/period";
+import { isoDay, today, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
 import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
@@ -282,7 +282,7 @@ class SyncRun {
         add(next);
         continue;
       }
-      const between = `${day(clash.validFrom)}–${clash.validTo ? day(clash.validTo) : ""}`;
+      const between = `${isoDay(clash.validFrom)}–${clash.validTo ? isoDay(clash.validTo) : ""}`;
       const rowOf = this.rows.find((other) => other.next?.id === clash.id);
       const where = rowOf ? `row ${rowOf.index}` : `membership ${toGlobalId("Membership", clash.id)}`;
       row.errors.push({
@@ -372,8 +372,8 @@ function membershipColumns(rows: MembershipState[]): [string[], string[], string
     rows.map((m) => m.groupId),
     rows.map((m) => m.role),
     rows.map((m) => m.representingOrganisationId),
-    rows.map((m) => day(m.validFrom)),
-    rows.map((m) => (m.validTo ? day(m.validTo) : null)),
+    rows.map((m) => isoDay(m.validFrom)),
+    rows.map((m) => (m.validTo ? isoDay(m.validTo) : null)),
   ];
 }
 
@@ -387,8 +387,4 @@ function bothChairs(a: MembershipState, b: MembershipState): boolean {
 
 function overlaps(a: MembershipState, b: MembershipState): boolean {
   return (a.validTo === null || a.validTo >= b.validFrom) && (b.validTo === null || b.validTo >= a.validFrom);
-}
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
