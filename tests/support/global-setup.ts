@@ -5,15 +5,14 @@ import { freePort } from "../../src/db/free-port";
 import { applyMigrations } from "../../src/db/migrate";
 import { createPrismaClient } from "../../src/db/prisma";
 import { startEmbeddedPostgres } from "../../src/db/embedded-postgres";
-import { generateDataset } from "../../src/dataset/generate";
 import { seedReferenceData } from "../../src/seed/seed";
-import { DATASET_SCALES } from "./test-database";
 import { adminQuery, urlForDatabase } from "../../src/db/postgres-admin";
 
 /**
  * Prepares one migrated, seeded template database per test run, on the server given by
  * DATABASE_URL or else on an embedded PostgreSQL started for the run. Each test file then
- * copies it (CREATE DATABASE … TEMPLATE …), which takes a fraction of a second.
+ * copies it (CREATE DATABASE … TEMPLATE …), which takes a fraction of a second. Templates
+ * holding a generated data set are made on first use (see test-database.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
@@ -31,14 +30,7 @@ export default async function globalSetup(): Promise<void> {
   const prisma = createPrismaClient({ url: templateUrl, poolSize: 2 });
   await seedReferenceData(prisma);
   await prisma.$disconnect();
-  // The seeded structure plus generated people and memberships, at 1× and 10× scale.
-  for (const scale of DATASET_SCALES) {
-    const name = `${template}_x${scale}`;
-    await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-    const client = createPrismaClient({ url: urlForDatabase(adminUrl, name), poolSize: 2 });
-    await generateDataset(client, { scale });
-    await client.$disconnect();
-  }
+  // The generated data sets (1× and 10×) are built by the first test file that asks for one.
 
   process.env.KG_TEST_ADMIN_URL = adminUrl;
   process.env.KG_TEST_TEMPLATE = template;
