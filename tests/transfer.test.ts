@@ -1,3 +1,9 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { adminQuery } from "../src/db/postgres-admin";
 import { EXPORT_FORMAT_VERSION, exportDatabase, importDatabase, TABLES } from "../src/transfer/transfer";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "./support/test-database";
@@ -103,5 +109,26 @@ describe("export and import", () => {
     const unmigrated = await track(createEmptyDatabase());
     await adminQuery(unmigrated.url, `CREATE TABLE _prisma_migrations (migration_name text, finished_at timestamptz, rolled_back_at timestamptz)`);
     await expect(exportDatabase(unmigrated.url)).rejects.toThrow(/no migrations applied/);
+  });
+
+  it("npm run export writes a file only its owner can read, also over an existing readable file", async () => {
+    const cli = path.join(__dirname, "..", "dist", "cli", "export.js");
+    if (!existsSync(cli)) throw new Error("dist/cli/export.js is missing: `npm test` builds it first (pretest)");
+    const dir = await mkdtemp(path.join(os.tmpdir(), "kg-export-"));
+    try {
+      const fresh = path.join(dir, "fresh.json");
+      const existing = path.join(dir, "existing.json");
+      await writeFile(existing, "old", { mode: 0o644 });
+      const env = { ...process.env, DATABASE_URL: source.url, NODE_ENV: "test" };
+      for (const file of [fresh, existing]) {
+        await promisify(execFile)(process.execPath, [cli, file, "--no-audit"], { env });
+        expect((await stat(file)).mode & 0o777).toBe(0o600);
+        expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ formatVersion: EXPORT_FORMAT_VERSION });
+      }
+      // No temporary file is left beside the export.
+      expect((await readdir(dir)).sort()).toEqual(["existing.json", "fresh.json"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,8 @@
-/** Writes the whole model as versioned JSON to a file: npm run export -- <file> [--no-audit] */
-import { writeFile } from "node:fs/promises";
+/** Writes the whole model as versioned JSON to a file only its owner can read: npm run export -- <file> [--no-audit] */
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
 import { exportDatabase } from "../transfer/transfer";
+import { writePrivateFile } from "../transfer/private-file";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (!file || unknown.length > 0) throw new Error("Usage: npm run export -- <file> [--no-audit]");
   const database = await openDatabaseServer(loadConfig(), () => {});
   try {
-    await writeFile(file, await exportDatabase(database.url, { audit: !args.includes("--no-audit") }));
+    await writePrivateFile(file, await exportDatabase(database.url, { audit: !args.includes("--no-audit") }));
     console.error(`Exported to ${file}`);
   } finally {
     await database.stop();
