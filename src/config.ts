@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 
 /** Every setting of the service, parsed and validated once from the environment. */
@@ -59,9 +60,20 @@ export interface Config {
   };
   /** Origins allowed to call the API from browsers (CORS); none when empty, any with "*". */
   readonly corsOrigins: readonly string[];
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). @default false */
-  readonly trustProxy: boolean;
+  /**
+   * Which reverse proxies may tell the client's address in X-Forwarded-For: `false` (none, the
+   * connection's address counts), a number of proxy hops in front of the API, or their addresses
+   * and subnets. Used for per-address rate limits and logs. @default false
+   */
+  readonly trustProxy: TrustProxy;
 }
+
+/** See `Config.trustProxy`. */
+export type TrustProxy = false | number | readonly string[];
+
+const TRUST_PROXY_EXPECTED =
+  "false, the number of proxies in front of the API (1 to 10), or their addresses and subnets, e.g. \"10.0.0.5, 10.1.0.0/16\" " +
+  "(or loopback, linklocal, uniquelocal). `true` is refused: it would let any client choose its own address with X-Forwarded-For";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -123,7 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
       redisPrefix: read("RATE_LIMIT_REDIS_PREFIX", "kunskapsgraf", (raw) => (/^[A-Za-z0-9._:-]{1,100}$/.test(raw) ? raw : undefined), "letters, digits and . _ : -"),
     },
     corsOrigins: read("CORS_ORIGINS", [] as readonly string[], parseOrigins, "\"*\" or a comma-separated list of origins such as https://intranet.example.se"),
-    trustProxy: read("TRUST_PROXY", false, parseBoolean, "true or false"),
+    trustProxy: read("TRUST_PROXY", false as TrustProxy, parseTrustProxy, TRUST_PROXY_EXPECTED),
     logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
     shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
   };
@@ -146,6 +158,26 @@ function parseBoolean(raw: string): boolean | undefined {
   if (["true", "1", "yes", "on"].includes(value)) return true;
   if (["false", "0", "no", "off"].includes(value)) return false;
   return undefined;
+}
+
+const PROXY_SUBNET_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function parseTrustProxy(raw: string): TrustProxy | undefined {
+  if (["false", "0", "no", "off", "none"].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) return parseIntegerIn(raw, 1, 10);
+  const entries = raw.split(",").map((entry) => entry.trim());
+  return entries.length > 0 && entries.every(isProxyAddress) ? entries : undefined;
+}
+
+/** An IP address, a subnet in CIDR form, or one of Express's names for the private ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_SUBNET_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = parseIntegerIn(prefix, 0, version === 4 ? 32 : 128);
+  return bits !== undefined;
 }
 
 function parseIntegerIn(raw: string, min: number, max: number): number | undefined {

@@ -55,7 +55,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function startServer({ config: given, prisma, logger }: ServerOptions): Promise<RunningServer> {
   const config: Config = { ...loadConfig({}), ...given };
   const app = express();
-  app.set("trust proxy", config.trustProxy);
+  // Only the proxies named (or the given number of hops) may tell the client's address.
+  app.set("trust proxy", Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
   const httpServer = http.createServer(app);
