@@ -66,6 +66,14 @@ export interface Config {
    * and subnets. Used for per-address rate limits and logs. @default false
    */
   readonly trustProxy: TrustProxy;
+  readonly metrics: {
+    /** Operation names always given their own label; names sent with an API key get one too (at most 200). */
+    readonly operationNames: readonly string[];
+    /** Serve /metrics on this port instead of the API's, so it need not be reachable where the API is. */
+    readonly port: number | undefined;
+    /** Interface of the metrics port. @default "127.0.0.1" */
+    readonly host: string;
+  };
 }
 
 /** See `Config.trustProxy`. */
@@ -136,6 +144,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     corsOrigins: read("CORS_ORIGINS", [] as readonly string[], parseOrigins, "\"*\" or a comma-separated list of origins such as https://intranet.example.se"),
     trustProxy: read("TRUST_PROXY", false as TrustProxy, parseTrustProxy, TRUST_PROXY_EXPECTED),
+    metrics: {
+      operationNames: read("METRICS_OPERATION_NAMES", [] as readonly string[], parseOperationNames, "a comma-separated list of GraphQL operation names"),
+      port: read("METRICS_PORT", undefined as number | undefined, (raw) => parsePort(raw, true), "a port number (0-65535)"),
+      host: read("METRICS_HOST", "127.0.0.1", (raw) => raw, "a host name"),
+    },
     logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
     shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
   };
@@ -151,6 +164,11 @@ function parseOrigins(raw: string): readonly string[] | undefined {
   if (raw.trim() === "") return [];
   const origins = raw.split(",").map((origin) => origin.trim());
   return origins.every((origin) => origin === "*" || /^https?:\/\/[^/\s]+$/.test(origin)) ? origins : undefined;
+}
+
+function parseOperationNames(raw: string): readonly string[] | undefined {
+  const names = raw.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  return names.every((name) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) ? names : undefined;
 }
 
 function parseBoolean(raw: string): boolean | undefined {

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
   }
   running.server = await startServer({ config, prisma, logger });
-  logger.info({ url: running.server.url }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
+  logger.info({ url: running.server.url, metricsUrl: running.server.metricsUrl }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
 }
 
 /** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */

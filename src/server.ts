@@ -40,6 +40,8 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
   url: string;
+  /** Where Prometheus scrapes: on the API's port, or on METRICS_PORT when set. */
+  metricsUrl: string;
   /** Stops accepting connections, lets in-flight requests finish within the grace period, then closes the rest. */
   stop(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
   const httpServer = http.createServer(app);
-  const metrics = new Metrics(poolOf(prisma));
+  const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
   const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
   const apollo = new ApolloServer<RequestContext>({
@@ -97,9 +99,12 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
     const { ready, checks } = await readiness();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
-  app.get("/metrics", async (_req, res) => {
+  const serveMetrics: express.RequestHandler = async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  };
+  // With METRICS_PORT, /metrics is served only there (e.g. on an interface only Prometheus reaches).
+  const metricsServer = config.metrics.port === undefined ? undefined : await listen(express().disable("x-powered-by").get("/metrics", serveMetrics), config.metrics.port, config.metrics.host);
+  if (!metricsServer) app.get("/metrics", serveMetrics);
   // GraphiQL, bundled at build time: a browser asking the endpoint for HTML gets the IDE.
   app.use("/graphiql", express.static(GRAPHIQL_DIR, { index: false, maxAge: "1h" }));
   app.get("/graphql", (req, res, next) => {
@@ -140,7 +145,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
         } catch (error) {
           // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
           const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
-          metrics.requests.inc({ operation: metrics.operationLabel(undefined), outcome: "error" });
+          metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
           logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
           throw error;
@@ -154,19 +159,38 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    metricsServer?.close();
+    throw error;
+  }
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: `${baseUrl(httpServer, config.host)}/graphql`,
+    metricsUrl: `${metricsServer ? baseUrl(metricsServer, config.metrics.host) : baseUrl(httpServer, config.host)}/metrics`,
     async stop() {
       await apollo.stop();
       await rateLimiter.close();
+      if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },
   };
+}
+
+async function listen(app: express.Express, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return server;
+}
+
+function baseUrl(server: http.Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /**
@@ -182,7 +206,7 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
         async willSendResponse({ request, response, contextValue: context, operationName, errors }) {
           if (isRequestErrorForLegacyClient(request.http?.headers.get("accept"), response.http.status, errors)) response.http.status = 200;
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const operation = metrics.operationLabel(operationName);
+          const operation = metrics.operationLabel(operationName, context.caller.keyId !== null);
           const statements = context.sqlStatements.count;
           const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
           metrics.requests.inc({ operation, outcome: codes.length > 0 ? "error" : "ok" });

@@ -4,10 +4,16 @@ import type pg from "pg";
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
 
-/** Prometheus metrics of one server: its own registry, so servers in one process do not mix. */
+/**
+ * Prometheus metrics of one server: its own registry, so servers in one process do not mix.
+ * Operation names become labels only when they are configured (`METRICS_OPERATION_NAMES`) or
+ * come with an API key, at most 200 of them: anonymous callers choose their operation names
+ * freely and must not be able to fill the label set.
+ */
 export class Metrics {
   readonly registry = new client.Registry();
   private readonly operationNames = new Set<string>();
+  private readonly configuredNames: ReadonlySet<string>;
 
   readonly requests = new client.Counter({
     name: "kg_graphql_requests_total",
@@ -46,7 +52,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(pool: pg.Pool | undefined) {
+  constructor(pool: pg.Pool | undefined, configuredOperationNames: readonly string[] = []) {
+    this.configuredNames = new Set(configuredOperationNames);
     client.collectDefaultMetrics({ register: this.registry, prefix: "kg_" });
     if (pool) {
       new client.Gauge({
@@ -63,10 +70,15 @@ export class Metrics {
     }
   }
 
-  /** A label for an operation name: names clients choose are bounded in form and number. */
-  operationLabel(name: string | null | undefined): string {
+  /**
+   * A label for an operation name: a configured name, or one sent with an API key (`fromKey`);
+   * other names are "other". Names are bounded in form and number.
+   */
+  operationLabel(name: string | null | undefined, fromKey: boolean): string {
     if (!name) return "anonymous";
     if (!OPERATION_NAME.test(name)) return "invalid";
+    if (this.configuredNames.has(name)) return name;
+    if (!fromKey) return "other";
     if (!this.operationNames.has(name)) {
       if (this.operationNames.size >= MAX_OPERATION_NAMES) return "other";
       this.operationNames.add(name);

@@ -8,6 +8,7 @@ import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test
 
 export interface TestServer {
   url: string;
+  metricsUrl: string;
   prisma: Database;
   database: TestDatabase;
   /** Errors the server logged. */
@@ -58,6 +59,7 @@ export async function startTestServer({ dataset, batching = true, poolSize = 4, 
   });
   return {
     url: server.url,
+    metricsUrl: server.metricsUrl,
     prisma,
     database,
     errors,
