@@ -1,5 +1,5 @@
 import pg from "pg";
-import { runPrismaCli } from "../src/db/migrate";
+import { migrationsApplied, runPrismaCli } from "../src/db/migrate";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "../src/db/migrations";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "./support/test-database";
 
@@ -70,6 +70,37 @@ describe("migrations", () => {
       const sql = readFileSync(path.join(dir, folder, "migration.sql"), "utf8");
       expect(sql).not.toMatch(/\$\$/);
       for (const line of sql.split("\n").filter((l) => l.trimStart().startsWith("--"))) expect(line).not.toContain(";");
+    }
+  });
+
+  it("are recognised as applied without the Prisma CLI only while every one is recorded, finished and unchanged", async () => {
+    const copy = await createTestDatabase();
+    const client = new pg.Client({ connectionString: copy.url });
+    await client.connect();
+    try {
+      expect(await migrationsApplied(copy.url)).toBe(true);
+      // A failed migration (started, neither finished nor rolled back) is for Prisma to report.
+      await client.query(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('failed', '', '29990101000000_failed', now(), 0)`);
+      expect(await migrationsApplied(copy.url)).toBe(false);
+      await client.query(`DELETE FROM _prisma_migrations WHERE id = 'failed'`);
+      expect(await migrationsApplied(copy.url)).toBe(true);
+      const latest = `(SELECT max(migration_name) FROM _prisma_migrations)`;
+      const { rows } = await client.query<{ checksum: string }>(`SELECT checksum FROM _prisma_migrations WHERE migration_name = ${latest}`);
+      await client.query(`UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = ${latest}`);
+      expect(await migrationsApplied(copy.url)).toBe(false);
+      await client.query(`UPDATE _prisma_migrations SET checksum = $1 WHERE migration_name = ${latest}`, [rows[0]!.checksum]);
+      expect(await migrationsApplied(copy.url)).toBe(true);
+      await client.query(`DELETE FROM _prisma_migrations WHERE migration_name = ${latest}`);
+      expect(await migrationsApplied(copy.url)).toBe(false);
+    } finally {
+      await client.end();
+      await copy.drop();
+    }
+    const empty = await createEmptyDatabase();
+    try {
+      expect(await migrationsApplied(empty.url)).toBe(false);
+    } finally {
+      await empty.drop();
     }
   });
 });

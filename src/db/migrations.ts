@@ -1,18 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT, runPrismaCli } from "./migrate";
+import { migrationNames, MIGRATIONS_DIR, PROJECT_ROOT, runPrismaCli } from "./migrate";
 
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma", "migrations");
+export { migrationNames, MIGRATIONS_DIR };
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, "prisma", "schema.prisma");
-
-/** The migrations of this build, by folder name in the order they apply. */
-export function migrationNames(): string[] {
-  if (!existsSync(MIGRATIONS_DIR)) return [];
-  return readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
-}
 
 /** The newest migration's folder name, e.g. `20261123124500_search_index`. */
 export function latestMigrationName(): string | undefined {
