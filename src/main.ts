@@ -2,47 +2,75 @@ import "reflect-metadata";
 import "dotenv/config";
 import { existsSync, readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config";
-import { openDatabaseServer } from "./db/database";
+import { openDatabaseServer, type DatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
-import { createPrismaClient } from "./db/prisma";
+import { createPrismaClient, type Database } from "./db/prisma";
+import { assertPortFree, listenProblem, StartupProblem } from "./db/startup-problem";
 import { seedReferenceData } from "./seed/seed";
 import { createLogger } from "./observability/logger";
 import { startServer, type RunningServer } from "./server";
 
+const running: { database?: DatabaseServer; prisma?: Database; server?: RunningServer; stopping: boolean } = { stopping: false };
+
+/** Stops whatever has started, in order, and exits. */
+async function stopAndExit(code: number, logError: (error: unknown) => void): Promise<never> {
+  try {
+    await running.server?.stop();
+    await running.prisma?.$disconnect();
+    await running.database?.stop();
+  } catch (error) {
+    logError(error);
+    code = 1;
+  }
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.environment, config.logLevel);
-  const database = await openDatabaseServer(config, () => {});
-  logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
-  const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });
-  let stopping = false;
-  const running: { server?: RunningServer } = {};
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received, shutting down`);
-    try {
-      await running.server?.stop();
-      await prisma.$disconnect();
-      await database.stop();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, "Shutdown failed");
-      process.exit(1);
+  const logError = (error: unknown) => logger.error({ err: error }, "Shutdown failed");
+  // Ctrl-C is honoured from the first moment: a start step under way (initdb, a migration, the
+  // seed) finishes or fails, then whatever has started is stopped in order.
+  const onSignal = (signal: string) => {
+    if (running.stopping) return;
+    running.stopping = true;
+    if (running.server) {
+      logger.info(`${signal} received, shutting down`);
+      void stopAndExit(0, logError);
+    } else {
+      logger.info(`${signal} received during start: stopping when the current step is done`);
     }
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  const proceed = async () => {
+    if (running.stopping) await stopAndExit(130, logError);
+  };
+
+  await assertPortFree(config.port, config.host, "PORT");
+  running.database = await openDatabaseServer(config, () => {});
+  await proceed();
+  const database = running.database;
+  logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
+  if (database.created) logger.info("The database did not exist and was created");
+  const prisma = (running.prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize }));
 
   if (config.environment === "development") await assertSchemaMigrated(database.url);
+  await proceed();
   if (config.migrateOnStart) await applyMigrations(database.url);
+  await proceed();
   if (config.seedOnStart) {
     const report = await seedReferenceData(prisma);
     const written = Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
     logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
   }
-  running.server = await startServer({ config, prisma, logger });
+  await proceed();
+  try {
+    running.server = await startServer({ config, prisma, logger });
+  } catch (error) {
+    throw listenProblem(error as NodeJS.ErrnoException, config.port, config.host, "PORT");
+  }
   logger.info({ url: running.server.url, metricsUrl: running.server.metricsUrl }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
 }
 
@@ -62,8 +90,10 @@ async function assertSchemaMigrated(databaseUrl: string): Promise<void> {
 
 class SchemaChangedError extends Error {}
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof SchemaChangedError) console.error(error.message);
+main().catch(async (error: unknown) => {
+  if (running.stopping) console.error("Start interrupted; stopped. The next start continues from where this one got to.");
+  else if (error instanceof ConfigError || error instanceof SchemaChangedError || error instanceof StartupProblem) console.error(error.message);
   else console.error("Kunskapsgraf failed to start:", error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
+  // What had started (the embedded database, say) is stopped, not left behind.
+  await stopAndExit(running.stopping ? 130 : 1, () => {});
 });

