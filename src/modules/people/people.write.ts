@@ -1,5 +1,4 @@
 import type { Database } from "../../db/prisma";
-import { databaseErrorOf, EXCLUSION_VIOLATION, UNIQUE_VIOLATION } from "../../db/errors";
 import type { Group, Membership, Person } from "../../generated/prisma/client";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
@@ -21,9 +20,9 @@ export class PeopleWriteService {
     checkExternalKey(input.sourceSystem, input.externalId);
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       await this.checkPersonKeysFree(tx, input, null);
-      const person = await uniqueOrConflict(() =>
-        tx.person.create({ data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }),
-      );
+      const person = await tx.person.create({
+        data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null },
+      });
       const contact = await writeContact(tx, person.id, { email: input.email, phone: input.phone });
       log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: person.version, changes: { ...createdFields(person, PERSON_AUDIT_FIELDS), ...contact } });
       return person;
@@ -42,7 +41,7 @@ export class PeopleWriteService {
       const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
       const changes = { ...changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS), ...(await writeContact(tx, id, { email: input.email, phone: input.phone })) };
       if (Object.keys(changes).length === 0) return before;
-      const after = await uniqueOrConflict(() => tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } }));
+      const after = await tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } });
       log.record({ entity: "PERSON", entityId: id, action: "UPDATED", version: after.version, changes });
       return after;
     });
@@ -64,7 +63,7 @@ export class PeopleWriteService {
       }
       const candidate = { personId, groupId, role: input.role, representingOrganisationId: organisationId, validFrom: input.validFrom, validTo: input.validTo ?? null };
       await checkMembership(tx, candidate, group, null);
-      const membership = await membershipWrite(() => tx.membership.create({ data: { ...candidate, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }));
+      const membership = await tx.membership.create({ data: { ...candidate, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } });
       log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "CREATED", version: membership.version, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
       return membership;
     });
@@ -110,7 +109,7 @@ export class PeopleWriteService {
       const changes = changedFields(before, { ...before, ...next }, MEMBERSHIP_AUDIT_FIELDS);
       if (Object.keys(changes).length === 0) return before;
       await checkMembership(tx, { ...before, ...next }, group, id);
-      const after = await membershipWrite(() => tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } }));
+      const after = await tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } });
       log.record({ entity: "MEMBERSHIP", entityId: id, action, version: after.version, changes });
       return after;
     });
@@ -201,26 +200,4 @@ function membershipReference(membership: Membership) {
 
 function membershipConflict(message: string, membership: Membership): ConflictError {
   return new ConflictError(message, { existing: membershipReference(membership) });
-}
-
-/** Unique keys hit by a concurrent writer between our check and our write still end as CONFLICT. */
-async function uniqueOrConflict<Row>(write: () => Promise<Row>): Promise<Row> {
-  try {
-    return await write();
-  } catch (error) {
-    if (databaseErrorOf(error)?.sqlState === UNIQUE_VIOLATION) throw new ConflictError(`A record with the same key already exists (${databaseErrorOf(error)?.constraint ?? "unique key"})`);
-    throw error;
-  }
-}
-
-async function membershipWrite<Row>(write: () => Promise<Row>): Promise<Row> {
-  try {
-    return await uniqueOrConflict(write);
-  } catch (error) {
-    const problem = databaseErrorOf(error);
-    if (problem?.sqlState === EXCLUSION_VIOLATION) {
-      throw new ConflictError(problem.constraint === "kg_membership_one_chair" ? "The group already has a chair in that period" : "The person already holds that role in the group in that period");
-    }
-    throw error;
-  }
 }
