@@ -51,6 +51,10 @@ const CREATE_MEMBERSHIP = `mutation($input: CreateMembershipInput!) { createMemb
 const END_MEMBERSHIP = `mutation($input: EndMembershipInput!) { endMembership(input: $input) { id validTo version } }`;
 const CREATE_GROUP = `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id slug kind level version ... on WorkingGroup { parent { slug } } } }`;
 
+function databaseId(globalId: string): string {
+  return Buffer.from(globalId, "base64url").toString("utf8").split(":")[1]!;
+}
+
 let personCounter = 0;
 async function newPerson(headers = writer): Promise<string> {
   personCounter += 1;
@@ -158,6 +162,57 @@ describe("memberships", () => {
     expect(codeOf(again)).toBe("CONFLICT");
     const history = await gql<{ group: { members: { totalCount: number } } }>(server.url, `{ group(slug: "lpo-22-akut-vard") { members(activeOn: null, role: CHAIR) { totalCount } } }`);
     expect(history.data?.group.members.totalCount).toBe(2);
+  });
+
+  it("keeps memberships of a dissolved group within its life: none may start after or run past its last day", async () => {
+    const lpo = await idOf("lpo-22-psykisk-halsa");
+    const lag = (await call(CREATE_GROUP, { input: { slug: "lag-22-upplost", kind: "LAG", name: "LAG som upplöses", parent: lpo, validFrom: "2020-01-01" } }, writer)).data!.createGroup!.id as string;
+    const dissolved = await call(`mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: lag, validTo: "2025-06-30" } }, writer);
+    expect(dissolved.errors).toBeUndefined();
+    const person = await newPerson();
+    const base = { person, group: lag, role: "MEMBER", validFrom: "2025-01-01" };
+    for (const [period, path] of [
+      [{ validTo: null }, "input.validTo"],
+      [{ validTo: "2025-07-01" }, "input.validTo"],
+      [{ validTo: "2026-12-31" }, "input.validTo"],
+      [{ validFrom: "2025-07-01" }, "input.validFrom"],
+      [{ validFrom: "2025-07-01", validTo: "2025-08-01" }, "input.validFrom"],
+    ] as const) {
+      for (const headers of [writer, region22]) {
+        const response = await call(CREATE_MEMBERSHIP, { input: { ...base, ...period } }, headers);
+        expect(codeOf(response)).toBe("BAD_USER_INPUT");
+        expect(response.errors?.[0]?.extensions?.fields).toEqual([expect.objectContaining({ path })]);
+      }
+    }
+    const within = await call(CREATE_MEMBERSHIP, { input: { ...base, validTo: "2025-06-30" } }, writer);
+    expect(within.errors).toBeUndefined();
+    const id = within.data!.createMembership!.id as string;
+
+    const UPDATE = `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { validTo } }`;
+    for (const validTo of [null, "2025-07-01"]) {
+      const response = await call(UPDATE, { input: { id, validTo } }, writer);
+      expect(codeOf(response)).toBe("BAD_USER_INPUT");
+      expect(response.errors?.[0]?.extensions?.fields).toEqual([expect.objectContaining({ path: "input.validTo" })]);
+    }
+    expect((await call(UPDATE, { input: { id, validTo: "2025-05-31" } }, writer)).data?.updateMembership).toEqual({ validTo: "2025-05-31" });
+    const runsOn = await call(END_MEMBERSHIP, { input: { id, validTo: "2025-12-31" } }, writer);
+    expect(codeOf(runsOn)).toBe("CONFLICT");
+    expect((await server.prisma.membership.findMany({ where: { groupId: databaseId(lag) } })).map((m) => m.validTo?.toISOString().slice(0, 10))).toEqual(["2025-05-31"]);
+  });
+
+  it("ends a running membership of a dissolved group on the group's last day by default", async () => {
+    const lpo = await idOf("lpo-22-psykisk-halsa");
+    const lag = (await call(CREATE_GROUP, { input: { slug: "lag-22-upplost-senare", kind: "LAG", name: "LAG med kvarglömd ledamot", parent: lpo, validFrom: "2020-01-01" } }, writer)).data!.createGroup!.id as string;
+    expect((await call(`mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: lag, validTo: "2025-06-30" } }, writer)).errors).toBeUndefined();
+    // A membership left running past the last day, as imports and older data may hold.
+    const [row] = await server.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "membership" ("person_id", "group_id", "role", "valid_from") VALUES ($1::uuid, $2::uuid, 'MEMBER', '2025-01-01') RETURNING "id"`,
+      databaseId(await newPerson()),
+      databaseId(lag),
+    );
+    const ended = await call(END_MEMBERSHIP, { input: { id: Buffer.from(`Membership:${row!.id}`).toString("base64url") } }, writer);
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data?.endMembership).toMatchObject({ validTo: "2025-06-30" });
   });
 
   it("turns a unique membership key taken in the source system into CONFLICT", async () => {

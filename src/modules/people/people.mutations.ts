@@ -25,7 +25,7 @@ export class PeopleMutations {
   }
 
   @Mutation(() => Membership, {
-    description: "Seats a person in a group. The role must be used in groups of that kind, the organisation represented must belong where the group works, the period must run forwards, and a group has one chair at a time: breaking a rule is BAD_USER_INPUT naming the field; an overlapping seat is CONFLICT naming it.",
+    description: "Seats a person in a group. The role must be used in groups of that kind, the organisation represented must belong where the group works, the period must run forwards and, in a dissolved group, end by its last day, and a group has one chair at a time: breaking a rule is BAD_USER_INPUT naming the field; an overlapping seat is CONFLICT naming it.",
   })
   createMembership(@Args(() => CreateMembershipArgs) { input }: { input: CreateMembershipInput }, @Ctx() context: Context): Promise<MembershipRow> {
     return new PeopleWriteService(context.prisma).createMembership(context, input);
@@ -36,7 +36,7 @@ export class PeopleMutations {
     return new PeopleWriteService(context.prisma).updateMembership(context, input);
   }
 
-  @Mutation(() => Membership, { description: "Ends a membership on a given last day (default yesterday). Memberships are never deleted; ended ones stay as history." })
+  @Mutation(() => Membership, { description: "Ends a membership on a given last day (default yesterday, or a dissolved group's last day if that is earlier). Memberships are never deleted; ended ones stay as history." })
   endMembership(@Args(() => EndMembershipArgs) { input }: { input: EndMembershipInput }, @Ctx() context: Context): Promise<MembershipRow> {
     return new PeopleWriteService(context.prisma).endMembership(context, input);
   }

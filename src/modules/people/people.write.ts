@@ -81,8 +81,9 @@ export class PeopleWriteService {
   }
 
   endMembership(actor: Actor, input: EndMembershipInput): Promise<Membership> {
-    const lastDay = input.validTo ?? yesterday();
-    return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before) => {
+    return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before, group) => {
+      // By default yesterday, or the group's last day when it was dissolved before that.
+      const lastDay = input.validTo ?? (group.validTo && group.validTo < yesterday() ? group.validTo : yesterday());
       if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${isoDay(before.validTo)}`, { existing: membershipReference(before) });
       if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${isoDay(before.validFrom)}`, "input.validTo");
       return { ...before, validTo: lastDay };
@@ -94,7 +95,7 @@ export class PeopleWriteService {
     globalId: string,
     expectedVersion: number | null | undefined,
     action: "UPDATED" | "ENDED",
-    change: (before: Membership) => Pick<Membership, "role" | "representingOrganisationId" | "validFrom" | "validTo">,
+    change: (before: Membership, group: Group) => Pick<Membership, "role" | "representingOrganisationId" | "validFrom" | "validTo">,
   ): Promise<Membership> {
     authorizeAnyWrite(actor.caller, "memberships");
     const id = databaseIdOf(globalId, ["Membership"], "input.id");
@@ -105,7 +106,7 @@ export class PeopleWriteService {
       authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`);
       const before = await lockedRow(tx, "membership", id, () => tx.membership.findUnique({ where: { id } }), "Membership", "input.id");
       checkVersion(before, expectedVersion, "The membership");
-      const next = change(before);
+      const next = change(before, group);
       const changes = changedFields(before, { ...before, ...next }, MEMBERSHIP_AUDIT_FIELDS);
       if (Object.keys(changes).length === 0) return before;
       await checkMembership(tx, { ...before, ...next }, group, id);
