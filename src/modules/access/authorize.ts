@@ -4,8 +4,10 @@ import { regionOfScope } from "./scopes";
 
 /**
  * Who owns a record, for region-scoped writes: the county code of the region that owns it
- * (its LPOs and LAGs, its other regional bodies, organisations in its county), or null for
- * national and healthcare-regional records, which only a `write` key may change.
+ * (its LPOs and LAGs, its other regional bodies, the non-geographic organisations in its
+ * county), or null for records only a `write` key may change: national and healthcare-regional
+ * groups, regions, healthcare regions and municipalities as organisations, and people who sit in
+ * no group. A person is owned by the owners of every group they sit or sat in.
  */
 export type Owner = string | null;
 

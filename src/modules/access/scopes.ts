@@ -1,7 +1,8 @@
 /**
  * What an API key may do. `write:region:<countyCode>` limits writes to what one region owns:
- * its groups (LPOs, LAGs and other bodies with its county code), their memberships and the
- * organisations in its county.
+ * its groups (LPOs, LAGs and other bodies with its county code), their memberships, its people
+ * (everyone whose memberships are all in its groups) and the organisations in its county that do
+ * not come with the geography.
  */
 export type Scope = "read" | "read:contact" | "write" | `write:region:${string}` | "admin";
 
@@ -9,7 +10,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   read: "read the public structure and member names",
   "read:contact": "read personal contact fields",
   write: "change everything",
-  "write:region:<countyCode>": "change only groups, memberships and organisations owned by that region",
+  "write:region:<countyCode>": "change only groups, memberships, people and organisations that region owns; create people without HSA-id or source-system key",
   admin: "manage keys and read the audit trail",
 };
 

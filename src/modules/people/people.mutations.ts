@@ -14,12 +14,12 @@ const EndMembershipArgs = InputArgs(EndMembershipInput);
 
 @Resolver()
 export class PeopleMutations {
-  @Mutation(() => Person, { description: "Records a person. CONFLICT when the HSA-id or the (sourceSystem, externalId) pair is taken, naming the person who has it." })
+  @Mutation(() => Person, { description: "Records a person. CONFLICT when the HSA-id or the (sourceSystem, externalId) pair is taken, naming the person who has it. A `write:region:<länskod>` key may give names, title and contact fields only: an HSA-id or a source-system key needs `write` (a region's people get them through `syncMemberships` or `updatePerson`)." })
   createPerson(@Args(() => CreatePersonArgs) { input }: { input: CreatePersonInput }, @Ctx() context: Context): Promise<PersonRow> {
     return new PeopleWriteService(context.prisma).createPerson(context, input);
   }
 
-  @Mutation(() => Person, { description: "Changes a person's name, title or HSA-id." })
+  @Mutation(() => Person, { description: "Changes a person's name, title, HSA-id or contact fields. A `write:region:<länskod>` key may change only that region's people: those with at least one membership, every one of them (past or present) in a group the region owns. Anyone else, people in no group included, needs `write`." })
   updatePerson(@Args(() => UpdatePersonArgs) { input }: { input: UpdatePersonInput }, @Ctx() context: Context): Promise<PersonRow> {
     return new PeopleWriteService(context.prisma).updatePerson(context, input);
   }

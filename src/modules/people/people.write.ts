@@ -18,6 +18,9 @@ export class PeopleWriteService {
   createPerson(actor: Actor, input: CreatePersonInput): Promise<Person> {
     authorizeAnyWrite(actor.caller, "people");
     checkExternalKey(input.sourceSystem, input.externalId);
+    // Identifiers tie a record to someone in a directory or an HR system; a region's key could
+    // otherwise claim another region's person before that region's sync does.
+    if (input.hsaId || input.sourceSystem || input.externalId) authorizeWrite(actor.caller, [null], "a person's HSA-id or source-system key when creating the person");
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       await this.checkPersonKeysFree(tx, input, null);
       const person = await tx.person.create({
@@ -35,7 +38,9 @@ export class PeopleWriteService {
     for (const field of ["givenName", "familyName"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       const before = await lockedRow(tx, "person", id, () => tx.person.findUnique({ where: { id } }), "Person");
-      authorizeWrite(actor.caller, await personOwners(tx, id), `the person ${before.givenName} ${before.familyName}`);
+      const owners = await personOwners(tx, id);
+      // A person in no group belongs to no region: only a `write` key may change them.
+      authorizeWrite(actor.caller, owners.length > 0 ? owners : [null], `the person ${before.givenName} ${before.familyName}${owners.length > 0 ? "" : ", who sits in no group"}`);
       checkVersion(before, input.expectedVersion, "The person");
       await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
       const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
@@ -178,7 +183,10 @@ async function checkMembership(tx: Transaction, membership: Pick<Membership, "pe
   }
 }
 
-/** Owners of the groups a person sits in, now or before: a region's key may change only its own people. */
+/**
+ * Owners of the groups a person sits in, now or before. A region's key may change a person only
+ * when every one of these is its region; none (a person in no group) means nobody's but `write`'s.
+ */
 async function personOwners(tx: Transaction, personId: string): Promise<Owner[]> {
   const rows = await tx.$queryRawUnsafe<{ countyCode: string | null }[]>(
     `SELECT DISTINCT g."county_code" AS "countyCode" FROM "membership" m JOIN "governance_group" g ON g."id" = m."group_id" WHERE m."person_id" = $1::uuid`,
