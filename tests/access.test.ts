@@ -226,6 +226,85 @@ describe("personal contact data", () => {
   });
 });
 
+describe("source-system identifiers", () => {
+  const ids = { person: "", lonely: "", membership: "" };
+  beforeAll(async () => {
+    ids.person = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" });
+    ids.lonely = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Ensam", sourceSystem: "hr-ident", externalId: "ident-lonely-4712" });
+    ids.membership = await create(CREATE_MEMBERSHIP, { person: ids.person, group: await groupId("lpo-22-akut-vard"), role: "MEMBER", validFrom: "2024-01-01", sourceSystem: "hr-ident", externalId: "ident-membership-4713" });
+  });
+
+  type Nodes = { nodes: Record<string, unknown>[] };
+  const feed = (data: Data, match: (node: Record<string, unknown>) => boolean) => (data.changes!.changes as { node: Record<string, unknown> | null }[]).map((c) => c.node).find((n) => n !== null && match(n));
+  const FIELDS = "sourceSystem externalId";
+  const paths: [string, string, () => Record<string, unknown>, (data: Data) => unknown, Record<string, unknown>][] = [
+    ["a person through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name hsaId ${FIELDS} } } }`, () => ({ id: ids.person }), (data) => data.node, { name: "Identitet Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" }],
+    [
+      "a person among a group's members",
+      `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => ((data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find((n) => n.person.name === "Identitet Person") ?? {}).person,
+      { name: "Identitet Person", externalId: "ident-person-4711" },
+    ],
+    ["a person found by search", `{ search(query: "Identitet Person", kinds: [PERSON]) { nodes { ... on Person { name ${FIELDS} } } } }`, () => ({}), (data) => (data.search!.nodes as unknown[])[0], { name: "Identitet Person", externalId: "ident-person-4711" }],
+    [
+      "a person in the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.name === "Identitet Person"),
+      { name: "Identitet Person", externalId: "ident-person-4711" },
+    ],
+    [
+      "a person in no group, through the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.name === "Identitet Ensam"),
+      { name: "Identitet Ensam", externalId: "ident-lonely-4712" },
+    ],
+    ["a person in no group, through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name ${FIELDS} } } }`, () => ({ id: ids.lonely }), (data) => data.node, { name: "Identitet Ensam", externalId: "ident-lonely-4712" }],
+    ["a membership through node(id)", `query($id: ID!) { node(id: $id) { ... on Membership { role ${FIELDS} } } }`, () => ({ id: ids.membership }), (data) => data.node, { role: "MEMBER", externalId: "ident-membership-4713" }],
+    [
+      "a membership among a group's members",
+      `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { id ${FIELDS} } } } }`,
+      () => ({}),
+      (data) => (data.group!.members as Nodes).nodes.find((n) => n.id === ids.membership),
+      { externalId: "ident-membership-4713" },
+    ],
+    [
+      "a membership among a person's memberships",
+      `query($id: ID!) { node(id: $id) { ... on Person { memberships { nodes { id ${FIELDS} } } } } }`,
+      () => ({ id: ids.person }),
+      (data) => ((data.node as { memberships: Nodes }).memberships.nodes[0]),
+      { externalId: "ident-membership-4713" },
+    ],
+    [
+      "a membership in the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Membership { id ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.id === ids.membership),
+      { externalId: "ident-membership-4713" },
+    ],
+  ];
+
+  it.each(paths)("are hidden from anonymous, read and read:contact keys through %s, and shown to read:identifiers, write, region and admin keys", async (_path, query, variables, pick, shown) => {
+    const hidden = Object.fromEntries(Object.entries(shown).map(([field, value]) => [field, field === "sourceSystem" || field === "externalId" ? null : value]));
+    const contactReader = await server.keyHeaders(["read", "read:contact"]);
+    for (const [as, code] of [[headers.anonymous, "UNAUTHENTICATED"], [headers.read, "FORBIDDEN"], [contactReader, "FORBIDDEN"]] as const) {
+      const response = await call(query, variables(), as);
+      expect(pick(response.data!)).toMatchObject({ ...hidden, sourceSystem: null, externalId: null });
+      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
+      expect(new Set(response.errors?.map((e) => e.extensions?.code))).toEqual(new Set([code]));
+      expect(JSON.stringify(response)).not.toMatch(/hr-ident|ident-(person|lonely|membership)-47/);
+    }
+    const identifierReader = await server.keyHeaders(["read", "read:identifiers"]);
+    for (const as of [identifierReader, headers.write, headers["write:region:22"], headers["write:region:01"], headers.admin]) {
+      const response = await call(query, variables(), as);
+      expect(response.errors).toBeUndefined();
+      expect(pick(response.data!)).toMatchObject({ ...shown, sourceSystem: "hr-ident" });
+    }
+  });
+});
+
 describe("anonymous access", () => {
   it("can be switched off, leaving reads to keys", async () => {
     const closed = await startTestServer({ config: { anonymousAccess: "none" } });

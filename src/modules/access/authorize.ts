@@ -38,6 +38,17 @@ export function authorizeContact(caller: Caller): void {
   throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read contact details: that needs the scope read:contact`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:contact"] });
 }
 
+/**
+ * The identifiers people and memberships have in the systems they were synced from (`sourceSystem`,
+ * `externalId`): keys with `read:identifiers`, and keys that write or administer, since
+ * integrations sync with their own identifiers.
+ */
+export function authorizeIdentifiers(caller: Caller): void {
+  if (caller.scopes.some((scope) => scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined)) return;
+  if (caller.keyId === null) throw new GraphQLErrorWithCode("Source-system identifiers need an API key with the scope read:identifiers", ErrorCode.UNAUTHENTICATED);
+  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read source-system identifiers: that needs the scope read:identifiers`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:identifiers"] });
+}
+
 /** Keys and the audit trail. */
 export function authorizeAdmin(caller: Caller, what: string): void {
   if (caller.scopes.includes("admin")) return;
