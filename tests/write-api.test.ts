@@ -294,8 +294,8 @@ describe("audit trail and change feed", () => {
   });
 
   it("feeds changes in commit order from a cursor, ended memberships included, without repeats", async () => {
-    const FEED = `query($since: String) { changes(since: $since, first: 1000) { cursor hasMore changes { sequence entity action id node { id ... on Membership { validTo } } } } }`;
-    type Feed = { cursor: string; hasMore: boolean; changes: { sequence: string; entity: string; action: string; id: string; node: { id: string; validTo?: string | null } | null }[] };
+    const FEED = `query($since: String) { changes(since: $since, first: 1000) { cursor hasMore changes { sequence entity action id recordId node { id ... on Membership { validTo } } } } }`;
+    type Feed = { cursor: string; hasMore: boolean; changes: { sequence: string; entity: string; action: string; id: string; recordId: string; node: { id: string; validTo?: string | null } | null }[] };
     const read = async (since: string | null) => (await gql<{ changes: Feed }>(server.url, FEED, { since })).data!.changes;
     let feed = await read(null);
     const seen: string[] = feed.changes.map((change) => change.sequence);
@@ -314,7 +314,17 @@ describe("audit trail and change feed", () => {
     await call(END_MEMBERSHIP, { input: { id: membershipId } }, writer);
     const next = await read(head);
     expect(next.changes.map((change) => [change.entity, change.action])).toEqual([["PERSON", "CREATED"], ["MEMBERSHIP", "CREATED"], ["MEMBERSHIP", "ENDED"]]);
-    expect(next.changes[2]).toMatchObject({ id: membershipId, node: { id: membershipId, validTo: expect.any(String) } });
+    expect(next.changes[2]).toMatchObject({ recordId: membershipId, node: { id: membershipId, validTo: expect.any(String) } });
+    // Each change is its own object for normalising clients: two changes of one record differ in
+    // `id` and share `recordId`, and no change's id is a record's id.
+    const [membershipCreated, membershipEnded] = [next.changes[1]!, next.changes[2]!];
+    expect(membershipCreated.recordId).toBe(membershipEnded.recordId);
+    expect(membershipCreated.id).not.toBe(membershipEnded.id);
+    expect(next.changes.map((change) => change.id)).not.toContain(membershipId);
+    expect(next.changes.map((change) => change.id)).not.toContain(person);
+    expect(new Set(next.changes.map((change) => change.id)).size).toBe(3);
+    // A change's id stays the same when the feed is read again.
+    expect((await read(head)).changes.map((change) => change.id)).toEqual(next.changes.map((change) => change.id));
     const sequences = [...seen, ...next.changes.map((change) => change.sequence)].map(Number);
     expect(new Set(sequences).size).toBe(sequences.length);
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
