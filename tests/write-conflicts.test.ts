@@ -106,10 +106,6 @@ describe("concurrent creates of one key", () => {
       expect(await server.prisma.membership.count({ where: { personId: people[0]!.id } })).toBe(groups.length);
     }
   });
-
-  it("logs no unexpected error", () => {
-    expect(server.errors).toEqual([]);
-  });
 });
 
 describe("contention the database reports", () => {
@@ -161,4 +157,19 @@ describe("contention the database reports", () => {
     expect(await server.prisma.auditEvent.count()).toBe(audit);
     expect(await attempts()).toBe(3);
   });
+
+  it("answers CONFLICT, never an internal error, when a key violation persists over the bounded reruns", async () => {
+    await refuse("23505", 100);
+    const slug = "contention-23505-persistent";
+    const audit = await server.prisma.auditEvent.count();
+    const response = await gql<Data>(server.url, CREATE, { input: { slug, kind: "OTHER", name: "Trängsel" } }, writer);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT" });
+    expect(await server.prisma.organisation.count({ where: { slug } })).toBe(0);
+    expect(await server.prisma.auditEvent.count()).toBe(audit);
+    expect(await attempts()).toBe(3);
+  });
+});
+
+it("logs no unexpected error for any of these writes", () => {
+  expect(server.errors).toEqual([]);
 });

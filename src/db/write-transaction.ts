@@ -4,8 +4,8 @@ import { databaseErrorOf, DEADLOCK_DETECTED, EXCLUSION_VIOLATION, SERIALIZATION_
 
 /** Attempts in all when the database refuses a transaction for being in the way of another (serialisation failure, deadlock). */
 export const MAX_ATTEMPTS_ON_CONTENTION = 3;
-/** Reruns after a concurrent transaction took a unique key this one checked as free. */
-const RERUNS_ON_KEY_TAKEN = 1;
+/** Reruns after a concurrent transaction took a unique key this one checked as free (a large sync may meet more than one such writer). */
+const RERUNS_ON_KEY_TAKEN = 2;
 
 /**
  * The one mapping of database errors for every write transaction. `attempt` runs the whole
