@@ -23,7 +23,7 @@ const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toSt
 
 async function groupId(slug: string): Promise<string> {
   const group = await server.prisma.group.findUniqueOrThrow({ where: { slug } });
-  const type = { NPO: "NationalProgramArea", LPO: "LocalProgramArea", LAG: "WorkingGroup" }[group.kind as "NPO" | "LPO" | "LAG"];
+  const type = { NPO: "NationalProgramArea", RPO: "RegionalProgramArea", LPO: "LocalProgramArea", LAG: "WorkingGroup" }[group.kind as "NPO" | "RPO" | "LPO" | "LAG"];
   return globalId(type, group.id);
 }
 
@@ -41,69 +41,97 @@ const CREATE_MEMBERSHIP = `mutation($input: CreateMembershipInput!) { createMemb
 const CREATE_GROUP = `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }`;
 const CREATE_ORGANISATION = `mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }`;
 
-/** A region-22 person with a membership in an LPO of region 22: a fresh target for each call. */
-async function region22Membership(caller: CallerName): Promise<{ person: string; membership: string }> {
+/** A person with a membership in each of the given groups: a fresh target for each call. */
+async function personIn(caller: CallerName, groups: string[]): Promise<{ person: string; membership: string | undefined }> {
   const person = await create(CREATE_PERSON, { givenName: "Matris", familyName: unique(caller) });
-  const membership = await create(CREATE_MEMBERSHIP, { person, group: await groupId("lpo-22-psykisk-halsa"), role: "MEMBER", validFrom: "2024-01-01" });
-  return { person, membership };
+  const memberships: string[] = [];
+  for (const slug of groups) memberships.push(await create(CREATE_MEMBERSHIP, { person, group: await groupId(slug), role: "MEMBER", validFrom: "2024-01-01" }));
+  return { person, membership: memberships[0] };
 }
 
-/** Each mutation with a target owned by region 22 (or, for createPerson, by no region). */
-const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => Promise<Record<string, unknown>>; regionOwned: boolean }> = {
-  createPerson: { query: CREATE_PERSON, regionOwned: false, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller) }) },
-  updatePerson: {
-    query: `mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { id } }`,
-    regionOwned: true,
-    input: async (caller) => ({ id: (await region22Membership(caller)).person, title: "Överläkare" }),
+const region22Membership = async (caller: CallerName) => personIn(caller, ["lpo-22-psykisk-halsa"]);
+
+async function organisationId(slug: string): Promise<string> {
+  return globalId("Organisation", (await server.prisma.organisation.findUniqueOrThrow({ where: { slug } })).id);
+}
+
+const UPDATE_PERSON = `mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { id } }`;
+const UPDATE_ORGANISATION = `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }`;
+const SYNC = `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`;
+
+/**
+ * Each mutation with a target, and who owns the target: a region's county code (that region's key
+ * may change it), null (only a `write` key may), or "anyone" (any key with a write scope).
+ */
+const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => Promise<Record<string, unknown>>; owner: "22" | "01" | null | "anyone" }> = {
+  createPerson: { query: CREATE_PERSON, owner: "anyone", input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), title: "Sjuksköterska", email: "ny@example.se", phone: "060-100 00" }) },
+  "createPerson (with an HSA-id)": { query: CREATE_PERSON, owner: null, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), hsaId: `SE2321000180-M${++serial}` }) },
+  "createPerson (with a source-system key)": { query: CREATE_PERSON, owner: null, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), sourceSystem: "hr-matrix", externalId: unique(caller) }) },
+  updatePerson: { query: UPDATE_PERSON, owner: "22", input: async (caller) => ({ id: (await region22Membership(caller)).person, title: "Överläkare", email: "matris@rvn.se" }) },
+  "updatePerson (HSA-id of one of its people)": { query: UPDATE_PERSON, owner: "22", input: async (caller) => ({ id: (await region22Membership(caller)).person, hsaId: `SE2321000180-U${++serial}` }) },
+  "updatePerson (a person in no group)": { query: UPDATE_PERSON, owner: null, input: async (caller) => ({ id: (await personIn(caller, [])).person, givenName: "Omdöpt" }) },
+  "updatePerson (a person also in a national group)": {
+    query: UPDATE_PERSON,
+    owner: null,
+    input: async (caller) => ({ id: (await personIn(caller, ["lpo-22-psykisk-halsa", "psykisk-halsa"])).person, givenName: "Omdöpt" }),
   },
+  "updatePerson (a person also in a healthcare region's group)": {
+    query: UPDATE_PERSON,
+    owner: null,
+    input: async (caller) => ({ id: (await personIn(caller, ["lpo-22-psykisk-halsa", "rpo-norra-psykisk-halsa"])).person, email: "annan@example.se" }),
+  },
+  "updatePerson (a person of region 01)": { query: UPDATE_PERSON, owner: "01", input: async (caller) => ({ id: (await personIn(caller, ["lpo-01-psykisk-halsa"])).person, givenName: "Omdöpt" }) },
   createMembership: {
     query: CREATE_MEMBERSHIP,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ person: await create(CREATE_PERSON, { givenName: "M", familyName: unique(caller) }), group: await groupId("lpo-22-psykisk-halsa"), role: "MEMBER", validFrom: "2024-01-01" }),
   },
   updateMembership: {
     query: `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { id } }`,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ id: (await region22Membership(caller)).membership, role: "SECRETARY" }),
   },
   endMembership: {
     query: `mutation($input: EndMembershipInput!) { endMembership(input: $input) { id } }`,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ id: (await region22Membership(caller)).membership }),
   },
   createGroup: {
     query: CREATE_GROUP,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG matris", parent: await groupId("lpo-22-psykisk-halsa") }),
   },
   updateGroup: {
     query: `mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { id } }`,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ id: await groupId("lpo-22-psykisk-halsa"), note: `note ${unique(caller)}` }),
   },
   dissolveGroup: {
     query: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { id } }`,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ id: await create(CREATE_GROUP, { slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG att upplösa", parent: await groupId("lpo-22-psykisk-halsa") }) }),
   },
   createOrganisation: {
     query: CREATE_ORGANISATION,
-    regionOwned: true,
+    owner: "22",
     input: async (caller) => ({ slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }),
   },
   updateOrganisation: {
-    query: `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }`,
-    regionOwned: true,
+    query: UPDATE_ORGANISATION,
+    owner: "22",
     input: async (caller) => ({ id: await create(CREATE_ORGANISATION, { slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }), shortName: "F" }),
   },
+  "updateOrganisation (its own region's REGION organisation)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("region-vasternorrland"), note: `note ${unique(caller)}` }) },
+  "updateOrganisation (a municipality of its county)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("kommun-2281"), name: `Sundsvalls kommun ${unique(caller)}` }) },
+  "updateOrganisation (its healthcare region)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("sjukvardsregion-norra"), note: `note ${unique(caller)}` }) },
   syncMemberships: {
-    query: `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`,
-    regionOwned: true,
+    query: SYNC,
+    owner: "22",
     input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa"] }, memberships: [] }),
   },
   "syncMemberships (scope of two regions)": {
-    query: `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`,
-    regionOwned: true,
+    query: SYNC,
+    owner: null,
     input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] }, memberships: [] }),
   },
 };
@@ -112,9 +140,9 @@ function expected(mutation: string, caller: CallerName): string {
   if (caller === "anonymous") return "UNAUTHENTICATED";
   if (caller === "write") return "allowed";
   if (caller === "read" || caller === "admin") return "FORBIDDEN";
-  if (mutation.includes("two regions")) return "FORBIDDEN";
-  if (!MUTATIONS[mutation]!.regionOwned) return "allowed";
-  return caller === "write:region:22" ? "allowed" : "FORBIDDEN";
+  const owner = MUTATIONS[mutation]!.owner;
+  if (owner === "anyone") return "allowed";
+  return owner !== null && caller === `write:region:${owner}` ? "allowed" : "FORBIDDEN";
 }
 
 describe("authorization matrix", () => {
@@ -195,6 +223,85 @@ describe("personal contact data", () => {
     const response = await call(`query($id: ID) { auditEvents(entity: $id) { nodes { changes { field before after } } } }`, { id: personId }, headers.admin);
     expect(JSON.stringify(response.data)).toContain("(personal data)");
     expect(JSON.stringify(response.data)).not.toContain("rvn.se");
+  });
+});
+
+describe("source-system identifiers", () => {
+  const ids = { person: "", lonely: "", membership: "" };
+  beforeAll(async () => {
+    ids.person = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" });
+    ids.lonely = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Ensam", sourceSystem: "hr-ident", externalId: "ident-lonely-4712" });
+    ids.membership = await create(CREATE_MEMBERSHIP, { person: ids.person, group: await groupId("lpo-22-akut-vard"), role: "MEMBER", validFrom: "2024-01-01", sourceSystem: "hr-ident", externalId: "ident-membership-4713" });
+  });
+
+  type Nodes = { nodes: Record<string, unknown>[] };
+  const feed = (data: Data, match: (node: Record<string, unknown>) => boolean) => (data.changes!.changes as { node: Record<string, unknown> | null }[]).map((c) => c.node).find((n) => n !== null && match(n));
+  const FIELDS = "sourceSystem externalId";
+  const paths: [string, string, () => Record<string, unknown>, (data: Data) => unknown, Record<string, unknown>][] = [
+    ["a person through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name hsaId ${FIELDS} } } }`, () => ({ id: ids.person }), (data) => data.node, { name: "Identitet Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" }],
+    [
+      "a person among a group's members",
+      `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => ((data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find((n) => n.person.name === "Identitet Person") ?? {}).person,
+      { name: "Identitet Person", externalId: "ident-person-4711" },
+    ],
+    ["a person found by search", `{ search(query: "Identitet Person", kinds: [PERSON]) { nodes { ... on Person { name ${FIELDS} } } } }`, () => ({}), (data) => (data.search!.nodes as unknown[])[0], { name: "Identitet Person", externalId: "ident-person-4711" }],
+    [
+      "a person in the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.name === "Identitet Person"),
+      { name: "Identitet Person", externalId: "ident-person-4711" },
+    ],
+    [
+      "a person in no group, through the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Person { name ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.name === "Identitet Ensam"),
+      { name: "Identitet Ensam", externalId: "ident-lonely-4712" },
+    ],
+    ["a person in no group, through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name ${FIELDS} } } }`, () => ({ id: ids.lonely }), (data) => data.node, { name: "Identitet Ensam", externalId: "ident-lonely-4712" }],
+    ["a membership through node(id)", `query($id: ID!) { node(id: $id) { ... on Membership { role ${FIELDS} } } }`, () => ({ id: ids.membership }), (data) => data.node, { role: "MEMBER", externalId: "ident-membership-4713" }],
+    [
+      "a membership among a group's members",
+      `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { id ${FIELDS} } } } }`,
+      () => ({}),
+      (data) => (data.group!.members as Nodes).nodes.find((n) => n.id === ids.membership),
+      { externalId: "ident-membership-4713" },
+    ],
+    [
+      "a membership among a person's memberships",
+      `query($id: ID!) { node(id: $id) { ... on Person { memberships { nodes { id ${FIELDS} } } } } }`,
+      () => ({ id: ids.person }),
+      (data) => ((data.node as { memberships: Nodes }).memberships.nodes[0]),
+      { externalId: "ident-membership-4713" },
+    ],
+    [
+      "a membership in the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Membership { id ${FIELDS} } } } } }`,
+      () => ({}),
+      (data) => feed(data, (n) => n.id === ids.membership),
+      { externalId: "ident-membership-4713" },
+    ],
+  ];
+
+  it.each(paths)("are hidden from anonymous, read and read:contact keys through %s, and shown to read:identifiers, write, region and admin keys", async (_path, query, variables, pick, shown) => {
+    const hidden = Object.fromEntries(Object.entries(shown).map(([field, value]) => [field, field === "sourceSystem" || field === "externalId" ? null : value]));
+    const contactReader = await server.keyHeaders(["read", "read:contact"]);
+    for (const [as, code] of [[headers.anonymous, "UNAUTHENTICATED"], [headers.read, "FORBIDDEN"], [contactReader, "FORBIDDEN"]] as const) {
+      const response = await call(query, variables(), as);
+      expect(pick(response.data!)).toMatchObject({ ...hidden, sourceSystem: null, externalId: null });
+      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
+      expect(new Set(response.errors?.map((e) => e.extensions?.code))).toEqual(new Set([code]));
+      expect(JSON.stringify(response)).not.toMatch(/hr-ident|ident-(person|lonely|membership)-47/);
+    }
+    const identifierReader = await server.keyHeaders(["read", "read:identifiers"]);
+    for (const as of [identifierReader, headers.write, headers["write:region:22"], headers["write:region:01"], headers.admin]) {
+      const response = await call(query, variables(), as);
+      expect(response.errors).toBeUndefined();
+      expect(pick(response.data!)).toMatchObject({ ...shown, sourceSystem: "hr-ident" });
+    }
   });
 });
 

@@ -54,6 +54,8 @@ async function members(slug: string) {
     `query($slug: String!) { group(slug: $slug) { members(activeOn: null, first: 100) { nodes {
        role externalId sourceSystem person { givenName familyName } representing { slug } } } } }`,
     { slug },
+    // Source-system identifiers are for the integration's key (read:identifiers comes with write scopes).
+    { authorization: `Bearer ${apiKey}` },
   );
   expect(result.errors).toBeUndefined();
   return result.data!.group.members.nodes;

@@ -153,6 +153,31 @@ describe("syncMemberships", () => {
     expect(result.counts).toMatchObject({ created: 3, failed: 7 });
   });
 
+  it("refuses rows that start after or run past a dissolved group's last day, naming the field", async () => {
+    const admin = await server.keyHeaders(["write"]);
+    const lpo = await server.prisma.group.findUniqueOrThrow({ where: { slug: "lpo-22-akut-vard" } });
+    const created = await gql<{ createGroup: { id: string } }>(server.url, `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }`, { input: { slug: "lag-22-sync-upplost", kind: "LAG", name: "LAG upplöst", parent: Buffer.from(`LocalProgramArea:${lpo.id}`).toString("base64url"), validFrom: "2020-01-01" } }, admin);
+    expect(created.errors).toBeUndefined();
+    expect((await gql(server.url, `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: created.data!.createGroup.id, validTo: "2025-06-30" } }, admin)).errors).toBeUndefined();
+    const base = rows(5, "d", ["lag-22-sync-upplost"]).map((row) => ({ ...row, representing: undefined, validFrom: "2025-01-01" }));
+    const list: Row[] = [
+      { ...base[0]!, validTo: null },
+      { ...base[1]!, validTo: "2025-07-01" },
+      { ...base[2]!, validFrom: "2025-07-01" },
+      { ...base[3]!, validTo: "2025-06-30" },
+      { ...base[4]!, validFrom: "2024-01-01", validTo: "2024-12-31" },
+    ];
+    const result = await sync({ sourceSystem: "hr-22-dissolved", scope: { groups: ["lag-22-sync-upplost"] }, memberships: list, mode: "MERGE" });
+    expect(result.failures.map((f) => [f.index, f.errors.map((e) => [e.field, e.code])])).toEqual([
+      [0, [["validTo", "BAD_USER_INPUT"]]],
+      [1, [["validTo", "BAD_USER_INPUT"]]],
+      [2, [["validFrom", "BAD_USER_INPUT"]]],
+    ]);
+    expect(result.counts).toMatchObject({ created: 2, failed: 3 });
+    const kept = await server.prisma.membership.findMany({ where: { sourceSystem: "hr-22-dissolved" } });
+    expect(kept.every((m) => m.validTo !== null && m.validTo.toISOString().slice(0, 10) <= "2025-06-30")).toBe(true);
+  });
+
   it("applies 9 900 valid rows of 10 000 in MERGE mode and reports the 100 invalid ones; atomic rejects all", async () => {
     const list = rows(10_000, "bulk");
     const invalid = new Set<number>();

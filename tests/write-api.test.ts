@@ -51,6 +51,10 @@ const CREATE_MEMBERSHIP = `mutation($input: CreateMembershipInput!) { createMemb
 const END_MEMBERSHIP = `mutation($input: EndMembershipInput!) { endMembership(input: $input) { id validTo version } }`;
 const CREATE_GROUP = `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id slug kind level version ... on WorkingGroup { parent { slug } } } }`;
 
+function databaseId(globalId: string): string {
+  return Buffer.from(globalId, "base64url").toString("utf8").split(":")[1]!;
+}
+
 let personCounter = 0;
 async function newPerson(headers = writer): Promise<string> {
   personCounter += 1;
@@ -160,6 +164,57 @@ describe("memberships", () => {
     expect(history.data?.group.members.totalCount).toBe(2);
   });
 
+  it("keeps memberships of a dissolved group within its life: none may start after or run past its last day", async () => {
+    const lpo = await idOf("lpo-22-psykisk-halsa");
+    const lag = (await call(CREATE_GROUP, { input: { slug: "lag-22-upplost", kind: "LAG", name: "LAG som upplöses", parent: lpo, validFrom: "2020-01-01" } }, writer)).data!.createGroup!.id as string;
+    const dissolved = await call(`mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: lag, validTo: "2025-06-30" } }, writer);
+    expect(dissolved.errors).toBeUndefined();
+    const person = await newPerson();
+    const base = { person, group: lag, role: "MEMBER", validFrom: "2025-01-01" };
+    for (const [period, path] of [
+      [{ validTo: null }, "input.validTo"],
+      [{ validTo: "2025-07-01" }, "input.validTo"],
+      [{ validTo: "2026-12-31" }, "input.validTo"],
+      [{ validFrom: "2025-07-01" }, "input.validFrom"],
+      [{ validFrom: "2025-07-01", validTo: "2025-08-01" }, "input.validFrom"],
+    ] as const) {
+      for (const headers of [writer, region22]) {
+        const response = await call(CREATE_MEMBERSHIP, { input: { ...base, ...period } }, headers);
+        expect(codeOf(response)).toBe("BAD_USER_INPUT");
+        expect(response.errors?.[0]?.extensions?.fields).toEqual([expect.objectContaining({ path })]);
+      }
+    }
+    const within = await call(CREATE_MEMBERSHIP, { input: { ...base, validTo: "2025-06-30" } }, writer);
+    expect(within.errors).toBeUndefined();
+    const id = within.data!.createMembership!.id as string;
+
+    const UPDATE = `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { validTo } }`;
+    for (const validTo of [null, "2025-07-01"]) {
+      const response = await call(UPDATE, { input: { id, validTo } }, writer);
+      expect(codeOf(response)).toBe("BAD_USER_INPUT");
+      expect(response.errors?.[0]?.extensions?.fields).toEqual([expect.objectContaining({ path: "input.validTo" })]);
+    }
+    expect((await call(UPDATE, { input: { id, validTo: "2025-05-31" } }, writer)).data?.updateMembership).toEqual({ validTo: "2025-05-31" });
+    const runsOn = await call(END_MEMBERSHIP, { input: { id, validTo: "2025-12-31" } }, writer);
+    expect(codeOf(runsOn)).toBe("CONFLICT");
+    expect((await server.prisma.membership.findMany({ where: { groupId: databaseId(lag) } })).map((m) => m.validTo?.toISOString().slice(0, 10))).toEqual(["2025-05-31"]);
+  });
+
+  it("ends a running membership of a dissolved group on the group's last day by default", async () => {
+    const lpo = await idOf("lpo-22-psykisk-halsa");
+    const lag = (await call(CREATE_GROUP, { input: { slug: "lag-22-upplost-senare", kind: "LAG", name: "LAG med kvarglömd ledamot", parent: lpo, validFrom: "2020-01-01" } }, writer)).data!.createGroup!.id as string;
+    expect((await call(`mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: lag, validTo: "2025-06-30" } }, writer)).errors).toBeUndefined();
+    // A membership left running past the last day, as imports and older data may hold.
+    const [row] = await server.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "membership" ("person_id", "group_id", "role", "valid_from") VALUES ($1::uuid, $2::uuid, 'MEMBER', '2025-01-01') RETURNING "id"`,
+      databaseId(await newPerson()),
+      databaseId(lag),
+    );
+    const ended = await call(END_MEMBERSHIP, { input: { id: Buffer.from(`Membership:${row!.id}`).toString("base64url") } }, writer);
+    expect(ended.errors).toBeUndefined();
+    expect(ended.data?.endMembership).toMatchObject({ validTo: "2025-06-30" });
+  });
+
   it("turns a unique membership key taken in the source system into CONFLICT", async () => {
     const person = await newPerson();
     const group = await idOf("lpo-22-cancersjukdomar");
@@ -239,8 +294,8 @@ describe("audit trail and change feed", () => {
   });
 
   it("feeds changes in commit order from a cursor, ended memberships included, without repeats", async () => {
-    const FEED = `query($since: String) { changes(since: $since, first: 1000) { cursor hasMore changes { sequence entity action id node { id ... on Membership { validTo } } } } }`;
-    type Feed = { cursor: string; hasMore: boolean; changes: { sequence: string; entity: string; action: string; id: string; node: { id: string; validTo?: string | null } | null }[] };
+    const FEED = `query($since: String) { changes(since: $since, first: 1000) { cursor hasMore changes { sequence entity action id recordId node { id ... on Membership { validTo } } } } }`;
+    type Feed = { cursor: string; hasMore: boolean; changes: { sequence: string; entity: string; action: string; id: string; recordId: string; node: { id: string; validTo?: string | null } | null }[] };
     const read = async (since: string | null) => (await gql<{ changes: Feed }>(server.url, FEED, { since })).data!.changes;
     let feed = await read(null);
     const seen: string[] = feed.changes.map((change) => change.sequence);
@@ -259,7 +314,17 @@ describe("audit trail and change feed", () => {
     await call(END_MEMBERSHIP, { input: { id: membershipId } }, writer);
     const next = await read(head);
     expect(next.changes.map((change) => [change.entity, change.action])).toEqual([["PERSON", "CREATED"], ["MEMBERSHIP", "CREATED"], ["MEMBERSHIP", "ENDED"]]);
-    expect(next.changes[2]).toMatchObject({ id: membershipId, node: { id: membershipId, validTo: expect.any(String) } });
+    expect(next.changes[2]).toMatchObject({ recordId: membershipId, node: { id: membershipId, validTo: expect.any(String) } });
+    // Each change is its own object for normalising clients: two changes of one record differ in
+    // `id` and share `recordId`, and no change's id is a record's id.
+    const [membershipCreated, membershipEnded] = [next.changes[1]!, next.changes[2]!];
+    expect(membershipCreated.recordId).toBe(membershipEnded.recordId);
+    expect(membershipCreated.id).not.toBe(membershipEnded.id);
+    expect(next.changes.map((change) => change.id)).not.toContain(membershipId);
+    expect(next.changes.map((change) => change.id)).not.toContain(person);
+    expect(new Set(next.changes.map((change) => change.id)).size).toBe(3);
+    // A change's id stays the same when the feed is read again.
+    expect((await read(head)).changes.map((change) => change.id)).toEqual(next.changes.map((change) => change.id));
     const sequences = [...seen, ...next.changes.map((change) => change.sequence)].map(Number);
     expect(new Set(sequences).size).toBe(sequences.length);
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);

@@ -4,8 +4,10 @@ import { regionOfScope } from "./scopes";
 
 /**
  * Who owns a record, for region-scoped writes: the county code of the region that owns it
- * (its LPOs and LAGs, its other regional bodies, organisations in its county), or null for
- * national and healthcare-regional records, which only a `write` key may change.
+ * (its LPOs and LAGs, its other regional bodies, the non-geographic organisations in its
+ * county), or null for records only a `write` key may change: national and healthcare-regional
+ * groups, regions, healthcare regions and municipalities as organisations, and people who sit in
+ * no group. A person is owned by the owners of every group they sit or sat in.
  */
 export type Owner = string | null;
 
@@ -34,6 +36,17 @@ export function authorizeContact(caller: Caller): void {
   if (caller.scopes.includes("read:contact")) return;
   if (caller.keyId === null) throw new GraphQLErrorWithCode("Contact details are personal data: they need an API key with the scope read:contact", ErrorCode.UNAUTHENTICATED);
   throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read contact details: that needs the scope read:contact`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:contact"] });
+}
+
+/**
+ * The identifiers people and memberships have in the systems they were synced from (`sourceSystem`,
+ * `externalId`): keys with `read:identifiers`, and keys that write or administer, since
+ * integrations sync with their own identifiers.
+ */
+export function authorizeIdentifiers(caller: Caller): void {
+  if (caller.scopes.some((scope) => scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined)) return;
+  if (caller.keyId === null) throw new GraphQLErrorWithCode("Source-system identifiers need an API key with the scope read:identifiers", ErrorCode.UNAUTHENTICATED);
+  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read source-system identifiers: that needs the scope read:identifiers`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:identifiers"] });
 }
 
 /** Keys and the audit trail. */

@@ -4,6 +4,7 @@ import type { Database } from "../../db/prisma";
 import type { Caller } from "../access/caller";
 import { NotFoundError } from "../../graphql/errors";
 import { isoDay } from "../../graphql/period";
+import { withWriteRetries } from "../../db/write-transaction";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -76,23 +77,31 @@ class DryRunRollback<T> extends Error {
   }
 }
 
-/** Runs `work` in one transaction and records its audit trail in it: all of it commits, or none. */
-export async function writeTransaction<T>(prisma: Database, actor: Actor, work: (tx: Transaction, log: AuditLog) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-  try {
-    return await prisma.$transaction(
-      async (tx) => {
-        const log = new AuditLog();
-        const result = await work(tx, log);
-        await log.flush(tx, actor, options.syncRunId ?? null);
-        if (options.dryRun) throw new DryRunRollback(result);
-        return result;
-      },
-      { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 },
-    );
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.result as T;
-    throw error;
-  }
+/**
+ * Runs `work` in one transaction and records its audit trail in it: all of it commits, or none.
+ * Database errors go through the one mapping of `withWriteRetries`: a key taken by a concurrent
+ * write reruns `work` (its checks then name the holder), contention is retried, nothing reaches
+ * the caller as an internal error. `work` may therefore run more than once and must not have
+ * effects outside the transaction.
+ */
+export function writeTransaction<T>(prisma: Database, actor: Actor, work: (tx: Transaction, log: AuditLog) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  return withWriteRetries(async () => {
+    try {
+      return await prisma.$transaction(
+        async (tx) => {
+          const log = new AuditLog();
+          const result = await work(tx, log);
+          await log.flush(tx, actor, options.syncRunId ?? null);
+          if (options.dryRun) throw new DryRunRollback(result);
+          return result;
+        },
+        { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 },
+      );
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result as T;
+      throw error;
+    }
+  });
 }
 
 /** The fields whose values differ, as { field: [before, after] }; dates compared and shown as days. */

@@ -50,8 +50,15 @@ export class ChangeResolver {
     return event.id.toString();
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record that changed." })
-  id(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
+  // The change's own id, so that clients which normalise objects by id (Relay, Apollo Client)
+  // keep every change instead of merging all changes of one record into one object.
+  @FieldResolver(() => ID, { description: "Opaque ID of this change, different for every change (two changes of one record have different ids). The changed record's ID is `recordId`." })
+  id(@Root() event: AuditEventRow): string {
+    return toGlobalId("Change", event.id.toString());
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record that changed, as its `id` (and `node(id:)`) has it; null if it is not readable any more." })
+  recordId(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
     return globalIdOf(loaders, event.entity, event.entityId);
   }
 

@@ -97,7 +97,7 @@ export class ChangesArgs {
   first!: number;
 }
 
-@ObjectType({ description: "A record that changed. Read it again through `node` (or `node(id:)`): the feed says that it changed, the node says how it is now." })
+@ObjectType({ description: "One change to a record. Read the record again through `node` (or `node(id: recordId)`): the feed says that it changed, the node says how it is now. `id` identifies the change, `recordId` the record." })
 export class Change {
   @Field({ description: "Position in the feed." })
   sequence!: string;

@@ -16,7 +16,7 @@ export class OrganisationMutations {
     return new OrganisationWriteService(context.prisma).createOrganisation(context, input);
   }
 
-  @Mutation(() => Organisation, { description: "Changes an organisation's name, description, notes or sources." })
+  @Mutation(() => Organisation, { description: "Changes an organisation's name, description, notes or sources. Regions, healthcare regions and municipalities come with the geography: changing them needs `write`, whatever their county." })
   updateOrganisation(@Args(() => UpdateOrganisationArgs) { input }: { input: UpdateOrganisationInput }, @Ctx() context: Context): Promise<OrganisationRow> {
     return new OrganisationWriteService(context.prisma).updateOrganisation(context, input);
   }

@@ -37,7 +37,9 @@ export class OrganisationWriteService {
     if (input.name === null) throw new BadUserInputError("name cannot be cleared", "input.name");
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       const before = await lockedRow(tx, "organisation", id, () => tx.organisation.findUnique({ where: { id } }), "Organisation");
-      authorizeWrite(actor.caller, [before.countyCode], `the organisation ${before.slug}`);
+      // Regions, healthcare regions and municipalities come with the geography, whatever their county.
+      const geographic = GEOGRAPHIC_KINDS.includes(before.kind);
+      authorizeWrite(actor.caller, [geographic ? null : before.countyCode], `the organisation ${before.slug}${geographic ? `, which comes with the geography (${before.kind})` : ""}`);
       checkVersion(before, input.expectedVersion, `The organisation ${before.slug}`);
       const { id: _id, expectedVersion: _version, ...fields } = input;
       const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Organisation>;

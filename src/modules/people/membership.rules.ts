@@ -60,11 +60,13 @@ export function representationProblem(organisation: OrganisationPlace, group: Gr
   return undefined;
 }
 
-/** Why the period is not possible, with the field at fault, or undefined. */
+/** Why the period is not possible, with the field at fault, or undefined: it runs backwards, or outside a dissolved group's life. */
 export function periodProblem(validFrom: Date, validTo: Date | null, group: GroupPlace): { field: "validFrom" | "validTo"; message: string } | undefined {
   if (validTo !== null && validTo < validFrom) return { field: "validTo", message: "validTo must not be before validFrom" };
-  if (group.validTo !== null && validFrom > group.validTo) {
-    return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
+  if (group.validTo === null) return undefined;
+  if (validFrom > group.validTo) return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
+  if (validTo === null || validTo > group.validTo) {
+    return { field: "validTo", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership of it must end on or before that day, not ${validTo ? `run to ${isoDay(validTo)}` : "run on"}` };
   }
   return undefined;
 }

@@ -141,7 +141,7 @@ export class EndMembershipInput {
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => GraphQLDate, { nullable: true, description: "Last day of the membership; defaults to yesterday, so it is no longer in force today." })
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day of the membership; defaults to yesterday, so it is no longer in force today, or to the group's last day when the group was dissolved before that. It must not be after a dissolved group's last day." })
   @IsOptional()
   validTo?: Date | null;
 }

@@ -5,12 +5,17 @@ import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, isInForce, today } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
-import { authorizeContact } from "../access/authorize";
+import { authorizeContact, authorizeIdentifiers } from "../access/authorize";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
 import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
 import { Membership, MembershipConnection, Person } from "./people.types";
+
+/** A source-system identifier's description, with who may read it. */
+function identifierDescription(what: string): string {
+  return `${what} Null, with a FORBIDDEN (or, without a key, UNAUTHENTICATED) error, unless the API key has the scope \`read:identifiers\` (keys with a write scope or admin have it too).`;
+}
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -36,6 +41,18 @@ export class PersonResolver {
     return (await loaders.contactByPersonId.load(person.id))?.phone ?? null;
   }
 
+  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The system the person was synced from, with `externalId`.") })
+  sourceSystem(@Root() person: PersonRow, @Ctx() { caller }: Context): string | null {
+    authorizeIdentifiers(caller);
+    return person.sourceSystem;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The person's id in `sourceSystem`, e.g. an HR system's employee number.") })
+  externalId(@Root() person: PersonRow, @Ctx() { caller }: Context): string | null {
+    authorizeIdentifiers(caller);
+    return person.externalId;
+  }
+
   @FieldResolver(() => MembershipConnection, { description: "The person's memberships in force on `activeOn` (default today), most recent first." })
   async memberships(@Root() person: PersonRow, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
     const memberships = withRole(await loaders.membershipsByPersonId({ day: dayOf(args.activeOn) }).load(person.id), args.role);
@@ -48,6 +65,18 @@ export class MembershipResolver {
   @FieldResolver(() => ID)
   id(@Root() membership: MembershipRow): string {
     return toGlobalId("Membership", membership.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The system the membership was synced from, with `externalId`.") })
+  sourceSystem(@Root() membership: MembershipRow, @Ctx() { caller }: Context): string | null {
+    authorizeIdentifiers(caller);
+    return membership.sourceSystem;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The membership's id in `sourceSystem`.") })
+  externalId(@Root() membership: MembershipRow, @Ctx() { caller }: Context): string | null {
+    authorizeIdentifiers(caller);
+    return membership.externalId;
   }
 
   @FieldResolver(() => Person, { description: "Who holds the seat." })

@@ -22,7 +22,7 @@ registerEnumType(MembershipRole, {
 
 @ObjectType({
   implements: Node,
-  description: "A person who sits in governance groups. Names of members are public; the contact fields `email` and `phone` are personal data, readable only with the scope `read:contact`.",
+  description: "A person who sits in governance groups. Names, title and HSA-id are public, as in the national directory; the contact fields `email` and `phone` are personal data, readable only with the scope `read:contact`, and the source-system identifiers `sourceSystem` and `externalId` need `read:identifiers`.",
 })
 export class Person {
   @Field(() => ID, { description: "Opaque global ID." })
@@ -39,12 +39,6 @@ export class Person {
 
   @Field(() => String, { nullable: true, description: "HSA-id: the person's identifier in the Swedish health-care directory (HSA), e.g. \"SE2321000131-P000000000001\"." })
   hsaId!: string | null;
-
-  @Field(() => String, { nullable: true, description: "The system the person was synced from, with `externalId`." })
-  sourceSystem!: string | null;
-
-  @Field(() => String, { nullable: true, description: "The person's id in `sourceSystem`." })
-  externalId!: string | null;
 
   @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
   version!: number;
@@ -63,12 +57,6 @@ export class Membership {
 
   @Field(() => GraphQLDate, { nullable: true, description: "Last day of the membership; null while it runs." })
   validTo!: Date | null;
-
-  @Field(() => String, { nullable: true, description: "The system the membership was synced from, with `externalId`." })
-  sourceSystem!: string | null;
-
-  @Field(() => String, { nullable: true, description: "The membership's id in `sourceSystem`." })
-  externalId!: string | null;
 
   @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
   version!: number;

@@ -1,5 +1,4 @@
 import type { Database } from "../../db/prisma";
-import { databaseErrorOf, EXCLUSION_VIOLATION, UNIQUE_VIOLATION } from "../../db/errors";
 import type { Group, Membership, Person } from "../../generated/prisma/client";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
@@ -19,11 +18,14 @@ export class PeopleWriteService {
   createPerson(actor: Actor, input: CreatePersonInput): Promise<Person> {
     authorizeAnyWrite(actor.caller, "people");
     checkExternalKey(input.sourceSystem, input.externalId);
+    // Identifiers tie a record to someone in a directory or an HR system; a region's key could
+    // otherwise claim another region's person before that region's sync does.
+    if (input.hsaId || input.sourceSystem || input.externalId) authorizeWrite(actor.caller, [null], "a person's HSA-id or source-system key when creating the person");
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       await this.checkPersonKeysFree(tx, input, null);
-      const person = await uniqueOrConflict(() =>
-        tx.person.create({ data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }),
-      );
+      const person = await tx.person.create({
+        data: { givenName: input.givenName.trim(), familyName: input.familyName.trim(), title: input.title ?? null, hsaId: input.hsaId ?? null, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null },
+      });
       const contact = await writeContact(tx, person.id, { email: input.email, phone: input.phone });
       log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: person.version, changes: { ...createdFields(person, PERSON_AUDIT_FIELDS), ...contact } });
       return person;
@@ -36,13 +38,15 @@ export class PeopleWriteService {
     for (const field of ["givenName", "familyName"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       const before = await lockedRow(tx, "person", id, () => tx.person.findUnique({ where: { id } }), "Person");
-      authorizeWrite(actor.caller, await personOwners(tx, id), `the person ${before.givenName} ${before.familyName}`);
+      const owners = await personOwners(tx, id);
+      // A person in no group belongs to no region: only a `write` key may change them.
+      authorizeWrite(actor.caller, owners.length > 0 ? owners : [null], `the person ${before.givenName} ${before.familyName}${owners.length > 0 ? "" : ", who sits in no group"}`);
       checkVersion(before, input.expectedVersion, "The person");
       await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
       const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
       const changes = { ...changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS), ...(await writeContact(tx, id, { email: input.email, phone: input.phone })) };
       if (Object.keys(changes).length === 0) return before;
-      const after = await uniqueOrConflict(() => tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } }));
+      const after = await tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } });
       log.record({ entity: "PERSON", entityId: id, action: "UPDATED", version: after.version, changes });
       return after;
     });
@@ -64,7 +68,7 @@ export class PeopleWriteService {
       }
       const candidate = { personId, groupId, role: input.role, representingOrganisationId: organisationId, validFrom: input.validFrom, validTo: input.validTo ?? null };
       await checkMembership(tx, candidate, group, null);
-      const membership = await membershipWrite(() => tx.membership.create({ data: { ...candidate, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } }));
+      const membership = await tx.membership.create({ data: { ...candidate, sourceSystem: input.sourceSystem ?? null, externalId: input.externalId ?? null } });
       log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "CREATED", version: membership.version, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
       return membership;
     });
@@ -82,8 +86,9 @@ export class PeopleWriteService {
   }
 
   endMembership(actor: Actor, input: EndMembershipInput): Promise<Membership> {
-    const lastDay = input.validTo ?? yesterday();
-    return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before) => {
+    return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before, group) => {
+      // By default yesterday, or the group's last day when it was dissolved before that.
+      const lastDay = input.validTo ?? (group.validTo && group.validTo < yesterday() ? group.validTo : yesterday());
       if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${isoDay(before.validTo)}`, { existing: membershipReference(before) });
       if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${isoDay(before.validFrom)}`, "input.validTo");
       return { ...before, validTo: lastDay };
@@ -95,7 +100,7 @@ export class PeopleWriteService {
     globalId: string,
     expectedVersion: number | null | undefined,
     action: "UPDATED" | "ENDED",
-    change: (before: Membership) => Pick<Membership, "role" | "representingOrganisationId" | "validFrom" | "validTo">,
+    change: (before: Membership, group: Group) => Pick<Membership, "role" | "representingOrganisationId" | "validFrom" | "validTo">,
   ): Promise<Membership> {
     authorizeAnyWrite(actor.caller, "memberships");
     const id = databaseIdOf(globalId, ["Membership"], "input.id");
@@ -106,11 +111,11 @@ export class PeopleWriteService {
       authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`);
       const before = await lockedRow(tx, "membership", id, () => tx.membership.findUnique({ where: { id } }), "Membership", "input.id");
       checkVersion(before, expectedVersion, "The membership");
-      const next = change(before);
+      const next = change(before, group);
       const changes = changedFields(before, { ...before, ...next }, MEMBERSHIP_AUDIT_FIELDS);
       if (Object.keys(changes).length === 0) return before;
       await checkMembership(tx, { ...before, ...next }, group, id);
-      const after = await membershipWrite(() => tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } }));
+      const after = await tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } });
       log.record({ entity: "MEMBERSHIP", entityId: id, action, version: after.version, changes });
       return after;
     });
@@ -178,7 +183,10 @@ async function checkMembership(tx: Transaction, membership: Pick<Membership, "pe
   }
 }
 
-/** Owners of the groups a person sits in, now or before: a region's key may change only its own people. */
+/**
+ * Owners of the groups a person sits in, now or before. A region's key may change a person only
+ * when every one of these is its region; none (a person in no group) means nobody's but `write`'s.
+ */
 async function personOwners(tx: Transaction, personId: string): Promise<Owner[]> {
   const rows = await tx.$queryRawUnsafe<{ countyCode: string | null }[]>(
     `SELECT DISTINCT g."county_code" AS "countyCode" FROM "membership" m JOIN "governance_group" g ON g."id" = m."group_id" WHERE m."person_id" = $1::uuid`,
@@ -201,26 +209,4 @@ function membershipReference(membership: Membership) {
 
 function membershipConflict(message: string, membership: Membership): ConflictError {
   return new ConflictError(message, { existing: membershipReference(membership) });
-}
-
-/** Unique keys hit by a concurrent writer between our check and our write still end as CONFLICT. */
-async function uniqueOrConflict<Row>(write: () => Promise<Row>): Promise<Row> {
-  try {
-    return await write();
-  } catch (error) {
-    if (databaseErrorOf(error)?.sqlState === UNIQUE_VIOLATION) throw new ConflictError(`A record with the same key already exists (${databaseErrorOf(error)?.constraint ?? "unique key"})`);
-    throw error;
-  }
-}
-
-async function membershipWrite<Row>(write: () => Promise<Row>): Promise<Row> {
-  try {
-    return await uniqueOrConflict(write);
-  } catch (error) {
-    const problem = databaseErrorOf(error);
-    if (problem?.sqlState === EXCLUSION_VIOLATION) {
-      throw new ConflictError(problem.constraint === "kg_membership_one_chair" ? "The group already has a chair in that period" : "The person already holds that role in the group in that period");
-    }
-    throw error;
-  }
 }
