@@ -91,6 +91,6 @@ describe("npm start on the embedded database", () => {
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
     expect(stderr).toContain('DATABASE_URL="not a url" is not a PostgreSQL URL');
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toMatch(/\n[ \t]+at /);
   });
 });
