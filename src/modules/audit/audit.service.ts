@@ -22,7 +22,7 @@ export class AuditService {
     if (args.syncRun) where.syncRunId = uuidOf(args.syncRun, "syncRun");
     if (args.since) where.occurredAt = { gte: args.since };
     const size = args.first ?? DEFAULT_PAGE_SIZE;
-    const after = args.after ? BigInt(String(decodeKeyCursor(AUDIT_CURSOR, args.after)[0])) : undefined;
+    const after = args.after ? BigInt(decodeKeyCursor(AUDIT_CURSOR, args.after, "after", ["int64"])[0]!) : undefined;
     const [rows, totalCount] = await Promise.all([
       this.prisma.auditEvent.findMany({ where: { ...where, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size + 1 }),
       this.prisma.auditEvent.count({ where }),
@@ -47,9 +47,8 @@ export class AuditService {
 }
 
 function feedPosition(cursor: string): bigint {
-  const [position] = decodeKeyCursor(FEED_CURSOR, cursor, "since");
-  if (typeof position !== "string" || !/^[0-9]{1,19}$/.test(position)) throw new BadUserInputError("`since` is not a cursor of the change feed", "since");
-  return BigInt(position);
+  const [position] = decodeKeyCursor(FEED_CURSOR, cursor, "since", ["int64"]);
+  return BigInt(position!);
 }
 
 function uuidOf(value: string, field: string): string {

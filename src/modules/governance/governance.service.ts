@@ -48,7 +48,7 @@ export class GovernanceService {
     const { size, fromEnd } = pageWindow(page);
     const ascending = (order.direction === OrderDirection.ASC) !== fromEnd;
     const boundary = fromEnd ? page.before : page.after;
-    const key = boundary == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, boundary, fromEnd ? "before" : "after");
+    const key = boundary == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, boundary, fromEnd ? "before" : "after", ["string", "uuid"]);
     const beyond = (value: string | number | undefined) => (ascending ? { gt: String(value) } : { lt: String(value) });
     const cursorWhere: Prisma.GroupWhereInput = key ? { OR: [{ [field]: beyond(key[0]) }, { [field]: String(key[0]), id: beyond(key[1]) }] } : {};
     const direction = ascending ? "asc" : "desc";
