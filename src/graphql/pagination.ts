@@ -202,8 +202,10 @@ export function pageWindow(args: PageArgs): { size: number; fromEnd: boolean } {
 export function paginate<Node>(items: readonly Node[], args: PageArgs, list: string, keyOf: (node: Node) => SortKey): Page<Node> {
   const { size, fromEnd } = pageWindow(args);
   const keyed = items.map((node) => ({ node, key: keyOf(node) })).sort((a, b) => compareSortKeys(a.key, b.key));
-  const afterKey = args.after == null ? undefined : decodeKeyCursor(list, args.after, "after");
-  const beforeKey = args.before == null ? undefined : decodeKeyCursor(list, args.before, "before");
+  // A cursor's key must have the parts of this list's keys; an empty list has none to compare with.
+  const shape = keyed[0]?.key.map((part): KeyPart => (typeof part === "number" ? "number" : "string"));
+  const afterKey = args.after == null ? undefined : decodeKeyCursor(list, args.after, "after", shape);
+  const beforeKey = args.before == null ? undefined : decodeKeyCursor(list, args.before, "before", shape);
   const start = afterKey ? keyed.findIndex((item) => compareSortKeys(item.key, afterKey) > 0) : 0;
   const end = beforeKey ? keyed.findIndex((item) => compareSortKeys(item.key, beforeKey) >= 0) : keyed.length;
   const from = start === -1 ? keyed.length : start;
