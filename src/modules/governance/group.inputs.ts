@@ -64,7 +64,7 @@ export class CreateGroupInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { nullable: true, description: "Public sources." })
+  @Field(() => [String], { nullable: true, description: "Public sources: at most 50, each at most 2000 characters." })
   @Sources()
   sources?: string[] | null;
 }
@@ -107,7 +107,7 @@ export class UpdateGroupInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
   @Sources()
   sources?: string[] | null;
 }

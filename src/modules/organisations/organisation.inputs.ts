@@ -31,7 +31,7 @@ export class CreateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
   @Sources()
   sources?: string[] | null;
 }
@@ -62,7 +62,7 @@ export class UpdateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
   @Sources()
   sources?: string[] | null;
 }
