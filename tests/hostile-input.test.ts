@@ -6,6 +6,8 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
+  isObjectType,
+  type GraphQLObjectType,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
@@ -29,8 +31,11 @@ const HEALTHZ_MS = 100;
 
 type PathPart = string | number;
 
+/** Query, Mutation, or an object type whose field is reached through `node(id:)`. */
+type Root = string;
+
 interface Position {
-  root: "Query" | "Mutation";
+  root: Root;
   field: GraphQLField<unknown, unknown>;
   /** Argument name, then input-field names and list indices. */
   path: PathPart[];
@@ -56,6 +61,8 @@ let schema: GraphQLSchema;
 let fixtures: Fixtures;
 let allScopes: Record<string, string>;
 let healthz: string;
+/** A global ID of a record of each object type that has fields with arguments. */
+const nodeIds = new Map<string, string>();
 
 beforeAll(async () => {
   schema = await buildGraphQLSchema();
@@ -65,14 +72,50 @@ beforeAll(async () => {
   const person = await server.prisma.person.create({ data: { givenName: "Hostile", familyName: "Fixture" } });
   const group = await server.prisma.group.findFirstOrThrow({ where: { slug: "lpo-22-psykisk-halsa" } });
   const organisation = await server.prisma.organisation.findFirstOrThrow({ where: { countyCode: "22" } });
-  const membership = await server.prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2024-01-01") } });
+  const membership = await server.prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", representingOrganisationId: organisation.id, validFrom: new Date("2024-01-01") } });
   fixtures = {
     personId: toGlobalId("Person", person.id),
     groupId: toGlobalId(typeNameOfKind(group.kind), group.id),
     membershipId: toGlobalId("Membership", membership.id),
     organisationId: toGlobalId("Organisation", organisation.id),
   };
+  const created = await gql<{ createGroup: { id: string } }>(
+    server.url,
+    "mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }",
+    { input: { slug: "lag-22-hostile-fixture", kind: "LAG", name: "LAG hostile fixture", parent: fixtures.groupId } },
+    allScopes,
+  );
+  expect(created.errors).toBeUndefined();
+  // A group of each type, with a member: an in-memory list checks a cursor against the keys it holds.
+  for (const other of await server.prisma.group.findMany({ distinct: ["kind"], orderBy: { slug: "asc" } })) {
+    const typeName = typeNameOfKind(other.kind);
+    if (nodeIds.has(typeName)) continue;
+    nodeIds.set(typeName, toGlobalId(typeName, other.id));
+    if (other.id !== group.id) await server.prisma.membership.create({ data: { personId: person.id, groupId: other.id, role: "MEMBER", validFrom: new Date("2024-01-01") } });
+  }
+  const municipality = await server.prisma.municipality.findFirstOrThrow({ where: { code: "2281" } });
+  nodeIds.set("Municipality", toGlobalId("Municipality", municipality.id));
+  nodeIds.set("Person", fixtures.personId);
+  nodeIds.set("Organisation", fixtures.organisationId);
 });
+
+/**
+ * The fields with arguments of every object type but Query and Mutation. A field an interface
+ * declares is resolved alike for every type that implements it, so it is tried through one of them.
+ */
+function nestedFields(): { root: Root; field: GraphQLField<unknown, unknown> }[] {
+  const seen = new Set<string>();
+  return Object.values(schema.getTypeMap())
+    .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__") && type !== schema.getQueryType() && type !== schema.getMutationType())
+    .flatMap((type) =>
+      Object.values(type.getFields()).flatMap((field) => {
+        const declaredBy = type.getInterfaces().find((candidate) => candidate.getFields()[field.name])?.name ?? type.name;
+        if (field.args.length === 0 || seen.has(`${declaredBy}.${field.name}`)) return [];
+        seen.add(`${declaredBy}.${field.name}`);
+        return [{ root: type.name, field }];
+      }),
+    );
+}
 
 afterAll(async () => {
   await server?.stop();
@@ -155,7 +198,7 @@ function validValue(position: Pick<Position, "root" | "field" | "path">, type: G
 /** Optional fields a request needs to be valid: a sync needs a scope and runs as a dry run here. */
 const NEEDED_OPTIONAL_FIELDS = new Set(["syncMemberships:groups", "syncMemberships:dryRun"]);
 
-function validArguments(root: Position["root"], field: GraphQLField<unknown, unknown>): Record<string, unknown> {
+function validArguments(root: Root, field: GraphQLField<unknown, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const argument of field.args) {
     if (isNonNullType(argument.type) && argument.defaultValue === undefined) values[argument.name] = validValue({ root, field, path: [argument.name] }, argument.type);
@@ -182,7 +225,7 @@ function withValueAt(position: Position, values: Record<string, unknown>, value:
 
 // ---- positions and hostile values, from the schema ----
 
-function positionsOf(root: Position["root"], field: GraphQLField<unknown, unknown>): Position[] {
+function positionsOf(root: Root, field: GraphQLField<unknown, unknown>): Position[] {
   const positions: Position[] = [];
   const walk = (path: PathPart[], type: GraphQLInputType, depth: number): void => {
     positions.push({ root, field, path, type });
@@ -197,15 +240,14 @@ function positionsOf(root: Position["root"], field: GraphQLField<unknown, unknow
 
 const cursor = (key: unknown[]): string => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 const CURSOR_LISTS = ["groups", "audit-events", "changes", "municipalities", "search", "members", "structure-gaps"];
+// Keys with too few or too many parts, parts of the wrong type, and positions beyond PostgreSQL's bigint.
 const WRONG_SHAPE_CURSORS = CURSOR_LISTS.flatMap((list) => [
   cursor([list]),
   cursor([list, "x"]),
   cursor([list, 1.5]),
   cursor([list, "x", "y"]),
-  cursor([list, "x", "y", "z"]),
-  cursor([list, "99999999999999999999"]),
   cursor([list, "9223372036854775808"]),
-  cursor([list, 1e300]),
+  cursor([list, "x", "y", "z", "w", "v", "u", "t"]),
 ]);
 
 function hostileValues(position: Position): HostileValue[] {
@@ -239,7 +281,7 @@ function hostileValues(position: Position): HostileValue[] {
       ];
       if (named.name === "ID") values.push({ label: "a malformed ID", value: "not-an-id", literal: true }, { label: "a global ID of no record type", value: toGlobalId("Nothing", "00000000-0000-4000-8000-000000000000"), literal: true });
       if (["after", "before", "since"].includes(name)) {
-        values.push(...WRONG_SHAPE_CURSORS.map((value, index) => ({ label: `wrong-shape cursor ${index}`, value, literal: index % 8 === 0 })));
+        values.push(...WRONG_SHAPE_CURSORS.map((value, index) => ({ label: `wrong-shape cursor ${index}`, value, literal: index % 6 === 0 })));
       }
       return values;
     }
@@ -289,8 +331,11 @@ function documentOf(position: Position, variables: Record<string, unknown>, lite
     if (argument.name !== literalArgument?.name) return `${argument.name}: $${argument.name}`;
     return `${argument.name}: ${literalOf(literalArgument.value, argument.type)}`;
   });
-  const operation = position.root === "Query" ? "query" : "mutation";
-  return `${operation} Hostile${definitions.length ? `(${definitions.join(", ")})` : ""} { ${position.field.name}${argumentsText.length ? `(${argumentsText.join(", ")})` : ""}${selectionOf(position.field)} }`;
+  const call = `${position.field.name}${argumentsText.length ? `(${argumentsText.join(", ")})` : ""}${selectionOf(position.field)}`;
+  if (position.root === "Query" || position.root === "Mutation") {
+    return `${position.root === "Query" ? "query" : "mutation"} Hostile${definitions.length ? `(${definitions.join(", ")})` : ""} { ${call} }`;
+  }
+  return `query Hostile(${["$hostileNode: ID!", ...definitions].join(", ")}) { node(id: $hostileNode) { ... on ${position.root} { ${call} } } }`;
 }
 
 /** A path without list indices, as both literal checks and `each` validators name it. */
@@ -332,7 +377,7 @@ async function send(position: Position, hostile: HostileValue, asLiteral: boolea
   const response = await fetch(server.url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...allScopes },
-    body: JSON.stringify({ query: sync ? query.replace("{ __typename }", `{ __typename${sync} }`) : query, variables }),
+    body: JSON.stringify({ query: sync ? query.replace("{ __typename }", `{ __typename${sync} }`) : query, variables: { ...variables, ...hostileNodeOf(position) } }),
   });
   const body = (await response.json()) as GraphQLResponse;
   const started = Date.now();
@@ -345,6 +390,13 @@ async function send(position: Position, hostile: HostileValue, asLiteral: boolea
   return { case: `${position.root}.${position.field.name}(${position.path.join(".")}) ← ${hostile.label}${asLiteral ? " (literal)" : ""}`, status: response.status, codes, ok, healthzMs };
 }
 
+function hostileNodeOf(position: Position): { hostileNode?: string } {
+  if (position.root === "Query" || position.root === "Mutation") return {};
+  const id = nodeIds.get(position.root);
+  if (!id) throw new Error(`No record of type ${position.root} to reach ${position.field.name} through; add one in beforeAll`);
+  return { hostileNode: id };
+}
+
 /**
  * Answers other than BAD_USER_INPUT naming the argument that are right for the case:
  * a lone surrogate written in a document is not even a GraphQL string.
@@ -353,10 +405,17 @@ function documentedAlternative(_position: Position, hostile: HostileValue, asLit
   return asLiteral && /surrogate/.test(hostile.label) && codes.length === 1 && codes[0] === "GRAPHQL_PARSE_FAILED";
 }
 
-async function runAll(root: Position["root"]): Promise<Outcome[]> {
-  const type = root === "Query" ? schema.getQueryType() : schema.getMutationType();
+type Part = "Query" | "Mutation" | "fields of objects";
+
+function fieldsOf(part: Part): { root: Root; field: GraphQLField<unknown, unknown> }[] {
+  if (part === "fields of objects") return nestedFields();
+  const type = part === "Query" ? schema.getQueryType()! : schema.getMutationType()!;
+  return Object.values(type.getFields()).map((field) => ({ root: part, field }));
+}
+
+async function runAll(part: Part): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (const field of Object.values(type!.getFields())) {
+  for (const { root, field } of fieldsOf(part)) {
     for (const position of positionsOf(root, field)) {
       for (const hostile of hostileValues(position)) {
         outcomes.push(await send(position, hostile, false));
@@ -373,17 +432,17 @@ async function recordCounts(): Promise<number[]> {
 }
 
 describe("hostile input in every argument and input field", () => {
-  test("every position of every query and mutation is covered", () => {
-    const positions = [...Object.values(schema.getQueryType()!.getFields()).flatMap((field) => positionsOf("Query", field)), ...Object.values(schema.getMutationType()!.getFields()).flatMap((field) => positionsOf("Mutation", field))];
+  test("every position of every field with arguments is covered", () => {
+    const positions = (["Query", "Mutation", "fields of objects"] as const).flatMap((part) => fieldsOf(part).flatMap(({ root, field }) => positionsOf(root, field)));
     // Guards against the walk silently finding nothing; hostileValues throws for a type it does not know.
-    expect(positions.length).toBeGreaterThan(100);
+    expect(positions.length).toBeGreaterThan(150);
     for (const position of positions) expect(hostileValues(position).length).toBeGreaterThan(0);
+    for (const { root } of nestedFields()) expect(hostileNodeOf({ root } as Position).hostileNode).toBeDefined();
   });
 
-  test.each(["Query", "Mutation"] as const)("%s: refused as BAD_USER_INPUT naming the argument, and /healthz answers at once", async (root) => {
+  test.each(["Query", "Mutation", "fields of objects"] as const)("%s: refused as BAD_USER_INPUT naming the argument, and /healthz answers at once", async (root) => {
     const before = await recordCounts();
     const outcomes = await runAll(root);
-    if (process.env.HOSTILE_SUMMARY) console.log(outcomes.map((outcome) => `${outcome.ok} ${outcome.status} ${outcome.codes.join(",")} ${outcome.case}`).join("\n"));
     expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([]);
     expect(outcomes.filter((outcome) => outcome.healthzMs >= HEALTHZ_MS)).toEqual([]);
     expect(outcomes.length).toBeGreaterThan(100);
