@@ -125,7 +125,7 @@ describe("validated arguments over HTTP", () => {
     ["givenName", 100, "", " ", ""],
   ];
 
-  test.each(ATTACKS)("%s: %j then runs of %j are refused quickly, within the bound and beyond it", async (field, maxLength, prefix, run, suffix) => {
+  test.each(ATTACKS)("%s (at most %i characters): %j followed by runs of %j is refused quickly, at the bound and far beyond it", async (field, maxLength, prefix, run, suffix) => {
     for (const length of [maxLength - prefix.length - suffix.length, 100_000]) {
       const value = prefix + run.repeat(Math.ceil(length / run.length)).slice(0, length) + suffix;
       const input = { givenName: "Ada", familyName: "Test", [field]: value };
