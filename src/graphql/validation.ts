@@ -114,8 +114,8 @@ export function OptionalIds(maxItems: number): PropertyDecorator {
   return applyDecorators(IsOptional(), ArrayMaxSize(maxItems), Bounded(MAX_ID_LENGTH, { each: true }));
 }
 
-/** An optional list of at most `maxItems` values of an enum (the enum bounds each item). */
-export function OptionalEnumList(maxItems = 20): PropertyDecorator {
+/** An optional list of at most `maxItems` values of an enum (the enum bounds each item; the default leaves room for every value of any enum here). */
+export function OptionalEnumList(maxItems = 50): PropertyDecorator {
   return applyDecorators(IsOptional(), ArrayMaxSize(maxItems));
 }
 
