@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import regexp from "eslint-plugin-regexp";
 
 export default tseslint.config(
   { ignores: ["dist/", "dist-bench/", "dist-examples/", "src/generated/", "node_modules/", "coverage/", "data/"] },
@@ -16,6 +17,22 @@ export default tseslint.config(
     // CommonJS by necessity: a require hook loaded with `node -r`.
     files: ["scripts/**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    // A regular expression that backtracks super-linearly lets one small request block the event loop.
+    plugins: { regexp },
+    rules: {
+      "regexp/no-super-linear-backtracking": "error",
+      "regexp/no-super-linear-move": "error",
+    },
+  },
+  {
+    // Patterns on arguments go through BoundedMatches (src/graphql/validation.ts), which checks the length first.
+    files: ["src/**/*.ts"],
+    ignores: ["src/graphql/validation.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "class-validator", importNames: ["Matches"], message: "Use BoundedMatches from src/graphql/validation.ts: it checks the length before the pattern runs." }] }],
+    },
   },
   {
     // The GraphiQL page runs in the browser.

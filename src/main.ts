@@ -80,7 +80,7 @@ async function assertSchemaMigrated(databaseUrl: string): Promise<void> {
   // The snapshot is a copy of the schema the migration was made from: unchanged text needs no diff.
   if (snapshot && existsSync(snapshot) && readFileSync(snapshot, "utf8") === readFileSync(SCHEMA_FILE, "utf8")) return;
   const diff = await schemaDiffScript(snapshot, SCHEMA_FILE, databaseUrl);
-  if (/^\s*(CREATE|ALTER|DROP)/m.test(diff)) {
+  if (/^[ \t]*(?:CREATE|ALTER|DROP)/m.test(diff)) {
     throw new SchemaChangedError(
       "prisma/schema.prisma has changes that no migration holds yet. Write one with `npm run db:migration -- <name>`, " +
         "add any kg_* constraints by hand, then start again.",

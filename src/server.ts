@@ -24,6 +24,7 @@ import { createReadinessCheck } from "./observability/readiness";
 import { authenticate } from "./modules/access/api-keys";
 import { createRateLimiter } from "./modules/access/rate-limit";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
+import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
 import type { Scope } from "./modules/access/scopes";
 import type { Caller } from "./modules/access/caller";
 import { GraphQLError } from "graphql";
@@ -74,7 +75,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, SupportedOperationTypesRule],
     formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request"), config.queryLimits.maxTokens),
     plugins: [
       ...armor.plugins,
@@ -86,6 +87,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
       // No HTTP caching hints are used; the plugin would otherwise run a hook on every field.
       ApolloServerPluginCacheControlDisabled(),
       requireReadAccess(),
+      requestGuards<RequestContext>(),
       observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });

@@ -104,7 +104,7 @@ describe("npm start on the embedded database", () => {
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
     expect(stderr).toContain('DATABASE_URL="not a url" is not a PostgreSQL URL');
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toMatch(/\n[ \t]+at /);
   });
 });
 
@@ -127,7 +127,7 @@ async function occupy(): Promise<{ port: number; release: () => Promise<void> }>
   return { port: (holder.address() as net.AddressInfo).port, release: () => new Promise((resolve) => holder.close(() => resolve())) };
 }
 
-const NO_STACK = /\n\s+at /;
+const NO_STACK = /\n {2,}at /;
 
 describe("a newcomer's first hour: one clear line for each problem", () => {
   const adminUrl = () => process.env.KG_TEST_ADMIN_URL!;

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   try {
     const snapshot = latestMigrationSnapshot();
     const sql = await schemaDiffScript(snapshot, SCHEMA_FILE, database.url);
-    if (!/^\s*(CREATE|ALTER|DROP|COMMENT)/m.test(sql)) {
+    if (!/^[ \t]*(?:CREATE|ALTER|DROP|COMMENT)/m.test(sql)) {
       console.log("The schema has not changed since the last migration; nothing to write.");
       return;
     }

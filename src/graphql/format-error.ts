@@ -7,7 +7,7 @@ import { QueryTooComplexError, tokenLimitError } from "./limits";
 
 const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 // Codes Apollo Server assigns before execution, passed through as they are.
-const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE"]);
 
 export type ErrorLogger = (error: unknown) => void;
 
@@ -44,6 +44,9 @@ export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infini
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument ? { fields: [{ path: argument, message: error.originalError.message }] } : {}) },
       };
     }
+    if (isUncodedBadRequest(error)) {
+      return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
@@ -57,6 +60,16 @@ export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infini
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/**
+ * Apollo Server refuses some requests before parsing with an HTTP 400 error that has no code: an
+ * automatic persisted query whose hash does not match its query, or an unknown APQ version.
+ */
+function isUncodedBadRequest(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code !== undefined) return false;
+  const http = error.extensions.http as { status?: unknown } | undefined;
+  return http?.status === 400;
 }
 
 /** Each failed constraint with the path of its field, e.g. `filter.region`. */

@@ -1,6 +1,7 @@
 import { IsOptional, Max, Min } from "class-validator";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { BadUserInputError } from "./errors";
+import { OptionalCursor } from "./validation";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -29,6 +30,7 @@ export class ForwardPageArgs {
   first?: number;
 
   @Field(() => String, { nullable: true, description: "Return items after this cursor (the `endCursor` of the previous page)." })
+  @OptionalCursor()
   after?: string;
 }
 
@@ -100,6 +102,7 @@ export class PageArgs {
   first?: number;
 
   @Field(() => String, { nullable: true, description: "Return items after this cursor (the `endCursor` of the previous page)." })
+  @OptionalCursor()
   after?: string;
 
   @Field(() => Int, { nullable: true, description: `Return the last n items (before \`before\`), 0 to ${MAX_PAGE_SIZE}. Not together with \`first\`.` })
@@ -109,6 +112,7 @@ export class PageArgs {
   last?: number;
 
   @Field(() => String, { nullable: true, description: "Return items before this cursor (the `startCursor` of the next page)." })
+  @OptionalCursor()
   before?: string;
 }
 
@@ -135,13 +139,43 @@ export function encodeKeyCursor(list: string, key: SortKey): string {
   return Buffer.from(JSON.stringify([list, ...key]), "utf8").toString("base64url");
 }
 
-export function decodeKeyCursor(list: string, cursor: string, argument = "after"): SortKey {
+/** The kinds of part a sort key holds: text, a finite number, a UUID, or a non-negative 64-bit integer written as text. */
+export type KeyPart = "string" | "number" | "uuid" | "int64";
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
+const DIGITS = /^\d{1,19}$/;
+export const MAX_INT64 = 2n ** 63n - 1n;
+
+/** Whether `value` is a non-negative integer that fits PostgreSQL's `bigint`, written in decimal. */
+export function isInt64Text(value: unknown): value is string {
+  return typeof value === "string" && DIGITS.test(value) && BigInt(value) <= MAX_INT64;
+}
+
+function fitsPart(part: unknown, kind: KeyPart): boolean {
+  switch (kind) {
+    case "string":
+      return typeof part === "string";
+    case "number":
+      return typeof part === "number" && Number.isFinite(part);
+    case "uuid":
+      return typeof part === "string" && UUID.test(part);
+    case "int64":
+      return isInt64Text(part);
+  }
+}
+
+/**
+ * The sort key in a cursor from `list`. With `shape`, the key must have exactly those parts, so
+ * a cursor whose key does not fit the list's query is BAD_USER_INPUT and never reaches the database.
+ */
+export function decodeKeyCursor(list: string, cursor: string, argument = "after", shape?: readonly KeyPart[]): SortKey {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (
       Array.isArray(decoded) &&
       decoded[0] === list &&
       decoded.slice(1).every((part) => typeof part === "string" || typeof part === "number") &&
+      (shape === undefined || (decoded.length === shape.length + 1 && shape.every((kind, index) => fitsPart(decoded[index + 1], kind)))) &&
       encodeKeyCursor(list, decoded.slice(1) as SortKey) === cursor
     ) {
       return decoded.slice(1) as SortKey;
@@ -168,8 +202,10 @@ export function pageWindow(args: PageArgs): { size: number; fromEnd: boolean } {
 export function paginate<Node>(items: readonly Node[], args: PageArgs, list: string, keyOf: (node: Node) => SortKey): Page<Node> {
   const { size, fromEnd } = pageWindow(args);
   const keyed = items.map((node) => ({ node, key: keyOf(node) })).sort((a, b) => compareSortKeys(a.key, b.key));
-  const afterKey = args.after == null ? undefined : decodeKeyCursor(list, args.after, "after");
-  const beforeKey = args.before == null ? undefined : decodeKeyCursor(list, args.before, "before");
+  // A cursor's key must have the parts of this list's keys; an empty list has none to compare with.
+  const shape = keyed[0]?.key.map((part): KeyPart => (typeof part === "number" ? "number" : "string"));
+  const afterKey = args.after == null ? undefined : decodeKeyCursor(list, args.after, "after", shape);
+  const beforeKey = args.before == null ? undefined : decodeKeyCursor(list, args.before, "before", shape);
   const start = afterKey ? keyed.findIndex((item) => compareSortKeys(item.key, afterKey) > 0) : 0;
   const end = beforeKey ? keyed.findIndex((item) => compareSortKeys(item.key, beforeKey) >= 0) : keyed.length;
   const from = start === -1 ? keyed.length : start;

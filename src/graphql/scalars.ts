@@ -1,24 +1,56 @@
 import { GraphQLScalarType, type ValueNode } from "graphql";
-import { GraphQLDate as DateFromLibrary } from "graphql-scalars";
+import { GraphQLDate as DateFromLibrary, GraphQLDateTime as DateTimeFromLibrary } from "graphql-scalars";
 import { BadUserInputError } from "./errors";
 
-const INVALID_DATE = "must be a calendar date as YYYY-MM-DD, e.g. \"2024-03-01\"";
+/**
+ * The days and times the API accepts: years 1000 to 9999, which JavaScript, Prisma and
+ * PostgreSQL (`date`, `timestamptz`) all store and print as four-digit years.
+ */
+export const EARLIEST_DAY = "1000-01-01";
+export const LATEST_DAY = "9999-12-31";
+const EARLIEST = Date.parse(`${EARLIEST_DAY}T00:00:00.000Z`);
+const LATEST = Date.parse(`${LATEST_DAY}T23:59:59.999Z`);
 
-/** graphql-scalars' Date, with bad values reported as BAD_USER_INPUT rather than a schema violation. */
-export const GraphQLDate = new GraphQLScalarType({
-  ...DateFromLibrary.toConfig(),
-  parseValue(value: unknown) {
-    try {
-      return DateFromLibrary.parseValue(value);
-    } catch {
-      throw new BadUserInputError(`${JSON.stringify(value)} ${INVALID_DATE}`);
-    }
-  },
-  parseLiteral(ast: ValueNode, variables?: Record<string, unknown> | null) {
-    try {
-      return DateFromLibrary.parseLiteral(ast, variables);
-    } catch {
-      throw new BadUserInputError(`${"value" in ast ? JSON.stringify(ast.value) : "The value"} ${INVALID_DATE}`, undefined, ast);
-    }
-  },
-});
+const INVALID_DATE = `must be a calendar date as YYYY-MM-DD from ${EARLIEST_DAY} to ${LATEST_DAY}, e.g. "2024-03-01"`;
+const INVALID_DATE_TIME = `must be a date and time as in RFC 3339 from ${EARLIEST_DAY} to ${LATEST_DAY}, e.g. "2024-03-01T12:00:00Z"`;
+
+function withinRange(value: unknown): value is Date {
+  return value instanceof Date && value.getTime() >= EARLIEST && value.getTime() <= LATEST;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** A library scalar whose bad and out-of-range values are reported as BAD_USER_INPUT rather than a schema violation. */
+function bounded(library: GraphQLScalarType, description: string, invalid: string): GraphQLScalarType {
+  return new GraphQLScalarType({
+    ...library.toConfig(),
+    description,
+    parseValue(value: unknown) {
+      let parsed: unknown;
+      try {
+        parsed = library.parseValue(value);
+      } catch {
+        // reported below
+      }
+      if (!withinRange(parsed)) throw new BadUserInputError(`${describe(value)} ${invalid}`);
+      return parsed;
+    },
+    parseLiteral(ast: ValueNode, variables?: Record<string, unknown> | null) {
+      let parsed: unknown;
+      try {
+        parsed = library.parseLiteral(ast, variables);
+      } catch {
+        // reported below
+      }
+      if (!withinRange(parsed)) throw new BadUserInputError(`${"value" in ast ? describe(ast.value) : "The value"} ${invalid}`, undefined, ast);
+      return parsed;
+    },
+  });
+}
+
+export const GraphQLDate = bounded(DateFromLibrary, `A calendar date as YYYY-MM-DD (RFC 3339 full-date), from ${EARLIEST_DAY} to ${LATEST_DAY}.`, INVALID_DATE);
+
+export const GraphQLDateTime = bounded(DateTimeFromLibrary, `A date and time as in RFC 3339, e.g. 2024-03-01T12:00:00Z, from ${EARLIEST_DAY} to ${LATEST_DAY} (UTC).`, INVALID_DATE_TIME);

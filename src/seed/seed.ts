@@ -582,9 +582,15 @@ function joinNotes(notes: (string | undefined | null)[]): string | null {
 
 /** "Äldres hälsa (name until October 2022)" → name and note. */
 function splitNameAndNote(text: string): { name: string; note: string | null } {
-  const match = /^(.*?)\s*(?:\((.*)\)|—\s*(.*))$/.exec(text);
-  if (!match?.[1]) return { name: text, note: null };
-  return { name: match[1], note: match[2] ?? match[3] ?? null };
+  // The first "(" of a text ending in ")", or the first "—", starts the note.
+  for (let i = 0; i < text.length; i++) {
+    const parenthesised = text[i] === "(" && text.endsWith(")");
+    if (!parenthesised && text[i] !== "—") continue;
+    const name = text.slice(0, i).trimEnd();
+    if (!name) break;
+    return { name, note: parenthesised ? text.slice(i + 1, -1) : text.slice(i + 1).trimStart() };
+  }
+  return { name: text, note: null };
 }
 
 function selectOf<Row extends object>(row: Row): { [K in keyof Row]: true } {

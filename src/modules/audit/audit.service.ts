@@ -1,12 +1,14 @@
 import type { Database } from "../../db/prisma";
 import type { AuditEvent as AuditEventRow, Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
-import { fromGlobalId, isUuid } from "../../graphql/global-id";
+import { databaseIdOf, GROUP_TYPE_NAMES, isUuid } from "../../graphql/global-id";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import type { AuditEventsArgs, ChangesArgs } from "./audit.types";
 
 const AUDIT_CURSOR = "audit-events";
 const FEED_CURSOR = "changes";
+/** The types whose changes are audited. */
+const AUDITED_TYPES = ["Person", "Membership", "Organisation", ...GROUP_TYPE_NAMES];
 
 export class AuditService {
   constructor(private readonly prisma: Database) {}
@@ -15,14 +17,12 @@ export class AuditService {
   async auditEvents(args: AuditEventsArgs): Promise<Page<AuditEventRow>> {
     const where: Prisma.AuditEventWhereInput = {};
     if (args.entity) {
-      const decoded = fromGlobalId(args.entity);
-      if (!decoded) throw new BadUserInputError("`entity` is not a global ID of this API", "entity");
-      where.entityId = decoded.id;
+      where.entityId = databaseIdOf(args.entity, AUDITED_TYPES, "entity");
     }
     if (args.syncRun) where.syncRunId = uuidOf(args.syncRun, "syncRun");
     if (args.since) where.occurredAt = { gte: args.since };
     const size = args.first ?? DEFAULT_PAGE_SIZE;
-    const after = args.after ? BigInt(String(decodeKeyCursor(AUDIT_CURSOR, args.after)[0])) : undefined;
+    const after = args.after ? BigInt(decodeKeyCursor(AUDIT_CURSOR, args.after, "after", ["int64"])[0]!) : undefined;
     const [rows, totalCount] = await Promise.all([
       this.prisma.auditEvent.findMany({ where: { ...where, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size + 1 }),
       this.prisma.auditEvent.count({ where }),
@@ -47,9 +47,8 @@ export class AuditService {
 }
 
 function feedPosition(cursor: string): bigint {
-  const [position] = decodeKeyCursor(FEED_CURSOR, cursor, "since");
-  if (typeof position !== "string" || !/^[0-9]{1,19}$/.test(position)) throw new BadUserInputError("`since` is not a cursor of the change feed", "since");
-  return BigInt(position);
+  const [position] = decodeKeyCursor(FEED_CURSOR, cursor, "since", ["int64"]);
+  return BigInt(position!);
 }
 
 function uuidOf(value: string, field: string): string {

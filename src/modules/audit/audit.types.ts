@@ -1,4 +1,6 @@
-import { GraphQLDateTime, GraphQLJSON } from "graphql-scalars";
+import { GraphQLJSON } from "graphql-scalars";
+import { GraphQLDateTime } from "../../graphql/scalars";
+import { OptionalCursor, OptionalId } from "../../graphql/validation";
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, Max, Min } from "class-validator";
 import { AuditAction, AuditEntity } from "../../generated/prisma/enums";
@@ -73,11 +75,11 @@ export class AuditEventConnection extends Connection(AuditEvent, "AuditEvent") {
 @ArgsType()
 export class AuditEventsArgs extends ForwardPageArgs {
   @Field(() => ID, { nullable: true, description: "Only changes to this record (a person, membership, group or organisation)." })
-  @IsOptional()
+  @OptionalId()
   entity?: string | null;
 
   @Field(() => ID, { nullable: true, description: "Only changes made by this sync run (`SyncResult.runId`)." })
-  @IsOptional()
+  @OptionalId()
   syncRun?: string | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: "Only changes made at or after this time." })
@@ -88,7 +90,7 @@ export class AuditEventsArgs extends ForwardPageArgs {
 @ArgsType()
 export class ChangesArgs {
   @Field(() => String, { nullable: true, description: "The `cursor` of the previous call; omit it to read from the beginning." })
-  @IsOptional()
+  @OptionalCursor()
   since?: string | null;
 
   @Field(() => Int, { defaultValue: MAX_PAGE_SIZE, description: `How many changes to return, 1 to ${10 * MAX_PAGE_SIZE}.` })

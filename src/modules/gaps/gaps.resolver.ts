@@ -1,4 +1,5 @@
 import { IsOptional } from "class-validator";
+import { OptionalEnumList } from "../../graphql/validation";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import type { Group, HealthcareRegion as HealthcareRegionRow, Region as RegionRow } from "../../generated/prisma/client";
 import type { MembershipRow } from "../people/people.loaders";
@@ -45,7 +46,7 @@ class StructureGapConnection extends Connection(StructureGap, "StructureGap") {}
 @ArgsType()
 class StructureGapsArgs extends PageArgs {
   @Field(() => [StructureGapKind], { nullable: true, description: "Only these kinds of gap; all when omitted." })
-  @IsOptional()
+  @OptionalEnumList()
   kinds?: StructureGapKind[] | null;
 
   @Field(() => GraphQLDate, { nullable: true, description: "The day to check, e.g. \"2024-03-01\". Defaults to today." })

@@ -1,10 +1,8 @@
-import { Matches } from "class-validator";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
 import type { Group, GroupKind, Region as RegionRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
-import { COUNTY_CODE } from "../geography/geography.args";
+import { CountyCode, Slug } from "../../graphql/validation";
 import { HealthcareRegion, Region } from "../geography/geography.types";
-import { SLUG_PATTERN } from "./governance.args";
 import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
 
 const PROGRAM_AREA_KINDS: GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL"];
@@ -12,11 +10,11 @@ const PROGRAM_AREA_KINDS: GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL"];
 @ArgsType()
 class GovernanceChainArgs {
   @Field({ description: "Slug of the national program area, e.g. `psykisk-halsa`." })
-  @Matches(SLUG_PATTERN, { message: "npo must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa" })
+  @Slug("npo must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa")
   npo!: string;
 
   @Field({ description: "Länskod of the region, e.g. \"22\" for Region Västernorrland." })
-  @Matches(COUNTY_CODE, { message: "region must be a länskod of two digits, e.g. \"22\"" })
+  @CountyCode("region must be a länskod of two digits, e.g. \"22\"")
   region!: string;
 }
 

@@ -1,12 +1,12 @@
-import { Matches } from "class-validator";
 import { ArgsType, Field } from "type-graphql";
+import { SLUG, Slug } from "../../graphql/validation";
 
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const SLUG_PATTERN = SLUG;
 
 @ArgsType()
 export class SlugArgs {
   @Field({ description: "The slug, lower-case words joined by hyphens, e.g. `psykisk-halsa`." })
-  @Matches(SLUG_PATTERN, { message: "slug must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa" })
+  @Slug("slug must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa")
   slug!: string;
 }
 

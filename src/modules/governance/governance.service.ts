@@ -47,8 +47,10 @@ export class GovernanceService {
     const field = order.field === GroupOrderField.SLUG ? "slug" : "name";
     const { size, fromEnd } = pageWindow(page);
     const ascending = (order.direction === OrderDirection.ASC) !== fromEnd;
-    const boundary = fromEnd ? page.before : page.after;
-    const key = boundary == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, boundary, fromEnd ? "before" : "after");
+    // Both cursors are checked, though only the one on the side paged from is used.
+    const afterKey = page.after == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.after, "after", ["string", "uuid"]);
+    const beforeKey = page.before == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.before, "before", ["string", "uuid"]);
+    const key = fromEnd ? beforeKey : afterKey;
     const beyond = (value: string | number | undefined) => (ascending ? { gt: String(value) } : { lt: String(value) });
     const cursorWhere: Prisma.GroupWhereInput = key ? { OR: [{ [field]: beyond(key[0]) }, { [field]: String(key[0]), id: beyond(key[1]) }] } : {};
     const direction = ascending ? "asc" : "desc";

@@ -1,8 +1,8 @@
-import { ArrayMaxSize, IsOptional } from "class-validator";
+import { IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { GroupKind } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { OptionalCountyCode, OptionalText, OptionalVersion, Slug, Sources, Text } from "../../graphql/validation";
+import { Id, OptionalCountyCode, OptionalId, OptionalIds, OptionalSlug, OptionalText, OptionalVersion, Slug, Sources, Text } from "../../graphql/validation";
 
 @InputType({
   description:
@@ -29,20 +29,19 @@ export class CreateGroupInput {
   description?: string | null;
 
   @Field(() => ID, { nullable: true, description: "Appointing body of a working group: an NPO, NSG or the primary-care council for a NAG, an RPO for a RAG, an LPO for a LAG." })
-  @IsOptional()
+  @OptionalId()
   parent?: string | null;
 
   @Field(() => ID, { nullable: true, description: "The NPO an RPO mirrors." })
-  @IsOptional()
+  @OptionalId()
   programArea?: string | null;
 
   @Field(() => [ID], { nullable: true, description: "Program areas (NPOs, the primary-care council) an LPO or regional council mirrors." })
-  @IsOptional()
-  @ArrayMaxSize(30)
+  @OptionalIds(30)
   mirrors?: string[] | null;
 
   @Field(() => String, { nullable: true, description: "Slug of the healthcare region (sjukvårdsregion) an RPO or a healthcare-regional council works in, e.g. `norra`." })
-  @OptionalText(100)
+  @OptionalSlug()
   healthcareRegion?: string | null;
 
   @Field(() => String, { nullable: true, description: "County code (länskod) of the region an LPO or a regional body belongs to, e.g. \"22\"." })
@@ -65,7 +64,7 @@ export class CreateGroupInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { nullable: true, description: "Public sources." })
+  @Field(() => [String], { nullable: true, description: "Public sources: at most 50, each at most 2000 characters." })
   @Sources()
   sources?: string[] | null;
 }
@@ -73,6 +72,7 @@ export class CreateGroupInput {
 @InputType({ description: "Changes to a body's description. Its kind, parent and place do not change: dissolve it and create a new one. Omitted fields stay; null clears an optional field." })
 export class UpdateGroupInput {
   @Field(() => ID, { description: "The group's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })
@@ -107,7 +107,7 @@ export class UpdateGroupInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
   @Sources()
   sources?: string[] | null;
 }
@@ -115,6 +115,7 @@ export class UpdateGroupInput {
 @InputType({ description: "Dissolves a body. Nothing is deleted: the group gets its last day, and its open memberships (and its working groups, with theirs) end on that day." })
 export class DissolveGroupInput {
   @Field(() => ID, { description: "The group's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })

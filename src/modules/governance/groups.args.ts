@@ -1,11 +1,10 @@
-import { IsOptional, Matches, ValidateNested } from "class-validator";
+import { IsOptional, ValidateNested } from "class-validator";
 import { GraphQLDate } from "../../graphql/scalars";
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { GroupKind, GroupLevel } from "../../generated/prisma/enums";
 import { PageArgs } from "../../graphql/pagination";
 import { ACTIVE_ON_DESCRIPTION } from "../../graphql/period";
-import { COUNTY_CODE, MUNICIPALITY_CODE } from "../geography/geography.args";
-import { SLUG_PATTERN } from "./governance.args";
+import { OptionalCountyCode, OptionalEnumList, OptionalMunicipalityCode, OptionalSlug } from "../../graphql/validation";
 
 export enum GroupOrderField {
   NAME = "NAME",
@@ -31,31 +30,27 @@ const SLUG_MESSAGE = "must be lower-case letters and digits joined by hyphens, e
 @InputType({ description: "Which groups to list. All given conditions must hold." })
 export class GroupFilter {
   @Field(() => [GroupKind], { nullable: true, description: "Any of these kinds, e.g. [LPO, LAG]." })
-  @IsOptional()
+  @OptionalEnumList()
   kind?: GroupKind[] | null;
 
   @Field(() => [GroupLevel], { nullable: true, description: "Any of these levels." })
-  @IsOptional()
+  @OptionalEnumList()
   level?: GroupLevel[] | null;
 
   @Field(() => String, { nullable: true, description: "Working in this healthcare region (slug, e.g. `norra`): its RPOs and RAGs, and the regional bodies of its regions." })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `healthcareRegion ${SLUG_MESSAGE}` })
+  @OptionalSlug(`healthcareRegion ${SLUG_MESSAGE}`)
   healthcareRegion?: string | null;
 
   @Field(() => String, { nullable: true, description: "Working in this region, by länskod (e.g. \"22\"): its LPOs, LAGs and regional bodies." })
-  @IsOptional()
-  @Matches(COUNTY_CODE, { message: "region must be a länskod of two digits, e.g. \"22\"" })
+  @OptionalCountyCode("region must be a länskod of two digits, e.g. \"22\"")
   region?: string | null;
 
   @Field(() => String, { nullable: true, description: "The municipality (kommunkod, e.g. \"2281\") sits in: as a participant or through a member representing it, on `activeOn`." })
-  @IsOptional()
-  @Matches(MUNICIPALITY_CODE, { message: "municipality must be a kommunkod of four digits, e.g. \"2281\"" })
+  @OptionalMunicipalityCode("municipality must be a kommunkod of four digits, e.g. \"2281\"")
   municipality?: string | null;
 
   @Field(() => String, { nullable: true, description: "Belonging to this national program area (slug, e.g. `psykisk-halsa`): the NPO, its RPOs and LPOs, and their working groups." })
-  @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `npo ${SLUG_MESSAGE}` })
+  @OptionalSlug(`npo ${SLUG_MESSAGE}`)
   npo?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: "Only groups with (true) or without (false) municipal participation (kommunal medverkan)." })

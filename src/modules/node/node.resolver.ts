@@ -1,4 +1,5 @@
 import { ArrayMaxSize } from "class-validator";
+import { Bounded, Id, MAX_ID_LENGTH } from "../../graphql/validation";
 import { Args, ArgsType, Ctx, Field, ID, Query, Resolver } from "type-graphql";
 import type { Context, Loaders } from "../../graphql/context";
 import { ErrorCode, GraphQLErrorWithCode, BadUserInputError } from "../../graphql/errors";
@@ -10,6 +11,7 @@ import { typeNameOfKind } from "../governance/governance.types";
 @ArgsType()
 class NodeArgs {
   @Field(() => ID, { description: "A global ID from any object's `id` field." })
+  @Id()
   id!: string;
 }
 
@@ -17,6 +19,7 @@ class NodeArgs {
 class NodesArgs {
   @Field(() => [ID], { description: `Global IDs from objects' \`id\` fields, at most ${MAX_PAGE_SIZE}.` })
   @ArrayMaxSize(MAX_PAGE_SIZE)
+  @Bounded(MAX_ID_LENGTH, { each: true })
   ids!: string[];
 }
 

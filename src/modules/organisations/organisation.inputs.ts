@@ -1,7 +1,6 @@
-import { ArrayMaxSize, IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { OrganisationKind } from "../../generated/prisma/enums";
-import { OptionalCountyCode, OptionalText, OptionalVersion, Slug, Text } from "../../graphql/validation";
+import { Id, OptionalCountyCode, OptionalText, OptionalVersion, Slug, Sources, Text } from "../../graphql/validation";
 
 @InputType({ description: "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already." })
 export class CreateOrganisationInput {
@@ -32,15 +31,15 @@ export class CreateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
+  @Sources()
   sources?: string[] | null;
 }
 
 @InputType({ description: "Changes to an organisation. Omitted fields stay; null clears an optional field." })
 export class UpdateOrganisationInput {
   @Field(() => ID, { description: "The organisation's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
@@ -63,8 +62,7 @@ export class UpdateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on.", nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
+  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
+  @Sources()
   sources?: string[] | null;
 }

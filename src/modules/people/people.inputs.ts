@@ -2,7 +2,7 @@ import { IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { OptionalEmail, OptionalHsaId, OptionalPhone, OptionalText, OptionalVersion, Text } from "../../graphql/validation";
+import { Id, OptionalEmail, OptionalHsaId, OptionalId, OptionalPhone, OptionalText, OptionalVersion, Text } from "../../graphql/validation";
 
 const EXPECTED_VERSION = "The version you last read; the change is refused with CONFLICT if the record has moved on since. Omit to overwrite.";
 
@@ -44,6 +44,7 @@ export class CreatePersonInput {
 @InputType({ description: "Changes to a person. Omitted fields stay as they are; null clears an optional field." })
 export class UpdatePersonInput {
   @Field(() => ID, { description: "The person's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: EXPECTED_VERSION })
@@ -78,16 +79,18 @@ export class UpdatePersonInput {
 @InputType({ description: "A new membership: a person's seat in a group." })
 export class CreateMembershipInput {
   @Field(() => ID, { description: "The person's global ID." })
+  @Id()
   person!: string;
 
   @Field(() => ID, { description: "The group's global ID." })
+  @Id()
   group!: string;
 
   @Field(() => MembershipRole, { description: "The role; it must be one used in groups of this kind." })
   role!: MembershipRole;
 
   @Field(() => ID, { nullable: true, description: "The global ID of the organisation represented; it must belong where the group works (see `representing` on Membership)." })
-  @IsOptional()
+  @OptionalId()
   representing?: string | null;
 
   @Field(() => GraphQLDate, { description: "First day." })
@@ -109,6 +112,7 @@ export class CreateMembershipInput {
 @InputType({ description: "Changes to a membership. Omitted fields stay as they are." })
 export class UpdateMembershipInput {
   @Field(() => ID, { description: "The membership's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: EXPECTED_VERSION })
@@ -120,7 +124,7 @@ export class UpdateMembershipInput {
   role?: MembershipRole;
 
   @Field(() => ID, { nullable: true, description: "The organisation represented; null for none." })
-  @IsOptional()
+  @OptionalId()
   representing?: string | null;
 
   @Field(() => GraphQLDate, { description: "A new first day.", nullable: true })
@@ -135,6 +139,7 @@ export class UpdateMembershipInput {
 @InputType({ description: "Ends a membership. It is kept, with its last day, as history." })
 export class EndMembershipInput {
   @Field(() => ID, { description: "The membership's global ID." })
+  @Id()
   id!: string;
 
   @Field(() => Int, { nullable: true, description: EXPECTED_VERSION })

@@ -1,4 +1,5 @@
-import { IsOptional, Length } from "class-validator";
+import { Length } from "class-validator";
+import { OptionalEnumList } from "../../graphql/validation";
 import { Args, ArgsType, createUnionType, Ctx, Field, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
 import type { Context, Loaders } from "../../graphql/context";
 import { typed, type Typed } from "../../graphql/node";
@@ -35,7 +36,7 @@ class SearchArgs extends ForwardPageArgs {
   query!: string;
 
   @Field(() => [SearchKind], { nullable: true, description: "Only these kinds of result; all when omitted." })
-  @IsOptional()
+  @OptionalEnumList()
   kinds?: SearchKind[] | null;
 }
 

@@ -1,8 +1,8 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, ValidateNested } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsOptional, ValidateNested } from "class-validator";
 import { Field, InputType, registerEnumType } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { OptionalCountyCode, Text } from "../../graphql/validation";
+import { Bounded, BoundedMatches, MAX_SLUG_LENGTH, OptionalCountyCode, SOURCE_SYSTEM } from "../../graphql/validation";
 
 export const MAX_SYNC_ROWS = 50_000;
 
@@ -26,6 +26,7 @@ export class SyncScopeInput {
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(5_000)
+  @Bounded(MAX_SLUG_LENGTH, { each: true })
   groups?: string[] | null;
 
   @Field(() => String, { nullable: true, description: "County code (länskod) of the region whose groups are covered, e.g. \"22\"." })
@@ -33,7 +34,11 @@ export class SyncScopeInput {
   countyCode?: string | null;
 }
 
-/** Row fields are checked by the sync itself, so that each bad row is reported with its index instead of failing the request. */
+/**
+ * Row fields are checked by the sync itself, lengths included, so that each bad row is reported
+ * with its index instead of failing the request. NUL characters, lone surrogates and dates out of
+ * range are refused for the whole request before it runs (src/graphql/request-guards.ts).
+ */
 @InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's name is not changed by a sync (use `updatePerson`)." })
 export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "The person's id in the source system." })
@@ -79,8 +84,7 @@ export class SyncMembershipInput {
 @InputType({ description: "A bulk membership sync from one source system." })
 export class SyncMembershipsInput {
   @Field({ description: "Name of the source system, e.g. \"hr-region-22\". Only memberships from this source are updated or ended." })
-  @Text(100)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { message: "sourceSystem must be letters, digits and . _ : -" })
+  @BoundedMatches(SOURCE_SYSTEM, 100, "sourceSystem must be letters, digits and . _ : -")
   sourceSystem!: string;
 
   @Field(() => SyncScopeInput, { description: "The groups the sync covers." })

@@ -1,0 +1,143 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  coerceInputValue,
+  GraphQLError,
+  Kind,
+  typeFromAST,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from "graphql";
+import { authorizeAnyWrite } from "../modules/access/authorize";
+import type { Caller } from "../modules/access/caller";
+import { ErrorCode, GraphQLErrorWithCode } from "./errors";
+
+/**
+ * The API has queries and mutations only. graphql-js 16 has no rule for an operation type the
+ * schema lacks (graphql 17's KnownOperationTypesRule), and executing one fails as an internal error.
+ */
+export const SupportedOperationTypesRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    const supported = node.operation === "query" || (node.operation === "mutation" && context.getSchema().getMutationType());
+    if (!supported) {
+      context.reportError(new GraphQLError(`This API does not support ${node.operation} operations; use a query or a mutation.`, { nodes: node }));
+    }
+  },
+});
+
+export interface InvalidField {
+  path: string;
+  message: string;
+}
+
+interface GuardedContext {
+  caller: Caller;
+}
+
+/**
+ * Checks made after the operation is known and before anything executes, in this order:
+ * a mutation needs a key with some write scope (the finer checks stay in the services), and
+ * no argument, variable or literal holds a NUL character, a lone surrogate or a value its
+ * type refuses (a date out of range, say). Each is refused with a client error naming the
+ * argument, before any resolver, validator or SQL statement runs.
+ */
+export function requestGuards<Context extends GuardedContext>(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, schema, request, contextValue }) {
+          if (!operation) return;
+          if (operation.operation === "mutation") refuseWithoutWriteScope(contextValue.caller);
+          const invalid = [...invalidLiterals(document), ...invalidVariables(schema, document, operation, request.variables ?? {})];
+          if (invalid.length > 0) {
+            throw new GraphQLErrorWithCode(`Invalid argument: ${invalid.map((field) => `\`${field.path}\`: ${field.message}`).join("; ")}`, ErrorCode.BAD_USER_INPUT, {
+              fields: invalid,
+              http: { status: 400 },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+const HTTP_STATUS: Record<string, number> = { [ErrorCode.UNAUTHENTICATED]: 401, [ErrorCode.FORBIDDEN]: 403 };
+
+function refuseWithoutWriteScope(caller: Caller): void {
+  try {
+    authorizeAnyWrite(caller, "anything");
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    const code = String(error.extensions.code) as ErrorCode;
+    throw new GraphQLErrorWithCode(error.message, code, { ...error.extensions, http: { status: HTTP_STATUS[code] ?? 400 } });
+  }
+}
+
+/** Why a string may not be stored or compared: PostgreSQL refuses NUL in text, and a lone surrogate is not Unicode. */
+export function stringProblem(value: string): string | undefined {
+  if (value.includes("\u0000")) return "must not contain the NUL character (U+0000)";
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) return "must be well-formed Unicode (it holds a lone surrogate)";
+  return undefined;
+}
+
+/** The argument an AST node stands in, as a path of argument and input-field names, e.g. `input.email`. */
+function argumentPath(ancestors: readonly (ASTNode | readonly ASTNode[])[], parent: ASTNode | readonly ASTNode[] | undefined): string {
+  return [...ancestors, parent ?? []]
+    .flatMap((ancestor) => ("kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD) ? [ancestor.name.value] : []))
+    .join(".");
+}
+
+function invalidLiterals(document: DocumentNode): InvalidField[] {
+  const invalid: InvalidField[] = [];
+  visit(document, {
+    StringValue(node, _key, parent, _path, ancestors) {
+      const problem = stringProblem(node.value);
+      if (problem) invalid.push({ path: argumentPath(ancestors, parent) || "document", message: problem });
+    },
+  });
+  return invalid;
+}
+
+function invalidVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, values: Record<string, unknown>): InvalidField[] {
+  const usedAt = new Map<string, string>();
+  visit(document, {
+    VariableDefinition: () => false,
+    Variable(node, _key, parent, _path, ancestors) {
+      if (!usedAt.has(node.name.value)) usedAt.set(node.name.value, argumentPath(ancestors, parent));
+    },
+  });
+  const invalid: InvalidField[] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const value = values[name];
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (value === undefined || !type) continue;
+    const at = usedAt.get(name) || name;
+    const before = invalid.length;
+    collectStringProblems(value, at, invalid);
+    if (invalid.length > before) continue;
+    coerceInputValue(value, type, (path, _invalidValue, error) => {
+      invalid.push({ path: [at, ...path].join("."), message: error.message });
+    });
+  }
+  return invalid;
+}
+
+function collectStringProblems(value: unknown, path: string, invalid: InvalidField[]): void {
+  if (typeof value === "string") {
+    const problem = stringProblem(value);
+    if (problem) invalid.push({ path, message: problem });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => collectStringProblems(item, `${path}.${index}`, invalid));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const problem = stringProblem(key);
+      if (problem) invalid.push({ path, message: `a field name ${problem}` });
+      else collectStringProblems(item, `${path}.${key}`, invalid);
+    }
+  }
+}
