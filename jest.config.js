@@ -19,6 +19,8 @@ const swc = [
  */
 module.exports = {
   maxWorkers: 2,
+  // A global option (projects cannot set their own): integration tests start servers and databases.
+  testTimeout: 120000,
   projects: [
     {
       displayName: "unit",
@@ -28,7 +30,6 @@ module.exports = {
       // type-graphql's decorators need it loaded, as src/main.ts does first.
       setupFiles: ["reflect-metadata"],
       transform: { "^.+\\.ts$": swc },
-      testTimeout: 10000,
     },
     {
       displayName: "integration",
@@ -39,7 +40,6 @@ module.exports = {
       transform: { "^.+\\.ts$": swc },
       globalSetup: "<rootDir>/tests/support/global-setup.ts",
       globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
-      testTimeout: 120000,
     },
   ],
 };
