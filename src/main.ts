@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.environment, config.logLevel);
   const database = await openDatabaseServer(config, () => {});
   logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
-  const prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize });
+  const prisma = createPrismaClient({
+    url: database.url,
+    poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   let stopping = false;
   const running: { server?: RunningServer } = {};
   const shutdown = async (signal: string) => {
