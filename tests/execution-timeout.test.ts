@@ -154,7 +154,7 @@ describe("a hung database", () => {
     const lock = await lockTable(server.database.url, "region");
     try {
       const { key } = await createApiKey(server.prisma, { name: "stuck-reader", scopes: ["read"] });
-      for (const headers of [{}, { authorization: `Bearer ${key}` }]) {
+      for (const headers of [{}, { authorization: `Bearer ${key}` }] as Record<string, string>[]) {
         const answer = await within(10_000, post(server.url, `{ regions { countyCode } }`, undefined, headers));
         expect(answer).not.toBe("hung");
         expectServiceUnavailable(answer as Answer);
