@@ -8,6 +8,7 @@ import { createPrismaClient, type Database } from "../src/db/prisma";
 import { createApiKey } from "../src/modules/access/api-keys";
 import { seedReferenceData } from "../src/seed/seed";
 import { startServer, type RunningServer } from "../src/server";
+import { createTestDatabase } from "./support/test-database";
 import { postgresBinaries, startControlledPostgres, type ControlledPostgres } from "./support/controlled-postgres";
 
 /** One HTTP exchange, as the load saw it. */
@@ -87,6 +88,32 @@ describe("database unreachable", () => {
       expect({ kind: exchange.kind, problem: problemOf(exchange), status: exchange.status }).toEqual({ kind: exchange.kind, problem: undefined, status: 503 });
     }
     expect(keyed.body?.errors?.[0]?.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", requestId: keyed.requestId, retryAfterSeconds: 5 });
+  });
+});
+
+describe("an unexpected failure while authenticating", () => {
+  it("is masked as INTERNAL_SERVER_ERROR that carries the request id, and logged", async () => {
+    const database = await createTestDatabase();
+    const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
+    const logged: Record<string, unknown>[] = [];
+    const server = await startServer({
+      config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false },
+      prisma,
+      logger: pino({ level: "error" }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) }),
+    });
+    try {
+      // A stored scope this build does not know: the key cannot be turned into a caller.
+      const { key, apiKey } = await createApiKey(prisma, { name: "odd-scopes", scopes: ["read"] });
+      await prisma.apiKey.update({ where: { id: apiKey.id }, data: { scopes: ["read", "write:planet:mars"] } });
+      const answer = await post(server.url, READ, undefined, { authorization: `Bearer ${key}` }, "keyed read");
+      expect(answer.status).toBe(500);
+      expect(answer.body?.errors).toEqual([{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: answer.requestId } }]);
+      expect(logged).toEqual([expect.objectContaining({ requestId: answer.requestId, err: expect.objectContaining({ message: expect.stringContaining("unknown scope") }) })]);
+    } finally {
+      await server.stop();
+      await prisma.$disconnect();
+      await database.drop();
+    }
   });
 });
 
