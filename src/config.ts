@@ -50,7 +50,7 @@ export interface Config {
     readonly maxTokens: number;
     readonly maxCost: number;
   };
-  /** A request still resolving fields after this long is stopped. @default 30000 */
+  /** A read still running after this long starts no more SQL statements or batches; mutations have no such limit. @default 30000 */
   readonly executionTimeoutMs: number;
   readonly rateLimit: {
     readonly windowSeconds: number;

@@ -1,9 +1,9 @@
+import { performance } from "node:perf_hooks";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, isListType, getNullableType, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./pagination";
-import { performance } from "node:perf_hooks";
 import type { SqlStatementCounter } from "../db/sql-statement-counter";
 import { ErrorCode, GraphQLErrorWithCode } from "./errors";
 import { ServiceUnavailableError } from "./service-unavailable";
