@@ -29,6 +29,10 @@ export interface Config {
   readonly exposeSqlStatementCount: boolean;
   /** Size of the database connection pool. @default 10 */
   readonly databasePoolSize: number;
+  /** How long a request may wait for a pool connection, including connecting to PostgreSQL. @default 5000 */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL `statement_timeout` of the pool's connections; a statement waiting on locks counts too. @default 30000 */
+  readonly databaseStatementTimeoutMs: number;
   /** Batch and cache loads per request (DataLoader). Off only to measure the naive resolvers. @default true */
   readonly dataloaderBatching: boolean;
   /** On SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed. @default 10000 */
@@ -47,7 +51,7 @@ export interface Config {
     readonly maxTokens: number;
     readonly maxCost: number;
   };
-  /** A request still resolving fields after this long is stopped. @default 30000 */
+  /** A read still running after this long starts no more SQL statements or batches; mutations have no such limit. @default 30000 */
   readonly executionTimeoutMs: number;
   readonly rateLimit: {
     readonly windowSeconds: number;
@@ -124,6 +128,8 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: read("INTROSPECTION", true, parseBoolean, "true or false"),
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
     databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
+    databaseConnectTimeoutMs: read("DATABASE_CONNECT_TIMEOUT_MS", 5_000, (raw) => parseIntegerIn(raw, 100, 600_000), "milliseconds from 100 to 600000"),
+    databaseStatementTimeoutMs: read("DATABASE_STATEMENT_TIMEOUT_MS", 30_000, (raw) => parseIntegerIn(raw, 100, 3_600_000), "milliseconds from 100 to 3600000"),
     dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
     anonymousAccess: read("ANONYMOUS_ACCESS", "read" as "read" | "none", (raw) => (raw === "read" || raw === "none" ? raw : undefined), "read or none"),
     requestBodyLimitBytes: read("REQUEST_BODY_LIMIT_BYTES", 16 * 1024 * 1024, (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024), "a whole number of bytes from 1024 to 268435456"),

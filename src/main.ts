@@ -54,7 +54,12 @@ async function main(): Promise<void> {
   const database = running.database;
   logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
   if (database.created) logger.info("The database did not exist and was created");
-  const prisma = (running.prisma = createPrismaClient({ url: database.url, poolSize: config.databasePoolSize }));
+  const prisma = (running.prisma = createPrismaClient({
+    url: database.url,
+    poolSize: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  }));
 
   if (config.environment === "development") await assertSchemaMigrated(database.url);
   await proceed();

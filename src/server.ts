@@ -17,6 +17,8 @@ import { countSqlStatements, SqlStatementCounter } from "./db/sql-statement-coun
 import { createContext, type Context } from "./graphql/context";
 import { ErrorCode, GraphQLErrorWithCode } from "./graphql/errors";
 import { createFormatError } from "./graphql/format-error";
+import { MaskedInternalError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from "./graphql/service-unavailable";
+import { isDatabaseUnavailable } from "./db/errors";
 import { buildGraphQLSchema } from "./graphql/schema";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
@@ -146,11 +148,12 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
           await rateLimiter.consume(caller, req.ip ?? "unknown");
         } catch (error) {
           // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
-          const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
+          const refusal = refusalOf(error, requestId, logger);
+          const code = String(refusal.extensions.code);
           metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
           logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
-          throw error;
+          throw refusal;
         }
         return {
           ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
@@ -210,7 +213,9 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = metrics.operationLabel(operationName, context.caller.keyId !== null);
           const statements = context.sqlStatements.count;
-          const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          // The codes the caller sees: formatting turns database failures into SERVICE_UNAVAILABLE.
+          const answered = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          const codes = (answered ?? errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
           metrics.requests.inc({ operation, outcome: codes.length > 0 ? "error" : "ok" });
           metrics.duration.observe({ operation }, seconds);
           metrics.sqlStatements.observe({ operation }, statements);
@@ -218,7 +223,12 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
           if (response.body.kind === "single") {
             const result = response.body.singleResult;
             for (const error of result.errors ?? []) {
-              if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) Object.assign(error.extensions, { requestId: context.requestId });
+              if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR || error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) Object.assign(error.extensions, { requestId: context.requestId });
+            }
+            // The database being unavailable is the server's state, not the request's fault: 503, and when to come back.
+            if (codes.includes(ErrorCode.SERVICE_UNAVAILABLE)) {
+              response.http.status = 503;
+              response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
             }
             if (exposeSqlStatementCount) result.extensions = { ...result.extensions, sqlStatements: statements };
           }
@@ -230,6 +240,18 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
       };
     },
   };
+}
+
+/**
+ * The error a request refused while its context is built gets: its own when it has a code
+ * (UNAUTHENTICATED, RATE_LIMITED), SERVICE_UNAVAILABLE when the database could not be asked
+ * (the API key lookup), else a masked internal error. Both of the latter carry the request id.
+ */
+function refusalOf(error: unknown, requestId: string, logger: Logger): GraphQLError {
+  if (error instanceof GraphQLError && typeof error.extensions.code === "string") return error;
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(undefined, { requestId });
+  logger.error({ err: error, requestId }, "Unexpected error while authenticating a request");
+  return new MaskedInternalError(requestId);
 }
 
 /** JSON must be UTF-8; bytes that are not would otherwise turn silently into replacement characters. */

@@ -27,4 +27,20 @@ describe("configuration", () => {
     expect(message).toContain('SEED_ON_START="maybe" is not true or false');
     expect(message).toContain('SHUTDOWN_GRACE_MS="soon" is not a whole number of milliseconds');
   });
+
+  it("bounds the waits on the database: a pool connection and each statement, with defaults, and refuses nonsense", () => {
+    expect(loadConfig({})).toMatchObject({ databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000 });
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "1500", DATABASE_STATEMENT_TIMEOUT_MS: "60000" })).toMatchObject({ databaseConnectTimeoutMs: 1_500, databaseStatementTimeoutMs: 60_000 });
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_STATEMENT_TIMEOUT_MS: "forever" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'DATABASE_CONNECT_TIMEOUT_MS="0" is not milliseconds from 100 to 600000',
+      'DATABASE_STATEMENT_TIMEOUT_MS="forever" is not milliseconds from 100 to 3600000',
+    ]);
+  });
 });

@@ -307,7 +307,8 @@ describe("a sync that dies half way", () => {
         const broken = await catchSyncBeforeCommit(database.url, () => gql(served.url, SYNC, { input }, headers));
         await broken.blocker.query("SELECT pg_terminate_backend($1)", [broken.waiting]);
         const response = (await broken.pending) as { errors?: { extensions?: { code?: string } }[] };
-        expect(response.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+        // A lost connection is the database being unavailable, not an internal error.
+        expect(response.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
         await broken.blocker.query("SELECT pg_advisory_unlock($1)", [CHANGE_FEED_LOCK]);
         await broken.blocker.end();
         expect(await snapshot()).toEqual(before);

@@ -8,12 +8,37 @@ export type Database = PrismaClient;
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /**
+   * How long to wait for a pool connection, connecting included; then the wait fails. None when
+   * absent (command-line tools), the server passes DATABASE_CONNECT_TIMEOUT_MS.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL's `statement_timeout` on every connection; none when absent (command-line tools
+   * that load data in long statements), the server passes DATABASE_STATEMENT_TIMEOUT_MS.
+   */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * A statement the server cannot cancel (the server is frozen, or the network silently drops
+ * packets) is given up this long after its `statement_timeout`; normally PostgreSQL's own
+ * timeout ends it first and the connection stays usable.
+ */
+export const CLIENT_TIMEOUT_GRACE_MS = 2_000;
 
 const pools = new WeakMap<Database, pg.Pool>();
 
-export function createPrismaClient({ url, poolSize = 10 }: DatabaseOptions): Database {
-  const pool = new ContextPreservingPool({ connectionString: url, max: poolSize, Client: CountingClient });
+export function createPrismaClient({ url, poolSize = 10, connectTimeoutMs, statementTimeoutMs }: DatabaseOptions): Database {
+  const pool = new ContextPreservingPool({
+    connectionString: url,
+    max: poolSize,
+    Client: CountingClient,
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS }),
+    // A connection whose server went away is noticed by the operating system, not only on next use.
+    keepAlive: true,
+  });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // adapter-pg 7.x with client 6.19: the factory interfaces differ only in version brands.
   const prisma = new PrismaClient({ adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]> });

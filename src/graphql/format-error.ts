@@ -4,6 +4,7 @@ import type { ValidationError } from "class-validator";
 import { ArgumentValidationError } from "type-graphql";
 import { BadUserInputError, ErrorCode } from "./errors";
 import { QueryTooComplexError, tokenLimitError } from "./limits";
+import { formatServiceFailure } from "./service-unavailable";
 
 const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 // Codes Apollo Server assigns before execution, passed through as they are.
@@ -19,6 +20,8 @@ export type ErrorLogger = (error: unknown) => void;
 export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infinity) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    const failure = formatServiceFailure(formatted, original);
+    if (failure) return failure;
     // A limit hit while parsing or validating is reported as the limit it is, not as a bad document.
     const limit = error instanceof GraphQLError && error.originalError instanceof QueryTooComplexError ? error.originalError : formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitError(formatted.message, maxTokens) : undefined;
     if (limit) {

@@ -1,9 +1,12 @@
+import { performance } from "node:perf_hooks";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, isListType, getNullableType, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./pagination";
+import type { SqlStatementCounter } from "../db/sql-statement-counter";
 import { ErrorCode, GraphQLErrorWithCode } from "./errors";
+import { ServiceUnavailableError } from "./service-unavailable";
 
 /** Limits checked before a request executes. */
 export interface QueryLimits {
@@ -103,21 +106,42 @@ export function tokenLimitError(message: string, maxTokens: number): QueryTooCom
   return /Document contains more th(?:an|at) \d+ tokens/.test(message) ? new QueryTooComplexError(`The document has more than ${maxTokens} tokens, the limit. Parsing was aborted.`, "tokens", maxTokens, undefined) : undefined;
 }
 
+/** Per-request state that carries the execution deadline (see src/db/sql-statement-counter.ts). */
+export interface DeadlineHolder {
+  sqlStatements: SqlStatementCounter;
+}
 
 /**
- * Stops a request whose execution runs past the limit: fields not yet started fail with
- * QUERY_TOO_COMPLEX, so a runaway query ends instead of holding the server. A field already
- * running (one SQL statement, a sync's transaction) finishes first.
+ * The execution deadline of reads. A query still running `timeoutMs` after execution began
+ * starts no further SQL statement or DataLoader batch: those fields fail, the rest of the answer
+ * stands. Where the time went decides the answer: when the request spent most of it waiting on
+ * the database (for a pool connection, or for statements to return), the database is what is
+ * slow, and the answer is SERVICE_UNAVAILABLE (retry later); otherwise the request itself is too
+ * much work, and the answer is QUERY_TOO_COMPLEX with `limit: "executionTime"`.
+ *
+ * A mutation gets no deadline once it runs: stopping it between its commit and its result
+ * fields would report a change that was made as failed. Its time is bounded by the database
+ * timeouts and the transaction's own timeout instead.
+ *
+ * The deadline is checked where database work starts, not on every field, which costs nothing
+ * on fields that are already in memory.
  */
-export function executionTimeoutPlugin<Context extends object>(timeoutMs: number): ApolloServerPlugin<Context> {
+export function executionTimeoutPlugin<Context extends DeadlineHolder>(timeoutMs: number): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async executionDidStart() {
-          const deadline = Date.now() + timeoutMs;
-          return {
-            willResolveField() {
-              if (Date.now() > deadline) throw new QueryTooComplexError(`Execution took longer than the limit of ${timeoutMs} ms and was stopped.`, "executionTime", timeoutMs, undefined);
+        async executionDidStart({ operation, contextValue }) {
+          if (operation.operation === "mutation") return;
+          const state = contextValue.sqlStatements;
+          const startedAt = performance.now();
+          const waitedBefore = state.waitedOnDatabaseMs;
+          state.deadline = {
+            at: startedAt + timeoutMs,
+            refuse(waitedOnDatabaseMs, now) {
+              const waited = waitedOnDatabaseMs - waitedBefore;
+              return waited * 2 > now - startedAt
+                ? new ServiceUnavailableError(`The database answered too slowly: the request waited on it for ${Math.round(waited)} ms of the ${timeoutMs} ms it may run. Try again shortly.`)
+                : new QueryTooComplexError(`Execution took longer than the limit of ${timeoutMs} ms and was stopped.`, "executionTime", timeoutMs, undefined);
             },
           };
         },

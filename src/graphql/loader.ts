@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { currentSqlStatementCounter } from "../db/sql-statement-counter";
 
 export interface LoaderOptions {
   /**
@@ -17,7 +18,13 @@ export type LoaderFactory = <Key, Value, CacheKey = Key>(
 
 export function loaderFactory({ batching, onBatch }: LoaderOptions): LoaderFactory {
   return (batch, options) => {
-    const observed: typeof batch = onBatch ? (keys) => (onBatch(keys.length), batch(keys)) : batch;
+    const observed: typeof batch = (keys) => {
+      // A read past its execution deadline starts no more batches (see executionTimeoutPlugin).
+      const late = currentSqlStatementCounter()?.deadlineError();
+      if (late) return Promise.reject(late);
+      onBatch?.(keys.length);
+      return batch(keys);
+    };
     return new DataLoader(observed, batching ? options : { ...options, batch: false, cache: false });
   };
 }
