@@ -37,6 +37,7 @@ module.exports = {
       roots: ["<rootDir>/tests"],
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["<rootDir>/tests/unit/"],
+      setupFiles: ["reflect-metadata"],
       transform: { "^.+\\.ts$": swc },
       globalSetup: "<rootDir>/tests/support/global-setup.ts",
       globalTeardown: "<rootDir>/tests/support/global-teardown.ts",

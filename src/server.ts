@@ -163,6 +163,9 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
       },
     }),
   );
+  // A body that never reached GraphQL (not JSON, not UTF-8, too large) is answered as GraphQL
+  // errors are, not with Express's HTML page.
+  app.use("/graphql", answerBodyProblem(config.requestBodyLimitBytes));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -252,6 +255,31 @@ function refusalOf(error: unknown, requestId: string, logger: Logger): GraphQLEr
   if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(undefined, { requestId });
   logger.error({ err: error, requestId }, "Unexpected error while authenticating a request");
   return new MaskedInternalError(requestId);
+}
+
+/** body-parser's failures, with the status it chose: 400, 413 or 415. */
+interface BodyProblem {
+  status?: number;
+  type?: string;
+}
+
+const BODY_PROBLEMS: Record<string, (limit: number) => string> = {
+  "entity.parse.failed": () => "The request body is not valid JSON.",
+  "encoding.invalid": () => "The request body is not valid UTF-8.",
+  "entity.too.large": (limit) => `The request body is larger than ${limit} bytes, the limit (REQUEST_BODY_LIMIT_BYTES).`,
+  "charset.unsupported": () => "The request body must be UTF-8 JSON.",
+  "encoding.unsupported": () => "The request body's content encoding is not supported.",
+};
+
+function answerBodyProblem(limit: number): express.ErrorRequestHandler {
+  return (error: BodyProblem, _req, res, next) => {
+    const describe = error.type === undefined ? undefined : BODY_PROBLEMS[error.type];
+    if (res.headersSent || !describe || error.status === undefined || error.status >= 500) {
+      next(error);
+      return;
+    }
+    res.status(error.status).json({ errors: [{ message: describe(limit), extensions: { code: "BAD_REQUEST", requestId: res.locals.requestId as string } }] });
+  };
 }
 
 /** JSON must be UTF-8; bytes that are not would otherwise turn silently into replacement characters. */

@@ -7,8 +7,14 @@ import { QueryTooComplexError, tokenLimitError } from "./limits";
 import { formatServiceFailure } from "./service-unavailable";
 
 const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
-// Codes Apollo Server assigns before execution, passed through as they are.
-const REQUEST_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE"]);
+
+/**
+ * Codes Apollo Server assigns before execution, passed through as they are; any other code is
+ * masked as INTERNAL_SERVER_ERROR. With these and `ErrorCode`, the set every answer's
+ * `extensions.code` comes from (the README lists them all; tests/errors.test.ts checks it).
+ * PERSISTED_QUERY_NOT_SUPPORTED is not among them: automatic persisted queries are on.
+ */
+export const REQUEST_CODES: ReadonlySet<string> = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
 
 export type ErrorLogger = (error: unknown) => void;
 

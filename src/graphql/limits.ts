@@ -131,7 +131,10 @@ export function executionTimeoutPlugin<Context extends DeadlineHolder>(timeoutMs
     async requestDidStart() {
       return {
         async executionDidStart({ operation, contextValue }) {
-          if (operation.operation === "mutation") return;
+          // No operation (several and no operationName): execution fails at once with OPERATION_RESOLUTION_FAILURE.
+          // The hook's type says otherwise, but Apollo Server calls it before checking.
+          const resolved = operation as typeof operation | undefined;
+          if (!resolved || resolved.operation === "mutation") return;
           const state = contextValue.sqlStatements;
           const startedAt = performance.now();
           const waitedBefore = state.waitedOnDatabaseMs;
