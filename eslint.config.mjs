@@ -14,6 +14,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its errors (an unhandled rejection ends the process).
+    files: ["**/*.ts"],
+    ignores: ["src/generated/**"],
+    languageOptions: { parserOptions: { project: ["./tsconfig.check.json", "./examples/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
+  {
     // CommonJS by necessity: a require hook loaded with `node -r`.
     files: ["scripts/**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
