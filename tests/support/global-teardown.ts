@@ -11,9 +11,10 @@ export default async function globalTeardown(): Promise<void> {
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await client.end();
   }
-  const embedded = (globalThis as { __KG_EMBEDDED__?: { server: { stop(): Promise<void> }; dir: string } }).__KG_EMBEDDED__;
+  // The cached cluster (dir undefined) keeps its data for the next run; a temporary one goes.
+  const embedded = (globalThis as { __KG_EMBEDDED__?: { server: { stop(): Promise<void> }; dir: string | undefined } }).__KG_EMBEDDED__;
   if (embedded) {
     await embedded.server.stop();
-    await rm(embedded.dir, { recursive: true, force: true });
+    if (embedded.dir) await rm(embedded.dir, { recursive: true, force: true });
   }
 }
