@@ -1,6 +1,6 @@
 import { createPrismaClient, type Database } from "../src/db/prisma";
 import { Prisma } from "../src/generated/prisma/client";
-import { inForceSql, inForceWhere, isInForce, overlapsWhere, periodsOverlap, runsPast, runsPastWhere, type Period } from "../src/db/period";
+import { inForceSql, inForceWhere, isInForce, overlapsWhere, periodsOverlap, runsPast, runsPastSql, runsPastWhere, type Period } from "../src/db/period";
 import { array, bigint, date, float, int, nullable, queryRows, row, SqlRowError, text } from "../src/db/sql";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
@@ -87,11 +87,19 @@ describe("in force on a day: the JavaScript, Prisma and SQL forms agree", () => 
   });
 });
 
-describe("the related predicates agree between JavaScript and Prisma", () => {
+describe("the related predicates agree between JavaScript, Prisma and SQL", () => {
   it.each(DAYS.filter((on): on is Date => on !== null).map((on) => [label(on), on] as const))("runs past %s", async (_, lastDay) => {
     const expected = sorted(PERIODS.flatMap((period, index) => (runsPast(period, lastDay) ? [index] : [])));
-    const rows = await prisma.membership.findMany({ where: { id: { in: [...membershipCase.keys()] }, ...runsPastWhere(lastDay) }, select: { id: true } });
-    expect(sorted(rows.map(({ id }) => membershipCase.get(id) as number))).toEqual(expected);
+    const ids = [...membershipCase.keys()];
+    const byPrisma = await prisma.membership.findMany({ where: { id: { in: ids }, ...runsPastWhere(lastDay) }, select: { id: true } });
+    const bySql = await queryRows(prisma, Prisma.sql`SELECT m.id::text AS id FROM membership m WHERE m.id = ANY(${ids}::uuid[]) AND ${runsPastSql("m", lastDay)}`, row({ id: text() }));
+    // The same with the last day as an SQL expression, as the structure gaps compare with a group's last day.
+    const byExpression = await queryRows(
+      prisma,
+      Prisma.sql`SELECT m.id::text AS id FROM membership m CROSS JOIN (SELECT ${isoDay(lastDay)}::date AS valid_to) AS g WHERE m.id = ANY(${ids}::uuid[]) AND ${runsPastSql("m", Prisma.sql`g.valid_to`)}`,
+      row({ id: text() }),
+    );
+    for (const rows of [byPrisma, bySql, byExpression]) expect(sorted(rows.map(({ id }) => membershipCase.get(id) as number))).toEqual(expected);
   });
 
   it.each(PERIODS.map((period) => [`${label(period.validFrom)}–${label(period.validTo)}`, period] as const))("overlaps %s", async (_, probe) => {

@@ -83,3 +83,10 @@ export function inForceSql(alias: PeriodAlias, day: Date | null): Prisma.Sql {
   const on = Prisma.sql`${day.toISOString().slice(0, 10)}::date`;
   return Prisma.sql`((${from} IS NULL OR ${from} <= ${on}) AND (${to} IS NULL OR ${to} >= ${on}))`;
 }
+
+/** `Prisma.sql` condition for `runsPast` on the table aliased `alias`: a day (sent as a parameter) or a constant SQL expression, e.g. another table's `valid_to`. */
+export function runsPastSql(alias: PeriodAlias, lastDay: Date | Prisma.Sql): Prisma.Sql {
+  const { to } = PERIOD_COLUMNS[alias];
+  const last = lastDay instanceof Date ? Prisma.sql`${lastDay.toISOString().slice(0, 10)}::date` : lastDay;
+  return Prisma.sql`(${to} IS NULL OR ${to} > ${last})`;
+}

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
-import { inForceSql } from "../../db/period";
+import { inForceSql, runsPastSql } from "../../db/period";
 import { nullable, oneOf, queryRows, row, text } from "../../db/sql";
 
 export enum StructureGapKind {
@@ -89,6 +89,6 @@ export class GapsService {
              p.given_name || ' ' || p.family_name || ' still sits in ' || g.name || ', dissolved on ' || to_char(g.valid_to, 'YYYY-MM-DD'),
              g.id::text, NULL, NULL, NULL, m.id::text
         FROM membership m JOIN governance_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
-       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND (m.valid_to IS NULL OR m.valid_to > g.valid_to)`, STRUCTURE_GAP_ROW);
+       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND ${runsPastSql("m", Prisma.sql`g.valid_to`)}`, STRUCTURE_GAP_ROW);
   }
 }

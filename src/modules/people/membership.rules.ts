@@ -3,6 +3,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { array, nullable, oneOf, queryRows, row, text } from "../../db/sql";
 import type { Transaction } from "../audit/audit-log";
 import { isoDay } from "../../graphql/period";
+import { runsPast } from "../../db/period";
 
 /**
  * Roles that only bodies with their own process organisation have: program areas, NSGs, the
@@ -67,7 +68,7 @@ export function periodProblem(validFrom: Date, validTo: Date | null, group: Grou
   if (validTo !== null && validTo < validFrom) return { field: "validTo", message: "validTo must not be before validFrom" };
   if (group.validTo === null) return undefined;
   if (validFrom > group.validTo) return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
-  if (validTo === null || validTo > group.validTo) {
+  if (runsPast({ validTo }, group.validTo)) {
     return { field: "validTo", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership of it must end on or before that day, not ${validTo ? `run to ${isoDay(validTo)}` : "run on"}` };
   }
   return undefined;
