@@ -46,6 +46,18 @@ export default tseslint.config(
     },
   },
   {
+    // Raw SQL goes through Prisma.sql templates and src/db/sql.ts (parameters, constant identifiers, rows checked).
+    files: ["src/**/*.ts"],
+    ignores: ["src/generated/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { property: "$queryRawUnsafe", message: "Use queryRows(client, Prisma.sql`…`, row({ … })) from src/db/sql.ts: parameters, constant identifiers, rows checked." },
+        { property: "$executeRawUnsafe", message: "Use execute(client, Prisma.sql`…`) from src/db/sql.ts: parameters and constant identifiers." },
+      ],
+    },
+  },
+  {
     // The GraphiQL page runs in the browser.
     files: ["graphiql/**/*.js"],
     languageOptions: { globals: { window: "readonly", document: "readonly", fetch: "readonly" } },

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/prisma";
-import type { GroupKind, GroupLevel, MembershipRole, Prisma } from "../generated/prisma/client";
+import { Prisma, type GroupKind, type GroupLevel, type MembershipRole } from "../generated/prisma/client";
+import { execute } from "../db/sql";
 
 export const DATASET_SOURCE_SYSTEM = "kg-dataset";
 export const DATASET_REFERENCE_DATE = "2026-11-01";
@@ -151,58 +152,33 @@ async function assertNoDataset(tx: Tx): Promise<void> {
  * over a minute at scale 10; this takes a few seconds.
  */
 async function insertDataset(tx: Tx, dataset: DatasetBuilder): Promise<void> {
-  await insertRows(tx, "governance_group", dataset.groups, {
-    id: ["uuid", (g) => g.id],
-    slug: ["text", (g) => g.slug],
-    kind: ['"GroupKind"', (g) => g.kind],
-    level: ['"GroupLevel"', (g) => g.level],
-    name: ["text", (g) => g.name],
-    parent_id: ["uuid", (g) => g.parentId],
-    parent_kind: ['"GroupKind"', (g) => g.parentKind],
-    healthcare_region_id: ["uuid", (g) => g.healthcareRegionId],
-    county_code: ["text", (g) => g.countyCode],
-    municipal_participation: ["boolean", (g) => g.municipalParticipation],
-    valid_from: ["date", (g) => isoDay(g.validFrom)],
-    valid_to: ["date", (g) => g.validTo && isoDay(g.validTo)],
-    note: ["text", () => GROUP_NOTE],
-  }, { provenance: "'RECORDED'", sources: "'{}'" });
-  await insertRows(tx, "person", dataset.people, {
-    id: ["uuid", (p) => p.id],
-    given_name: ["text", (p) => p.givenName],
-    family_name: ["text", (p) => p.familyName],
-    title: ["text", (p) => p.title],
-    hsa_id: ["text", (p) => p.hsaId],
-    source_system: ["text", () => DATASET_SOURCE_SYSTEM],
-    external_id: ["text", (p) => p.externalId],
-  });
-  await insertRows(tx, "person_contact", dataset.people, {
-    person_id: ["uuid", (p) => p.id],
-    email: ["text", (p) => p.email],
-    phone: ["text", (p) => p.phone],
-  });
-  await insertRows(tx, "membership", dataset.memberships, {
-    person_id: ["uuid", (m) => m.personId],
-    group_id: ["uuid", (m) => m.groupId],
-    role: ['"MembershipRole"', (m) => m.role],
-    representing_organisation_id: ["uuid", (m) => m.organisationId],
-    valid_from: ["date", (m) => isoDay(m.validFrom)],
-    valid_to: ["date", (m) => m.validTo && isoDay(m.validTo)],
-    source_system: ["text", () => DATASET_SOURCE_SYSTEM],
-    external_id: ["text", (m) => m.externalId],
-  });
+  await insertChunks(tx, dataset.groups, (g) => Prisma.sql`
+    INSERT INTO "governance_group" ("id", "slug", "kind", "level", "name", "parent_id", "parent_kind", "healthcare_region_id", "county_code",
+                                    "municipal_participation", "valid_from", "valid_to", "note", "provenance", "sources")
+    SELECT u.*, ${GROUP_NOTE}::text, 'RECORDED', '{}'
+      FROM unnest(${g.map((r) => r.id)}::uuid[], ${g.map((r) => r.slug)}::text[], ${g.map((r) => r.kind)}::"GroupKind"[], ${g.map((r) => r.level)}::"GroupLevel"[],
+                  ${g.map((r) => r.name)}::text[], ${g.map((r) => r.parentId)}::uuid[], ${g.map((r) => r.parentKind)}::"GroupKind"[],
+                  ${g.map((r) => r.healthcareRegionId)}::uuid[], ${g.map((r) => r.countyCode)}::text[], ${g.map((r) => r.municipalParticipation)}::boolean[],
+                  ${g.map((r) => isoDay(r.validFrom))}::date[], ${g.map((r) => r.validTo && isoDay(r.validTo))}::date[]) AS u`);
+  await insertChunks(tx, dataset.people, (p) => Prisma.sql`
+    INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "external_id", "source_system")
+    SELECT u.*, ${DATASET_SOURCE_SYSTEM}::text
+      FROM unnest(${p.map((r) => r.id)}::uuid[], ${p.map((r) => r.givenName)}::text[], ${p.map((r) => r.familyName)}::text[], ${p.map((r) => r.title)}::text[],
+                  ${p.map((r) => r.hsaId)}::text[], ${p.map((r) => r.externalId)}::text[]) AS u`);
+  await insertChunks(tx, dataset.people, (p) => Prisma.sql`
+    INSERT INTO "person_contact" ("person_id", "email", "phone")
+    SELECT u.* FROM unnest(${p.map((r) => r.id)}::uuid[], ${p.map((r) => r.email)}::text[], ${p.map((r) => r.phone)}::text[]) AS u`);
+  await insertChunks(tx, dataset.memberships, (m) => Prisma.sql`
+    INSERT INTO "membership" ("person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "external_id", "source_system")
+    SELECT u.*, ${DATASET_SOURCE_SYSTEM}::text
+      FROM unnest(${m.map((r) => r.personId)}::uuid[], ${m.map((r) => r.groupId)}::uuid[], ${m.map((r) => r.role)}::"MembershipRole"[],
+                  ${m.map((r) => r.organisationId)}::uuid[], ${m.map((r) => isoDay(r.validFrom))}::date[], ${m.map((r) => r.validTo && isoDay(r.validTo))}::date[],
+                  ${m.map((r) => r.externalId)}::text[]) AS u`);
 }
 
-type Columns<Row> = Record<string, [sqlType: string, value: (row: Row) => string | boolean | null]>;
-
-/** `constants` are SQL expressions for columns with the same value in every row. */
-async function insertRows<Row>(tx: Tx, table: string, rows: Row[], columns: Columns<Row>, constants: Record<string, string> = {}): Promise<void> {
-  const names = [...Object.keys(columns), ...Object.keys(constants)].map((name) => `"${name}"`).join(", ");
-  const arrays = Object.values(columns).map(([type], i) => `$${i + 1}::${type}[]`).join(", ");
-  const sql = `INSERT INTO "${table}" (${names}) SELECT column_values.*${Object.values(constants).map((value) => `, ${value}`).join("")} FROM unnest(${arrays}) AS column_values`;
-  for (let i = 0; i < rows.length; i += CHUNK_SIZE) {
-    const chunk = rows.slice(i, i + CHUNK_SIZE);
-    await tx.$executeRawUnsafe(sql, ...Object.values(columns).map(([, value]) => chunk.map(value)));
-  }
+/** One statement per chunk of rows; `insert` writes a chunk as typed array parameters. */
+async function insertChunks<Row>(tx: Tx, rows: Row[], insert: (chunk: Row[]) => Prisma.Sql): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK_SIZE) await execute(tx, insert(rows.slice(i, i + CHUNK_SIZE)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,22 +22,7 @@ export function dayOf(activeOn: Date | null | undefined): Date | null {
   return activeOn === undefined ? today() : activeOn;
 }
 
-/** Prisma filter for records whose required-start period includes `day`. */
-export function inForceOn(day: Date | null) {
-  return day ? { validFrom: { lte: day }, OR: [{ validTo: null }, { validTo: { gte: day } }] } : {};
-}
-
-/** Prisma filter for records whose period (either end may be unknown) includes `day`. */
-export function openPeriodInForceOn(day: Date | null) {
-  return day
-    ? { AND: [{ OR: [{ validFrom: null }, { validFrom: { lte: day } }] }, { OR: [{ validTo: null }, { validTo: { gte: day } }] }] }
-    : {};
-}
-
-/** Whether a period (either end may be unknown) includes `day`; every period does when `day` is null. */
-export function isInForce(period: { validFrom: Date | null; validTo: Date | null }, day: Date | null): boolean {
-  return day === null || ((period.validFrom === null || period.validFrom <= day) && (period.validTo === null || period.validTo >= day));
-}
+// "In force on a day" itself, in its JavaScript, Prisma and SQL forms, is in src/db/period.ts.
 
 export const ACTIVE_ON_DESCRIPTION = "Only what was in force on this day, e.g. \"2024-03-01\". Defaults to today; null includes every period, ended ones too.";
 

@@ -1,10 +1,11 @@
 import type { AuditAction, AuditEntity } from "../../generated/prisma/enums";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import type { Database } from "../../db/prisma";
 import type { Caller } from "../access/caller";
 import { NotFoundError } from "../../graphql/errors";
 import { isoDay } from "../../graphql/period";
 import { withWriteRetries } from "../../db/write-transaction";
+import { execute, int, queryRows, row } from "../../db/sql";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -46,19 +47,13 @@ export class AuditLog {
 
   async flush(tx: Transaction, actor: Actor, syncRunId: string | null): Promise<void> {
     if (this.records.length === 0) return;
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHANGE_FEED_LOCK})`);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "audit_event" ("actor", "request_id", "sync_run_id", "entity", "entity_id", "action", "version", "changes")
-       SELECT $1, $2, $3::uuid, u.entity::"AuditEntity", u.entity_id::uuid, u.action::"AuditAction", u.version, u.changes::jsonb
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) AS u(entity, entity_id, action, version, changes)`,
-      actor.caller.name,
-      actor.requestId,
-      syncRunId,
-      this.records.map((r) => r.entity),
-      this.records.map((r) => r.entityId),
-      this.records.map((r) => r.action),
-      this.records.map((r) => r.version),
-      this.records.map((r) => JSON.stringify(r.changes)),
+    await execute(tx, Prisma.sql`SELECT pg_advisory_xact_lock(${CHANGE_FEED_LOCK}::bigint)`);
+    await execute(
+      tx,
+      Prisma.sql`INSERT INTO "audit_event" ("actor", "request_id", "sync_run_id", "entity", "entity_id", "action", "version", "changes")
+       SELECT ${actor.caller.name}::text, ${actor.requestId}::text, ${syncRunId}::uuid, u.entity::"AuditEntity", u.entity_id::uuid, u.action::"AuditAction", u.version, u.changes::jsonb
+       FROM unnest(${this.records.map((r) => r.entity)}::text[], ${this.records.map((r) => r.entityId)}::text[], ${this.records.map((r) => r.action)}::text[],
+                   ${this.records.map((r) => r.version)}::int[], ${this.records.map((r) => JSON.stringify(r.changes))}::text[]) AS u(entity, entity_id, action, version, changes)`,
     );
     this.records.length = 0;
   }
@@ -131,10 +126,20 @@ function auditValue(value: unknown): unknown {
   return value;
 }
 
+/** The tables whose rows writes lock, each mapped to constant SQL: a table name never comes from a value. */
+const LOCKABLE = {
+  governance_group: Prisma.sql`"governance_group"`,
+  organisation: Prisma.sql`"organisation"`,
+  person: Prisma.sql`"person"`,
+  membership: Prisma.sql`"membership"`,
+} as const;
+
+export type LockableTable = keyof typeof LOCKABLE;
+
 /** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
-export async function lockedRow<Row>(tx: Transaction, table: string, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
-  await tx.$queryRawUnsafe(`SELECT 1 FROM "${table}" WHERE "id" = $1::uuid FOR UPDATE`, id);
-  const row = await read();
-  if (!row) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
-  return row;
+export async function lockedRow<Row>(tx: Transaction, table: LockableTable, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
+  await queryRows(tx, Prisma.sql`SELECT 1 AS "locked" FROM ${LOCKABLE[table]} WHERE "id" = ${id}::uuid FOR UPDATE`, row({ locked: int() }));
+  const found = await read();
+  if (!found) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
+  return found;
 }

@@ -1,5 +1,7 @@
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
+import { inForceSql, runsPastSql } from "../../db/period";
+import { nullable, oneOf, queryRows, row, text } from "../../db/sql";
 
 export enum StructureGapKind {
   NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE = "NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE",
@@ -20,20 +22,30 @@ export interface StructureGapRow {
   membershipId: string | null;
 }
 
+const STRUCTURE_GAP_ROW = row({
+  kind: oneOf(Object.values(StructureGapKind)),
+  message: text(),
+  groupId: nullable(text()),
+  programAreaId: nullable(text()),
+  healthcareRegionId: nullable(text()),
+  countyCode: nullable(text()),
+  membershipId: nullable(text()),
+});
+
 /** Where the recorded structure departs from the model, on one day. One statement. */
 export class GapsService {
   constructor(private readonly prisma: Database) {}
 
   structureGaps(day: Date): Promise<StructureGapRow[]> {
     const on = Prisma.sql`${day.toISOString().slice(0, 10)}::date`;
-    return this.prisma.$queryRaw<StructureGapRow[]>(Prisma.sql`
+    return queryRows(this.prisma, Prisma.sql`
       WITH active_group AS (
         SELECT * FROM governance_group g
-         WHERE (g.valid_from IS NULL OR g.valid_from <= ${on}) AND (g.valid_to IS NULL OR g.valid_to >= ${on})
+         WHERE ${inForceSql("g", day)}
       ),
       npo AS (SELECT * FROM active_group WHERE kind = 'NPO'),
       active_membership AS (
-        SELECT * FROM membership m WHERE m.valid_from <= ${on} AND (m.valid_to IS NULL OR m.valid_to >= ${on})
+        SELECT * FROM membership m WHERE ${inForceSql("m", day)}
       ),
       organisation_healthcare_region AS (
         SELECT o.id AS organisation_id, o.healthcare_region_id FROM organisation o WHERE o.healthcare_region_id IS NOT NULL
@@ -77,6 +89,6 @@ export class GapsService {
              p.given_name || ' ' || p.family_name || ' still sits in ' || g.name || ', dissolved on ' || to_char(g.valid_to, 'YYYY-MM-DD'),
              g.id::text, NULL, NULL, NULL, m.id::text
         FROM membership m JOIN governance_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
-       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND (m.valid_to IS NULL OR m.valid_to > g.valid_to)`);
+       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND ${runsPastSql("m", Prisma.sql`g.valid_to`)}`, STRUCTURE_GAP_ROW);
   }
 }

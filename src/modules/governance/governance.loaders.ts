@@ -3,6 +3,8 @@ import { Prisma, type Group, type GroupKind, type Hosting, type Municipality, ty
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
+import { inForceSql, inForceWhere } from "../../db/period";
+import { queryRows, row, text } from "../../db/sql";
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
   /** Groups (optionally of one kind) whose `field` is one of the keys, by slug. */
@@ -16,23 +18,22 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     // The level is filtered in memory, so a municipality's groups at three levels are one query.
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, Group[]>(async (municipalityIds) => {
-        const on = day ? day.toISOString().slice(0, 10) : null;
         // Participations and representing memberships in force on the day, with each group's row.
-        const rows = await prisma.$queryRaw<{ municipalityId: string; id: string }[]>(Prisma.sql`
+        const rows = await queryRows(prisma, Prisma.sql`
           SELECT DISTINCT o.municipality_id::text AS "municipalityId", g.id::text AS id
             FROM organisation o
             CROSS JOIN LATERAL (
               SELECT p.group_id FROM group_participation p
                WHERE p.organisation_id = o.id
-                 AND (${on}::date IS NULL OR ((p.valid_from IS NULL OR p.valid_from <= ${on}::date) AND (p.valid_to IS NULL OR p.valid_to >= ${on}::date)))
+                 AND ${inForceSql("p", day)}
               UNION
               SELECT m.group_id FROM membership m
                WHERE m.representing_organisation_id = o.id
-                 AND (${on}::date IS NULL OR (m.valid_from <= ${on}::date AND (m.valid_to IS NULL OR m.valid_to >= ${on}::date)))
+                 AND ${inForceSql("m", day)}
             ) AS seat
             JOIN governance_group g ON g.id = seat.group_id
            WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
-             AND (${on}::date IS NULL OR ((g.valid_from IS NULL OR g.valid_from <= ${on}::date) AND (g.valid_to IS NULL OR g.valid_to >= ${on}::date)))`);
+             AND ${inForceSql("g", day)}`, row({ municipalityId: text(), id: text() }));
         const groups = await prisma.group.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.id))] } } });
         const byId = new Map(groups.map((group) => [group.id, group]));
         return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) => seats.flatMap((seat) => byId.get(seat.id) ?? []));
@@ -77,8 +78,7 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
         where: {
           groupId: { in: [...ids] },
           kind: "ACTIVE",
-          OR: [{ validFrom: null }, { validFrom: { lte: day } }],
-          AND: [{ OR: [{ validTo: null }, { validTo: { gte: day } }] }],
+          ...inForceWhere(day, "optional"),
         },
         include: { organisation: true },
       });

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/prisma";
 import type { Group, GroupKind, Prisma } from "../../generated/prisma/client";
 import { decodeKeyCursor, encodeKeyCursor, pageWindow, type Page, type PageArgs } from "../../graphql/pagination";
-import { dayOf, inForceOn, openPeriodInForceOn, today } from "../../graphql/period";
+import { dayOf, yesterday } from "../../graphql/period";
+import { inForceWhere, runsPastWhere } from "../../db/period";
 import { GroupOrderField, OrderDirection, type GroupFilter, type GroupOrder } from "./groups.args";
 import type { StructureCount } from "./governance.types";
 
@@ -25,12 +26,12 @@ export class GovernanceService {
 
   /** Official counts beside what is recorded and in force today; shows e.g. the missing 26th NPO. */
   async structureCounts(): Promise<StructureCount[]> {
-    const day = today();
     const [expected, recorded] = await Promise.all([
       this.prisma.expectedCount.findMany({ orderBy: { kind: "asc" } }),
       this.prisma.group.groupBy({
         by: ["kind"],
-        where: { OR: [{ validTo: null }, { validTo: { gte: day } }] },
+        // Every group not dissolved before today, as the official counts count them.
+        where: runsPastWhere(yesterday()),
         _count: { _all: true },
       }),
     ]);
@@ -74,7 +75,7 @@ export class GovernanceService {
 /** The Prisma condition for a group filter. */
 export function groupWhere(filter: GroupFilter): Prisma.GroupWhereInput {
   const day = dayOf(filter.activeOn);
-  const conditions: Prisma.GroupWhereInput[] = [openPeriodInForceOn(day)];
+  const conditions: Prisma.GroupWhereInput[] = [inForceWhere(day, "optional")];
   if (filter.kind?.length) conditions.push({ kind: { in: filter.kind } });
   if (filter.level?.length) conditions.push({ level: { in: filter.level } });
   if (filter.municipalParticipation != null) conditions.push({ municipalParticipation: filter.municipalParticipation });
@@ -87,8 +88,8 @@ export function groupWhere(filter: GroupFilter): Prisma.GroupWhereInput {
     const organisation = { municipality: { code: filter.municipality } };
     conditions.push({
       OR: [
-        { participations: { some: { organisation, ...openPeriodInForceOn(day) } } },
-        { memberships: { some: { representingOrganisation: organisation, ...inForceOn(day) } } },
+        { participations: { some: { organisation, ...inForceWhere(day, "optional") } } },
+        { memberships: { some: { representingOrganisation: organisation, ...inForceWhere(day, "required") } } },
       ],
     });
   }

@@ -1,5 +1,7 @@
 import type { Database } from "../../db/prisma";
-import type { Group, GroupKind, GroupLevel } from "../../generated/prisma/client";
+import { Prisma, type Group, type GroupKind, type GroupLevel } from "../../generated/prisma/client";
+import { endedOn, runsPast, runsPastWhere } from "../../db/period";
+import { execute } from "../../db/sql";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
@@ -102,9 +104,9 @@ export class GroupWriteService {
       const group = await lockedRow(tx, "governance_group", id, () => tx.group.findUnique({ where: { id } }), "Group");
       authorizeWrite(actor.caller, [group.countyCode], `the group ${group.slug}`);
       checkVersion(group, input.expectedVersion, `The group ${group.slug}`);
-      if (group.validTo && group.validTo <= lastDay) throw groupConflict(`The group ${group.slug} was already dissolved on ${isoDay(group.validTo)}`, group);
+      if (group.validTo && !runsPast(group, lastDay)) throw groupConflict(`The group ${group.slug} was already dissolved on ${isoDay(group.validTo)}`, group);
       if (group.validFrom && lastDay < group.validFrom) throw new BadUserInputError(`validTo must not be before the group was established, ${isoDay(group.validFrom)}`, "input.validTo");
-      const workingGroups = await tx.group.findMany({ where: { parentId: id, OR: [{ validTo: null }, { validTo: { gt: lastDay } }] } });
+      const workingGroups = await tx.group.findMany({ where: { parentId: id, ...runsPastWhere(lastDay) } });
       authorizeWrite(actor.caller, workingGroups.map((g) => g.countyCode), `the working groups of ${group.slug}`);
       for (const target of [group, ...workingGroups]) await dissolve(tx, log, target, lastDay);
       return tx.group.findUniqueOrThrow({ where: { id } });
@@ -183,16 +185,17 @@ async function dissolve(tx: Transaction, log: AuditLog, group: Group, lastDay: D
   const after = await tx.group.update({ where: { id: group.id }, data: { validTo: lastDay, version: { increment: 1 } } });
   log.record({ entity: "GROUP", entityId: group.id, action: "DISSOLVED", version: after.version, changes: changedFields(group, after, ["validTo"]) });
   // The group row is locked, so no membership of it changes between this read and the update.
-  const running = await tx.membership.findMany({ where: { groupId: group.id, OR: [{ validTo: null }, { validTo: { gt: lastDay } }] } });
+  const running = await tx.membership.findMany({ where: { groupId: group.id, ...runsPastWhere(lastDay) } });
   if (running.length === 0) return;
-  // One statement for all of them; one that starts after the last day ends on its first day.
-  await tx.$executeRawUnsafe(
-    `UPDATE "membership" SET "valid_to" = GREATEST("valid_from", $2::date), "version" = "version" + 1, "updated_at" = now() WHERE "id" = ANY($1::uuid[])`,
-    running.map((membership) => membership.id),
-    isoDay(lastDay),
+  // One statement for all of them, each ended as `endedOn` says.
+  const ends = running.map((membership) => isoDay(endedOn(membership, lastDay)));
+  await execute(
+    tx,
+    Prisma.sql`UPDATE "membership" m SET "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
+      FROM unnest(${running.map((membership) => membership.id)}::uuid[], ${ends}::date[]) AS u(id, valid_to) WHERE m."id" = u.id`,
   );
   for (const membership of running) {
-    const ended = { ...membership, validTo: membership.validFrom > lastDay ? membership.validFrom : lastDay };
+    const ended = { ...membership, validTo: endedOn(membership, lastDay) };
     log.record({ entity: "MEMBERSHIP", entityId: membership.id, action: "ENDED", version: membership.version + 1, changes: changedFields(membership, ended, MEMBERSHIP_AUDIT_FIELDS) });
   }
 }

@@ -1,6 +1,9 @@
-import type { GroupKind, GroupLevel, MembershipRole, OrganisationKind } from "../../generated/prisma/enums";
+import { OrganisationKind, type GroupKind, type GroupLevel, type MembershipRole } from "../../generated/prisma/enums";
+import { Prisma } from "../../generated/prisma/client";
+import { array, nullable, oneOf, queryRows, row, text } from "../../db/sql";
 import type { Transaction } from "../audit/audit-log";
 import { isoDay } from "../../graphql/period";
+import { runsPast } from "../../db/period";
 
 /**
  * Roles that only bodies with their own process organisation have: program areas, NSGs, the
@@ -65,16 +68,25 @@ export function periodProblem(validFrom: Date, validTo: Date | null, group: Grou
   if (validTo !== null && validTo < validFrom) return { field: "validTo", message: "validTo must not be before validFrom" };
   if (group.validTo === null) return undefined;
   if (validFrom > group.validTo) return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
-  if (validTo === null || validTo > group.validTo) {
+  if (runsPast({ validTo }, group.validTo)) {
     return { field: "validTo", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership of it must end on or before that day, not ${validTo ? `run to ${isoDay(validTo)}` : "run on"}` };
   }
   return undefined;
 }
 
+const ORGANISATION_PLACE = row({
+  id: text(),
+  slug: text(),
+  kind: oneOf(Object.values(OrganisationKind)),
+  countyCode: nullable(text()),
+  healthcareRegionIds: array(text()),
+});
+
 /** Where the given organisations belong, in one statement. */
 export async function organisationPlaces(tx: Transaction, where: { ids?: string[]; slugs?: string[] }): Promise<OrganisationPlace[]> {
-  return tx.$queryRawUnsafe<OrganisationPlace[]>(
-    `SELECT o."id", o."slug", o."kind"::text AS "kind", coalesce(o."county_code", r."county_code", m."county_code") AS "countyCode",
+  return queryRows(
+    tx,
+    Prisma.sql`SELECT o."id", o."slug", o."kind"::text AS "kind", coalesce(o."county_code", r."county_code", m."county_code") AS "countyCode",
        CASE
          WHEN o."healthcare_region_id" IS NOT NULL THEN ARRAY[o."healthcare_region_id"]::text[]
          WHEN m."id" IS NOT NULL THEN ARRAY[m."healthcare_region_id"]::text[]
@@ -82,8 +94,7 @@ export async function organisationPlaces(tx: Transaction, where: { ids?: string[
                         WHERE cr."county_code" = coalesce(o."county_code", r."county_code")), '{}')
        END AS "healthcareRegionIds"
      FROM "organisation" o LEFT JOIN "region" r ON r."id" = o."region_id" LEFT JOIN "municipality" m ON m."id" = o."municipality_id"
-     WHERE o."id" = ANY($1::uuid[]) OR o."slug" = ANY($2::text[])`,
-    where.ids ?? [],
-    where.slugs ?? [],
+     WHERE o."id" = ANY(${where.ids ?? []}::uuid[]) OR o."slug" = ANY(${where.slugs ?? []}::text[])`,
+    ORGANISATION_PLACE,
   );
 }

@@ -2,7 +2,7 @@ import type { Database } from "../../db/prisma";
 import type { MembershipRole, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
-import { inForceOn } from "../../graphql/period";
+import { inForceWhere } from "../../db/period";
 
 /** The columns the API shows; leaving out bookkeeping columns halves the cost of reading rows. */
 const PERSON_FIELDS = { id: true, givenName: true, familyName: true, title: true, hsaId: true, sourceSystem: true, externalId: true, version: true } satisfies Prisma.PersonSelect;
@@ -47,7 +47,7 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
   const membershipsBy = (field: "groupId" | "personId" | "representingOrganisationId") =>
     loadersByArguments(({ day }: MembershipFilter) =>
       load<string, MembershipWithPerson[]>(async (keys) => {
-        const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceOn(day) };
+        const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceWhere(day, "required") };
         const rows = await prisma.membership.findMany({ where, select: { ...MEMBERSHIP_FIELDS, person: { select: PERSON_FIELDS } } });
         for (const { person } of rows) personById.prime(person.id, person);
         return groupByKeys(keys, rows, (row) => row[field] as string);

@@ -3,7 +3,8 @@ import type { Group, Organisation as OrganisationRow } from "../../generated/pri
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
-import { dayOf, isInForce, today } from "../../graphql/period";
+import { dayOf, today } from "../../graphql/period";
+import { isInForce } from "../../db/period";
 import { GovernanceGroup } from "../governance/governance.types";
 import { authorizeContact, authorizeIdentifiers } from "../access/authorize";
 import { Organisation } from "../organisations/organisation.types";

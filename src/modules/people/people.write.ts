@@ -1,5 +1,7 @@
 import type { Database } from "../../db/prisma";
-import type { Group, Membership, Person } from "../../generated/prisma/client";
+import { Prisma, type Group, type Membership, type Person } from "../../generated/prisma/client";
+import { overlapsWhere, runsPast } from "../../db/period";
+import { nullable, queryRows, row, text } from "../../db/sql";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
@@ -89,7 +91,7 @@ export class PeopleWriteService {
     return this.changeMembership(actor, input.id, input.expectedVersion, "ENDED", (before, group) => {
       // By default yesterday, or the group's last day when it was dissolved before that.
       const lastDay = input.validTo ?? (group.validTo && group.validTo < yesterday() ? group.validTo : yesterday());
-      if (before.validTo !== null && before.validTo <= lastDay) throw new ConflictError(`The membership already ended on ${isoDay(before.validTo)}`, { existing: membershipReference(before) });
+      if (before.validTo !== null && !runsPast(before, lastDay)) throw new ConflictError(`The membership already ended on ${isoDay(before.validTo)}`, { existing: membershipReference(before) });
       if (lastDay < before.validFrom) throw new BadUserInputError(`validTo must not be before the membership's first day, ${isoDay(before.validFrom)}`, "input.validTo");
       return { ...before, validTo: lastDay };
     });
@@ -169,8 +171,7 @@ async function checkMembership(tx: Transaction, membership: Pick<Membership, "pe
       groupId: membership.groupId,
       id: self ? { not: self } : undefined,
       OR: [{ personId: membership.personId, role: membership.role }, ...(membership.role === "CHAIR" ? [{ role: "CHAIR" as const }] : [])],
-      validFrom: membership.validTo ? { lte: membership.validTo } : undefined,
-      AND: [{ OR: [{ validTo: null }, { validTo: { gte: membership.validFrom } }] }],
+      ...overlapsWhere(membership),
     },
     take: 1,
   });
@@ -188,9 +189,10 @@ async function checkMembership(tx: Transaction, membership: Pick<Membership, "pe
  * when every one of these is its region; none (a person in no group) means nobody's but `write`'s.
  */
 async function personOwners(tx: Transaction, personId: string): Promise<Owner[]> {
-  const rows = await tx.$queryRawUnsafe<{ countyCode: string | null }[]>(
-    `SELECT DISTINCT g."county_code" AS "countyCode" FROM "membership" m JOIN "governance_group" g ON g."id" = m."group_id" WHERE m."person_id" = $1::uuid`,
-    personId,
+  const rows = await queryRows(
+    tx,
+    Prisma.sql`SELECT DISTINCT g."county_code" AS "countyCode" FROM "membership" m JOIN "governance_group" g ON g."id" = m."group_id" WHERE m."person_id" = ${personId}::uuid`,
+    row({ countyCode: nullable(text()) }),
   );
   return rows.map((row) => row.countyCode);
 }

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
+import { bigint, float, oneOf, queryRows, row, text } from "../../db/sql";
 import { decodeKeyCursor, encodeKeyCursor, type Page } from "../../graphql/pagination";
 
 export enum SearchKind {
@@ -17,6 +18,8 @@ export interface SearchHit {
 
 const SEARCH_CURSOR = "search";
 
+const SEARCH_ROW = row({ kind: oneOf(Object.values(SearchKind)), id: text(), score: float(), total: bigint() });
+
 /**
  * Case- and accent-insensitive search over group, organisation and person names. Names and
  * query are folded (lower case, unaccent: "hälsa" ~ "halsa"); a hit matches as a substring or by
@@ -32,7 +35,7 @@ export class SearchService {
     // Parameters (not CTE columns) in the conditions, so the planner can use the trigram indexes.
     const folded = Prisma.sql`kg_fold(${query})`;
     const like = Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})`;
-    const rows = await this.prisma.$queryRaw<{ kind: SearchKind; id: string; score: number; total: bigint }[]>(Prisma.sql`
+    const rows = await queryRows(this.prisma, Prisma.sql`
       WITH term AS (SELECT kg_fold(${query}) AS t),
       candidates AS (
         SELECT 'GROUP' AS kind, g.id, g.name AS label,
@@ -63,7 +66,7 @@ export class SearchService {
       SELECT kind, id::text AS id, score, count(*) OVER () AS total
         FROM scored
        ORDER BY score DESC, tier, label, id
-      OFFSET ${offset} LIMIT ${first + 1}`);
+      OFFSET ${offset} LIMIT ${first + 1}`, SEARCH_ROW);
     const total = rows[0] ? Number(rows[0].total) : 0;
     const hits: SearchHit[] = rows.map(({ kind, id, score }) => ({ kind, id, score }));
     return {

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/prisma";
-import type { Group, Membership, MembershipRole } from "../../generated/prisma/client";
+import { Prisma, type Group, type Membership, type MembershipRole } from "../../generated/prisma/client";
+import { MembershipRole as MembershipRoles } from "../../generated/prisma/enums";
+import { endedOn, periodsOverlap, runsPast } from "../../db/period";
+import { date, execute, int, nullable, oneOf, queryRows, row, text } from "../../db/sql";
 import { BadUserInputError, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
-import { isoDay, today, yesterday } from "../../graphql/period";
+import { isoDay, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
 import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
@@ -21,6 +24,21 @@ interface PersonRecord {
   sourceSystem: string | null;
   externalId: string | null;
 }
+
+const PERSON_RECORD = row({ id: text(), hsaId: nullable(text()), sourceSystem: nullable(text()), externalId: nullable(text()) });
+
+const EXISTING_MEMBERSHIP = row({
+  id: text(),
+  personId: text(),
+  groupId: text(),
+  role: oneOf(Object.values(MembershipRoles)),
+  representingOrganisationId: nullable(text()),
+  validFrom: date(),
+  validTo: nullable(date()),
+  sourceSystem: nullable(text()),
+  externalId: nullable(text()),
+  version: int(),
+});
 
 interface NewPerson {
   id: string;
@@ -61,7 +79,6 @@ export class SyncService {
 }
 
 class SyncRun {
-  private readonly day = today();
   private readonly rows: Row[];
   private scope = new Map<string, Group>();
   private groupsBySlug = new Map<string, Group>();
@@ -121,10 +138,8 @@ class SyncRun {
   /** Locks the scope's groups in a fixed order: a second sync of an overlapping scope waits here, then reads what the first committed. */
   private async lockScope(): Promise<void> {
     const { groups, countyCode } = this.input.scope;
-    const locked = await this.tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT "id" FROM "governance_group" WHERE ${groups ? `"slug" = ANY($1::text[])` : `"county_code" = $1`} ORDER BY "id" FOR UPDATE`,
-      groups ?? countyCode,
-    );
+    const inScope = groups ? Prisma.sql`"slug" = ANY(${groups}::text[])` : Prisma.sql`"county_code" = ${countyCode}`;
+    const locked = await queryRows(this.tx, Prisma.sql`SELECT "id" FROM "governance_group" WHERE ${inScope} ORDER BY "id" FOR UPDATE`, row({ id: text() }));
     const found = await this.tx.group.findMany({ where: { id: { in: locked.map((row) => row.id) } } });
     if (groups) {
       const missing = groups.findIndex((slug) => !found.some((group) => group.slug === slug));
@@ -147,20 +162,18 @@ class SyncRun {
       otherSlugs.length ? this.tx.group.findMany({ where: { slug: { in: otherSlugs } } }) : [],
       organisationPlaces(this.tx, { slugs: [...new Set(rows.flatMap((row) => (row.representing ? [row.representing] : [])))] }),
       // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
-      this.tx.$queryRawUnsafe<PersonRecord[]>(
-        `SELECT "id", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem", "external_id" AS "externalId" FROM "person"
-         WHERE ("source_system" = $1 AND "external_id" = ANY($2::text[])) OR "hsa_id" = ANY($3::text[])`,
-        source,
-        personExternalIds,
-        hsaIds,
+      queryRows(
+        this.tx,
+        Prisma.sql`SELECT "id", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem", "external_id" AS "externalId" FROM "person"
+         WHERE ("source_system" = ${source} AND "external_id" = ANY(${personExternalIds}::text[])) OR "hsa_id" = ANY(${hsaIds}::text[])`,
+        PERSON_RECORD,
       ),
-      this.tx.$queryRawUnsafe<ExistingMembership[]>(
-        `SELECT "id", "person_id" AS "personId", "group_id" AS "groupId", "role"::text AS "role", "representing_organisation_id" AS "representingOrganisationId",
+      queryRows(
+        this.tx,
+        Prisma.sql`SELECT "id", "person_id" AS "personId", "group_id" AS "groupId", "role"::text AS "role", "representing_organisation_id" AS "representingOrganisationId",
            "valid_from" AS "validFrom", "valid_to" AS "validTo", "source_system" AS "sourceSystem", "external_id" AS "externalId", "version"
-         FROM "membership" WHERE "group_id" = ANY($1::uuid[]) OR ("source_system" = $2 AND "external_id" = ANY($3::text[]))`,
-        [...this.scope.keys()],
-        source,
-        rows.map((row) => row.externalId),
+         FROM "membership" WHERE "group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR ("source_system" = ${source} AND "external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
+        EXISTING_MEMBERSHIP,
       ),
     ]);
     for (const group of outside) this.groupsBySlug.set(group.slug, group);
@@ -255,8 +268,8 @@ class SyncRun {
     const listed = new Set(this.rows.map((row) => row.input.externalId));
     const lastDay = yesterday();
     return [...this.inScope.values()]
-      .filter((m) => m.sourceSystem === this.input.sourceSystem && m.externalId !== null && !listed.has(m.externalId) && (m.validTo === null || m.validTo >= this.day))
-      .map((m) => ({ ...m, validTo: m.validFrom > lastDay ? m.validFrom : lastDay }));
+      .filter((m) => m.sourceSystem === this.input.sourceSystem && m.externalId !== null && !listed.has(m.externalId) && runsPast(m, lastDay))
+      .map((m) => ({ ...m, validTo: endedOn(m, lastDay) }));
   }
 
   /**
@@ -277,7 +290,7 @@ class SyncRun {
     for (const row of this.rows) {
       const next = row.next;
       if (!next || row.errors.length > 0) continue;
-      const clash = (standing.get(next.groupId) ?? []).find((other) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && overlaps(other, next));
+      const clash = (standing.get(next.groupId) ?? []).find((other) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && periodsOverlap(other, next));
       if (!clash) {
         add(next);
         continue;
@@ -297,17 +310,13 @@ class SyncRun {
   private async write(rows: Row[], ended: ExistingMembership[], newPeople: NewPerson[]): Promise<void> {
     const source = this.input.sourceSystem;
     if (newPeople.length > 0) {
-      await this.tx.$executeRawUnsafe(
-        `INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
-         SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE $7 END, u.external_id
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, given_name, family_name, title, hsa_id, external_id)`,
-        newPeople.map((p) => p.id),
-        newPeople.map((p) => p.givenName),
-        newPeople.map((p) => p.familyName),
-        newPeople.map((p) => p.title),
-        newPeople.map((p) => p.hsaId),
-        newPeople.map((p) => p.externalId),
-        source,
+      await execute(
+        this.tx,
+        Prisma.sql`INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
+         SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE ${source}::text END, u.external_id
+         FROM unnest(${newPeople.map((p) => p.id)}::uuid[], ${newPeople.map((p) => p.givenName)}::text[], ${newPeople.map((p) => p.familyName)}::text[],
+                     ${newPeople.map((p) => p.title)}::text[], ${newPeople.map((p) => p.hsaId)}::text[], ${newPeople.map((p) => p.externalId)}::text[])
+           AS u(id, given_name, family_name, title, hsa_id, external_id)`,
       );
       for (const person of newPeople) {
         const row = { ...person, sourceSystem: person.externalId ? source : null };
@@ -316,13 +325,12 @@ class SyncRun {
     }
     const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.next as MembershipState);
     if (created.length > 0) {
-      await this.tx.$executeRawUnsafe(
-        `INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
-         SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, $8, u.external_id
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::date[], $7::date[], $9::text[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to, external_id)`,
-        ...membershipColumns(created),
-        source,
-        rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.input.externalId),
+      const externalIds = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.input.externalId);
+      await execute(
+        this.tx,
+        Prisma.sql`INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
+         SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, ${source}::text, u.external_id
+         FROM unnest(${membershipColumns(created)}, ${externalIds}::text[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to, external_id)`,
       );
       for (const row of rows) {
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
@@ -336,12 +344,12 @@ class SyncRun {
       ...ended.map((after) => ({ before: this.inScope.get(after.id) as ExistingMembership, after, action: "ENDED" as const })),
     ];
     if (changes.length > 0) {
-      await this.tx.$executeRawUnsafe(
-        `UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
+      await execute(
+        this.tx,
+        Prisma.sql`UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
            "valid_from" = u.valid_from, "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::date[], $7::date[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to)
+         FROM unnest(${membershipColumns(changes.map((change) => change.after))}) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to)
          WHERE m."id" = u.id`,
-        ...membershipColumns(changes.map((change) => change.after)),
       );
       for (const { before, after, action } of changes) {
         this.log.record({ entity: "MEMBERSHIP", entityId: before.id, action, version: before.version + 1, changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS) });
@@ -365,16 +373,11 @@ class SyncRun {
   }
 }
 
-function membershipColumns(rows: MembershipState[]): [string[], string[], string[], MembershipRole[], (string | null)[], string[], (string | null)[]] {
-  return [
-    rows.map((m) => m.id),
-    rows.map((m) => m.personId),
-    rows.map((m) => m.groupId),
-    rows.map((m) => m.role),
-    rows.map((m) => m.representingOrganisationId),
-    rows.map((m) => isoDay(m.validFrom)),
-    rows.map((m) => (m.validTo ? isoDay(m.validTo) : null)),
-  ];
+/** The seven membership columns as typed array parameters, for `unnest(…)`. */
+function membershipColumns(rows: MembershipState[]): Prisma.Sql {
+  const roles: MembershipRole[] = rows.map((m) => m.role);
+  return Prisma.sql`${rows.map((m) => m.id)}::uuid[], ${rows.map((m) => m.personId)}::uuid[], ${rows.map((m) => m.groupId)}::uuid[], ${roles}::text[],
+    ${rows.map((m) => m.representingOrganisationId)}::uuid[], ${rows.map((m) => isoDay(m.validFrom))}::date[], ${rows.map((m) => (m.validTo ? isoDay(m.validTo) : null))}::date[]`;
 }
 
 function sameSeat(a: MembershipState, b: MembershipState): boolean {
@@ -385,6 +388,4 @@ function bothChairs(a: MembershipState, b: MembershipState): boolean {
   return a.role === "CHAIR" && b.role === "CHAIR";
 }
 
-function overlaps(a: MembershipState, b: MembershipState): boolean {
-  return (a.validTo === null || a.validTo >= b.validFrom) && (b.validTo === null || b.validTo >= a.validFrom);
-}
+
