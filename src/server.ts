@@ -23,12 +23,12 @@ import { buildGraphQLSchema } from "./graphql/schema";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
-import { authenticate } from "./modules/access/api-keys";
-import { createRateLimiter } from "./modules/access/rate-limit";
+import { authenticate } from "./access/api-keys";
+import { createRateLimiter } from "./access/rate-limit";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
-import type { Scope } from "./modules/access/scopes";
-import type { Caller } from "./modules/access/caller";
+import type { Scope } from "./access/scopes";
+import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 
 export type { Logger };

@@ -1,4 +1,4 @@
-import { createApiKey, revokeApiKey } from "../src/modules/access/api-keys";
+import { createApiKey, revokeApiKey } from "../src/access/api-keys";
 import { gql, startTestServer, type GraphQLResponse, type TestServer } from "./support/test-server";
 
 let server: TestServer;

@@ -4,8 +4,8 @@ import { createGovernanceLoaders } from "../modules/governance/governance.loader
 import { createOrganisationLoaders } from "../modules/organisations/organisation.loaders";
 import { createPeopleLoaders } from "../modules/people/people.loaders";
 import { loaderFactory, type LoaderOptions } from "./loader";
-import { anonymousCaller, type Caller } from "../modules/access/caller";
-import type { Actor } from "../modules/audit/audit-log";
+import { anonymousCaller, type Caller } from "../access/caller";
+import type { Actor } from "../db/audit-log";
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -13,7 +13,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface Context extends Actor {
   prisma: Database;
   loaders: Loaders;
-  /** Who is asking: an API key, or anonymous. Rights are decided from it in modules/access. */
+  /** Who is asking: an API key, or anonymous. Rights are decided from it in src/access. */
   caller: Caller;
   requestId: string | null;
 }

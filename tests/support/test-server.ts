@@ -3,7 +3,7 @@ import pino from "pino";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
 import type { Config } from "../../src/config";
-import { createApiKey } from "../../src/modules/access/api-keys";
+import { createApiKey } from "../../src/access/api-keys";
 import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
 
 export interface TestServer {

@@ -4,7 +4,7 @@ import type { Context, Loaders } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { Node, typed } from "../../graphql/node";
 import { toConnection, type ConnectionOf } from "../../graphql/pagination";
-import { authorizeAdmin } from "../access/authorize";
+import { authorizeAdmin } from "../../access/authorize";
 import { typeNameOfKind } from "../governance/governance.types";
 import { AuditEvent, AuditEventConnection, AuditEventsArgs, Change, ChangeFeed, ChangesArgs, FieldChange } from "./audit.types";
 import { AuditService } from "./audit.service";

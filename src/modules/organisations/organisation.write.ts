@@ -3,8 +3,8 @@ import type { Organisation } from "../../generated/prisma/client";
 import type { OrganisationKind } from "../../generated/prisma/enums";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, toGlobalId } from "../../graphql/global-id";
-import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type Transaction } from "../../db/audit-log";
 import type { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
 
 export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];

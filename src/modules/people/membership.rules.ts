@@ -1,5 +1,5 @@
 import type { GroupKind, GroupLevel, MembershipRole, OrganisationKind } from "../../generated/prisma/enums";
-import type { Transaction } from "../audit/audit-log";
+import type { Transaction } from "../../db/audit-log";
 import { isoDay } from "../../graphql/period";
 
 /**

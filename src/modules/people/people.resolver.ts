@@ -5,7 +5,7 @@ import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, isInForce, today } from "../../graphql/period";
 import { GovernanceGroup } from "../governance/governance.types";
-import { authorizeContact, authorizeIdentifiers } from "../access/authorize";
+import { authorizeContact, authorizeIdentifiers } from "../../access/authorize";
 import { Organisation } from "../organisations/organisation.types";
 import { MembersArgs } from "./people.args";
 import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";

@@ -3,8 +3,8 @@ import type { Group, Membership, Person } from "../../generated/prisma/client";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
-import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
-import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
+import { authorizeAnyWrite, authorizeWrite, type Owner } from "../../access/authorize";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../../db/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
 import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
 

@@ -1,10 +1,10 @@
-import type { AuditAction, AuditEntity } from "../../generated/prisma/enums";
-import type { Prisma } from "../../generated/prisma/client";
-import type { Database } from "../../db/prisma";
+import type { AuditAction, AuditEntity } from "../generated/prisma/enums";
+import type { Prisma } from "../generated/prisma/client";
+import type { Database } from "./prisma";
 import type { Caller } from "../access/caller";
-import { NotFoundError } from "../../graphql/errors";
-import { isoDay } from "../../graphql/period";
-import { withWriteRetries } from "../../db/write-transaction";
+import { NotFoundError } from "../graphql/errors";
+import { isoDay } from "../graphql/period";
+import { withWriteRetries } from "./write-transaction";
 
 export type Transaction = Prisma.TransactionClient;
 
