@@ -1,33 +1,38 @@
 import type { Database } from "../db/prisma";
-import { createGeographyLoaders } from "../modules/geography/geography.loaders";
-import { createGovernanceLoaders } from "../modules/governance/governance.loaders";
-import { createOrganisationLoaders } from "../modules/organisations/organisation.loaders";
-import { createPeopleLoaders } from "../modules/people/people.loaders";
-import { loaderFactory, type LoaderOptions } from "./loader";
-import { anonymousCaller, type Caller } from "../access/caller";
 import type { Actor } from "../db/audit-log";
+import { anonymousCaller, type Caller } from "../access/caller";
+import { loaderFactory, type LoaderOptions } from "./loader";
+import type { ModuleRegistry } from "./module";
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/**
+ * The per-request DataLoaders of every module. Infrastructure cannot name them without importing
+ * the modules, and the composition root cannot define them without the modules (which use this
+ * type) importing it back; so this interface starts empty and each module adds its loaders by
+ * declaration merging in its `*.loaders.ts`:
+ *
+ *     declare module "../../graphql/context" { interface Loaders extends ReturnType<typeof createXLoaders> {} }
+ *
+ * The registry builds the object from the modules' factories (ModuleDescriptor.loaders).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
 
 /** Per-request state. Loaders live for one request only, so no data leaks between callers. */
 export interface Context extends Actor {
   prisma: Database;
   loaders: Loaders;
+  /** What the modules declare: node types, audit entities, search sources. */
+  registry: ModuleRegistry;
   /** Who is asking: an API key, or anonymous. Rights are decided from it in src/access. */
   caller: Caller;
   requestId: string | null;
 }
 
-function createLoaders(prisma: Database, options: LoaderOptions) {
-  const load = loaderFactory(options);
-  return {
-    ...createGeographyLoaders(prisma, load),
-    ...createGovernanceLoaders(prisma, load),
-    ...createOrganisationLoaders(prisma, load),
-    ...createPeopleLoaders(prisma, load),
-  };
-}
-
-export function createContext(prisma: Database, options: LoaderOptions = { batching: true }, actor: Actor = { caller: anonymousCaller(["read"]), requestId: null }): Context {
-  return { prisma, loaders: createLoaders(prisma, options), caller: actor.caller, requestId: actor.requestId };
+export function createContext(
+  prisma: Database,
+  registry: ModuleRegistry,
+  options: LoaderOptions = { batching: true },
+  actor: Actor = { caller: anonymousCaller(["read"]), requestId: null },
+): Context {
+  return { prisma, loaders: registry.createLoaders(prisma, loaderFactory(options)), registry, caller: actor.caller, requestId: actor.requestId };
 }

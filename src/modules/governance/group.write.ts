@@ -4,7 +4,7 @@ import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from ".
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
 import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../../db/audit-log";
-import { MEMBERSHIP_AUDIT_FIELDS } from "../people/people.write";
+import { MEMBERSHIP_AUDIT_FIELDS } from "../people";
 import { isoDay, yesterday } from "../../graphql/period";
 import { typeNameOfKind } from "./governance.types";
 import type { CreateGroupInput, DissolveGroupInput, UpdateGroupInput } from "./group.inputs";

@@ -1,3 +1,8 @@
+import type { ModuleDescriptor } from "../../graphql/module";
 import { SearchResolver } from "./search.resolver";
 
-export const SearchResolvers = [SearchResolver] as const;
+/** Search across the modules' search sources (ModuleDescriptor.searchSources). */
+export const searchModule: ModuleDescriptor = {
+  name: "search",
+  resolvers: [SearchResolver],
+};

@@ -1,12 +1,12 @@
 import { Length } from "class-validator";
 import { OptionalEnumList } from "../../graphql/validation";
 import { Args, ArgsType, createUnionType, Ctx, Field, ObjectType, Query, registerEnumType, Resolver } from "type-graphql";
-import type { Context, Loaders } from "../../graphql/context";
+import type { Context } from "../../graphql/context";
 import { typed, type Typed } from "../../graphql/node";
 import { Connection, ForwardPageArgs, toConnection, type ConnectionOf } from "../../graphql/pagination";
-import { GovernanceBody, LocalProgramArea, NationalCollaborationGroup, NationalProgramArea, RegionalProgramArea, typeNameOfKind, WorkingGroup } from "../governance/governance.types";
-import { Organisation } from "../organisations/organisation.types";
-import { Person } from "../people/people.types";
+import { GovernanceBody, LocalProgramArea, NationalCollaborationGroup, NationalProgramArea, RegionalProgramArea, WorkingGroup } from "../governance";
+import { Organisation } from "../organisations";
+import { Person } from "../people";
 import { SearchKind, SearchService, type SearchHit } from "./search.service";
 
 registerEnumType(SearchKind, {
@@ -40,29 +40,20 @@ class SearchArgs extends ForwardPageArgs {
   kinds?: SearchKind[] | null;
 }
 
-async function hydrate(loaders: Loaders, hit: SearchHit): Promise<Typed<object> | null> {
-  switch (hit.kind) {
-    case SearchKind.GROUP: {
-      const group = await loaders.groupById.load(hit.id);
-      return group && typed(typeNameOfKind(group.kind), group);
-    }
-    case SearchKind.ORGANISATION: {
-      const organisation = await loaders.organisationById.load(hit.id);
-      return organisation && typed("Organisation", organisation);
-    }
-    case SearchKind.PERSON: {
-      const person = await loaders.personById.load(hit.id);
-      return person && typed("Person", person);
-    }
-  }
+/** A hit as the object it stands for, through the search source of its kind; null when it is gone. */
+async function hydrate({ loaders, registry }: Context, hit: SearchHit): Promise<Typed<object> | null> {
+  const source = registry.searchSources.get(hit.kind);
+  if (!source) throw new Error(`No module is a search source of kind ${hit.kind}`);
+  const found = await source.hydrate(loaders, hit.id);
+  return found && typed(found.typeName, found.row);
 }
 
 @Resolver()
 export class SearchResolver {
   @Query(() => SearchResultConnection, { description: "Search groups, organisations and people by name, ranked: whole-name and prefix matches first, then words, substrings and near spellings." })
-  async search(@Args() { query, kinds, first, after }: SearchArgs, @Ctx() { prisma, loaders }: Context): Promise<ConnectionOf<object>> {
-    const page = await new SearchService(prisma).search(query.trim(), kinds ?? [], first ?? 50, after);
-    const nodes = await Promise.all(page.nodes.map((hit) => hydrate(loaders, hit)));
+  async search(@Args() { query, kinds, first, after }: SearchArgs, @Ctx() context: Context): Promise<ConnectionOf<object>> {
+    const page = await new SearchService(context.prisma).search(query.trim(), kinds ?? [], first ?? 50, after);
+    const nodes = await Promise.all(page.nodes.map((hit) => hydrate(context, hit)));
     const cursors = new Map(nodes.map((node, index) => [node, page.cursorOf(page.nodes[index]!)]));
     const found = nodes.filter((node): node is Typed<object> => node !== null);
     return toConnection({ ...page, nodes: found, cursorOf: (node) => cursors.get(node)! });
