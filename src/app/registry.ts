@@ -1,6 +1,6 @@
 import type { Database } from "../db/prisma";
 import { AuditEntity } from "../generated/prisma/enums";
-import type { Loaders } from "../graphql/context";
+import type { Loaders } from "../graphql/module";
 import type { LoaderFactory } from "../graphql/loader";
 import type { AuditEntityView, ModuleDescriptor, ModuleRegistry, MutationDeclaration, NodeType, SearchSource, TableDeclaration } from "../graphql/module";
 

@@ -2,20 +2,10 @@ import type { Database } from "../db/prisma";
 import type { Actor } from "../db/audit-log";
 import { anonymousCaller, type Caller } from "../access/caller";
 import { loaderFactory, type LoaderOptions } from "./loader";
-import type { ModuleRegistry } from "./module";
+import type { Loaders, ModuleRegistry } from "./module";
 
-/**
- * The per-request DataLoaders of every module. Infrastructure cannot name them without importing
- * the modules, and the composition root cannot define them without the modules (which use this
- * type) importing it back; so this interface starts empty and each module adds its loaders by
- * declaration merging in its `*.loaders.ts`:
- *
- *     declare module "../../graphql/context" { interface Loaders extends ReturnType<typeof createXLoaders> {} }
- *
- * The registry builds the object from the modules' factories (ModuleDescriptor.loaders).
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Loaders {}
+export type { Loaders } from "./module";
+
 
 /** Per-request state. Loaders live for one request only, so no data leaks between callers. */
 export interface Context extends Actor {

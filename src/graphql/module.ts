@@ -1,7 +1,19 @@
 import type { Database } from "../db/prisma";
 import type { Scope } from "../access/scopes";
-import type { Loaders } from "./context";
 import type { LoaderFactory } from "./loader";
+
+/**
+ * The per-request DataLoaders of every module. Infrastructure cannot name them without importing
+ * the modules, and the composition root cannot define them without the modules (which use this
+ * type) importing it back; so this interface starts empty here and each module adds its loaders by
+ * declaration merging in its `*.loaders.ts`:
+ *
+ *     declare module "../../graphql/module" { interface Loaders extends ReturnType<typeof createXLoaders> {} }
+ *
+ * The registry builds the object from the modules' factories (ModuleDescriptor.loaders).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
 
 /**
  * The contract between a domain module and the composition root (src/app). A module exports one
@@ -16,8 +28,7 @@ export interface ModuleDescriptor {
   /** Object types no resolver returns directly (implementations of an interface). */
   orphanedTypes?: readonly ResolverClass[];
   /**
-   * Its per-request DataLoaders. The module also augments the `Loaders` interface of
-   * src/graphql/context.ts with their type, so resolvers of every module see them typed.
+   * Its per-request DataLoaders. The module also augments the `Loaders` interface above with their type, so resolvers of every module see them typed.
    */
   loaders?: (prisma: Database, load: LoaderFactory) => object;
   /** The types `node(id:)` can fetch by global ID. */

@@ -1,6 +1,6 @@
 import { GROUP_TYPE_NAMES } from "../../graphql/global-id";
 import type { ModuleDescriptor, NodeType } from "../../graphql/module";
-import type { Loaders } from "../../graphql/context";
+import type { Loaders } from "../../graphql/module";
 import {
   GovernanceGroupResolver,
   HostingResolver,

@@ -66,7 +66,7 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
   };
 }
 
-declare module "../../graphql/context" {
+declare module "../../graphql/module" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Loaders extends ReturnType<typeof createPeopleLoaders> {}
 }
