@@ -37,7 +37,7 @@ describe("module registry", () => {
   });
 
   it("refuses a name two modules claim: node type, audit entity, search kind, mutation", () => {
-    const twice = (part: ModuleDescriptor): ModuleDescriptor[] => [...MODULES, { name: "copy", ...part }];
+    const twice = (part: ModuleDescriptor): ModuleDescriptor[] => [...MODULES, part];
     expect(() => buildRegistry(twice({ name: "copy", nodeTypes: [{ typeName: "Person", fetch: none }] }))).toThrow(/both declare the node type Person/);
     expect(() => buildRegistry(twice({ name: "copy", auditEntities: [{ entity: "PERSON", typeNames: ["Person"], fetch: none }] }))).toThrow(/both declare the audit entity PERSON/);
     expect(() => buildRegistry(twice({ name: "copy", searchSources: [{ kind: "PERSON", hydrate: none }] }))).toThrow(/both declare the search kind PERSON/);
