@@ -1,4 +1,5 @@
 import type { Database } from "../db/prisma";
+import type { Prisma } from "../generated/prisma/client";
 import type { Scope } from "../access/scopes";
 import type { LoaderFactory } from "./loader";
 
@@ -64,10 +65,24 @@ export interface AuditEntityView {
 }
 
 export interface SearchSource {
-  /** A value of the `SearchKind` enum. */
+  /** Its value of the `SearchKind` enum, and that value's description. */
   kind: string;
+  description: string;
+  /** The object types its hits are shown as: members of the `SearchResult` union. */
+  types: () => readonly ResolverClass[];
+  /**
+   * Its candidates for a search, as one SELECT of (kind, id, label, tier, name, alias): `name` and
+   * `alias` folded with kg_fold, `tier` ordering equal scores (lower first). `match` holds the
+   * query's SQL: `like` a folded %substring% pattern, `folded` the folded query.
+   */
+  candidates: (match: SearchMatch) => Prisma.Sql;
   /** The object a hit stands for, tagged with its type; null when it is gone. */
   hydrate(loaders: Loaders, id: string): Promise<{ typeName: string; row: object } | null>;
+}
+
+export interface SearchMatch {
+  like: Prisma.Sql;
+  folded: Prisma.Sql;
 }
 
 export interface TableDeclaration {

@@ -1,12 +1,13 @@
-import { buildRegistry, MODULES, RegistryError, tablesInDependencyOrder } from "../../src/app";
+import { applicationSchema, buildRegistry, MODULES, RegistryError, tablesInDependencyOrder } from "../../src/app";
 import { AuditEntity } from "../../src/generated/prisma/enums";
 import type { ModuleDescriptor } from "../../src/graphql/module";
-import { SearchKind } from "../../src/modules/search/search.service";
+import { GraphQLEnumType } from "graphql";
+import { Prisma } from "../../src/generated/prisma/client";
 
 const none = async () => null;
 
 describe("module registry", () => {
-  it("builds from the API's modules: every audit entity shown, tables in the export order, each mutation once", () => {
+  it("builds from the API's modules: every audit entity shown, tables in the export order, each mutation once", async () => {
     const registry = buildRegistry(MODULES);
     expect([...registry.auditEntities.keys()].sort()).toEqual(Object.values(AuditEntity).sort());
     expect(registry.tables.map((table) => table.name)).toEqual([
@@ -29,8 +30,9 @@ describe("module registry", () => {
       "audit_event",
     ]);
     expect(registry.nodeTypes.has("Person") && registry.nodeTypes.has("WorkingGroup")).toBe(true);
-    // Every kind `search` can return has a source that turns its hits into objects, and no source is unreachable.
-    expect([...registry.searchSources.keys()].sort()).toEqual(Object.values(SearchKind).sort());
+    // `search` offers a kind for each source, and each kind has a source that turns its hits into objects.
+    const searchKind = (await applicationSchema()).getType("SearchKind") as GraphQLEnumType;
+    expect([...registry.searchSources.keys()].sort()).toEqual(searchKind.getValues().map((value) => value.name).sort());
   });
 
   it("refuses an audit entity no module shows, instead of showing it as another type", () => {
@@ -42,7 +44,7 @@ describe("module registry", () => {
     const twice = (part: ModuleDescriptor): ModuleDescriptor[] => [...MODULES, part];
     expect(() => buildRegistry(twice({ name: "copy", nodeTypes: [{ typeName: "Person", fetch: none }] }))).toThrow(/both declare the node type Person/);
     expect(() => buildRegistry(twice({ name: "copy", auditEntities: [{ entity: "PERSON", typeNames: ["Person"], fetch: none }] }))).toThrow(/both declare the audit entity PERSON/);
-    expect(() => buildRegistry(twice({ name: "copy", searchSources: [{ kind: "PERSON", hydrate: none }] }))).toThrow(/both declare the search kind PERSON/);
+    expect(() => buildRegistry(twice({ name: "copy", searchSources: [{ kind: "PERSON", description: "People", types: () => [], candidates: () => Prisma.empty, hydrate: none }] }))).toThrow(/both declare the search kind PERSON/);
     expect(() => buildRegistry(twice({ name: "copy", mutations: [{ name: "updatePerson", scopes: ["write"] }] }))).toThrow(/both declare the mutation updatePerson/);
     expect(() => buildRegistry(twice({ name: "copy", tables: [{ name: "person", orderBy: "id" }] }))).toThrow(/table person is declared twice/);
   });

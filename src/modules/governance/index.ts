@@ -1,3 +1,4 @@
+import { Prisma } from "../../generated/prisma/client";
 import { GROUP_TYPE_NAMES } from "../../graphql/global-id";
 import type { ModuleDescriptor, NodeType } from "../../graphql/module";
 import type { Loaders } from "../../graphql/module";
@@ -59,7 +60,20 @@ export const governanceModule: ModuleDescriptor = {
   loaders: createGovernanceLoaders,
   nodeTypes: groupNodeTypes,
   auditEntities: [{ entity: "GROUP", typeNames: GROUP_TYPE_NAMES, fetch: groupOf }],
-  searchSources: [{ kind: "GROUP", hydrate: groupOf }],
+  searchSources: [
+    {
+      kind: "GROUP",
+      description: "Governance bodies at every level.",
+      types: () => [NationalProgramArea, NationalCollaborationGroup, RegionalProgramArea, LocalProgramArea, WorkingGroup, GovernanceBody],
+      candidates: ({ like, folded }) => Prisma.sql`
+        SELECT 'GROUP', g.id, g.name,
+               CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
+               kg_fold(g.name), coalesce(kg_fold(g.short_name), '')
+          FROM governance_group g
+         WHERE kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name)`,
+      hydrate: groupOf,
+    },
+  ],
   tables: [
     { name: "governance_group", orderBy: "id", dependsOn: ["region", "healthcare_region"], selfReferences: ["parent_id", "program_area_id"] },
     { name: "group_mirror", orderBy: "group_id, program_area_id", dependsOn: ["governance_group"] },

@@ -1,4 +1,6 @@
+import { Prisma } from "../../generated/prisma/client";
 import { foundAs, type ModuleDescriptor } from "../../graphql/module";
+import { Person } from "./people.types";
 import { OrganisationRepresentativesResolver } from "./organisation-fields.resolver";
 import { createPeopleLoaders } from "./people.loaders";
 import { PeopleMutations } from "./people.mutations";
@@ -24,7 +26,18 @@ export const peopleModule: ModuleDescriptor = {
     { entity: "PERSON", typeNames: ["Person"], fetch: (loaders, id) => foundAs("Person", loaders.personById.load(id)) },
     { entity: "MEMBERSHIP", typeNames: ["Membership"], fetch: (loaders, id) => foundAs("Membership", loaders.membershipById.load(id)) },
   ],
-  searchSources: [{ kind: "PERSON", hydrate: (loaders, id) => foundAs("Person", loaders.personById.load(id)) }],
+  searchSources: [
+    {
+      kind: "PERSON",
+      description: "People, by name.",
+      types: () => [Person],
+      candidates: ({ like, folded }) => Prisma.sql`
+        SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
+          FROM person p
+         WHERE kg_fold(p.given_name || ' ' || p.family_name) LIKE ${like} OR ${folded} <% kg_fold(p.given_name || ' ' || p.family_name)`,
+      hydrate: (loaders, id) => foundAs("Person", loaders.personById.load(id)),
+    },
+  ],
   tables: [
     { name: "person", orderBy: "id" },
     { name: "person_contact", orderBy: "person_id", dependsOn: ["person"] },
