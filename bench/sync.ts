@@ -14,7 +14,7 @@ import "reflect-metadata";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createPrismaClient } from "../src/db/prisma";
-import { createApiKey } from "../src/modules/access/api-keys";
+import { createApiKey } from "../src/access/api-keys";
 import { seedReferenceData } from "../src/seed/seed";
 import { log, peakRssMb, prepareDatabase, selectTargets, startApi, type BenchDatabase, type Target } from "./support";
 

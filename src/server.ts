@@ -20,15 +20,17 @@ import { createFormatError } from "./graphql/format-error";
 import { MaskedInternalError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from "./graphql/service-unavailable";
 import { isDatabaseUnavailable } from "./db/errors";
 import { buildGraphQLSchema } from "./graphql/schema";
+import type { ModuleDescriptor } from "./graphql/module";
+import { MODULES, registryOf } from "./app";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
-import { authenticate } from "./modules/access/api-keys";
-import { createRateLimiter } from "./modules/access/rate-limit";
+import { authenticate } from "./access/api-keys";
+import { createRateLimiter } from "./access/rate-limit";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
-import type { Scope } from "./modules/access/scopes";
-import type { Caller } from "./modules/access/caller";
+import type { Scope } from "./access/scopes";
+import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 
 export type { Logger };
@@ -38,6 +40,8 @@ export interface ServerOptions {
   config: Partial<Config>;
   prisma: Database;
   logger: Logger;
+  /** The modules to serve; the API's own (src/app/modules.ts) unless given. */
+  modules?: readonly ModuleDescriptor[];
 }
 
 export interface RunningServer {
@@ -57,7 +61,8 @@ const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
-export async function startServer({ config: given, prisma, logger }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ config: given, prisma, logger, modules = MODULES }: ServerOptions): Promise<RunningServer> {
+  const registry = registryOf(modules);
   const config: Config = { ...loadConfig({}), ...given };
   const app = express();
   // Only the proxies named (or the given number of hops) may tell the client's address.
@@ -69,7 +74,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
   const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildGraphQLSchema(),
+    schema: await buildGraphQLSchema(modules),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // A simple POST (a form, text/plain) or a GET without a preflight header is refused, so a web
@@ -156,7 +161,7 @@ export async function startServer({ config: given, prisma, logger }: ServerOptio
           throw refusal;
         }
         return {
-          ...createContext(prisma, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
+          ...createContext(prisma, registry, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
         };

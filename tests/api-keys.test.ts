@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createPrismaClient, type Database } from "../src/db/prisma";
 import { ErrorCode, GraphQLErrorWithCode } from "../src/graphql/errors";
-import { ApiKeyError, authenticate, createApiKey, listApiKeys, revokeApiKey } from "../src/modules/access/api-keys";
+import { ApiKeyError, authenticate, createApiKey, listApiKeys, revokeApiKey } from "../src/access/api-keys";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
 const CLI = path.join(__dirname, "..", "dist", "cli", "keys.js");

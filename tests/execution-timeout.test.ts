@@ -2,7 +2,7 @@ import pg from "pg";
 import pino from "pino";
 import type { Config } from "../src/config";
 import { createPrismaClient, type Database, type DatabaseOptions } from "../src/db/prisma";
-import { createApiKey } from "../src/modules/access/api-keys";
+import { createApiKey } from "../src/access/api-keys";
 import { startServer } from "../src/server";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 

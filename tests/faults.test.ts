@@ -5,7 +5,7 @@ import { applyMigrations } from "../src/db/migrate";
 import { freePort } from "../src/db/free-port";
 import { adminQuery } from "../src/db/postgres-admin";
 import { createPrismaClient, type Database } from "../src/db/prisma";
-import { createApiKey } from "../src/modules/access/api-keys";
+import { createApiKey } from "../src/access/api-keys";
 import { seedReferenceData } from "../src/seed/seed";
 import { startServer, type RunningServer } from "../src/server";
 import { createTestDatabase } from "./support/test-database";

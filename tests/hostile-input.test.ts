@@ -12,7 +12,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from "graphql";
-import { buildGraphQLSchema } from "../src/graphql/schema";
+import { applicationSchema as buildGraphQLSchema } from "../src/app";
 import { toGlobalId } from "../src/graphql/global-id";
 import { typeNameOfKind } from "../src/modules/governance/governance.types";
 import { gql, startTestServer, type GraphQLResponse, type TestServer } from "./support/test-server";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { printGraphQLSchema } from "../src/graphql/print-schema";
+import { printApplicationSchema as printGraphQLSchema } from "../src/app";
 
 describe("schema.graphql", () => {
   it("is the schema the code builds (run `npm run schema:emit` after changing it)", async () => {

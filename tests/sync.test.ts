@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
-import { createApiKey } from "../src/modules/access/api-keys";
+import { createApiKey } from "../src/access/api-keys";
 import { createPrismaClient } from "../src/db/prisma";
 import { createTestDatabase } from "./support/test-database";
 import { gql, startTestServer, type TestServer } from "./support/test-server";

@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { adminQuery } from "../src/db/postgres-admin";
-import { EXPORT_FORMAT_VERSION, exportDatabase, importDatabase, TABLES } from "../src/transfer/transfer";
+import { EXPORT_FORMAT_VERSION } from "../src/transfer/transfer";
+import { exportDatabase, importDatabase, TABLES } from "../src/app/transfer";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "./support/test-database";
 
 const databases: TestDatabase[] = [];

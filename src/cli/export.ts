@@ -1,7 +1,7 @@
 /** Writes the whole model as versioned JSON to a file only its owner can read: npm run export -- <file> [--no-audit] */
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
-import { exportDatabase } from "../transfer/transfer";
+import { exportDatabase } from "../app/transfer";
 import { writePrivateFile } from "../transfer/private-file";
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
 import { applyMigrations } from "../db/migrate";
-import { importDatabase } from "../transfer/transfer";
+import { importDatabase } from "../app/transfer";
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { replace: { type: "boolean", default: false } } });

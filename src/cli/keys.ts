@@ -3,8 +3,8 @@ import { loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
 import { applyMigrations } from "../db/migrate";
 import { createPrismaClient, type Database } from "../db/prisma";
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from "../modules/access/api-keys";
-import { SCOPE_DESCRIPTIONS } from "../modules/access/scopes";
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from "../access/api-keys";
+import { SCOPE_DESCRIPTIONS } from "../access/scopes";
 
 const SCOPE_WIDTH = Math.max(...Object.keys(SCOPE_DESCRIPTIONS).map((scope) => scope.length));
 

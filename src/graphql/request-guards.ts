@@ -12,8 +12,8 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from "graphql";
-import { authorizeAnyWrite } from "../modules/access/authorize";
-import type { Caller } from "../modules/access/caller";
+import { authorizeAnyWrite } from "../access/authorize";
+import type { Caller } from "../access/caller";
 import { ErrorCode, GraphQLErrorWithCode } from "./errors";
 
 /**

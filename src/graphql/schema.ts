@@ -1,25 +1,22 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
-import { GapsResolvers } from "../modules/gaps";
-import { GeographyResolvers } from "../modules/geography";
-import { GovernanceResolvers } from "../modules/governance";
-import { NodeResolvers } from "../modules/node";
-import { OrganisationResolvers } from "../modules/organisations";
-import { PeopleResolvers } from "../modules/people";
-import { SearchResolvers } from "../modules/search";
-import { SyncResolvers } from "../modules/sync";
-import { AuditResolvers } from "../modules/audit";
-import { GovernanceBody, LocalProgramArea, NationalCollaborationGroup, NationalProgramArea, RegionalProgramArea, WorkingGroup } from "../modules/governance/governance.types";
+import { buildSchema, type NonEmptyArray } from "type-graphql";
+import type { ModuleDescriptor, ResolverClass } from "./module";
 
-let schema: Promise<GraphQLSchema> | undefined;
+const schemas = new WeakMap<readonly ModuleDescriptor[], Promise<GraphQLSchema>>();
 
-/** The executable schema, built once from the decorated classes. */
-export function buildGraphQLSchema(): Promise<GraphQLSchema> {
-  schema ??= buildSchema({
-    resolvers: [...NodeResolvers, ...GeographyResolvers, ...GovernanceResolvers, ...OrganisationResolvers, ...PeopleResolvers, ...SearchResolvers, ...GapsResolvers, ...SyncResolvers, ...AuditResolvers],
-    orphanedTypes: [NationalProgramArea, NationalCollaborationGroup, RegionalProgramArea, LocalProgramArea, WorkingGroup, GovernanceBody],
-    validate: { forbidUnknownValues: false },
-  });
+/** The executable schema of these modules, built once per module list from their decorated classes. */
+export function buildGraphQLSchema(modules: readonly ModuleDescriptor[]): Promise<GraphQLSchema> {
+  let schema = schemas.get(modules);
+  if (!schema) {
+    const resolvers = modules.flatMap((module) => [...(module.resolvers ?? [])]);
+    if (resolvers.length === 0) throw new Error("No module declares a resolver");
+    schema = buildSchema({
+      resolvers: resolvers as NonEmptyArray<ResolverClass>,
+      orphanedTypes: modules.flatMap((module) => [...(module.orphanedTypes ?? [])]),
+      validate: { forbidUnknownValues: false },
+    });
+    schemas.set(modules, schema);
+  }
   return schema;
 }

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { latestMigrationName } from "../db/migrations";
+import type { TableDeclaration } from "../graphql/module";
 
 /**
  * Export and import of the whole model as versioned JSON: every row of every table, ids and
@@ -10,26 +11,8 @@ import { latestMigrationName } from "../db/migrations";
 export const EXPORT_FORMAT = "kunskapsgraf-export";
 export const EXPORT_FORMAT_VERSION = 1;
 
-/** Tables in an order that satisfies the foreign keys, each with its primary-key order. */
-export const TABLES: readonly { name: string; orderBy: string }[] = [
-  { name: "healthcare_region", orderBy: "id" },
-  { name: "region", orderBy: "id" },
-  { name: "region_healthcare_region", orderBy: "region_id, healthcare_region_id" },
-  { name: "municipality", orderBy: "id" },
-  { name: "organisation", orderBy: "id" },
-  { name: "governance_group", orderBy: "id" },
-  { name: "group_mirror", orderBy: "group_id, program_area_id" },
-  { name: "hosting", orderBy: "id" },
-  { name: "group_participation", orderBy: "id" },
-  { name: "group_relation", orderBy: "from_group_id, to_group_id, kind" },
-  { name: "other_name", orderBy: "id" },
-  { name: "expected_count", orderBy: "kind" },
-  { name: "person", orderBy: "id" },
-  { name: "person_contact", orderBy: "person_id" },
-  { name: "membership", orderBy: "id" },
-  { name: "api_key", orderBy: "id" },
-  { name: "audit_event", orderBy: "id" },
-];
+/** The tables to export and import: the modules' declarations, referenced tables first (src/app orders them). */
+export type TransferTables = readonly TableDeclaration[];
 
 export class TransferError extends Error {}
 
@@ -52,12 +35,12 @@ export interface ExportOptions {
 }
 
 /** The database as export JSON text: one row a line, rows in primary-key order. */
-export async function exportDatabase(url: string, { audit = true }: ExportOptions = {}): Promise<string> {
+export async function exportDatabase(url: string, tables: TransferTables, { audit = true }: ExportOptions = {}): Promise<string> {
   return withClient(url, async (client) => {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const lines = [`{"format":${JSON.stringify(EXPORT_FORMAT)},"formatVersion":${EXPORT_FORMAT_VERSION},"migration":${JSON.stringify(await appliedMigration(client))},"tables":{`];
-    const tables = TABLES.filter((table) => audit || table.name !== "audit_event");
-    for (const [index, { name, orderBy }] of tables.entries()) {
+    const exported = tables.filter((table) => audit || table.name !== "audit_event");
+    for (const [index, { name, orderBy }] of exported.entries()) {
       const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t ORDER BY ${orderBy}`);
       lines.push(`${index === 0 ? "" : "],"}${JSON.stringify(name)}:[`);
       rows.forEach(({ row }, rowIndex) => lines.push(`${rowIndex === 0 ? "" : ","}${row}`));
@@ -74,8 +57,8 @@ export interface ImportOptions {
 }
 
 /** Loads an export into a migrated database, in one transaction: all of it or nothing. */
-export async function importDatabase(url: string, text: string, { replace = false }: ImportOptions = {}): Promise<Record<string, number>> {
-  const data = parseExport(text);
+export async function importDatabase(url: string, tables: TransferTables, text: string, { replace = false }: ImportOptions = {}): Promise<Record<string, number>> {
+  const data = parseExport(text, tables);
   return withClient(url, async (client) => {
     const migration = await appliedMigration(client);
     if (data.migration !== migration) {
@@ -84,14 +67,15 @@ export async function importDatabase(url: string, text: string, { replace = fals
     await client.query("BEGIN");
     try {
       if (replace) {
-        await client.query(`TRUNCATE ${TABLES.map(({ name }) => `"${name}"`).join(", ")}`);
+        await client.query(`TRUNCATE ${tables.map(({ name }) => `"${name}"`).join(", ")}`);
       } else {
-        const { rows } = await client.query<{ rows: string }>(`SELECT (${TABLES.map(({ name }) => `(SELECT count(*) FROM "${name}")`).join(" + ")})::text AS rows`);
+        const { rows } = await client.query<{ rows: string }>(`SELECT (${tables.map(({ name }) => `(SELECT count(*) FROM "${name}")`).join(" + ")})::text AS rows`);
         if (rows[0]?.rows !== "0") throw new TransferError("The database already holds data: import into an empty (migrated) database, or pass --replace");
       }
       const counts: Record<string, number> = {};
-      for (const { name } of TABLES) {
-        const rows = orderForInsert(name, data.tables[name] ?? []);
+      for (const table of tables) {
+        const { name } = table;
+        const rows = orderForInsert(table, data.tables[name] ?? []);
         for (let start = 0; start < rows.length; start += 5_000) {
           await client.query(`INSERT INTO "${name}" SELECT * FROM json_populate_recordset(NULL::"${name}", $1::json)`, [JSON.stringify(rows.slice(start, start + 5_000))]);
         }
@@ -115,7 +99,7 @@ interface ExportDocument {
   tables: Record<string, Row[]>;
 }
 
-function parseExport(text: string): ExportDocument {
+function parseExport(text: string, tables: TransferTables): ExportDocument {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -128,22 +112,23 @@ function parseExport(text: string): ExportDocument {
     throw new TransferError(`The file has format version ${String(document.formatVersion)}; this version reads ${EXPORT_FORMAT_VERSION}`);
   }
   if (typeof document.migration !== "string" || typeof document.tables !== "object" || document.tables === null) throw new TransferError("The file is incomplete");
-  const unknown = Object.keys(document.tables).filter((name) => !TABLES.some((table) => table.name === name));
+  const unknown = Object.keys(document.tables).filter((name) => !tables.some((table) => table.name === name));
   if (unknown.length > 0) throw new TransferError(`The file has tables this version does not know: ${unknown.join(", ")}`);
   return document as ExportDocument;
 }
 
-/** Groups refer to groups (appointing body, mirrored NPO): referenced rows go first. */
-function orderForInsert(table: string, rows: Row[]): Row[] {
-  if (table !== "governance_group") return rows;
+/** Rows that refer to rows of their own table (a group to its appointing body, its mirrored NPO): referenced rows go first. */
+function orderForInsert(table: TableDeclaration, rows: Row[]): Row[] {
+  const columns = table.selfReferences ?? [];
+  if (columns.length === 0) return rows;
   const depth = new Map<unknown, number>();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const depthOf = (row: Row, seen = new Set<unknown>()): number => {
     const known = depth.get(row.id);
     if (known !== undefined) return known;
-    if (seen.has(row.id)) throw new TransferError(`Groups refer to each other in a cycle (${String(row.id)})`);
+    if (seen.has(row.id)) throw new TransferError(`Rows of ${table.name} refer to each other in a cycle (${String(row.id)})`);
     seen.add(row.id);
-    const references = [row.parent_id, row.program_area_id].map((id) => byId.get(id)).filter((ref): ref is Row => ref !== undefined);
+    const references = columns.map((column) => byId.get(row[column])).filter((ref): ref is Row => ref !== undefined);
     const value = references.length === 0 ? 0 : 1 + Math.max(...references.map((ref) => depthOf(ref, seen)));
     depth.set(row.id, value);
     return value;

@@ -3,7 +3,8 @@ import pino from "pino";
 import { createPrismaClient, type Database } from "../../src/db/prisma";
 import { startServer } from "../../src/server";
 import type { Config } from "../../src/config";
-import { createApiKey } from "../../src/modules/access/api-keys";
+import type { ModuleDescriptor } from "../../src/graphql/module";
+import { createApiKey } from "../../src/access/api-keys";
 import { createTestDatabase, type DatasetScale, type TestDatabase } from "./test-database";
 
 export interface TestServer {
@@ -28,11 +29,13 @@ export interface TestServerOptions {
   poolSize?: number;
   /** Settings beyond the test defaults (rate limits high enough not to interfere, unless set here). */
   config?: Partial<Config>;
+  /** The modules to serve; the API's own unless given (a test module added to them, say). */
+  modules?: readonly ModuleDescriptor[];
 }
 
 let keys = 0;
 
-export async function startTestServer({ dataset, batching = true, poolSize = 4, config = {} }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({ dataset, batching = true, poolSize = 4, config = {}, modules }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase({ dataset });
   const prisma = createPrismaClient({ url: database.url, poolSize });
   const logs: Record<string, unknown>[] = [];
@@ -56,6 +59,7 @@ export async function startTestServer({ dataset, batching = true, poolSize = 4, 
     },
     prisma,
     logger,
+    modules,
   });
   return {
     url: server.url,

@@ -1,20 +1,20 @@
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { AuditEntity, AuditEvent as AuditEventRow } from "../../generated/prisma/client";
-import type { Context, Loaders } from "../../graphql/context";
+import type { Context } from "../../graphql/context";
+import type { AuditEntityView, ModuleRegistry } from "../../graphql/module";
 import { toGlobalId } from "../../graphql/global-id";
 import { Node, typed } from "../../graphql/node";
 import { toConnection, type ConnectionOf } from "../../graphql/pagination";
-import { authorizeAdmin } from "../access/authorize";
-import { typeNameOfKind } from "../governance/governance.types";
+import { authorizeAdmin } from "../../access/authorize";
 import { AuditEvent, AuditEventConnection, AuditEventsArgs, Change, ChangeFeed, ChangesArgs, FieldChange } from "./audit.types";
 import { AuditService } from "./audit.service";
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
   @Query(() => AuditEventConnection, { description: "The audit trail, oldest first: every change with who made it, when, and the fields before and after. Needs the admin scope." })
-  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() { prisma, caller }: Context): Promise<ConnectionOf<AuditEventRow>> {
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() { prisma, caller, registry }: Context): Promise<ConnectionOf<AuditEventRow>> {
     authorizeAdmin(caller, "the audit trail");
-    return toConnection(await new AuditService(prisma).auditEvents(args));
+    return toConnection(await new AuditService(prisma, registry.auditedTypeNames).auditEvents(args));
   }
 
   @FieldResolver(() => String)
@@ -23,8 +23,8 @@ export class AuditEventResolver {
   }
 
   @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record changed; null if it is not readable any more." })
-  entityId(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
-    return globalIdOf(loaders, event.entity, event.entityId);
+  entityId(@Root() event: AuditEventRow, @Ctx() context: Context): Promise<string | null> {
+    return globalIdOf(context, event.entity, event.entityId);
   }
 
   @FieldResolver(() => [FieldChange])
@@ -58,40 +58,32 @@ export class ChangeResolver {
   }
 
   @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record that changed, as its `id` (and `node(id:)`) has it; null if it is not readable any more." })
-  recordId(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<string | null> {
-    return globalIdOf(loaders, event.entity, event.entityId);
+  recordId(@Root() event: AuditEventRow, @Ctx() context: Context): Promise<string | null> {
+    return globalIdOf(context, event.entity, event.entityId);
   }
 
   @FieldResolver(() => Node, { nullable: true, description: "The record as it is now." })
-  async node(@Root() event: AuditEventRow, @Ctx() { loaders }: Context): Promise<object | null> {
-    const row = await rowOf(loaders, event.entity, event.entityId);
+  async node(@Root() event: AuditEventRow, @Ctx() context: Context): Promise<object | null> {
+    const row = await rowOf(context, event.entity, event.entityId);
     return row && typed(row.typeName, row.row);
   }
 }
 
-async function rowOf(loaders: Loaders, entity: AuditEntity, id: string): Promise<{ typeName: string; row: object } | null> {
-  switch (entity) {
-    case "PERSON": {
-      const row = await loaders.personById.load(id);
-      return row && { typeName: "Person", row };
-    }
-    case "MEMBERSHIP": {
-      const row = await loaders.membershipById.load(id);
-      return row && { typeName: "Membership", row };
-    }
-    case "ORGANISATION": {
-      const row = await loaders.organisationById.load(id);
-      return row && { typeName: "Organisation", row };
-    }
-    case "GROUP": {
-      const row = await loaders.groupById.load(id);
-      return row && { typeName: typeNameOfKind(row.kind), row };
-    }
-  }
+/** How the registry shows an entity; an entity no module maps is an error, never shown as something else. */
+function viewOf(registry: ModuleRegistry, entity: AuditEntity): AuditEntityView {
+  const view = registry.auditEntities.get(entity);
+  if (!view) throw new Error(`No module maps the audit entity ${entity}`);
+  return view;
 }
 
-async function globalIdOf(loaders: Loaders, entity: AuditEntity, id: string): Promise<string | null> {
-  if (entity !== "GROUP") return toGlobalId(entity === "PERSON" ? "Person" : entity === "MEMBERSHIP" ? "Membership" : "Organisation", id);
-  const found = await rowOf(loaders, entity, id);
+async function rowOf({ loaders, registry }: Context, entity: AuditEntity, id: string): Promise<{ typeName: string; row: object } | null> {
+  return viewOf(registry, entity).fetch(loaders, id);
+}
+
+/** A record's global ID; read only when its entity can be shown as more than one type. */
+async function globalIdOf(context: Context, entity: AuditEntity, id: string): Promise<string | null> {
+  const { typeNames } = viewOf(context.registry, entity);
+  if (typeNames.length === 1) return toGlobalId(typeNames[0], id);
+  const found = await rowOf(context, entity, id);
   return found && toGlobalId(found.typeName, id);
 }

@@ -1,23 +1,25 @@
 import type { Database } from "../../db/prisma";
 import type { AuditEvent as AuditEventRow, Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
-import { databaseIdOf, GROUP_TYPE_NAMES, isUuid } from "../../graphql/global-id";
+import { databaseIdOf, isUuid } from "../../graphql/global-id";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import type { AuditEventsArgs, ChangesArgs } from "./audit.types";
 
 const AUDIT_CURSOR = "audit-events";
 const FEED_CURSOR = "changes";
-/** The types whose changes are audited. */
-const AUDITED_TYPES = ["Person", "Membership", "Organisation", ...GROUP_TYPE_NAMES];
 
 export class AuditService {
-  constructor(private readonly prisma: Database) {}
+  constructor(
+    private readonly prisma: Database,
+    /** The types whose changes are audited. */
+    private readonly auditedTypes: readonly string[] = [],
+  ) {}
 
   /** Audit events in commit order, keyset-paginated on their sequence. */
   async auditEvents(args: AuditEventsArgs): Promise<Page<AuditEventRow>> {
     const where: Prisma.AuditEventWhereInput = {};
     if (args.entity) {
-      where.entityId = databaseIdOf(args.entity, AUDITED_TYPES, "entity");
+      where.entityId = databaseIdOf(args.entity, this.auditedTypes, "entity");
     }
     if (args.syncRun) where.syncRunId = uuidOf(args.syncRun, "syncRun");
     if (args.since) where.occurredAt = { gte: args.since };

@@ -1,3 +1,9 @@
+import type { ModuleDescriptor } from "../../graphql/module";
 import { AuditEventResolver, ChangeResolver } from "./audit.resolver";
 
-export const AuditResolvers = [AuditEventResolver, ChangeResolver] as const;
+/** The audit trail and the change feed, shown through the modules' audit entities (ModuleDescriptor.auditEntities). */
+export const auditModule: ModuleDescriptor = {
+  name: "audit",
+  resolvers: [AuditEventResolver, ChangeResolver],
+  tables: [{ name: "audit_event", orderBy: "id" }],
+};

@@ -2,14 +2,14 @@ import { IsOptional } from "class-validator";
 import { OptionalEnumList } from "../../graphql/validation";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import type { Group, HealthcareRegion as HealthcareRegionRow, Region as RegionRow } from "../../generated/prisma/client";
-import type { MembershipRow } from "../people/people.loaders";
+import type { MembershipRow } from "../people";
 import type { Context } from "../../graphql/context";
 import { Connection, paginate, PageArgs, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { today } from "../../graphql/period";
 import { GraphQLDate } from "../../graphql/scalars";
-import { HealthcareRegion, Region } from "../geography/geography.types";
-import { GovernanceGroup, NationalProgramArea } from "../governance/governance.types";
-import { Membership } from "../people/people.types";
+import { HealthcareRegion, Region } from "../geography";
+import { GovernanceGroup, NationalProgramArea } from "../governance";
+import { Membership } from "../people";
 import { GapsService, StructureGapKind, type StructureGapRow } from "./gaps.service";
 
 registerEnumType(StructureGapKind, {

@@ -1,3 +1,8 @@
+import type { ModuleDescriptor } from "../../graphql/module";
 import { StructureGapResolver } from "./gaps.resolver";
 
-export const GapsResolvers = [StructureGapResolver] as const;
+/** Where the structure is incomplete: missing RPOs, LPOs, chairs. */
+export const gapsModule: ModuleDescriptor = {
+  name: "gaps",
+  resolvers: [StructureGapResolver],
+};

@@ -59,3 +59,8 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
     ),
   };
 }
+
+declare module "../../graphql/module" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends ReturnType<typeof createGeographyLoaders> {}
+}

@@ -1,9 +1,7 @@
 import { Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from "type-graphql";
-import type { Group } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { Connection, toConnection } from "../../graphql/pagination";
-import { LocalProgramArea, RegionalProgramArea } from "../governance/governance.types";
 import { CountyCodeArgs, HealthcareRegionSlugArgs, MunicipalitiesArgs, MunicipalityCodeArgs } from "./geography.args";
 import { GeographyService } from "./geography.service";
 import { HealthcareRegion, Municipality, Region } from "./geography.types";
@@ -36,11 +34,6 @@ export class HealthcareRegionResolver {
   @FieldResolver(() => [Municipality], { description: "Its municipalities by code (for Halland only those belonging to this healthcare region)." })
   municipalities(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Municipality[]> {
     return loaders.municipalitiesByHealthcareRegionId.load(healthcareRegion.id);
-  }
-
-  @FieldResolver(() => [RegionalProgramArea], { description: "Its RPOs (sjukvårdsregionala programområden), one per NPO." })
-  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Group[]> {
-    return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
   }
 }
 
@@ -76,11 +69,6 @@ export class RegionResolver {
   @FieldResolver(() => [Municipality], { description: "The municipalities of the county, by code." })
   municipalities(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Municipality[]> {
     return loaders.municipalitiesByCountyCode.load(region.countyCode);
-  }
-
-  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPOs (lokala programområden)." })
-  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Group[]> {
-    return loaders.localProgramAreasByCountyCode.load(region.countyCode);
   }
 }
 

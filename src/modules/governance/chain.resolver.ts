@@ -2,7 +2,7 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver,
 import type { Group, GroupKind, Region as RegionRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { CountyCode, Slug } from "../../graphql/validation";
-import { HealthcareRegion, Region } from "../geography/geography.types";
+import { HealthcareRegion, Region } from "../geography";
 import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
 
 const PROGRAM_AREA_KINDS: GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL"];

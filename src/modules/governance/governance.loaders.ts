@@ -104,3 +104,8 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     }),
   };
 }
+
+declare module "../../graphql/module" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends ReturnType<typeof createGovernanceLoaders> {}
+}

@@ -2,16 +2,16 @@ import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphq
 import type { Group } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
-import { HealthcareRegion, Municipality, Region } from "../geography/geography.types";
-import { Organisation } from "../organisations/organisation.types";
+import { HealthcareRegion, Municipality, Region } from "../geography";
+import { Organisation } from "../organisations";
 import { ActiveOnArgs, dayOf, today } from "../../graphql/period";
 import { isInForce } from "../../db/period";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { GroupOrderField, GroupsArgs, OrderDirection } from "./groups.args";
-import { ChairArgs, MembersArgs } from "../people/people.args";
-import { withRole } from "../people/people.loaders";
-import { memberOrder } from "../people/people.order";
-import { Membership, MembershipConnection } from "../people/people.types";
+import { ChairArgs, MembersArgs } from "../people";
+import { withRole } from "../people";
+import { memberOrder } from "../people";
+import { Membership, MembershipConnection } from "../people";
 import { NationalProgramAreasArgs, SlugArgs } from "./governance.args";
 import { GovernanceService } from "./governance.service";
 import {

@@ -4,9 +4,10 @@ import { endedOn, runsPast, runsPastWhere } from "../../db/period";
 import { execute } from "../../db/sql";
 import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
-import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
-import { MEMBERSHIP_AUDIT_FIELDS } from "../people/people.write";
+import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
+import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type AuditLog, type Transaction } from "../../db/audit-log";
+import { MEMBERSHIP_AUDIT_FIELDS } from "../people";
+import { updateRecord } from "../../db/update-record";
 import { isoDay, yesterday } from "../../graphql/period";
 import { typeNameOfKind } from "./governance.types";
 import type { CreateGroupInput, DissolveGroupInput, UpdateGroupInput } from "./group.inputs";
@@ -80,20 +81,29 @@ export class GroupWriteService {
     authorizeAnyWrite(actor.caller, "groups");
     const id = databaseIdOf(input.id, GROUP_TYPE_NAMES, "input.id");
     for (const field of ["name", "municipalParticipation"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
-    return writeTransaction(this.prisma, actor, async (tx, log) => {
-      const before = await lockedRow(tx, "governance_group", id, () => tx.group.findUnique({ where: { id } }), "Group");
-      authorizeWrite(actor.caller, [before.countyCode], `the group ${before.slug}`);
-      checkVersion(before, input.expectedVersion, `The group ${before.slug}`);
-      const { id: _id, expectedVersion: _version, ...fields } = input;
-      const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Group>;
-      if (data.validFrom && before.validTo && data.validFrom > before.validTo) throw new BadUserInputError("validFrom must not be after the day the group was dissolved", "input.validFrom");
-      const changes = changedFields(before, { ...before, ...data }, GROUP_AUDIT_FIELDS);
-      if (Object.keys(changes).length === 0) return before;
-      const after = await tx.group.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
-      if (changes.name) await tx.otherName.create({ data: { groupId: id, kind: "FORMER", name: before.name, usedUntil: yesterday() } });
-      log.record({ entity: "GROUP", entityId: id, action: "UPDATED", version: after.version, changes });
-      return after;
-    });
+    return writeTransaction(this.prisma, actor, (tx, log) =>
+      updateRecord(tx, log, {
+        entity: "GROUP",
+        table: "governance_group",
+        id,
+        read: () => tx.group.findUnique({ where: { id } }),
+        what: "Group",
+        authorize: (before) => authorizeWrite(actor.caller, [before.countyCode], `the group ${before.slug}`),
+        expectedVersion: input.expectedVersion,
+        versionLabel: (before) => `The group ${before.slug}`,
+        change: (before) => {
+          const { id: _id, expectedVersion: _version, ...fields } = input;
+          const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Group>;
+          if (data.validFrom && before.validTo && data.validFrom > before.validTo) throw new BadUserInputError("validFrom must not be after the day the group was dissolved", "input.validFrom");
+          return data;
+        },
+        auditFields: GROUP_AUDIT_FIELDS,
+        write: (data) => tx.group.update({ where: { id }, data }),
+        afterWrite: async (before, _after, changes) => {
+          if (changes.name) await tx.otherName.create({ data: { groupId: id, kind: "FORMER", name: before.name, usedUntil: yesterday() } });
+        },
+      }),
+    );
   }
 
   dissolveGroup(actor: Actor, input: DissolveGroupInput): Promise<Group> {

@@ -5,7 +5,7 @@ import { GroupLevel } from "../../generated/prisma/enums";
 import type { Context } from "../../graphql/context";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { ActiveOnPageArgs, dayOf } from "../../graphql/period";
-import { Municipality } from "../geography/geography.types";
+import { Municipality } from "../geography";
 import { groupByLevelOrder } from "./governance.order";
 import { GovernanceGroupConnection } from "./governance.types";
 

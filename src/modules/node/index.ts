@@ -1,3 +1,8 @@
+import type { ModuleDescriptor } from "../../graphql/module";
 import { NodeResolver } from "./node.resolver";
 
-export const NodeResolvers = [NodeResolver] as const;
+/** `node` and `nodes`: any object by global ID, fetched by the modules' node types (ModuleDescriptor.nodeTypes). */
+export const nodeModule: ModuleDescriptor = {
+  name: "node",
+  resolvers: [NodeResolver],
+};

@@ -10,3 +10,8 @@ export function createOrganisationLoaders(prisma: Database, load: LoaderFactory)
     ),
   };
 }
+
+declare module "../../graphql/module" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends ReturnType<typeof createOrganisationLoaders> {}
+}

@@ -1,13 +1,7 @@
-import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
-import { paginate, toConnection } from "../../graphql/pagination";
-import { dayOf } from "../../graphql/period";
-import { withRole } from "../people/people.loaders";
-import { MembersArgs } from "../people/people.args";
-import { memberOrder } from "../people/people.order";
-import { MembershipConnection } from "../people/people.types";
-import { HealthcareRegion, Municipality, Region } from "../geography/geography.types";
+import { HealthcareRegion, Municipality, Region } from "../geography";
 import { OrganisationService } from "./organisation.service";
 import { Organisation } from "./organisation.types";
 
@@ -36,11 +30,5 @@ export class OrganisationResolver {
   @FieldResolver(() => Municipality, { nullable: true, description: "The municipality this organisation is, when it is one." })
   municipality(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<Municipality | null> | null {
     return organisation.municipalityId ? loaders.municipalityById.load(organisation.municipalityId) : null;
-  }
-
-  @FieldResolver(() => MembershipConnection, { description: "Memberships in which someone represents this organisation, in force on `activeOn` (default today); by role and name." })
-  async representatives(@Root() organisation: Organisation, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = withRole(await loaders.membershipsByRepresentingOrganisationId({ day: dayOf(args.activeOn) }).load(organisation.id), args.role);
-    return toConnection(paginate(memberships, args, "representatives", memberOrder));
   }
 }

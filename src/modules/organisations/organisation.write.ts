@@ -1,10 +1,11 @@
 import type { Database } from "../../db/prisma";
 import type { Organisation } from "../../generated/prisma/client";
 import type { OrganisationKind } from "../../generated/prisma/enums";
-import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, toGlobalId } from "../../graphql/global-id";
-import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type Transaction } from "../audit/audit-log";
+import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
+import { createdFields, definedOnly, writeTransaction, type Actor, type Transaction } from "../../db/audit-log";
+import { updateRecord } from "../../db/update-record";
 import type { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
 
 export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];
@@ -35,20 +36,28 @@ export class OrganisationWriteService {
     authorizeAnyWrite(actor.caller, "organisations");
     const id = databaseIdOf(input.id, ["Organisation"], "input.id");
     if (input.name === null) throw new BadUserInputError("name cannot be cleared", "input.name");
-    return writeTransaction(this.prisma, actor, async (tx, log) => {
-      const before = await lockedRow(tx, "organisation", id, () => tx.organisation.findUnique({ where: { id } }), "Organisation");
-      // Regions, healthcare regions and municipalities come with the geography, whatever their county.
-      const geographic = GEOGRAPHIC_KINDS.includes(before.kind);
-      authorizeWrite(actor.caller, [geographic ? null : before.countyCode], `the organisation ${before.slug}${geographic ? `, which comes with the geography (${before.kind})` : ""}`);
-      checkVersion(before, input.expectedVersion, `The organisation ${before.slug}`);
-      const { id: _id, expectedVersion: _version, ...fields } = input;
-      const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Organisation>;
-      const changes = changedFields(before, { ...before, ...data }, ORGANISATION_AUDIT_FIELDS);
-      if (Object.keys(changes).length === 0) return before;
-      const after = await tx.organisation.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
-      log.record({ entity: "ORGANISATION", entityId: id, action: "UPDATED", version: after.version, changes });
-      return after;
-    });
+    return writeTransaction(this.prisma, actor, (tx, log) =>
+      updateRecord(tx, log, {
+        entity: "ORGANISATION",
+        table: "organisation",
+        id,
+        read: () => tx.organisation.findUnique({ where: { id } }),
+        what: "Organisation",
+        authorize: (before) => {
+          // Regions, healthcare regions and municipalities come with the geography, whatever their county.
+          const geographic = GEOGRAPHIC_KINDS.includes(before.kind);
+          authorizeWrite(actor.caller, [geographic ? null : before.countyCode], `the organisation ${before.slug}${geographic ? `, which comes with the geography (${before.kind})` : ""}`);
+        },
+        expectedVersion: input.expectedVersion,
+        versionLabel: (before) => `The organisation ${before.slug}`,
+        change: () => {
+          const { id: _id, expectedVersion: _version, ...fields } = input;
+          return definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Organisation>;
+        },
+        auditFields: ORGANISATION_AUDIT_FIELDS,
+        write: (data) => tx.organisation.update({ where: { id }, data }),
+      }),
+    );
   }
 }
 

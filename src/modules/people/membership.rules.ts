@@ -1,7 +1,7 @@
 import { OrganisationKind, type GroupKind, type GroupLevel, type MembershipRole } from "../../generated/prisma/enums";
 import { Prisma } from "../../generated/prisma/client";
 import { array, nullable, oneOf, queryRows, row, text } from "../../db/sql";
-import type { Transaction } from "../audit/audit-log";
+import type { Transaction } from "../../db/audit-log";
 import { isoDay } from "../../graphql/period";
 import { runsPast } from "../../db/period";
 

@@ -65,3 +65,8 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     membershipsByRepresentingOrganisationId: membershipsBy("representingOrganisationId"),
   };
 }
+
+declare module "../../graphql/module" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends ReturnType<typeof createPeopleLoaders> {}
+}

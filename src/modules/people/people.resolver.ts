@@ -1,13 +1,12 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { Group, Organisation as OrganisationRow } from "../../generated/prisma/client";
+import type { Organisation as OrganisationRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, today } from "../../graphql/period";
 import { isInForce } from "../../db/period";
-import { GovernanceGroup } from "../governance/governance.types";
-import { authorizeContact, authorizeIdentifiers } from "../access/authorize";
-import { Organisation } from "../organisations/organisation.types";
+import { authorizeContact, authorizeIdentifiers } from "../../access/authorize";
+import { Organisation } from "../organisations";
 import { MembersArgs } from "./people.args";
 import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
@@ -83,11 +82,6 @@ export class MembershipResolver {
   @FieldResolver(() => Person, { description: "Who holds the seat." })
   async person(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<PersonRow> {
     return required(await loaders.personById.load(membership.personId));
-  }
-
-  @FieldResolver(() => GovernanceGroup, { description: "The group." })
-  async group(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<Group> {
-    return required(await loaders.groupById.load(membership.groupId));
   }
 
   @FieldResolver(() => Organisation, { nullable: true, description: "The organisation the person represents: a healthcare region, region, municipality, agency or patient organisation." })

@@ -2,12 +2,13 @@ import type { Database } from "../../db/prisma";
 import { Prisma, type Group, type Membership, type Person } from "../../generated/prisma/client";
 import { overlapsWhere, runsPast } from "../../db/period";
 import { nullable, queryRows, row, text } from "../../db/sql";
-import { BadUserInputError, checkVersion, ConflictError, NotFoundError } from "../../graphql/errors";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
-import { authorizeAnyWrite, authorizeWrite, type Owner } from "../access/authorize";
-import { changedFields, createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../audit/audit-log";
+import { authorizeAnyWrite, authorizeWrite, type Owner } from "../../access/authorize";
+import { createdFields, definedOnly, lockedRow, writeTransaction, type Actor, type FieldChanges, type Transaction } from "../../db/audit-log";
 import { organisationPlaces, periodProblem, representationProblem, roleProblem } from "./membership.rules";
+import { updateRecord } from "../../db/update-record";
 import type { CreateMembershipInput, CreatePersonInput, EndMembershipInput, UpdateMembershipInput, UpdatePersonInput } from "./people.inputs";
 
 export const PERSON_AUDIT_FIELDS = ["givenName", "familyName", "title", "hsaId", "sourceSystem", "externalId"] as const satisfies readonly (keyof Person)[];
@@ -38,20 +39,29 @@ export class PeopleWriteService {
     authorizeAnyWrite(actor.caller, "people");
     const id = databaseIdOf(input.id, ["Person"], "input.id");
     for (const field of ["givenName", "familyName"] as const) if (input[field] === null) throw new BadUserInputError(`${field} cannot be cleared`, `input.${field}`);
-    return writeTransaction(this.prisma, actor, async (tx, log) => {
-      const before = await lockedRow(tx, "person", id, () => tx.person.findUnique({ where: { id } }), "Person");
-      const owners = await personOwners(tx, id);
-      // A person in no group belongs to no region: only a `write` key may change them.
-      authorizeWrite(actor.caller, owners.length > 0 ? owners : [null], `the person ${before.givenName} ${before.familyName}${owners.length > 0 ? "" : ", who sits in no group"}`);
-      checkVersion(before, input.expectedVersion, "The person");
-      await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
-      const data = { givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId };
-      const changes = { ...changedFields(before, { ...before, ...definedOnly(data) }, PERSON_AUDIT_FIELDS), ...(await writeContact(tx, id, { email: input.email, phone: input.phone })) };
-      if (Object.keys(changes).length === 0) return before;
-      const after = await tx.person.update({ where: { id }, data: { ...definedOnly(data), version: { increment: 1 } } });
-      log.record({ entity: "PERSON", entityId: id, action: "UPDATED", version: after.version, changes });
-      return after;
-    });
+    return writeTransaction(this.prisma, actor, (tx, log) =>
+      updateRecord(tx, log, {
+        entity: "PERSON",
+        table: "person",
+        id,
+        read: () => tx.person.findUnique({ where: { id } }),
+        what: "Person",
+        authorize: async (before) => {
+          const owners = await personOwners(tx, id);
+          // A person in no group belongs to no region: only a `write` key may change them.
+          authorizeWrite(actor.caller, owners.length > 0 ? owners : [null], `the person ${before.givenName} ${before.familyName}${owners.length > 0 ? "" : ", who sits in no group"}`);
+        },
+        expectedVersion: input.expectedVersion,
+        versionLabel: () => "The person",
+        change: async () => {
+          await this.checkPersonKeysFree(tx, { hsaId: input.hsaId }, id);
+          return definedOnly({ givenName: input.givenName?.trim(), familyName: input.familyName?.trim(), title: input.title, hsaId: input.hsaId });
+        },
+        auditFields: PERSON_AUDIT_FIELDS,
+        sideChanges: () => writeContact(tx, id, { email: input.email, phone: input.phone }),
+        write: (data) => tx.person.update({ where: { id }, data }),
+      }),
+    );
   }
 
   createMembership(actor: Actor, input: CreateMembershipInput): Promise<Membership> {
@@ -109,17 +119,24 @@ export class PeopleWriteService {
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       const current = await tx.membership.findUnique({ where: { id }, select: { groupId: true } });
       if (!current) throw new NotFoundError("No membership has that ID", "input.id");
+      // Every membership write locks the group before the membership, and rights follow the group.
       const group = await lockedRow(tx, "governance_group", current.groupId, () => tx.group.findUnique({ where: { id: current.groupId } }), "Group");
-      authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`);
-      const before = await lockedRow(tx, "membership", id, () => tx.membership.findUnique({ where: { id } }), "Membership", "input.id");
-      checkVersion(before, expectedVersion, "The membership");
-      const next = change(before, group);
-      const changes = changedFields(before, { ...before, ...next }, MEMBERSHIP_AUDIT_FIELDS);
-      if (Object.keys(changes).length === 0) return before;
-      await checkMembership(tx, { ...before, ...next }, group, id);
-      const after = await tx.membership.update({ where: { id }, data: { ...next, version: { increment: 1 } } });
-      log.record({ entity: "MEMBERSHIP", entityId: id, action, version: after.version, changes });
-      return after;
+      return updateRecord(tx, log, {
+        entity: "MEMBERSHIP",
+        action,
+        table: "membership",
+        id,
+        read: () => tx.membership.findUnique({ where: { id } }),
+        what: "Membership",
+        field: "input.id",
+        authorize: () => authorizeWrite(actor.caller, [group.countyCode], `memberships of ${group.slug}`),
+        expectedVersion,
+        versionLabel: () => "The membership",
+        change: (before) => change(before, group),
+        auditFields: MEMBERSHIP_AUDIT_FIELDS,
+        check: (next) => checkMembership(tx, next, group, id),
+        write: (data) => tx.membership.update({ where: { id }, data }),
+      });
     });
   }
 

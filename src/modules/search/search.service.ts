@@ -2,55 +2,41 @@ import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
 import { bigint, float, oneOf, queryRows, row, text } from "../../db/sql";
+import type { SearchMatch, SearchSource } from "../../graphql/module";
 import { decodeKeyCursor, encodeKeyCursor, type Page } from "../../graphql/pagination";
 
-export enum SearchKind {
-  GROUP = "GROUP",
-  ORGANISATION = "ORGANISATION",
-  PERSON = "PERSON",
-}
-
 export interface SearchHit {
-  kind: SearchKind;
+  /** The kind of the source that found it. */
+  kind: string;
   id: string;
   score: number;
 }
 
 const SEARCH_CURSOR = "search";
 
-const SEARCH_ROW = row({ kind: oneOf(Object.values(SearchKind)), id: text(), score: float(), total: bigint() });
-
 /**
- * Case- and accent-insensitive search over group, organisation and person names. Names and
+ * Case- and accent-insensitive search over the names the search sources offer (groups,
+ * organisations, people: ModuleDescriptor.searchSources), in one statement. Names and
  * query are folded (lower case, unaccent: "hälsa" ~ "halsa"); a hit matches as a substring or by
  * trigram word similarity (misspellings). Ranked: whole name, then name prefix, word prefix,
  * substring, similarity; national bodies before regional ones at equal rank.
  */
 export class SearchService {
-  constructor(private readonly prisma: Database) {}
+  constructor(
+    private readonly prisma: Database,
+    private readonly sources: readonly SearchSource[],
+  ) {}
 
-  async search(query: string, kinds: SearchKind[], first: number, after?: string): Promise<Page<SearchHit>> {
+  async search(query: string, kinds: readonly string[], first: number, after?: string): Promise<Page<SearchHit>> {
     const offset = after === undefined ? 0 : offsetOf(after);
-    const include = (kind: SearchKind) => kinds.length === 0 || kinds.includes(kind);
     // Parameters (not CTE columns) in the conditions, so the planner can use the trigram indexes.
-    const folded = Prisma.sql`kg_fold(${query})`;
-    const like = Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})`;
+    const match: SearchMatch = { folded: Prisma.sql`kg_fold(${query})`, like: Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})` };
+    const sources = this.sources.filter((source) => kinds.length === 0 || kinds.includes(source.kind));
+    const searchRow = row({ kind: oneOf(this.sources.map((source) => source.kind)), id: text(), score: float(), total: bigint() });
     const rows = await queryRows(this.prisma, Prisma.sql`
       WITH term AS (SELECT kg_fold(${query}) AS t),
-      candidates AS (
-        SELECT 'GROUP' AS kind, g.id, g.name AS label,
-               CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END AS tier,
-               kg_fold(g.name) AS name, coalesce(kg_fold(g.short_name), '') AS alias
-          FROM governance_group g
-         WHERE ${include(SearchKind.GROUP)} AND (kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name))
-        UNION ALL
-        SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(o.name), coalesce(kg_fold(o.short_name), '')
-          FROM organisation o
-         WHERE ${include(SearchKind.ORGANISATION)} AND (kg_fold(o.name) LIKE ${like} OR kg_fold(o.short_name) LIKE ${like} OR ${folded} <% kg_fold(o.name))
-        UNION ALL
-        SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
-          FROM person p
-         WHERE ${include(SearchKind.PERSON)} AND (kg_fold(p.given_name || ' ' || p.family_name) LIKE ${like} OR ${folded} <% kg_fold(p.given_name || ' ' || p.family_name))
+      candidates (kind, id, label, tier, name, alias) AS (
+        ${Prisma.join(sources.map((source) => source.candidates(match)), " UNION ALL ")}
       ),
       scored AS (
         SELECT c.kind, c.id, c.label, c.tier, greatest(
@@ -66,7 +52,7 @@ export class SearchService {
       SELECT kind, id::text AS id, score, count(*) OVER () AS total
         FROM scored
        ORDER BY score DESC, tier, label, id
-      OFFSET ${offset} LIMIT ${first + 1}`, SEARCH_ROW);
+      OFFSET ${offset} LIMIT ${first + 1}`, searchRow);
     const total = rows[0] ? Number(rows[0].total) : 0;
     const hits: SearchHit[] = rows.map(({ kind, id, score }) => ({ kind, id, score }));
     return {

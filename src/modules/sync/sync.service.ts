@@ -8,10 +8,10 @@ import { BadUserInputError, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
-import { authorizeAnyWrite, authorizeWrite } from "../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../audit/audit-log";
-import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people/membership.rules";
-import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people/people.write";
+import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
+import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../../db/audit-log";
+import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people";
+import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
 import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 

@@ -1,4 +1,4 @@
-import { ErrorCode, GraphQLErrorWithCode } from "../../graphql/errors";
+import { ErrorCode, GraphQLErrorWithCode } from "../graphql/errors";
 import type { Caller } from "./caller";
 import { regionOfScope } from "./scopes";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import type { Database } from "../../db/prisma";
-import { Prisma } from "../../generated/prisma/client";
-import { ErrorCode, GraphQLErrorWithCode } from "../../graphql/errors";
+import type { Database } from "../db/prisma";
+import { Prisma } from "../generated/prisma/client";
+import { ErrorCode, GraphQLErrorWithCode } from "../graphql/errors";
 import { anonymousCaller, type Caller } from "./caller";
 import { parseScope, SCOPE_DESCRIPTIONS, type Scope } from "./scopes";
 

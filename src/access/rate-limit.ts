@@ -1,7 +1,7 @@
 import { HeaderMap } from "@apollo/server";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { ErrorCode, GraphQLErrorWithCode } from "../../graphql/errors";
+import { ErrorCode, GraphQLErrorWithCode } from "../graphql/errors";
 import type { Caller } from "./caller";
 
 export interface RateLimitOptions {

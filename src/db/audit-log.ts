@@ -1,11 +1,11 @@
-import type { AuditAction, AuditEntity } from "../../generated/prisma/enums";
-import { Prisma } from "../../generated/prisma/client";
-import type { Database } from "../../db/prisma";
+import type { AuditAction, AuditEntity } from "../generated/prisma/enums";
+import { Prisma } from "../generated/prisma/client";
+import type { Database } from "./prisma";
 import type { Caller } from "../access/caller";
-import { NotFoundError } from "../../graphql/errors";
-import { isoDay } from "../../graphql/period";
-import { withWriteRetries } from "../../db/write-transaction";
-import { execute, int, queryRows, row } from "../../db/sql";
+import { NotFoundError } from "../graphql/errors";
+import { isoDay } from "../graphql/period";
+import { withWriteRetries } from "./write-transaction";
+import { execute, int, queryRows, row } from "./sql";
 
 export type Transaction = Prisma.TransactionClient;
 
@@ -126,19 +126,34 @@ function auditValue(value: unknown): unknown {
   return value;
 }
 
-/** The tables whose rows writes lock, each mapped to constant SQL: a table name never comes from a value. */
+/** A table a write may lock rows in: its name checked once, when the constant is made, and quoted. */
+export interface TableRef {
+  readonly name: string;
+  readonly sql: Prisma.Sql;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** A table reference for `lockedRow`, made once as a module's constant: a table name never comes from a value. */
+export function tableRef(name: string): TableRef {
+  if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain table name`);
+  return { name, sql: Prisma.raw(`"${name}"`) };
+}
+
+/** The core tables whose rows writes lock. */
 const LOCKABLE = {
-  governance_group: Prisma.sql`"governance_group"`,
-  organisation: Prisma.sql`"organisation"`,
-  person: Prisma.sql`"person"`,
-  membership: Prisma.sql`"membership"`,
+  governance_group: tableRef("governance_group"),
+  organisation: tableRef("organisation"),
+  person: tableRef("person"),
+  membership: tableRef("membership"),
 } as const;
 
 export type LockableTable = keyof typeof LOCKABLE;
 
 /** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
-export async function lockedRow<Row>(tx: Transaction, table: LockableTable, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
-  await queryRows(tx, Prisma.sql`SELECT 1 AS "locked" FROM ${LOCKABLE[table]} WHERE "id" = ${id}::uuid FOR UPDATE`, row({ locked: int() }));
+export async function lockedRow<Row>(tx: Transaction, table: LockableTable | TableRef, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
+  const ref = typeof table === "string" ? LOCKABLE[table] : table;
+  await queryRows(tx, Prisma.sql`SELECT 1 AS "locked" FROM ${ref.sql} WHERE "id" = ${id}::uuid FOR UPDATE`, row({ locked: int() }));
   const found = await read();
   if (!found) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
   return found;

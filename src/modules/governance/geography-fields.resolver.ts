@@ -1,0 +1,23 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { Group } from "../../generated/prisma/client";
+import type { Context } from "../../graphql/context";
+import { HealthcareRegion, Region } from "../geography";
+import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
+
+// The geography's fields that lead to governance bodies live here, so that geography knows nothing of governance.
+
+@Resolver(() => HealthcareRegion)
+export class HealthcareRegionGroupsResolver {
+  @FieldResolver(() => [RegionalProgramArea], { description: "Its RPOs (sjukvårdsregionala programområden), one per NPO." })
+  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Group[]> {
+    return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
+  }
+}
+
+@Resolver(() => Region)
+export class RegionGroupsResolver {
+  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPOs (lokala programområden)." })
+  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Group[]> {
+    return loaders.localProgramAreasByCountyCode.load(region.countyCode);
+  }
+}
