@@ -1,5 +1,7 @@
 import type { Database } from "../db/prisma";
 import { migrationNames } from "../db/migrations";
+import { execute, queryRows, row, text } from "../db/sql";
+import { Prisma } from "../generated/prisma/client";
 
 export interface Readiness {
   ready: boolean;
@@ -13,14 +15,13 @@ export function createReadinessCheck(prisma: Database): () => Promise<Readiness>
   const expected = migrationNames();
   return async () => {
     try {
-      await withTimeout(prisma.$queryRaw`SELECT 1`);
+      await withTimeout(execute(prisma, Prisma.sql`SELECT 1`));
     } catch {
       return { ready: false, checks: { database: "unreachable", migrations: "unknown" } };
     }
     try {
       const applied = await withTimeout(
-        prisma.$queryRaw<{ migration_name: string }[]>`
-          SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+        queryRows(prisma, Prisma.sql`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`, row({ migration_name: text() })),
       );
       const names = new Set(applied.map((row) => row.migration_name));
       const current = expected.every((name) => names.has(name));
