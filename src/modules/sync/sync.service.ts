@@ -4,7 +4,7 @@ import { Prisma, type Group, type Membership, type MembershipRole } from "../../
 import { MembershipRole as MembershipRoles } from "../../generated/prisma/enums";
 import { endedOn, periodsOverlap, runsPast } from "../../db/period";
 import { date, execute, int, nullable, oneOf, queryRows, row, text } from "../../db/sql";
-import { BadUserInputError, NotFoundError } from "../../graphql/errors";
+import { BadUserInputError, ErrorCode, GraphQLErrorWithCode, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
@@ -113,7 +113,10 @@ class SyncRun {
     const accepted = this.rows.filter((row) => row.errors.length === 0);
     const peopleUsed = new Set(accepted.flatMap((row) => (row.next ? [row.next.personId] : [])));
     const newPeople = [...this.newPeople.values()].filter((person) => peopleUsed.has(person.id));
-    if (!rejected) await this.write(accepted, ended, newPeople);
+    if (!rejected) {
+      this.assertSafeReplace(ended);
+      await this.write(accepted, ended, newPeople);
+    }
     const applied = !rejected && !this.input.dryRun;
     const items = this.rows.map((row) => this.itemResult(row, applied));
     return {
@@ -270,6 +273,32 @@ class SyncRun {
     return [...this.inScope.values()]
       .filter((m) => m.sourceSystem === this.input.sourceSystem && m.externalId !== null && !listed.has(m.externalId) && runsPast(m, lastDay))
       .map((m) => ({ ...m, validTo: endedOn(m, lastDay) }));
+  }
+
+  /**
+   * REPLACE trusts the list to be the whole truth, so a list that is empty or would end more than
+   * `maxEndedShare` of what runs (a truncated export) is refused before anything is written.
+   * Dry runs are refused the same way: they say what the real run would do.
+   */
+  private assertSafeReplace(ended: ExistingMembership[]): void {
+    if (this.input.mode !== SyncMode.REPLACE) return;
+    const lastDay = yesterday();
+    const source = this.input.sourceSystem;
+    let running = 0;
+    for (const m of this.inScope.values()) if (m.sourceSystem === source && m.externalId !== null && runsPast(m, lastDay)) running++;
+    const wouldEnd = ended.length;
+    const share = running === 0 ? 0 : wouldEnd / running;
+    const { maxEndedShare, allowEmpty } = this.input;
+    const details = { wouldEnd, running, share, maxEndedShare };
+    if (this.rows.length === 0 && !allowEmpty) {
+      const message = `A REPLACE without rows would end all ${wouldEnd} running memberships of ${source} in scope; give allowEmpty: true if that is meant`;
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.allowEmpty", message }], ...details });
+    }
+    if (this.rows.length > 0 && share > maxEndedShare) {
+      const percent = (value: number) => `${Math.round(value * 1000) / 10} %`;
+      const message = `This REPLACE would end ${wouldEnd} of ${running} running memberships of ${source} in scope (${percent(share)}), more than maxEndedShare ${percent(maxEndedShare)}; raise maxEndedShare if that is meant`;
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.maxEndedShare", message }], ...details });
+    }
   }
 
   /**

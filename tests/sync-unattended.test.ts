@@ -1,0 +1,120 @@
+import { gql, startTestServer, type TestServer } from "./support/test-server";
+
+/**
+ * What an unattended integration (a nightly HR export) needs from `syncMemberships`: protection
+ * against a truncated export, a result that names every change in the source's own ids, person
+ * drift, conflicts it can act on, and a sync that does not stall the server.
+ */
+const SYNC = `mutation($input: SyncMembershipsInput!) {
+  syncMemberships(input: $input) {
+    applied
+    counts { created updated ended unchanged failed peopleCreated }
+    failures { index errors { code field message } }
+    endedMembershipIds
+  }
+}`;
+
+interface Row {
+  externalId: string;
+  person: { externalId?: string; hsaId?: string; givenName: string; familyName: string; title?: string | null };
+  group: string;
+  role: string;
+  representing?: string;
+  validFrom: string;
+  validTo?: string | null;
+}
+
+interface GraphQLErrorShape {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+let server: TestServer;
+let writer: Record<string, string>;
+let lpos22: string[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  writer = await server.keyHeaders(["write:region:22"], "unattended-hr");
+  lpos22 = (await server.prisma.group.findMany({ where: { countyCode: "22", kind: "LPO" }, orderBy: { slug: "asc" }, select: { slug: true } })).map((g) => g.slug);
+});
+
+afterAll(() => server.stop());
+
+function rows(count: number, prefix: string, groups = lpos22): Row[] {
+  return Array.from({ length: count }, (_, i) => ({
+    externalId: `${prefix}-m${i}`,
+    person: { externalId: `${prefix}-p${i}`, givenName: "Anna", familyName: `Unattended ${prefix} ${i}` },
+    group: groups[i % groups.length]!,
+    role: "MEMBER",
+    representing: "region-vasternorrland",
+    validFrom: "2024-01-01",
+  }));
+}
+
+async function run<Result>(query: string, input: Record<string, unknown>) {
+  return gql<{ syncMemberships: Result }>(server.url, query, { input: { scope: { countyCode: "22" }, ...input } }, writer);
+}
+
+async function sync<Result = { applied: boolean; counts: Record<string, number> }>(input: Record<string, unknown>, query = SYNC): Promise<Result> {
+  const response = await run<Result>(query, input);
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return response.data!.syncMemberships;
+}
+
+async function refusal(input: Record<string, unknown>): Promise<GraphQLErrorShape> {
+  const response = await run(SYNC, input);
+  expect(response.data?.syncMemberships ?? null).toBeNull();
+  expect(response.errors).toHaveLength(1);
+  return response.errors![0] as GraphQLErrorShape;
+}
+
+const runningCount = (sourceSystem: string) => server.prisma.membership.count({ where: { sourceSystem, validTo: null } });
+
+describe("REPLACE safety", () => {
+  it("refuses a REPLACE without rows unless allowEmpty, dry run or not, and writes nothing", async () => {
+    await sync({ sourceSystem: "hr-safe-empty", mode: "MERGE", memberships: rows(10, "e") });
+    for (const dryRun of [true, false]) {
+      const error = await refusal({ sourceSystem: "hr-safe-empty", mode: "REPLACE", dryRun, memberships: [] });
+      expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [expect.objectContaining({ path: "input.allowEmpty" })], wouldEnd: 10, running: 10, share: 1 });
+      expect(error.message).toContain("10");
+    }
+    // Even with nothing running, an empty list is refused: it is most likely a broken export.
+    const none = await refusal({ sourceSystem: "hr-safe-nothing", mode: "REPLACE", memberships: [] });
+    expect(none.extensions).toMatchObject({ code: "BAD_USER_INPUT", wouldEnd: 0, running: 0 });
+    expect(await runningCount("hr-safe-empty")).toBe(10);
+
+    // A generous maxEndedShare does not stand in for allowEmpty.
+    await refusal({ sourceSystem: "hr-safe-empty", mode: "REPLACE", maxEndedShare: 1, memberships: [] });
+    const allowed = await sync({ sourceSystem: "hr-safe-empty", mode: "REPLACE", allowEmpty: true, memberships: [] });
+    expect(allowed).toMatchObject({ applied: true, counts: { ended: 10 } });
+    expect(await runningCount("hr-safe-empty")).toBe(0);
+  });
+
+  it("refuses a REPLACE that would end more than maxEndedShare (default 0.2) of the running memberships, naming how many", async () => {
+    const list = rows(20, "s");
+    await sync({ sourceSystem: "hr-safe-share", mode: "REPLACE", memberships: list });
+    // 4 of 20 is exactly the default share: allowed.
+    expect(await sync({ sourceSystem: "hr-safe-share", mode: "REPLACE", dryRun: true, memberships: list.slice(4) })).toMatchObject({ counts: { ended: 4 } });
+    for (const dryRun of [true, false]) {
+      const error = await refusal({ sourceSystem: "hr-safe-share", mode: "REPLACE", dryRun, memberships: list.slice(5) });
+      expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [expect.objectContaining({ path: "input.maxEndedShare" })], wouldEnd: 5, running: 20, share: 0.25, maxEndedShare: 0.2 });
+      expect(error.message).toMatch(/5 of 20/);
+    }
+    expect(await runningCount("hr-safe-share")).toBe(20);
+    const lower = await refusal({ sourceSystem: "hr-safe-share", mode: "REPLACE", maxEndedShare: 0.1, memberships: list.slice(3) });
+    expect(lower.extensions).toMatchObject({ wouldEnd: 3, maxEndedShare: 0.1 });
+    const allowed = await sync({ sourceSystem: "hr-safe-share", mode: "REPLACE", maxEndedShare: 0.5, memberships: list.slice(10) });
+    expect(allowed).toMatchObject({ applied: true, counts: { ended: 10 } });
+    expect(await runningCount("hr-safe-share")).toBe(10);
+    // MERGE never ends anything and is not limited.
+    expect(await sync({ sourceSystem: "hr-safe-share", mode: "MERGE", memberships: list.slice(19) })).toMatchObject({ applied: true, counts: { ended: 0 } });
+  });
+
+  it("checks maxEndedShare is a share between 0 and 1", async () => {
+    for (const maxEndedShare of [-0.1, 1.5]) {
+      const error = await refusal({ sourceSystem: "hr-safe-bad", mode: "REPLACE", maxEndedShare, memberships: rows(1, "b") });
+      expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [expect.objectContaining({ path: "input.maxEndedShare" })] });
+    }
+  });
+});
