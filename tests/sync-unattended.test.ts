@@ -118,3 +118,85 @@ describe("REPLACE safety", () => {
     }
   });
 });
+
+const CHANGES = `mutation($input: SyncMembershipsInput!) {
+  syncMemberships(input: $input) {
+    applied
+    counts { created updated ended unchanged failed }
+    endedMembershipIds
+    created { ...change }
+    updated { ...change }
+    ended { ...change }
+  }
+}
+fragment change on SyncChange { membershipId sourceSystem externalId personExternalId personName group role validFrom validTo index }`;
+
+interface Change {
+  membershipId: string | null;
+  sourceSystem: string;
+  externalId: string;
+  personExternalId: string | null;
+  personName: string;
+  group: string;
+  role: string;
+  validFrom: string;
+  validTo: string | null;
+  index: number | null;
+}
+
+interface ChangesResult {
+  applied: boolean;
+  counts: Record<string, number>;
+  endedMembershipIds: string[];
+  created: Change[];
+  updated: Change[];
+  ended: Change[];
+}
+
+describe("the changes a run makes", () => {
+  const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+  it("lists what is (or would be) created, updated and ended with the source's ids, the person's name, group and role, dry run or not", async () => {
+    const list = rows(10, "c");
+    const dry = await sync<ChangesResult>({ sourceSystem: "hr-changes", mode: "REPLACE", dryRun: true, memberships: list }, CHANGES);
+    expect(dry.created).toHaveLength(10);
+    expect(dry.created[3]).toEqual({ membershipId: null, sourceSystem: "hr-changes", externalId: "c-m3", personExternalId: "c-p3", personName: "Anna Unattended c 3", group: list[3]!.group, role: "MEMBER", validFrom: "2024-01-01", validTo: null, index: 3 });
+    const first = await sync<ChangesResult>({ sourceSystem: "hr-changes", mode: "REPLACE", memberships: list }, CHANGES);
+    expect(first.created.map((c) => c.externalId)).toEqual(list.map((r) => r.externalId));
+    expect(first.created.every((c) => c.membershipId !== null)).toBe(true);
+    const ids = new Map(first.created.map((c) => [c.externalId, c.membershipId]));
+
+    const next = [{ ...list[0]!, validTo: "2026-06-30" }, ...list.slice(1, 8)];
+    for (const dryRun of [true, false]) {
+      const result = await sync<ChangesResult>({ sourceSystem: "hr-changes", mode: "REPLACE", dryRun, memberships: next }, CHANGES);
+      expect(result.counts).toMatchObject({ updated: 1, ended: 2, unchanged: 7 });
+      expect(result.created).toEqual([]);
+      expect(result.updated).toEqual([expect.objectContaining({ membershipId: ids.get("c-m0"), externalId: "c-m0", personExternalId: "c-p0", personName: "Anna Unattended c 0", validTo: "2026-06-30", index: 0 })]);
+      expect(result.ended.map((c) => c.externalId).sort()).toEqual(["c-m8", "c-m9"]);
+      expect(result.ended.find((c) => c.externalId === "c-m9")).toEqual({
+        membershipId: ids.get("c-m9"),
+        sourceSystem: "hr-changes",
+        externalId: "c-m9",
+        personExternalId: "c-p9",
+        personName: "Anna Unattended c 9",
+        group: list[9]!.group,
+        role: "MEMBER",
+        validFrom: "2024-01-01",
+        validTo: yesterday(),
+        index: null,
+      });
+      // The old field keeps its meaning: the IDs of what was ended, only when applied.
+      expect(result.endedMembershipIds.sort()).toEqual(dryRun ? [] : [ids.get("c-m8"), ids.get("c-m9")].sort());
+    }
+  });
+
+  it("lists what a rejected run would have done", async () => {
+    const list = rows(5, "j");
+    await sync({ sourceSystem: "hr-changes-rejected", mode: "REPLACE", memberships: list });
+    const broken = [{ ...list[0]!, group: "no-such-group" }, ...list.slice(1, 4), ...rows(1, "j2")];
+    const result = await sync<ChangesResult>({ sourceSystem: "hr-changes-rejected", mode: "REPLACE", memberships: broken }, CHANGES);
+    expect(result.applied).toBe(false);
+    expect(result.created.map((c) => [c.externalId, c.membershipId])).toEqual([["j2-m0", null]]);
+    expect(result.ended.map((c) => c.externalId)).toEqual(["j-m4"]);
+  });
+});

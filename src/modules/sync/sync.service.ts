@@ -13,10 +13,15 @@ import { changedFields, createdFields, writeTransaction, type Actor, type AuditL
 import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people/membership.rules";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people/people.write";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
-import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
+import { SyncItemStatus, type SyncChange, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 
 type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
-type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version">;
+type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version"> & {
+  /** The holder as stored, so results can name the person in words. */
+  personName: string;
+  personSourceSystem: string | null;
+  personExternalId: string | null;
+};
 
 interface PersonRecord {
   id: string;
@@ -38,6 +43,9 @@ const EXISTING_MEMBERSHIP = row({
   sourceSystem: nullable(text()),
   externalId: nullable(text()),
   version: int(),
+  personName: text(),
+  personSourceSystem: nullable(text()),
+  personExternalId: nullable(text()),
 });
 
 interface NewPerson {
@@ -134,6 +142,9 @@ class SyncRun {
       },
       items,
       failures: items.filter((item) => item.status === SyncItemStatus.FAILED),
+      created: accepted.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => this.rowChange(row, applied)),
+      updated: accepted.filter((row) => row.status === SyncItemStatus.UPDATED).map((row) => this.rowChange(row, true)),
+      ended: ended.map((membership) => this.storedChange(membership, null)),
       endedMembershipIds: applied ? ended.map((membership) => toGlobalId("Membership", membership.id)) : [],
     };
   }
@@ -173,9 +184,11 @@ class SyncRun {
       ),
       queryRows(
         this.tx,
-        Prisma.sql`SELECT "id", "person_id" AS "personId", "group_id" AS "groupId", "role"::text AS "role", "representing_organisation_id" AS "representingOrganisationId",
-           "valid_from" AS "validFrom", "valid_to" AS "validTo", "source_system" AS "sourceSystem", "external_id" AS "externalId", "version"
-         FROM "membership" WHERE "group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR ("source_system" = ${source} AND "external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
+        Prisma.sql`SELECT m."id", m."person_id" AS "personId", m."group_id" AS "groupId", m."role"::text AS "role", m."representing_organisation_id" AS "representingOrganisationId",
+           m."valid_from" AS "validFrom", m."valid_to" AS "validTo", m."source_system" AS "sourceSystem", m."external_id" AS "externalId", m."version",
+           p."given_name" || ' ' || p."family_name" AS "personName", p."source_system" AS "personSourceSystem", p."external_id" AS "personExternalId"
+         FROM "membership" m JOIN "person" p ON p."id" = m."person_id"
+         WHERE m."group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR (m."source_system" = ${source} AND m."external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
         EXISTING_MEMBERSHIP,
       ),
     ]);
@@ -394,6 +407,40 @@ class SyncRun {
       status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
       membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
       errors: row.errors,
+    };
+  }
+
+  /** A created or updated membership as its row gives it; `idExists` when the membership is (or stays) in the database. */
+  private rowChange(row: Row, idExists: boolean): SyncChange {
+    const next = row.next as MembershipState;
+    const { person } = row.input;
+    return {
+      membershipId: idExists ? toGlobalId("Membership", next.id) : null,
+      sourceSystem: this.input.sourceSystem,
+      externalId: row.input.externalId,
+      personExternalId: person.externalId ?? null,
+      personName: `${person.givenName.trim()} ${person.familyName.trim()}`,
+      group: row.input.group,
+      role: next.role,
+      validFrom: next.validFrom,
+      validTo: next.validTo,
+      index: row.index,
+    };
+  }
+
+  /** An existing membership as stored (or as ending makes it), named in the terms of its source system. */
+  private storedChange(membership: ExistingMembership, index: number | null): SyncChange {
+    return {
+      membershipId: toGlobalId("Membership", membership.id),
+      sourceSystem: membership.sourceSystem,
+      externalId: membership.externalId,
+      personExternalId: membership.personSourceSystem === membership.sourceSystem ? membership.personExternalId : null,
+      personName: membership.personName,
+      group: this.scope.get(membership.groupId)?.slug ?? "",
+      role: membership.role,
+      validFrom: membership.validFrom,
+      validTo: membership.validTo,
+      index,
     };
   }
 
