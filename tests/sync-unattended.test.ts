@@ -200,3 +200,73 @@ describe("the changes a run makes", () => {
     expect(result.ended.map((c) => c.externalId)).toEqual(["j-m4"]);
   });
 });
+
+const DRIFT = `mutation($input: SyncMembershipsInput!) {
+  syncMemberships(input: $input) {
+    applied
+    counts { created updated unchanged failed peopleUpdated }
+    items { index status personDrift { field stored received updated } }
+  }
+}`;
+
+interface DriftResult {
+  applied: boolean;
+  counts: Record<string, number>;
+  items: { index: number; status: string; personDrift: { field: string; stored: string | null; received: string | null; updated: boolean }[] }[];
+}
+
+describe("person drift", () => {
+  it("reports each field where a row's person differs from the stored one, and updates it only with updatePeople", async () => {
+    const list = rows(4, "pd").map((row, i) => ({ ...row, person: { ...row.person, title: "Läkare", ...(i === 3 ? {} : { hsaId: `SE2321000180-PD${i}` }) } }));
+    await sync({ sourceSystem: "hr-drift", mode: "MERGE", memberships: list });
+    const audit = () => server.prisma.auditEvent.count({ where: { entity: "PERSON" } });
+    const people = () => server.prisma.person.findMany({ where: { sourceSystem: "hr-drift" }, orderBy: { externalId: "asc" }, select: { externalId: true, givenName: true, familyName: true, title: true, hsaId: true, version: true } });
+    const stored = await people();
+
+    const drifting = [
+      { ...list[0]!, person: { ...list[0]!.person, familyName: "Nyberg" } },
+      { ...list[1]!, person: { ...list[1]!.person, givenName: "Anne", title: "Överläkare" } },
+      { ...list[2]!, person: { ...list[2]!.person, hsaId: "SE2321000180-PDNEW" } },
+      { ...list[3]!, person: { ...list[3]!.person, hsaId: "SE2321000180-PD3" } },
+    ];
+    const before = await audit();
+    for (const dryRun of [true, false]) {
+      const reported = await sync<DriftResult>({ sourceSystem: "hr-drift", mode: "MERGE", dryRun, memberships: drifting }, DRIFT);
+      expect(reported.counts).toMatchObject({ unchanged: 4, peopleUpdated: 0 });
+      expect(reported.items.map((item) => item.personDrift)).toEqual([
+        [{ field: "familyName", stored: "Unattended pd 0", received: "Nyberg", updated: false }],
+        [
+          { field: "givenName", stored: "Anna", received: "Anne", updated: false },
+          { field: "title", stored: "Läkare", received: "Överläkare", updated: false },
+        ],
+        [{ field: "hsaId", stored: "SE2321000180-PD2", received: "SE2321000180-PDNEW", updated: false }],
+        [{ field: "hsaId", stored: null, received: "SE2321000180-PD3", updated: false }],
+      ]);
+    }
+    expect(await people()).toEqual(stored);
+    expect(await audit()).toBe(before);
+
+    const dry = await sync<DriftResult>({ sourceSystem: "hr-drift", mode: "MERGE", dryRun: true, updatePeople: true, memberships: drifting }, DRIFT);
+    expect(dry.counts.peopleUpdated).toBe(3);
+    expect(await people()).toEqual(stored);
+
+    const updated = await sync<DriftResult>({ sourceSystem: "hr-drift", mode: "MERGE", updatePeople: true, memberships: drifting }, DRIFT);
+    expect(updated.counts).toMatchObject({ unchanged: 4, peopleUpdated: 3 });
+    // A stored HSA-id is never replaced by a sync; an empty one is filled in.
+    expect(updated.items[2]!.personDrift).toEqual([{ field: "hsaId", stored: "SE2321000180-PD2", received: "SE2321000180-PDNEW", updated: false }]);
+    expect(updated.items[3]!.personDrift).toEqual([{ field: "hsaId", stored: null, received: "SE2321000180-PD3", updated: true }]);
+    expect(await people()).toEqual([
+      { ...stored[0]!, familyName: "Nyberg", version: 2 },
+      { ...stored[1]!, givenName: "Anne", title: "Överläkare", version: 2 },
+      stored[2],
+      { ...stored[3]!, hsaId: "SE2321000180-PD3", version: 2 },
+    ]);
+    expect(await audit()).toBe(before + 3);
+
+    // Re-run: nothing drifts any more but the HSA-id the sync may not replace, and nothing is written.
+    const again = await sync<DriftResult>({ sourceSystem: "hr-drift", mode: "MERGE", updatePeople: true, memberships: drifting }, DRIFT);
+    expect(again.counts.peopleUpdated).toBe(0);
+    expect(again.items.map((item) => item.personDrift.length)).toEqual([0, 0, 1, 0]);
+    expect(await audit()).toBe(before + 3);
+  });
+});

@@ -42,7 +42,7 @@ export class SyncScopeInput {
  * with its index instead of failing the request. NUL characters, lone surrogates and dates out of
  * range are refused for the whole request before it runs (src/graphql/request-guards.ts).
  */
-@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's name is not changed by a sync (use `updatePerson`)." })
+@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`." })
 export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "The person's id in the source system." })
   externalId?: string | null;
@@ -50,13 +50,13 @@ export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "HSA-id." })
   hsaId?: string | null;
 
-  @Field({ description: "Given name (förnamn); used when the person is created." })
+  @Field({ description: "Given name (förnamn); used when the person is created, compared with a stored person's." })
   givenName!: string;
 
-  @Field({ description: "Family name (efternamn); used when the person is created." })
+  @Field({ description: "Family name (efternamn); used when the person is created, compared with a stored person's." })
   familyName!: string;
 
-  @Field(() => String, { description: "Professional title; used when the person is created.", nullable: true })
+  @Field(() => String, { description: "Professional title; used when the person is created, compared with a stored person's when given.", nullable: true })
   title?: string | null;
 }
 
@@ -120,6 +120,13 @@ export class SyncMembershipsInput {
     description: "REPLACE only: a list without rows ends every running membership of the source in scope, and is refused unless this is true.",
   })
   allowEmpty!: boolean;
+
+  @Field({
+    defaultValue: false,
+    description:
+      "When true, a stored person of this source system (matched by its external id) whose names or title differ from a row's is updated to the row's values, and gets the row's HSA-id when none is stored; each change is audited. When false, the differences are only reported (`personDrift`).",
+  })
+  updatePeople!: boolean;
 
   @Field(() => [SyncMembershipInput], { description: `The memberships, at most ${MAX_SYNC_ROWS}.` })
   @ArrayMaxSize(MAX_SYNC_ROWS)

@@ -13,7 +13,7 @@ import { changedFields, createdFields, writeTransaction, type Actor, type AuditL
 import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people/membership.rules";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people/people.write";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
-import { SyncItemStatus, type SyncChange, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
+import { SyncItemStatus, type PersonFieldDrift, type SyncChange, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 
 type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
 type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version"> & {
@@ -25,12 +25,35 @@ type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role
 
 interface PersonRecord {
   id: string;
+  givenName: string;
+  familyName: string;
+  title: string | null;
   hsaId: string | null;
   sourceSystem: string | null;
   externalId: string | null;
+  version: number;
+  /** A person this run creates: rows that reach it compare nothing against it. */
+  planned?: boolean;
 }
 
-const PERSON_RECORD = row({ id: text(), hsaId: nullable(text()), sourceSystem: nullable(text()), externalId: nullable(text()) });
+type DriftField = "givenName" | "familyName" | "title" | "hsaId";
+
+/** The stored person with the fields a sync run changes; audit events are written from it. */
+interface PersonUpdate {
+  before: PersonRecord;
+  after: PersonRecord;
+}
+
+const PERSON_RECORD = row({
+  id: text(),
+  givenName: text(),
+  familyName: text(),
+  title: nullable(text()),
+  hsaId: nullable(text()),
+  sourceSystem: nullable(text()),
+  externalId: nullable(text()),
+  version: int(),
+});
 
 const EXISTING_MEMBERSHIP = row({
   id: text(),
@@ -63,6 +86,7 @@ interface Row {
   input: SyncMembershipInput;
   errors: SyncItemError[];
   status: SyncItemStatus;
+  personDrift: PersonFieldDrift[];
   next?: MembershipState;
   existing?: ExistingMembership;
 }
@@ -94,6 +118,8 @@ class SyncRun {
   private peopleByExternalId = new Map<string, PersonRecord>();
   private peopleByHsaId = new Map<string, PersonRecord>();
   private newPeople = new Map<string, NewPerson>();
+  /** With `updatePeople`: the first row's values for each drifting person, by person id. */
+  private personUpdates = new Map<string, PersonUpdate & { rows: Row[] }>();
   private existingByExternalId = new Map<string, ExistingMembership>();
   private inScope = new Map<string, ExistingMembership>();
   private readonly seenExternalIds = new Map<string, number>();
@@ -105,7 +131,7 @@ class SyncRun {
     private readonly input: SyncMembershipsInput,
     private readonly runId: string,
   ) {
-    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], status: SyncItemStatus.FAILED }));
+    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], personDrift: [], status: SyncItemStatus.FAILED }));
   }
 
   async execute(): Promise<SyncResult> {
@@ -121,9 +147,11 @@ class SyncRun {
     const accepted = this.rows.filter((row) => row.errors.length === 0);
     const peopleUsed = new Set(accepted.flatMap((row) => (row.next ? [row.next.personId] : [])));
     const newPeople = [...this.newPeople.values()].filter((person) => peopleUsed.has(person.id));
+    const personUpdates = this.acceptedPersonUpdates();
     if (!rejected) {
       this.assertSafeReplace(ended);
       await this.write(accepted, ended, newPeople);
+      await this.updatePeople(personUpdates);
     }
     const applied = !rejected && !this.input.dryRun;
     const items = this.rows.map((row) => this.itemResult(row, applied));
@@ -139,6 +167,7 @@ class SyncRun {
         failed: failed.length,
         ended: ended.length,
         peopleCreated: newPeople.length,
+        peopleUpdated: personUpdates.length,
       },
       items,
       failures: items.filter((item) => item.status === SyncItemStatus.FAILED),
@@ -178,7 +207,8 @@ class SyncRun {
       // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
       queryRows(
         this.tx,
-        Prisma.sql`SELECT "id", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem", "external_id" AS "externalId" FROM "person"
+        Prisma.sql`SELECT "id", "given_name" AS "givenName", "family_name" AS "familyName", "title", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem",
+           "external_id" AS "externalId", "version" FROM "person"
          WHERE ("source_system" = ${source} AND "external_id" = ANY(${personExternalIds}::text[])) OR "hsa_id" = ANY(${hsaIds}::text[])`,
         PERSON_RECORD,
       ),
@@ -261,7 +291,10 @@ class SyncRun {
       return undefined;
     }
     const known = byExternalId ?? byHsaId;
-    if (known) return known.id;
+    if (known) {
+      if (!known.planned) this.checkDrift(row, known);
+      return known.id;
+    }
     const key = externalId ? `ext:${externalId}` : `hsa:${hsaId}`;
     const planned = this.newPeople.get(key);
     if (planned) {
@@ -274,9 +307,50 @@ class SyncRun {
     const person: NewPerson = { id: randomUUID(), givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null, externalId: externalId ?? null };
     this.newPeople.set(key, person);
     // Later rows with only the HSA-id (or only the external id) find the same new person.
-    if (hsaId) this.peopleByHsaId.set(hsaId, { id: person.id, hsaId, sourceSystem: null, externalId: null });
-    if (externalId) this.peopleByExternalId.set(externalId, { id: person.id, hsaId: hsaId ?? null, sourceSystem: this.input.sourceSystem, externalId });
+    const record: PersonRecord = { ...person, sourceSystem: externalId ? this.input.sourceSystem : null, version: 1, planned: true };
+    if (hsaId) this.peopleByHsaId.set(hsaId, record);
+    if (externalId) this.peopleByExternalId.set(externalId, record);
     return person.id;
+  }
+
+  /**
+   * Where the row's person differs from the stored one. With `updatePeople`, a person the source
+   * owns (keyed by its external id in this source) takes the row's names and title, and an HSA-id
+   * when none is stored; a stored HSA-id is never replaced, and people of other sources are not
+   * changed. The first row that changes a person decides; later rows are compared with the stored
+   * person as it is.
+   */
+  private checkDrift(row: Row, stored: PersonRecord): void {
+    const { givenName, familyName, title, hsaId } = row.input.person;
+    const received: Record<DriftField, string | null> = { givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null };
+    const owned = stored.sourceSystem === this.input.sourceSystem && stored.externalId !== null;
+    for (const field of ["givenName", "familyName", "title", "hsaId"] as const) {
+      const value = received[field];
+      // A row without a title or HSA-id says nothing about them.
+      if (value === null || value === stored[field]) continue;
+      const mayUpdate = this.input.updatePeople && owned && (field !== "hsaId" || stored.hsaId === null);
+      let updated = false;
+      if (mayUpdate) {
+        let update = this.personUpdates.get(stored.id);
+        if (!update) {
+          update = { before: stored, after: { ...stored }, rows: [] };
+          this.personUpdates.set(stored.id, update);
+        }
+        if (update.after[field] === stored[field] || update.after[field] === value) {
+          update.after[field] = value;
+          updated = true;
+          if (!update.rows.includes(row)) update.rows.push(row);
+          // A later row that gives another person this HSA-id now meets this one.
+          if (field === "hsaId") this.peopleByHsaId.set(value, stored);
+        }
+      }
+      row.personDrift.push({ field, stored: stored[field], received: value, updated });
+    }
+  }
+
+  /** The person updates of rows that are applied (a person changes when any of its rows is). */
+  private acceptedPersonUpdates(): PersonUpdate[] {
+    return [...this.personUpdates.values()].filter((update) => update.rows.some((row) => row.errors.length === 0));
   }
 
   /** REPLACE: the source's running memberships in scope that the list no longer has. */
@@ -399,6 +473,22 @@ class SyncRun {
     }
   }
 
+  private async updatePeople(updates: PersonUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const afters = updates.map((update) => update.after);
+    await execute(
+      this.tx,
+      Prisma.sql`UPDATE "person" p SET "given_name" = u.given_name, "family_name" = u.family_name, "title" = u.title, "hsa_id" = u.hsa_id,
+         "version" = p."version" + 1, "updated_at" = now()
+       FROM unnest(${afters.map((p) => p.id)}::uuid[], ${afters.map((p) => p.givenName)}::text[], ${afters.map((p) => p.familyName)}::text[],
+                   ${afters.map((p) => p.title)}::text[], ${afters.map((p) => p.hsaId)}::text[]) AS u(id, given_name, family_name, title, hsa_id)
+       WHERE p."id" = u.id`,
+    );
+    for (const { before, after } of updates) {
+      this.log.record({ entity: "PERSON", entityId: before.id, action: "UPDATED", version: before.version + 1, changes: changedFields(before, after, PERSON_AUDIT_FIELDS) });
+    }
+  }
+
   private itemResult(row: Row, applied: boolean): SyncItemResult {
     const ok = row.errors.length === 0 && row.next;
     return {
@@ -407,6 +497,7 @@ class SyncRun {
       status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
       membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
       errors: row.errors,
+      personDrift: row.personDrift,
     };
   }
 

@@ -33,6 +33,21 @@ export class SyncItemError {
   message!: string;
 }
 
+@ObjectType({ description: "A field where a row's person differs from the stored person." })
+export class PersonFieldDrift {
+  @Field({ description: "`givenName`, `familyName`, `title` or `hsaId`." })
+  field!: string;
+
+  @Field(() => String, { nullable: true, description: "The stored value." })
+  stored!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The row's value." })
+  received!: string | null;
+
+  @Field({ description: "Whether the run updates (or, when not applied, would update) the stored person to the row's value: only with `updatePeople`, for a person of this source, and an HSA-id only when none is stored." })
+  updated!: boolean;
+}
+
 @ObjectType({ description: "The outcome for one row of the list." })
 export class SyncItemResult {
   @Field(() => Int, { description: "Position of the row in `memberships`, from 0." })
@@ -49,6 +64,9 @@ export class SyncItemResult {
 
   @Field(() => [SyncItemError], { description: "Why the row failed; empty when it did not." })
   errors!: SyncItemError[];
+
+  @Field(() => [PersonFieldDrift], { description: "Where the row's person (names, title, HSA-id) differs from the stored person; empty when it does not, or when the person is new. A row without a title or HSA-id does not drift on it." })
+  personDrift!: PersonFieldDrift[];
 }
 
 @ObjectType({ description: "A membership a sync creates, updates or ends (or would, when the run is not applied), in the source system's own terms." })
@@ -103,6 +121,9 @@ export class SyncCounts {
 
   @Field(() => Int, { description: "People created for rows whose person matched no one." })
   peopleCreated!: number;
+
+  @Field(() => Int, { description: "Stored people updated to their rows' values (`updatePeople`)." })
+  peopleUpdated!: number;
 }
 
 @ObjectType({ description: "The result of `syncMemberships`." })
