@@ -270,3 +270,60 @@ describe("person drift", () => {
     expect(await audit()).toBe(before + 3);
   });
 });
+
+const CONFLICTS = `mutation($input: SyncMembershipsInput!) {
+  syncMemberships(input: $input) {
+    counts { created failed }
+    failures { index errors { code field message conflictsWith { membershipId sourceSystem externalId personExternalId personName group role validFrom validTo index } } }
+  }
+}`;
+
+interface ConflictResult {
+  counts: Record<string, number>;
+  failures: { index: number; errors: { code: string; field: string; message: string; conflictsWith: (Change & { sourceSystem: string | null; externalId: string | null }) | null }[] }[];
+}
+
+describe("conflicts", () => {
+  it("names what a row conflicts with: another source's membership, one entered through the API, an earlier row, and a key of this source outside the scope", async () => {
+    const group = lpos22[0]!;
+    const other = await sync<ChangesResult>(
+      { sourceSystem: "hr-other", mode: "MERGE", memberships: [{ ...rows(1, "o", [group])[0]!, person: { externalId: "o-p0", hsaId: "SE2321000180-CONFO", givenName: "Olle", familyName: "Annan" }, validFrom: "2023-03-01" }] },
+      CHANGES,
+    );
+    const otherId = other.created[0]!.membershipId;
+    const apiPerson = await server.prisma.person.create({ data: { givenName: "Ada", familyName: "Api", hsaId: "SE2321000180-CONFA" } });
+    const groupId = (await server.prisma.group.findUniqueOrThrow({ where: { slug: group } })).id;
+    await server.prisma.membership.create({ data: { personId: apiPerson.id, groupId, role: "MEMBER", validFrom: new Date("2022-05-01"), validTo: new Date("2030-12-31") } });
+
+    const base = rows(4, "cf", [group]);
+    const list: Row[] = [
+      { ...base[0]!, person: { hsaId: "SE2321000180-CONFO", givenName: "Olle", familyName: "Annan" } },
+      { ...base[1]!, person: { hsaId: "SE2321000180-CONFA", givenName: "Ada", familyName: "Api" } },
+      base[2]!,
+      { ...base[3]!, person: base[2]!.person },
+    ];
+    const result = await sync<ConflictResult>({ sourceSystem: "hr-conflicts", mode: "MERGE", memberships: list }, CONFLICTS);
+    expect(result.counts).toMatchObject({ created: 1, failed: 3 });
+    const [withOther, withApi, withRow] = result.failures;
+    expect(withOther!.index).toBe(0);
+    expect(withOther!.errors[0]).toMatchObject({ code: "CONFLICT", field: "validFrom" });
+    expect(withOther!.errors[0]!.conflictsWith).toEqual({ membershipId: otherId, sourceSystem: "hr-other", externalId: "o-m0", personExternalId: "o-p0", personName: "Olle Annan", group, role: "MEMBER", validFrom: "2023-03-01", validTo: null, index: null });
+    expect(withOther!.errors[0]!.message).toEqual(expect.stringContaining("hr-other"));
+    expect(withOther!.errors[0]!.message).toEqual(expect.stringContaining("o-m0"));
+    expect(withOther!.errors[0]!.message).toEqual(expect.stringContaining("Olle Annan"));
+    expect(withOther!.errors[0]!.message).toEqual(expect.stringContaining("2023-03-01"));
+
+    expect(withApi!.errors[0]!.conflictsWith).toMatchObject({ sourceSystem: null, externalId: null, personName: "Ada Api", validFrom: "2022-05-01", validTo: "2030-12-31", index: null });
+    expect(withApi!.errors[0]!.message).toEqual(expect.stringContaining("Ada Api"));
+    expect(withApi!.errors[0]!.message).toEqual(expect.stringContaining("2022-05-01–2030-12-31"));
+
+    expect(withRow!.index).toBe(3);
+    expect(withRow!.errors[0]!.conflictsWith).toMatchObject({ membershipId: null, sourceSystem: "hr-conflicts", externalId: "cf-m2", personExternalId: "cf-p2", index: 2 });
+    expect(withRow!.errors[0]!.message).toEqual(expect.stringContaining("row 2"));
+    expect(withRow!.errors[0]!.message).toEqual(expect.stringContaining("cf-m2"));
+
+    // A membership key of this source used in a group outside the scope names that membership.
+    const outside = await sync<ConflictResult>({ sourceSystem: "hr-other", scope: { groups: [lpos22[1]!] }, mode: "MERGE", memberships: [{ ...rows(1, "o", [lpos22[1]!])[0]!, person: { externalId: "o-p0", givenName: "Olle", familyName: "Annan" } }] }, CONFLICTS);
+    expect(outside.failures[0]!.errors[0]).toMatchObject({ code: "CONFLICT", field: "externalId", conflictsWith: expect.objectContaining({ membershipId: otherId, externalId: "o-m0", group, personName: "Olle Annan" }) });
+  });
+});

@@ -21,6 +21,7 @@ type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role
   personName: string;
   personSourceSystem: string | null;
   personExternalId: string | null;
+  groupSlug: string;
 };
 
 interface PersonRecord {
@@ -69,6 +70,7 @@ const EXISTING_MEMBERSHIP = row({
   personName: text(),
   personSourceSystem: nullable(text()),
   personExternalId: nullable(text()),
+  groupSlug: text(),
 });
 
 interface NewPerson {
@@ -216,8 +218,9 @@ class SyncRun {
         this.tx,
         Prisma.sql`SELECT m."id", m."person_id" AS "personId", m."group_id" AS "groupId", m."role"::text AS "role", m."representing_organisation_id" AS "representingOrganisationId",
            m."valid_from" AS "validFrom", m."valid_to" AS "validTo", m."source_system" AS "sourceSystem", m."external_id" AS "externalId", m."version",
-           p."given_name" || ' ' || p."family_name" AS "personName", p."source_system" AS "personSourceSystem", p."external_id" AS "personExternalId"
-         FROM "membership" m JOIN "person" p ON p."id" = m."person_id"
+           p."given_name" || ' ' || p."family_name" AS "personName", p."source_system" AS "personSourceSystem", p."external_id" AS "personExternalId",
+           g."slug" AS "groupSlug"
+         FROM "membership" m JOIN "person" p ON p."id" = m."person_id" JOIN "governance_group" g ON g."id" = m."group_id"
          WHERE m."group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR (m."source_system" = ${source} AND m."external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
         EXISTING_MEMBERSHIP,
       ),
@@ -264,7 +267,10 @@ class SyncRun {
       if (period) fail(period.field, period.message);
     }
     const existing = this.existingByExternalId.get(input.externalId);
-    if (existing && !this.scope.has(existing.groupId)) fail("externalId", "This membership is in a group outside the sync's scope", "CONFLICT");
+    if (existing && !this.scope.has(existing.groupId)) {
+      const conflictsWith = this.storedChange(existing, null);
+      row.errors.push({ code: "CONFLICT", field: "externalId", message: `This source's membership ${input.externalId} is in a group outside the sync's scope: ${describeChange(conflictsWith)}`, conflictsWith });
+    }
     if (row.errors.length > 0 || !group || !personId) return;
 
     row.existing = existing;
@@ -287,7 +293,7 @@ class SyncRun {
     const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
     const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
     if (byExternalId && byHsaId && byExternalId.id !== byHsaId.id) {
-      fail("person.hsaId", `The HSA-id ${hsaId} belongs to another person than externalId ${externalId}`, "CONFLICT");
+      fail("person.hsaId", `The HSA-id ${hsaId} belongs to ${byHsaId.givenName} ${byHsaId.familyName}${byHsaId.externalId ? ` (externalId ${byHsaId.externalId} of source system ${byHsaId.sourceSystem})` : ""}, not to the person with externalId ${externalId}`, "CONFLICT");
       return undefined;
     }
     const known = byExternalId ?? byHsaId;
@@ -391,35 +397,38 @@ class SyncRun {
   /**
    * A person holds a role in a group once at a time, and a group has one chair at a time. Each
    * row is checked, in list order, against the memberships it would stand beside; a row that
-   * collides fails and is left out.
+   * collides fails, names what it collides with, and is left out.
    */
   private checkOverlaps(ended: ExistingMembership[]): void {
     const touched = new Set(this.rows.flatMap((row) => (row.next && row.existing ? [row.existing.id] : [])));
     const endedById = new Map(ended.map((m) => [m.id, m]));
-    const standing = new Map<string, MembershipState[]>();
-    const add = (m: MembershipState) => {
-      const list = standing.get(m.groupId);
-      if (list) list.push(m);
-      else standing.set(m.groupId, [m]);
+    const standing = new Map<string, Standing[]>();
+    const add = (entry: Standing) => {
+      const list = standing.get(entry.state.groupId);
+      if (list) list.push(entry);
+      else standing.set(entry.state.groupId, [entry]);
     };
-    for (const m of this.inScope.values()) if (!touched.has(m.id)) add(endedById.get(m.id) ?? m);
+    for (const m of this.inScope.values()) if (!touched.has(m.id)) add({ state: endedById.get(m.id) ?? m, stored: endedById.get(m.id) ?? m });
     for (const row of this.rows) {
       const next = row.next;
       if (!next || row.errors.length > 0) continue;
-      const clash = (standing.get(next.groupId) ?? []).find((other) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && periodsOverlap(other, next));
+      const clash = (standing.get(next.groupId) ?? []).find(({ state: other }) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && periodsOverlap(other, next));
       if (!clash) {
-        add(next);
+        add({ state: next, row });
         continue;
       }
-      const between = `${isoDay(clash.validFrom)}–${clash.validTo ? isoDay(clash.validTo) : ""}`;
-      const rowOf = this.rows.find((other) => other.next?.id === clash.id);
-      const where = rowOf ? `row ${rowOf.index}` : `membership ${toGlobalId("Membership", clash.id)}`;
+      const between = period(clash.state);
+      const conflictsWith = clash.row ? this.rowChange(clash.row, clash.row.existing !== undefined) : this.storedChange(clash.stored as ExistingMembership, null);
+      const where = describeChange(conflictsWith);
       row.errors.push({
         code: "CONFLICT",
         field: "validFrom",
-        message: sameSeat(clash, next) ? `The person already holds ${next.role} in this group ${between} (${where})` : `The group already has a chair ${between} (${where}); one chair at a time`,
+        message: sameSeat(clash.state, next)
+          ? `The person already holds ${next.role} in this group ${between}: ${where}`
+          : `The group already has a chair ${between}: ${where}; one chair at a time`,
+        conflictsWith,
       });
-      if (row.existing) add(row.existing);
+      if (row.existing) add({ state: row.existing, stored: row.existing });
     }
   }
 
@@ -527,7 +536,7 @@ class SyncRun {
       externalId: membership.externalId,
       personExternalId: membership.personSourceSystem === membership.sourceSystem ? membership.personExternalId : null,
       personName: membership.personName,
-      group: this.scope.get(membership.groupId)?.slug ?? "",
+      group: membership.groupSlug,
       role: membership.role,
       validFrom: membership.validFrom,
       validTo: membership.validTo,
@@ -538,6 +547,28 @@ class SyncRun {
   private count(status: SyncItemStatus): number {
     return this.rows.filter((row) => row.errors.length === 0 && row.status === status).length;
   }
+}
+
+/** A membership a row would stand beside: a stored one, or one a row of the list asks for. */
+interface Standing {
+  state: MembershipState;
+  stored?: ExistingMembership;
+  row?: Row;
+}
+
+function period(state: Pick<MembershipState, "validFrom" | "validTo">): string {
+  return `${isoDay(state.validFrom)}–${state.validTo ? isoDay(state.validTo) : ""}`;
+}
+
+/** A membership in words an integration author can act on: where it comes from, whose it is and when. */
+function describeChange(change: SyncChange): string {
+  const origin =
+    change.index !== null
+      ? `row ${change.index} (externalId ${change.externalId})`
+      : change.sourceSystem && change.externalId
+        ? `membership ${change.externalId} of source system ${change.sourceSystem}`
+        : `membership ${change.membershipId} entered through the API, not by a sync`;
+  return `${origin}, ${change.personName}, ${change.role} in ${change.group} ${period(change)}`;
 }
 
 /** The seven membership columns as typed array parameters, for `unnest(…)`. */

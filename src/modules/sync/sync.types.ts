@@ -31,6 +31,9 @@ export class SyncItemError {
 
   @Field({ description: "What is wrong, in words." })
   message!: string;
+
+  @Field(() => SyncChange, { nullable: true, description: "For an overlap or a taken key (CONFLICT): the membership the row conflicts with, named by its source system and external id (or its row in this list), person, group, role and period." })
+  conflictsWith?: SyncChange | null;
 }
 
 @ObjectType({ description: "A field where a row's person differs from the stored person." })
