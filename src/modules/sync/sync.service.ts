@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { channel } from "node:diagnostics_channel";
 import type { Database } from "../../db/prisma";
 import { Prisma, type Group, type Membership, type MembershipRole } from "../../generated/prisma/client";
 import { MembershipRole as MembershipRoles } from "../../generated/prisma/enums";
@@ -125,6 +126,8 @@ class SyncRun {
   private existingByExternalId = new Map<string, ExistingMembership>();
   private inScope = new Map<string, ExistingMembership>();
   private readonly seenExternalIds = new Map<string, number>();
+  /** Lets the server answer other requests while a large list is checked and written. */
+  private readonly pause = new Pause(YIELD_EVERY_ROWS);
 
   constructor(
     private readonly tx: Transaction,
@@ -138,10 +141,14 @@ class SyncRun {
 
   async execute(): Promise<SyncResult> {
     await this.lockScope();
+    syncProgress.publish({ runId: this.runId, phase: "started" });
     await this.load();
-    for (const row of this.rows) this.plan(row);
+    for (const row of this.rows) {
+      this.plan(row);
+      await this.pause.now();
+    }
     const ended = this.input.mode === SyncMode.REPLACE ? this.toEnd() : [];
-    this.checkOverlaps(ended);
+    await this.checkOverlaps(ended);
     const failed = this.rows.filter((row) => row.errors.length > 0);
     for (const row of failed) row.status = SyncItemStatus.FAILED;
     const atomic = this.input.atomic || this.input.mode === SyncMode.REPLACE;
@@ -156,7 +163,19 @@ class SyncRun {
       await this.updatePeople(personUpdates);
     }
     const applied = !rejected && !this.input.dryRun;
-    const items = this.rows.map((row) => this.itemResult(row, applied));
+    const items: SyncItemResult[] = [];
+    for (const row of this.rows) {
+      items.push(this.itemResult(row, applied));
+      await this.pause.now();
+    }
+    const created: SyncChange[] = [];
+    const updated: SyncChange[] = [];
+    for (const row of accepted) {
+      if (row.status === SyncItemStatus.CREATED) created.push(this.rowChange(row, applied));
+      else if (row.status === SyncItemStatus.UPDATED) updated.push(this.rowChange(row, true));
+      await this.pause.now();
+    }
+    syncProgress.publish({ runId: this.runId, phase: "written" });
     return {
       runId: this.runId,
       mode: this.input.mode,
@@ -173,8 +192,8 @@ class SyncRun {
       },
       items,
       failures: items.filter((item) => item.status === SyncItemStatus.FAILED),
-      created: accepted.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => this.rowChange(row, applied)),
-      updated: accepted.filter((row) => row.status === SyncItemStatus.UPDATED).map((row) => this.rowChange(row, true)),
+      created,
+      updated,
       ended: ended.map((membership) => this.storedChange(membership, null)),
       endedMembershipIds: applied ? ended.map((membership) => toGlobalId("Membership", membership.id)) : [],
     };
@@ -211,7 +230,7 @@ class SyncRun {
         this.tx,
         Prisma.sql`SELECT "id", "given_name" AS "givenName", "family_name" AS "familyName", "title", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem",
            "external_id" AS "externalId", "version" FROM "person"
-         WHERE ("source_system" = ${source} AND "external_id" = ANY(${personExternalIds}::text[])) OR "hsa_id" = ANY(${hsaIds}::text[])`,
+         WHERE ("source_system" = ${source} AND "external_id" = ANY(${jsonTextArray(personExternalIds)})) OR "hsa_id" = ANY(${jsonTextArray(hsaIds)})`,
         PERSON_RECORD,
       ),
       queryRows(
@@ -221,7 +240,7 @@ class SyncRun {
            p."given_name" || ' ' || p."family_name" AS "personName", p."source_system" AS "personSourceSystem", p."external_id" AS "personExternalId",
            g."slug" AS "groupSlug"
          FROM "membership" m JOIN "person" p ON p."id" = m."person_id" JOIN "governance_group" g ON g."id" = m."group_id"
-         WHERE m."group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR (m."source_system" = ${source} AND m."external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
+         WHERE m."group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR (m."source_system" = ${source} AND m."external_id" = ANY(${jsonTextArray(rows.map((row) => row.externalId))}))`,
         EXISTING_MEMBERSHIP,
       ),
     ]);
@@ -399,20 +418,28 @@ class SyncRun {
    * row is checked, in list order, against the memberships it would stand beside; a row that
    * collides fails, names what it collides with, and is left out.
    */
-  private checkOverlaps(ended: ExistingMembership[]): void {
+  private async checkOverlaps(ended: ExistingMembership[]): Promise<void> {
     const touched = new Set(this.rows.flatMap((row) => (row.next && row.existing ? [row.existing.id] : [])));
     const endedById = new Map(ended.map((m) => [m.id, m]));
+    // One pass: each membership is filed under its seat (group, person, role) and, for chairs,
+    // under its group's chairs, so a row is compared only with what could collide with it.
     const standing = new Map<string, Standing[]>();
-    const add = (entry: Standing) => {
-      const list = standing.get(entry.state.groupId);
+    const file = (key: string, entry: Standing) => {
+      const list = standing.get(key);
       if (list) list.push(entry);
-      else standing.set(entry.state.groupId, [entry]);
+      else standing.set(key, [entry]);
     };
+    const add = (entry: Standing) => {
+      file(seatKey(entry.state), entry);
+      if (entry.state.role === "CHAIR") file(chairsKey(entry.state), entry);
+    };
+    const collides = (next: MembershipState) => ({ state: other }: Standing) => other.id !== next.id && periodsOverlap(other, next);
     for (const m of this.inScope.values()) if (!touched.has(m.id)) add({ state: endedById.get(m.id) ?? m, stored: endedById.get(m.id) ?? m });
     for (const row of this.rows) {
+      await this.pause.now();
       const next = row.next;
       if (!next || row.errors.length > 0) continue;
-      const clash = (standing.get(next.groupId) ?? []).find(({ state: other }) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && periodsOverlap(other, next));
+      const clash = standing.get(seatKey(next))?.find(collides(next)) ?? (next.role === "CHAIR" ? standing.get(chairsKey(next))?.find(collides(next)) : undefined);
       if (!clash) {
         add({ state: next, row });
         continue;
@@ -435,29 +462,29 @@ class SyncRun {
   private async write(rows: Row[], ended: ExistingMembership[], newPeople: NewPerson[]): Promise<void> {
     const source = this.input.sourceSystem;
     if (newPeople.length > 0) {
-      await execute(
+      await inChunks(newPeople, (chunk) => execute(
         this.tx,
         Prisma.sql`INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
          SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE ${source}::text END, u.external_id
-         FROM unnest(${newPeople.map((p) => p.id)}::uuid[], ${newPeople.map((p) => p.givenName)}::text[], ${newPeople.map((p) => p.familyName)}::text[],
-                     ${newPeople.map((p) => p.title)}::text[], ${newPeople.map((p) => p.hsaId)}::text[], ${newPeople.map((p) => p.externalId)}::text[])
-           AS u(id, given_name, family_name, title, hsa_id, external_id)`,
-      );
+         FROM json_to_recordset(${jsonRows(chunk.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId, external_id: p.externalId })))}::json)
+           AS u(id uuid, given_name text, family_name text, title text, hsa_id text, external_id text)`,
+      ));
       for (const person of newPeople) {
+        await this.pause.now();
         const row = { ...person, sourceSystem: person.externalId ? source : null };
         this.log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: 1, changes: createdFields(row, PERSON_AUDIT_FIELDS) });
       }
     }
-    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.next as MembershipState);
+    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
     if (created.length > 0) {
-      const externalIds = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.input.externalId);
-      await execute(
+      await inChunks(created, (chunk) => execute(
         this.tx,
         Prisma.sql`INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
          SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, ${source}::text, u.external_id
-         FROM unnest(${membershipColumns(created)}, ${externalIds}::text[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to, external_id)`,
-      );
+         FROM json_to_recordset(${jsonRows(chunk)}::json) AS u(${MEMBERSHIP_RECORD}, external_id text)`,
+      ));
       for (const row of rows) {
+        await this.pause.now();
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
         const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
         this.log.record({ entity: "MEMBERSHIP", entityId: row.next.id, action: "CREATED", version: 1, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
@@ -469,14 +496,15 @@ class SyncRun {
       ...ended.map((after) => ({ before: this.inScope.get(after.id) as ExistingMembership, after, action: "ENDED" as const })),
     ];
     if (changes.length > 0) {
-      await execute(
+      await inChunks(changes, (chunk) => execute(
         this.tx,
         Prisma.sql`UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
            "valid_from" = u.valid_from, "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
-         FROM unnest(${membershipColumns(changes.map((change) => change.after))}) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to)
+         FROM json_to_recordset(${jsonRows(chunk.map((change) => membershipColumns(change.after)))}::json) AS u(${MEMBERSHIP_RECORD})
          WHERE m."id" = u.id`,
-      );
+      ));
       for (const { before, after, action } of changes) {
+        await this.pause.now();
         this.log.record({ entity: "MEMBERSHIP", entityId: before.id, action, version: before.version + 1, changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS) });
       }
     }
@@ -484,15 +512,14 @@ class SyncRun {
 
   private async updatePeople(updates: PersonUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    const afters = updates.map((update) => update.after);
-    await execute(
+    await inChunks(updates.map((update) => update.after), (afters) => execute(
       this.tx,
       Prisma.sql`UPDATE "person" p SET "given_name" = u.given_name, "family_name" = u.family_name, "title" = u.title, "hsa_id" = u.hsa_id,
          "version" = p."version" + 1, "updated_at" = now()
-       FROM unnest(${afters.map((p) => p.id)}::uuid[], ${afters.map((p) => p.givenName)}::text[], ${afters.map((p) => p.familyName)}::text[],
-                   ${afters.map((p) => p.title)}::text[], ${afters.map((p) => p.hsaId)}::text[]) AS u(id, given_name, family_name, title, hsa_id)
+       FROM json_to_recordset(${jsonRows(afters.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId })))}::json)
+         AS u(id uuid, given_name text, family_name text, title text, hsa_id text)
        WHERE p."id" = u.id`,
-    );
+    ));
     for (const { before, after } of updates) {
       this.log.record({ entity: "PERSON", entityId: before.id, action: "UPDATED", version: before.version + 1, changes: changedFields(before, after, PERSON_AUDIT_FIELDS) });
     }
@@ -549,6 +576,34 @@ class SyncRun {
   }
 }
 
+/**
+ * Reports a run's progress (`{ runId, phase }`: "started" once the scope is locked, "written"
+ * when its own checks and writes are done) for monitoring and for tests that watch the event loop.
+ */
+export const syncProgress = channel("kunskapsgraf:sync");
+
+/** How many rows of work a sync does between two turns of the event loop. */
+const YIELD_EVERY_ROWS = 1_000;
+
+/** Counts steps of work and gives the event loop a turn after every `every` of them. */
+class Pause {
+  private steps = 0;
+
+  constructor(private readonly every: number) {}
+
+  async now(): Promise<void> {
+    if (++this.steps % this.every === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function seatKey(m: MembershipState): string {
+  return `seat:${m.groupId}:${m.personId}:${m.role}`;
+}
+
+function chairsKey(m: MembershipState): string {
+  return `chairs:${m.groupId}`;
+}
+
 /** A membership a row would stand beside: a stored one, or one a row of the list asks for. */
 interface Standing {
   state: MembershipState;
@@ -571,19 +626,54 @@ function describeChange(change: SyncChange): string {
   return `${origin}, ${change.personName}, ${change.role} in ${change.group} ${period(change)}`;
 }
 
-/** The seven membership columns as typed array parameters, for `unnest(…)`. */
-function membershipColumns(rows: MembershipState[]): Prisma.Sql {
-  const roles: MembershipRole[] = rows.map((m) => m.role);
-  return Prisma.sql`${rows.map((m) => m.id)}::uuid[], ${rows.map((m) => m.personId)}::uuid[], ${rows.map((m) => m.groupId)}::uuid[], ${roles}::text[],
-    ${rows.map((m) => m.representingOrganisationId)}::uuid[], ${rows.map((m) => isoDay(m.validFrom))}::date[], ${rows.map((m) => (m.validTo ? isoDay(m.validTo) : null))}::date[]`;
+/** The seven membership columns of a `json_to_recordset(…)` row. */
+const MEMBERSHIP_RECORD = Prisma.raw("id uuid, person_id uuid, group_id uuid, role text, organisation_id uuid, valid_from date, valid_to date");
+
+function membershipColumns(m: MembershipState): Record<string, string | null> {
+  const role: MembershipRole = m.role;
+  return {
+    id: m.id,
+    person_id: m.personId,
+    group_id: m.groupId,
+    role,
+    organisation_id: m.representingOrganisationId,
+    valid_from: isoDay(m.validFrom),
+    valid_to: m.validTo ? isoDay(m.validTo) : null,
+  };
+}
+
+/**
+ * Rows for a set-based write as one JSON text parameter, read with `json_to_recordset`. One string
+ * is serialised in milliseconds; typed array parameters of 50 000 values each cost the driver
+ * seconds of work that holds the event loop.
+ */
+/** A text array given as one JSON parameter, for `= ANY(…)`; see `jsonRows`. */
+function jsonTextArray(values: string[]): Prisma.Sql {
+  return Prisma.sql`ARRAY(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
+}
+
+/**
+ * Rows written per statement. Handing a statement's parameters to the database client holds the
+ * event loop in proportion to their size (about 1.7 s for 50 000 memberships), so large lists are
+ * written in chunks with a turn of the event loop between them: one statement per kind up to
+ * this many rows.
+ */
+const WRITE_CHUNK_ROWS = 5_000;
+
+async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITE_CHUNK_ROWS) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    await write(items.slice(start, start + WRITE_CHUNK_ROWS));
+  }
+}
+
+function jsonRows(rows: Record<string, string | null | undefined>[]): string {
+  return JSON.stringify(rows);
 }
 
 function sameSeat(a: MembershipState, b: MembershipState): boolean {
   return a.personId === b.personId && a.role === b.role;
 }
 
-function bothChairs(a: MembershipState, b: MembershipState): boolean {
-  return a.role === "CHAIR" && b.role === "CHAIR";
-}
 
 
