@@ -283,6 +283,21 @@ interface ConflictResult {
   failures: { index: number; errors: { code: string; field: string; message: string; conflictsWith: (Change & { sourceSystem: string | null; externalId: string | null }) | null }[] }[];
 }
 
+describe("person drift of another source's person", () => {
+  it("reports the drift of a person matched by HSA-id from another source, but never updates that person", async () => {
+    const [row] = rows(1, "po");
+    await sync({ sourceSystem: "hr-owner", mode: "MERGE", memberships: [{ ...row!, person: { externalId: "owner-p", hsaId: "SE2321000180-POWN", givenName: "Eva", familyName: "Ägd" } }] });
+    const stored = await server.prisma.person.findUniqueOrThrow({ where: { hsaId: "SE2321000180-POWN" } });
+    const result = await sync<DriftResult>(
+      { sourceSystem: "hr-borrower", mode: "MERGE", updatePeople: true, memberships: [{ ...row!, externalId: "b-m0", group: lpos22[1]!, person: { hsaId: "SE2321000180-POWN", givenName: "Eva", familyName: "Lånad" } }] },
+      DRIFT,
+    );
+    expect(result.counts).toMatchObject({ created: 1, peopleUpdated: 0 });
+    expect(result.items[0]!.personDrift).toEqual([{ field: "familyName", stored: "Ägd", received: "Lånad", updated: false }]);
+    expect(await server.prisma.person.findUniqueOrThrow({ where: { hsaId: "SE2321000180-POWN" } })).toEqual(stored);
+  });
+});
+
 describe("conflicts", () => {
   it("names what a row conflicts with: another source's membership, one entered through the API, an earlier row, and a key of this source outside the scope", async () => {
     const group = lpos22[0]!;
