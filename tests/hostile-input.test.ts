@@ -296,6 +296,12 @@ function hostileValues(position: Position): HostileValue[] {
         { label: "1.5", value: 1.5, literal: false },
         { label: "a string", value: "1", literal: false },
       ];
+    case "Float":
+      return [
+        { label: "-0.5", value: -0.5, literal: true },
+        { label: "1e308", value: 1e308, literal: false },
+        { label: "a string", value: "0.5", literal: false },
+      ];
     case "Boolean":
       return [{ label: "a string", value: "true", literal: false }];
     default:

@@ -204,8 +204,8 @@ describe("syncMemberships", () => {
     const listB = rows(40, "r").filter((_, i) => i % 2 === 0).concat(rows(15, "s"));
     for (let round = 0; round < 4; round++) {
       const [a, b] = await Promise.all([
-        sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listB : listA, mode: "REPLACE" }),
-        sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listA : listB, mode: "REPLACE" }),
+        sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listB : listA, mode: "REPLACE", maxEndedShare: 1 }),
+        sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listA : listB, mode: "REPLACE", maxEndedShare: 1 }),
       ]);
       expect(a.applied && b.applied).toBe(true);
       const running = (await server.prisma.membership.findMany({ where: { sourceSystem: "hr-22-race", validTo: null } })).map((m) => m.externalId).sort();

@@ -1,10 +1,13 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, ValidateNested } from "class-validator";
-import { Field, InputType, registerEnumType } from "type-graphql";
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Max, Min, ValidateNested } from "class-validator";
+import { Field, Float, InputType, registerEnumType } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
 import { Bounded, BoundedMatches, MAX_SLUG_LENGTH, OptionalCountyCode, SOURCE_SYSTEM } from "../../graphql/validation";
 
 export const MAX_SYNC_ROWS = 50_000;
+
+/** REPLACE ends at most this share of the source's running memberships in scope unless the input allows more. */
+export const DEFAULT_MAX_ENDED_SHARE = 0.2;
 
 export enum SyncMode {
   MERGE = "MERGE",
@@ -39,7 +42,7 @@ export class SyncScopeInput {
  * with its index instead of failing the request. NUL characters, lone surrogates and dates out of
  * range are refused for the whole request before it runs (src/graphql/request-guards.ts).
  */
-@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's name is not changed by a sync (use `updatePerson`)." })
+@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`." })
 export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "The person's id in the source system." })
   externalId?: string | null;
@@ -47,13 +50,13 @@ export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "HSA-id." })
   hsaId?: string | null;
 
-  @Field({ description: "Given name (förnamn); used when the person is created." })
+  @Field({ description: "Given name (förnamn); used when the person is created, compared with a stored person's." })
   givenName!: string;
 
-  @Field({ description: "Family name (efternamn); used when the person is created." })
+  @Field({ description: "Family name (efternamn); used when the person is created, compared with a stored person's." })
   familyName!: string;
 
-  @Field(() => String, { description: "Professional title; used when the person is created.", nullable: true })
+  @Field(() => String, { description: "Professional title; used when the person is created, compared with a stored person's when given.", nullable: true })
   title?: string | null;
 }
 
@@ -102,6 +105,28 @@ export class SyncMembershipsInput {
     description: "MERGE only: when true, one bad row rejects the whole run. When false, valid rows are applied and bad rows reported. REPLACE is always atomic.",
   })
   atomic!: boolean;
+
+  @Field(() => Float, {
+    defaultValue: DEFAULT_MAX_ENDED_SHARE,
+    description:
+      "REPLACE only: the largest share (0 to 1) of the source's running memberships in scope that the run may end. A run that would end more is refused with BAD_USER_INPUT (`extensions.wouldEnd`, `running`, `share`), so a truncated export cannot wipe a region. Give 1 to allow any share.",
+  })
+  @Min(0, { message: "maxEndedShare must be between 0 and 1" })
+  @Max(1, { message: "maxEndedShare must be between 0 and 1" })
+  maxEndedShare!: number;
+
+  @Field({
+    defaultValue: false,
+    description: "REPLACE only: a list without rows ends every running membership of the source in scope, and is refused unless this is true.",
+  })
+  allowEmpty!: boolean;
+
+  @Field({
+    defaultValue: false,
+    description:
+      "When true, a stored person of this source system (matched by its external id) whose names or title differ from a row's is updated to the row's values, and gets the row's HSA-id when none is stored; each change is audited. When false, the differences are only reported (`personDrift`).",
+  })
+  updatePeople!: boolean;
 
   @Field(() => [SyncMembershipInput], { description: `The memberships, at most ${MAX_SYNC_ROWS}.` })
   @ArrayMaxSize(MAX_SYNC_ROWS)

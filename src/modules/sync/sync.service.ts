@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { channel } from "node:diagnostics_channel";
 import type { Database } from "../../db/prisma";
 import { Prisma, type Group, type Membership, type MembershipRole } from "../../generated/prisma/client";
 import { MembershipRole as MembershipRoles } from "../../generated/prisma/enums";
 import { endedOn, periodsOverlap, runsPast } from "../../db/period";
 import { date, execute, int, nullable, oneOf, queryRows, row, text } from "../../db/sql";
-import { BadUserInputError, NotFoundError } from "../../graphql/errors";
+import { BadUserInputError, ErrorCode, GraphQLErrorWithCode, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
@@ -13,19 +14,48 @@ import { changedFields, createdFields, writeTransaction, type Actor, type AuditL
 import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
-import { SyncItemStatus, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
+import { SyncItemStatus, type PersonFieldDrift, type SyncChange, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
 
 type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
-type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version">;
+type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version"> & {
+  /** The holder as stored, so results can name the person in words. */
+  personName: string;
+  personSourceSystem: string | null;
+  personExternalId: string | null;
+  groupSlug: string;
+};
 
 interface PersonRecord {
   id: string;
+  givenName: string;
+  familyName: string;
+  title: string | null;
   hsaId: string | null;
   sourceSystem: string | null;
   externalId: string | null;
+  version: number;
+  /** A person this run creates: rows that reach it compare nothing against it. */
+  planned?: boolean;
 }
 
-const PERSON_RECORD = row({ id: text(), hsaId: nullable(text()), sourceSystem: nullable(text()), externalId: nullable(text()) });
+type DriftField = "givenName" | "familyName" | "title" | "hsaId";
+
+/** The stored person with the fields a sync run changes; audit events are written from it. */
+interface PersonUpdate {
+  before: PersonRecord;
+  after: PersonRecord;
+}
+
+const PERSON_RECORD = row({
+  id: text(),
+  givenName: text(),
+  familyName: text(),
+  title: nullable(text()),
+  hsaId: nullable(text()),
+  sourceSystem: nullable(text()),
+  externalId: nullable(text()),
+  version: int(),
+});
 
 const EXISTING_MEMBERSHIP = row({
   id: text(),
@@ -38,6 +68,10 @@ const EXISTING_MEMBERSHIP = row({
   sourceSystem: nullable(text()),
   externalId: nullable(text()),
   version: int(),
+  personName: text(),
+  personSourceSystem: nullable(text()),
+  personExternalId: nullable(text()),
+  groupSlug: text(),
 });
 
 interface NewPerson {
@@ -55,6 +89,7 @@ interface Row {
   input: SyncMembershipInput;
   errors: SyncItemError[];
   status: SyncItemStatus;
+  personDrift: PersonFieldDrift[];
   next?: MembershipState;
   existing?: ExistingMembership;
 }
@@ -86,9 +121,13 @@ class SyncRun {
   private peopleByExternalId = new Map<string, PersonRecord>();
   private peopleByHsaId = new Map<string, PersonRecord>();
   private newPeople = new Map<string, NewPerson>();
+  /** With `updatePeople`: the first row's values for each drifting person, by person id. */
+  private personUpdates = new Map<string, PersonUpdate & { rows: Row[] }>();
   private existingByExternalId = new Map<string, ExistingMembership>();
   private inScope = new Map<string, ExistingMembership>();
   private readonly seenExternalIds = new Map<string, number>();
+  /** Lets the server answer other requests while a large list is checked and written. */
+  private readonly pause = new Pause(YIELD_EVERY_ROWS);
 
   constructor(
     private readonly tx: Transaction,
@@ -97,15 +136,19 @@ class SyncRun {
     private readonly input: SyncMembershipsInput,
     private readonly runId: string,
   ) {
-    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], status: SyncItemStatus.FAILED }));
+    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], personDrift: [], status: SyncItemStatus.FAILED }));
   }
 
   async execute(): Promise<SyncResult> {
     await this.lockScope();
+    syncProgress.publish({ runId: this.runId, phase: "started" });
     await this.load();
-    for (const row of this.rows) this.plan(row);
+    for (const row of this.rows) {
+      this.plan(row);
+      await this.pause.now();
+    }
     const ended = this.input.mode === SyncMode.REPLACE ? this.toEnd() : [];
-    this.checkOverlaps(ended);
+    await this.checkOverlaps(ended);
     const failed = this.rows.filter((row) => row.errors.length > 0);
     for (const row of failed) row.status = SyncItemStatus.FAILED;
     const atomic = this.input.atomic || this.input.mode === SyncMode.REPLACE;
@@ -113,9 +156,26 @@ class SyncRun {
     const accepted = this.rows.filter((row) => row.errors.length === 0);
     const peopleUsed = new Set(accepted.flatMap((row) => (row.next ? [row.next.personId] : [])));
     const newPeople = [...this.newPeople.values()].filter((person) => peopleUsed.has(person.id));
-    if (!rejected) await this.write(accepted, ended, newPeople);
+    const personUpdates = this.acceptedPersonUpdates();
+    if (!rejected) {
+      this.assertSafeReplace(ended);
+      await this.write(accepted, ended, newPeople);
+      await this.updatePeople(personUpdates);
+    }
     const applied = !rejected && !this.input.dryRun;
-    const items = this.rows.map((row) => this.itemResult(row, applied));
+    const items: SyncItemResult[] = [];
+    for (const row of this.rows) {
+      items.push(this.itemResult(row, applied));
+      await this.pause.now();
+    }
+    const created: SyncChange[] = [];
+    const updated: SyncChange[] = [];
+    for (const row of accepted) {
+      if (row.status === SyncItemStatus.CREATED) created.push(this.rowChange(row, applied));
+      else if (row.status === SyncItemStatus.UPDATED) updated.push(this.rowChange(row, true));
+      await this.pause.now();
+    }
+    syncProgress.publish({ runId: this.runId, phase: "written" });
     return {
       runId: this.runId,
       mode: this.input.mode,
@@ -128,9 +188,13 @@ class SyncRun {
         failed: failed.length,
         ended: ended.length,
         peopleCreated: newPeople.length,
+        peopleUpdated: personUpdates.length,
       },
       items,
       failures: items.filter((item) => item.status === SyncItemStatus.FAILED),
+      created,
+      updated,
+      ended: ended.map((membership) => this.storedChange(membership, null)),
       endedMembershipIds: applied ? ended.map((membership) => toGlobalId("Membership", membership.id)) : [],
     };
   }
@@ -164,15 +228,19 @@ class SyncRun {
       // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
       queryRows(
         this.tx,
-        Prisma.sql`SELECT "id", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem", "external_id" AS "externalId" FROM "person"
-         WHERE ("source_system" = ${source} AND "external_id" = ANY(${personExternalIds}::text[])) OR "hsa_id" = ANY(${hsaIds}::text[])`,
+        Prisma.sql`SELECT "id", "given_name" AS "givenName", "family_name" AS "familyName", "title", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem",
+           "external_id" AS "externalId", "version" FROM "person"
+         WHERE ("source_system" = ${source} AND "external_id" = ANY(${jsonTextArray(personExternalIds)})) OR "hsa_id" = ANY(${jsonTextArray(hsaIds)})`,
         PERSON_RECORD,
       ),
       queryRows(
         this.tx,
-        Prisma.sql`SELECT "id", "person_id" AS "personId", "group_id" AS "groupId", "role"::text AS "role", "representing_organisation_id" AS "representingOrganisationId",
-           "valid_from" AS "validFrom", "valid_to" AS "validTo", "source_system" AS "sourceSystem", "external_id" AS "externalId", "version"
-         FROM "membership" WHERE "group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR ("source_system" = ${source} AND "external_id" = ANY(${rows.map((row) => row.externalId)}::text[]))`,
+        Prisma.sql`SELECT m."id", m."person_id" AS "personId", m."group_id" AS "groupId", m."role"::text AS "role", m."representing_organisation_id" AS "representingOrganisationId",
+           m."valid_from" AS "validFrom", m."valid_to" AS "validTo", m."source_system" AS "sourceSystem", m."external_id" AS "externalId", m."version",
+           p."given_name" || ' ' || p."family_name" AS "personName", p."source_system" AS "personSourceSystem", p."external_id" AS "personExternalId",
+           g."slug" AS "groupSlug"
+         FROM "membership" m JOIN "person" p ON p."id" = m."person_id" JOIN "governance_group" g ON g."id" = m."group_id"
+         WHERE m."group_id" = ANY(${[...this.scope.keys()]}::uuid[]) OR (m."source_system" = ${source} AND m."external_id" = ANY(${jsonTextArray(rows.map((row) => row.externalId))}))`,
         EXISTING_MEMBERSHIP,
       ),
     ]);
@@ -218,7 +286,10 @@ class SyncRun {
       if (period) fail(period.field, period.message);
     }
     const existing = this.existingByExternalId.get(input.externalId);
-    if (existing && !this.scope.has(existing.groupId)) fail("externalId", "This membership is in a group outside the sync's scope", "CONFLICT");
+    if (existing && !this.scope.has(existing.groupId)) {
+      const conflictsWith = this.storedChange(existing, null);
+      row.errors.push({ code: "CONFLICT", field: "externalId", message: `This source's membership ${input.externalId} is in a group outside the sync's scope: ${describeChange(conflictsWith)}`, conflictsWith });
+    }
     if (row.errors.length > 0 || !group || !personId) return;
 
     row.existing = existing;
@@ -241,11 +312,14 @@ class SyncRun {
     const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
     const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
     if (byExternalId && byHsaId && byExternalId.id !== byHsaId.id) {
-      fail("person.hsaId", `The HSA-id ${hsaId} belongs to another person than externalId ${externalId}`, "CONFLICT");
+      fail("person.hsaId", `The HSA-id ${hsaId} belongs to ${byHsaId.givenName} ${byHsaId.familyName}${byHsaId.externalId ? ` (externalId ${byHsaId.externalId} of source system ${byHsaId.sourceSystem})` : ""}, not to the person with externalId ${externalId}`, "CONFLICT");
       return undefined;
     }
     const known = byExternalId ?? byHsaId;
-    if (known) return known.id;
+    if (known) {
+      if (!known.planned) this.checkDrift(row, known);
+      return known.id;
+    }
     const key = externalId ? `ext:${externalId}` : `hsa:${hsaId}`;
     const planned = this.newPeople.get(key);
     if (planned) {
@@ -258,9 +332,50 @@ class SyncRun {
     const person: NewPerson = { id: randomUUID(), givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null, externalId: externalId ?? null };
     this.newPeople.set(key, person);
     // Later rows with only the HSA-id (or only the external id) find the same new person.
-    if (hsaId) this.peopleByHsaId.set(hsaId, { id: person.id, hsaId, sourceSystem: null, externalId: null });
-    if (externalId) this.peopleByExternalId.set(externalId, { id: person.id, hsaId: hsaId ?? null, sourceSystem: this.input.sourceSystem, externalId });
+    const record: PersonRecord = { ...person, sourceSystem: externalId ? this.input.sourceSystem : null, version: 1, planned: true };
+    if (hsaId) this.peopleByHsaId.set(hsaId, record);
+    if (externalId) this.peopleByExternalId.set(externalId, record);
     return person.id;
+  }
+
+  /**
+   * Where the row's person differs from the stored one. With `updatePeople`, a person the source
+   * owns (keyed by its external id in this source) takes the row's names and title, and an HSA-id
+   * when none is stored; a stored HSA-id is never replaced, and people of other sources are not
+   * changed. The first row that changes a person decides; later rows are compared with the stored
+   * person as it is.
+   */
+  private checkDrift(row: Row, stored: PersonRecord): void {
+    const { givenName, familyName, title, hsaId } = row.input.person;
+    const received: Record<DriftField, string | null> = { givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null };
+    const owned = stored.sourceSystem === this.input.sourceSystem && stored.externalId !== null;
+    for (const field of ["givenName", "familyName", "title", "hsaId"] as const) {
+      const value = received[field];
+      // A row without a title or HSA-id says nothing about them.
+      if (value === null || value === stored[field]) continue;
+      const mayUpdate = this.input.updatePeople && owned && (field !== "hsaId" || stored.hsaId === null);
+      let updated = false;
+      if (mayUpdate) {
+        let update = this.personUpdates.get(stored.id);
+        if (!update) {
+          update = { before: stored, after: { ...stored }, rows: [] };
+          this.personUpdates.set(stored.id, update);
+        }
+        if (update.after[field] === stored[field] || update.after[field] === value) {
+          update.after[field] = value;
+          updated = true;
+          if (!update.rows.includes(row)) update.rows.push(row);
+          // A later row that gives another person this HSA-id now meets this one.
+          if (field === "hsaId") this.peopleByHsaId.set(value, stored);
+        }
+      }
+      row.personDrift.push({ field, stored: stored[field], received: value, updated });
+    }
+  }
+
+  /** The person updates of rows that are applied (a person changes when any of its rows is). */
+  private acceptedPersonUpdates(): PersonUpdate[] {
+    return [...this.personUpdates.values()].filter((update) => update.rows.some((row) => row.errors.length === 0));
   }
 
   /** REPLACE: the source's running memberships in scope that the list no longer has. */
@@ -273,66 +388,103 @@ class SyncRun {
   }
 
   /**
+   * REPLACE trusts the list to be the whole truth, so a list that is empty or would end more than
+   * `maxEndedShare` of what runs (a truncated export) is refused before anything is written.
+   * Dry runs are refused the same way: they say what the real run would do.
+   */
+  private assertSafeReplace(ended: ExistingMembership[]): void {
+    if (this.input.mode !== SyncMode.REPLACE) return;
+    const lastDay = yesterday();
+    const source = this.input.sourceSystem;
+    let running = 0;
+    for (const m of this.inScope.values()) if (m.sourceSystem === source && m.externalId !== null && runsPast(m, lastDay)) running++;
+    const wouldEnd = ended.length;
+    const share = running === 0 ? 0 : wouldEnd / running;
+    const { maxEndedShare, allowEmpty } = this.input;
+    const details = { wouldEnd, running, share, maxEndedShare };
+    if (this.rows.length === 0 && !allowEmpty) {
+      const message = `A REPLACE without rows would end all ${wouldEnd} running memberships of ${source} in scope; give allowEmpty: true if that is meant`;
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.allowEmpty", message }], ...details });
+    }
+    if (this.rows.length > 0 && share > maxEndedShare) {
+      const percent = (value: number) => `${Math.round(value * 1000) / 10} %`;
+      const message = `This REPLACE would end ${wouldEnd} of ${running} running memberships of ${source} in scope (${percent(share)}), more than maxEndedShare ${percent(maxEndedShare)}; raise maxEndedShare if that is meant`;
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.maxEndedShare", message }], ...details });
+    }
+  }
+
+  /**
    * A person holds a role in a group once at a time, and a group has one chair at a time. Each
    * row is checked, in list order, against the memberships it would stand beside; a row that
-   * collides fails and is left out.
+   * collides fails, names what it collides with, and is left out.
    */
-  private checkOverlaps(ended: ExistingMembership[]): void {
+  private async checkOverlaps(ended: ExistingMembership[]): Promise<void> {
     const touched = new Set(this.rows.flatMap((row) => (row.next && row.existing ? [row.existing.id] : [])));
     const endedById = new Map(ended.map((m) => [m.id, m]));
-    const standing = new Map<string, MembershipState[]>();
-    const add = (m: MembershipState) => {
-      const list = standing.get(m.groupId);
-      if (list) list.push(m);
-      else standing.set(m.groupId, [m]);
+    // One pass: each membership is filed under its seat (group, person, role) and, for chairs,
+    // under its group's chairs, so a row is compared only with what could collide with it.
+    const standing = new Map<string, Standing[]>();
+    const file = (key: string, entry: Standing) => {
+      const list = standing.get(key);
+      if (list) list.push(entry);
+      else standing.set(key, [entry]);
     };
-    for (const m of this.inScope.values()) if (!touched.has(m.id)) add(endedById.get(m.id) ?? m);
+    const add = (entry: Standing) => {
+      file(seatKey(entry.state), entry);
+      if (entry.state.role === "CHAIR") file(chairsKey(entry.state), entry);
+    };
+    const collides = (next: MembershipState) => ({ state: other }: Standing) => other.id !== next.id && periodsOverlap(other, next);
+    for (const m of this.inScope.values()) if (!touched.has(m.id)) add({ state: endedById.get(m.id) ?? m, stored: endedById.get(m.id) ?? m });
     for (const row of this.rows) {
+      await this.pause.now();
       const next = row.next;
       if (!next || row.errors.length > 0) continue;
-      const clash = (standing.get(next.groupId) ?? []).find((other) => other.id !== next.id && (sameSeat(other, next) || bothChairs(other, next)) && periodsOverlap(other, next));
+      const clash = standing.get(seatKey(next))?.find(collides(next)) ?? (next.role === "CHAIR" ? standing.get(chairsKey(next))?.find(collides(next)) : undefined);
       if (!clash) {
-        add(next);
+        add({ state: next, row });
         continue;
       }
-      const between = `${isoDay(clash.validFrom)}–${clash.validTo ? isoDay(clash.validTo) : ""}`;
-      const rowOf = this.rows.find((other) => other.next?.id === clash.id);
-      const where = rowOf ? `row ${rowOf.index}` : `membership ${toGlobalId("Membership", clash.id)}`;
+      const between = period(clash.state);
+      const conflictsWith = clash.row ? this.rowChange(clash.row, clash.row.existing !== undefined) : this.storedChange(clash.stored as ExistingMembership, null);
+      const where = describeChange(conflictsWith);
       row.errors.push({
         code: "CONFLICT",
         field: "validFrom",
-        message: sameSeat(clash, next) ? `The person already holds ${next.role} in this group ${between} (${where})` : `The group already has a chair ${between} (${where}); one chair at a time`,
+        message: sameSeat(clash.state, next)
+          ? `The person already holds ${next.role} in this group ${between}: ${where}`
+          : `The group already has a chair ${between}: ${where}; one chair at a time`,
+        conflictsWith,
       });
-      if (row.existing) add(row.existing);
+      if (row.existing) add({ state: row.existing, stored: row.existing });
     }
   }
 
   private async write(rows: Row[], ended: ExistingMembership[], newPeople: NewPerson[]): Promise<void> {
     const source = this.input.sourceSystem;
     if (newPeople.length > 0) {
-      await execute(
+      await inChunks(newPeople, (chunk) => execute(
         this.tx,
         Prisma.sql`INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
          SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE ${source}::text END, u.external_id
-         FROM unnest(${newPeople.map((p) => p.id)}::uuid[], ${newPeople.map((p) => p.givenName)}::text[], ${newPeople.map((p) => p.familyName)}::text[],
-                     ${newPeople.map((p) => p.title)}::text[], ${newPeople.map((p) => p.hsaId)}::text[], ${newPeople.map((p) => p.externalId)}::text[])
-           AS u(id, given_name, family_name, title, hsa_id, external_id)`,
-      );
+         FROM json_to_recordset(${jsonRows(chunk.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId, external_id: p.externalId })))}::json)
+           AS u(id uuid, given_name text, family_name text, title text, hsa_id text, external_id text)`,
+      ));
       for (const person of newPeople) {
+        await this.pause.now();
         const row = { ...person, sourceSystem: person.externalId ? source : null };
         this.log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: 1, changes: createdFields(row, PERSON_AUDIT_FIELDS) });
       }
     }
-    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.next as MembershipState);
+    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
     if (created.length > 0) {
-      const externalIds = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => row.input.externalId);
-      await execute(
+      await inChunks(created, (chunk) => execute(
         this.tx,
         Prisma.sql`INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
          SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, ${source}::text, u.external_id
-         FROM unnest(${membershipColumns(created)}, ${externalIds}::text[]) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to, external_id)`,
-      );
+         FROM json_to_recordset(${jsonRows(chunk)}::json) AS u(${MEMBERSHIP_RECORD}, external_id text)`,
+      ));
       for (const row of rows) {
+        await this.pause.now();
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
         const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
         this.log.record({ entity: "MEMBERSHIP", entityId: row.next.id, action: "CREATED", version: 1, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
@@ -344,16 +496,32 @@ class SyncRun {
       ...ended.map((after) => ({ before: this.inScope.get(after.id) as ExistingMembership, after, action: "ENDED" as const })),
     ];
     if (changes.length > 0) {
-      await execute(
+      await inChunks(changes, (chunk) => execute(
         this.tx,
         Prisma.sql`UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
            "valid_from" = u.valid_from, "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
-         FROM unnest(${membershipColumns(changes.map((change) => change.after))}) AS u(id, person_id, group_id, role, organisation_id, valid_from, valid_to)
+         FROM json_to_recordset(${jsonRows(chunk.map((change) => membershipColumns(change.after)))}::json) AS u(${MEMBERSHIP_RECORD})
          WHERE m."id" = u.id`,
-      );
+      ));
       for (const { before, after, action } of changes) {
+        await this.pause.now();
         this.log.record({ entity: "MEMBERSHIP", entityId: before.id, action, version: before.version + 1, changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS) });
       }
+    }
+  }
+
+  private async updatePeople(updates: PersonUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await inChunks(updates.map((update) => update.after), (afters) => execute(
+      this.tx,
+      Prisma.sql`UPDATE "person" p SET "given_name" = u.given_name, "family_name" = u.family_name, "title" = u.title, "hsa_id" = u.hsa_id,
+         "version" = p."version" + 1, "updated_at" = now()
+       FROM json_to_recordset(${jsonRows(afters.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId })))}::json)
+         AS u(id uuid, given_name text, family_name text, title text, hsa_id text)
+       WHERE p."id" = u.id`,
+    ));
+    for (const { before, after } of updates) {
+      this.log.record({ entity: "PERSON", entityId: before.id, action: "UPDATED", version: before.version + 1, changes: changedFields(before, after, PERSON_AUDIT_FIELDS) });
     }
   }
 
@@ -365,6 +533,41 @@ class SyncRun {
       status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
       membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
       errors: row.errors,
+      personDrift: row.personDrift,
+    };
+  }
+
+  /** A created or updated membership as its row gives it; `idExists` when the membership is (or stays) in the database. */
+  private rowChange(row: Row, idExists: boolean): SyncChange {
+    const next = row.next as MembershipState;
+    const { person } = row.input;
+    return {
+      membershipId: idExists ? toGlobalId("Membership", next.id) : null,
+      sourceSystem: this.input.sourceSystem,
+      externalId: row.input.externalId,
+      personExternalId: person.externalId ?? null,
+      personName: `${person.givenName.trim()} ${person.familyName.trim()}`,
+      group: row.input.group,
+      role: next.role,
+      validFrom: next.validFrom,
+      validTo: next.validTo,
+      index: row.index,
+    };
+  }
+
+  /** An existing membership as stored (or as ending makes it), named in the terms of its source system. */
+  private storedChange(membership: ExistingMembership, index: number | null): SyncChange {
+    return {
+      membershipId: toGlobalId("Membership", membership.id),
+      sourceSystem: membership.sourceSystem,
+      externalId: membership.externalId,
+      personExternalId: membership.personSourceSystem === membership.sourceSystem ? membership.personExternalId : null,
+      personName: membership.personName,
+      group: membership.groupSlug,
+      role: membership.role,
+      validFrom: membership.validFrom,
+      validTo: membership.validTo,
+      index,
     };
   }
 
@@ -373,19 +576,104 @@ class SyncRun {
   }
 }
 
-/** The seven membership columns as typed array parameters, for `unnest(…)`. */
-function membershipColumns(rows: MembershipState[]): Prisma.Sql {
-  const roles: MembershipRole[] = rows.map((m) => m.role);
-  return Prisma.sql`${rows.map((m) => m.id)}::uuid[], ${rows.map((m) => m.personId)}::uuid[], ${rows.map((m) => m.groupId)}::uuid[], ${roles}::text[],
-    ${rows.map((m) => m.representingOrganisationId)}::uuid[], ${rows.map((m) => isoDay(m.validFrom))}::date[], ${rows.map((m) => (m.validTo ? isoDay(m.validTo) : null))}::date[]`;
+/**
+ * Reports a run's progress (`{ runId, phase }`: "started" once the scope is locked, "written"
+ * when its own checks and writes are done) for monitoring and for tests that watch the event loop.
+ */
+export const syncProgress = channel("kunskapsgraf:sync");
+
+/** How many rows of work a sync does between two turns of the event loop. */
+const YIELD_EVERY_ROWS = 1_000;
+
+/** Counts steps of work and gives the event loop a turn after every `every` of them. */
+class Pause {
+  private steps = 0;
+
+  constructor(private readonly every: number) {}
+
+  async now(): Promise<void> {
+    if (++this.steps % this.every === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function seatKey(m: MembershipState): string {
+  return `seat:${m.groupId}:${m.personId}:${m.role}`;
+}
+
+function chairsKey(m: MembershipState): string {
+  return `chairs:${m.groupId}`;
+}
+
+/** A membership a row would stand beside: a stored one, or one a row of the list asks for. */
+interface Standing {
+  state: MembershipState;
+  stored?: ExistingMembership;
+  row?: Row;
+}
+
+function period(state: Pick<MembershipState, "validFrom" | "validTo">): string {
+  return `${isoDay(state.validFrom)}–${state.validTo ? isoDay(state.validTo) : ""}`;
+}
+
+/** A membership in words an integration author can act on: where it comes from, whose it is and when. */
+function describeChange(change: SyncChange): string {
+  const origin =
+    change.index !== null
+      ? `row ${change.index} (externalId ${change.externalId})`
+      : change.sourceSystem && change.externalId
+        ? `membership ${change.externalId} of source system ${change.sourceSystem}`
+        : `membership ${change.membershipId} entered through the API, not by a sync`;
+  return `${origin}, ${change.personName}, ${change.role} in ${change.group} ${period(change)}`;
+}
+
+/** The seven membership columns of a `json_to_recordset(…)` row. */
+const MEMBERSHIP_RECORD = Prisma.raw("id uuid, person_id uuid, group_id uuid, role text, organisation_id uuid, valid_from date, valid_to date");
+
+function membershipColumns(m: MembershipState): Record<string, string | null> {
+  const role: MembershipRole = m.role;
+  return {
+    id: m.id,
+    person_id: m.personId,
+    group_id: m.groupId,
+    role,
+    organisation_id: m.representingOrganisationId,
+    valid_from: isoDay(m.validFrom),
+    valid_to: m.validTo ? isoDay(m.validTo) : null,
+  };
+}
+
+/**
+ * Rows for a set-based write as one JSON text parameter, read with `json_to_recordset`. One string
+ * is serialised in milliseconds; typed array parameters of 50 000 values each cost the driver
+ * seconds of work that holds the event loop.
+ */
+/** A text array given as one JSON parameter, for `= ANY(…)`; see `jsonRows`. */
+function jsonTextArray(values: string[]): Prisma.Sql {
+  return Prisma.sql`ARRAY(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
+}
+
+/**
+ * Rows written per statement. Handing a statement's parameters to the database client holds the
+ * event loop in proportion to their size (about 1.7 s for 50 000 memberships), so large lists are
+ * written in chunks with a turn of the event loop between them: one statement per kind up to
+ * this many rows.
+ */
+const WRITE_CHUNK_ROWS = 5_000;
+
+async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITE_CHUNK_ROWS) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    await write(items.slice(start, start + WRITE_CHUNK_ROWS));
+  }
+}
+
+function jsonRows(rows: Record<string, string | null | undefined>[]): string {
+  return JSON.stringify(rows);
 }
 
 function sameSeat(a: MembershipState, b: MembershipState): boolean {
   return a.personId === b.personId && a.role === b.role;
 }
 
-function bothChairs(a: MembershipState, b: MembershipState): boolean {
-  return a.role === "CHAIR" && b.role === "CHAIR";
-}
 
 

@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { MembershipRole } from "../../generated/prisma/enums";
+import { GraphQLDate } from "../../graphql/scalars";
 import { SyncMode } from "./sync.inputs";
 
 export enum SyncItemStatus {
@@ -29,6 +31,24 @@ export class SyncItemError {
 
   @Field({ description: "What is wrong, in words." })
   message!: string;
+
+  @Field(() => SyncChange, { nullable: true, description: "For an overlap or a taken key (CONFLICT): the membership the row conflicts with, named by its source system and external id (or its row in this list), person, group, role and period." })
+  conflictsWith?: SyncChange | null;
+}
+
+@ObjectType({ description: "A field where a row's person differs from the stored person." })
+export class PersonFieldDrift {
+  @Field({ description: "`givenName`, `familyName`, `title` or `hsaId`." })
+  field!: string;
+
+  @Field(() => String, { nullable: true, description: "The stored value." })
+  stored!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The row's value." })
+  received!: string | null;
+
+  @Field({ description: "Whether the run updates (or, when not applied, would update) the stored person to the row's value: only with `updatePeople`, for a person of this source, and an HSA-id only when none is stored." })
+  updated!: boolean;
 }
 
 @ObjectType({ description: "The outcome for one row of the list." })
@@ -47,6 +67,42 @@ export class SyncItemResult {
 
   @Field(() => [SyncItemError], { description: "Why the row failed; empty when it did not." })
   errors!: SyncItemError[];
+
+  @Field(() => [PersonFieldDrift], { description: "Where the row's person (names, title, HSA-id) differs from the stored person; empty when it does not, or when the person is new. A row without a title or HSA-id does not drift on it." })
+  personDrift!: PersonFieldDrift[];
+}
+
+@ObjectType({ description: "A membership a sync creates, updates or ends (or would, when the run is not applied), in the source system's own terms." })
+export class SyncChange {
+  @Field(() => ID, { nullable: true, description: "Global ID of the membership; null for one a run that is not applied would create." })
+  membershipId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The source system the membership comes from; null for one entered through the API (a conflicting membership)." })
+  sourceSystem!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The membership's id in its source system; null when it has none." })
+  externalId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The person's id in the source system, when the person has one there." })
+  personExternalId!: string | null;
+
+  @Field({ description: "The person's given and family name." })
+  personName!: string;
+
+  @Field({ description: "Slug of the group." })
+  group!: string;
+
+  @Field(() => MembershipRole, { description: "The role." })
+  role!: MembershipRole;
+
+  @Field(() => GraphQLDate, { description: "First day." })
+  validFrom!: Date;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day (for an ended membership, the day it ends on); null while it runs." })
+  validTo!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "Position of the row in `memberships` that asks for it; null for a membership the list no longer has." })
+  index!: number | null;
 }
 
 @ObjectType({ description: "How many rows and memberships each outcome had." })
@@ -68,6 +124,9 @@ export class SyncCounts {
 
   @Field(() => Int, { description: "People created for rows whose person matched no one." })
   peopleCreated!: number;
+
+  @Field(() => Int, { description: "Stored people updated to their rows' values (`updatePeople`)." })
+  peopleUpdated!: number;
 }
 
 @ObjectType({ description: "The result of `syncMemberships`." })
@@ -93,6 +152,18 @@ export class SyncResult {
   @Field(() => [SyncItemResult], { description: "Only the rows that failed, for scripts that print problems." })
   failures!: SyncItemResult[];
 
-  @Field(() => [ID], { description: "Global IDs of the memberships ended because the list no longer has them (REPLACE)." })
+  @Field(() => [SyncChange], { description: "The memberships the run creates (or would create), in list order." })
+  created!: SyncChange[];
+
+  @Field(() => [SyncChange], { description: "The memberships the run changes (or would change), as they are after the change, in list order." })
+  updated!: SyncChange[];
+
+  @Field(() => [SyncChange], { description: "The memberships the run ends (or would end) because the list no longer has them (REPLACE), with their new last day. Listed in dry runs and rejected runs too." })
+  ended!: SyncChange[];
+
+  @Field(() => [ID], {
+    description: "Global IDs of the memberships ended because the list no longer has them (REPLACE), only when the run was applied.",
+    deprecationReason: "Use `ended`, which names each membership by the source's ids and is listed in dry runs too.",
+  })
   endedMembershipIds!: string[];
 }
