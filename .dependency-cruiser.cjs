@@ -9,21 +9,27 @@ module.exports = {
     {
       name: "no-cycles",
       severity: "error",
-      comment: "An import cycle (between modules or anywhere else) makes the order of loading matter and the layers meaningless.",
+      comment:
+        "An import cycle (between modules or anywhere else) makes the order of loading matter and the layers meaningless.",
       from: { path: "^src/" },
       to: { circular: true },
     },
     {
       name: "infrastructure-knows-no-modules",
       severity: "error",
-      comment: "src/graphql, src/db, src/access, src/transfer and the other shared code are built on by the modules; the composition root (src/app) wires them together.",
-      from: { path: "^src/", pathNot: ["^src/modules/", "^src/app/", "^src/server\\.ts$", "^src/main\\.ts$", "^src/cli/"] },
+      comment:
+        "src/graphql, src/db, src/access, src/transfer and the other shared code are built on by the modules; the composition root (src/app) wires them together.",
+      from: {
+        path: "^src/",
+        pathNot: ["^src/modules/", "^src/app/", "^src/server\\.ts$", "^src/main\\.ts$", "^src/cli/"],
+      },
       to: { path: ["^src/modules/", "^src/app/"] },
     },
     {
       name: "modules-do-not-import-the-root",
       severity: "error",
-      comment: "What a module needs of the others at run time comes through the context (Context.registry), not from src/app.",
+      comment:
+        "What a module needs of the others at run time comes through the context (Context.registry), not from src/app.",
       from: { path: "^src/modules/" },
       to: { path: ["^src/app/", "^src/server\\.ts$", "^src/main\\.ts$", "^src/cli/"] },
     },

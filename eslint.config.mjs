@@ -7,7 +7,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", __dirname: "readonly", require: "readonly", module: "writable", Buffer: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+        require: "readonly",
+        module: "writable",
+        Buffer: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": ["error", { allow: ["prisma/build/index.js"] }],
@@ -17,7 +26,12 @@ export default tseslint.config(
     // Type-aware rules: a promise nobody awaits loses its errors (an unhandled rejection ends the process).
     files: ["**/*.ts"],
     ignores: ["src/generated/**"],
-    languageOptions: { parserOptions: { project: ["./tsconfig.check.json", "./examples/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        project: ["./tsconfig.check.json", "./examples/tsconfig.json"],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
@@ -42,7 +56,19 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ["src/graphql/validation.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "class-validator", importNames: ["Matches"], message: "Use BoundedMatches from src/graphql/validation.ts: it checks the length before the pattern runs." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "class-validator",
+              importNames: ["Matches"],
+              message:
+                "Use BoundedMatches from src/graphql/validation.ts: it checks the length before the pattern runs.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -52,8 +78,15 @@ export default tseslint.config(
     rules: {
       "no-restricted-properties": [
         "error",
-        { property: "$queryRawUnsafe", message: "Use queryRows(client, Prisma.sql`…`, row({ … })) from src/db/sql.ts: parameters, constant identifiers, rows checked." },
-        { property: "$executeRawUnsafe", message: "Use execute(client, Prisma.sql`…`) from src/db/sql.ts: parameters and constant identifiers." },
+        {
+          property: "$queryRawUnsafe",
+          message:
+            "Use queryRows(client, Prisma.sql`…`, row({ … })) from src/db/sql.ts: parameters, constant identifiers, rows checked.",
+        },
+        {
+          property: "$executeRawUnsafe",
+          message: "Use execute(client, Prisma.sql`…`) from src/db/sql.ts: parameters and constant identifiers.",
+        },
       ],
     },
   },

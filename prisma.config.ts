@@ -15,6 +15,5 @@ export default defineConfig({
   // adapter-pg 7.x is used with Prisma 6.19 because 6.19's adapter cannot read `name` columns; its
   // factory type differs from 6.19's declarations only in version brands, hence the cast.
   // allowExitOnIdle: the CLI is done when its queries are; idle pooled connections must not hold it open.
-  adapter: async () =>
-    new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true }) as never,
+  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true }) as never,
 });

@@ -11,7 +11,8 @@ const MEMBER = "role validFrom validTo person { name title } representing { name
 export const INTRANET_OPERATIONS: Operation[] = [
   {
     name: "chain",
-    description: "The whole chain for psykisk hälsa in Region Västernorrland: NPO, RPO, LPO, working groups, chairs and members",
+    description:
+      "The whole chain for psykisk hälsa in Region Västernorrland: NPO, RPO, LPO, working groups, chairs and members",
     query: `query Chain {
       governanceChain(npo: "psykisk-halsa", region: "22") {
         nationalProgramArea { name host { name } chair { ${MEMBER} } members(first: 50) { totalCount nodes { ${MEMBER} } } workingGroups { name chair { ${MEMBER} } } }
@@ -54,7 +55,7 @@ export const INTRANET_OPERATIONS: Operation[] = [
   },
   {
     name: "search",
-    description: "Search for \"psyk\" across groups, organisations and people",
+    description: 'Search for "psyk" across groups, organisations and people',
     query: `query Search { search(query: "psyk", first: 20) { totalCount nodes { __typename ... on GovernanceGroup { name kind } ... on Person { givenName familyName } ... on Organisation { name } } } }`,
   },
 ];

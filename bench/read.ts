@@ -16,7 +16,16 @@ import { generateDataset } from "../src/dataset/generate";
 import { createPrismaClient } from "../src/db/prisma";
 import { seedReferenceData } from "../src/seed/seed";
 import { INTRANET_OPERATIONS, type Operation } from "./queries";
-import { log, peakRssMb, prepareDatabase, selectTargets, startApi, type ApiProcess, type BenchDatabase, type Target } from "./support";
+import {
+  log,
+  peakRssMb,
+  prepareDatabase,
+  selectTargets,
+  startApi,
+  type ApiProcess,
+  type BenchDatabase,
+  type Target,
+} from "./support";
 
 interface Measurement {
   target: string;
@@ -54,9 +63,13 @@ async function main(): Promise<void> {
           for (const operation of INTRANET_OPERATIONS) {
             const measurement = await measure(server.url, operation, batching ? seconds : Math.max(2, seconds / 2));
             results.push({ target, loaders: batching ? "on" : "off", ...measurement });
-            log(`${target} loaders ${batching ? "on " : "off"} ${operation.name}: ${measurement.requestsPerSecond.toFixed(0)} req/s, p50 ${measurement.p50.toFixed(1)} ms, p99 ${measurement.p99.toFixed(1)} ms, ${measurement.sqlStatements} SQL`);
+            log(
+              `${target} loaders ${batching ? "on " : "off"} ${operation.name}: ${measurement.requestsPerSecond.toFixed(0)} req/s, p50 ${measurement.p50.toFixed(1)} ms, p99 ${measurement.p99.toFixed(1)} ms, ${measurement.sqlStatements} SQL`,
+            );
           }
-          memory.push(`${target}, loaders ${batching ? "on" : "off"}: server peak RSS ${await peakRssMb(server.process)} MB`);
+          memory.push(
+            `${target}, loaders ${batching ? "on" : "off"}: server peak RSS ${await peakRssMb(server.process)} MB`,
+          );
         } finally {
           await server.stop();
         }
@@ -70,14 +83,18 @@ async function main(): Promise<void> {
 
 /** A new database, migrated and seeded, with the generated data set at --scale. */
 function prepareReadDatabase(target: Target): Promise<BenchDatabase> {
-  return prepareDatabase(target, { namePrefix: "kg_bench", steps: `migrate, seed, data set ×${scale}` }, async (url) => {
-    const prisma = createPrismaClient({ url, poolSize: 2 });
-    await seedReferenceData(prisma);
-    const summary = await generateDataset(prisma, { scale });
-    await prisma.$disconnect();
-    log(`${target}: ${summary.memberships} memberships, ${summary.people} people`);
-    return {};
-  });
+  return prepareDatabase(
+    target,
+    { namePrefix: "kg_bench", steps: `migrate, seed, data set ×${scale}` },
+    async (url) => {
+      const prisma = createPrismaClient({ url, poolSize: 2 });
+      await seedReferenceData(prisma);
+      const summary = await generateDataset(prisma, { scale });
+      await prisma.$disconnect();
+      log(`${target}: ${summary.memberships} memberships, ${summary.people} people`);
+      return {};
+    },
+  );
 }
 
 /** The API with DataLoader batching on or off. */
@@ -117,17 +134,29 @@ async function measure(url: string, operation: Operation, durationSeconds: numbe
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return { operation: operation.name, requests: latencies.length, requestsPerSecond: latencies.length / elapsed, p50: percentile(50), p99: percentile(99), sqlStatements };
+  const percentile = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    operation: operation.name,
+    requests: latencies.length,
+    requestsPerSecond: latencies.length / elapsed,
+    p50: percentile(50),
+    p99: percentile(99),
+    sqlStatements,
+  };
 }
 
 function printReport(results: Measurement[], memory: string[]): void {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · data set ×${scale} · ${concurrency} concurrent clients\n`);
+  console.log(
+    `\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · data set ×${scale} · ${concurrency} concurrent clients\n`,
+  );
   console.log("| database | loaders | operation | req/s | p50 ms | p99 ms | SQL/request |");
   console.log("|---|---|---|---:|---:|---:|---:|");
   for (const r of results) {
-    console.log(`| ${r.target} | ${r.loaders} | ${r.operation} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.sqlStatements} |`);
+    console.log(
+      `| ${r.target} | ${r.loaders} | ${r.operation} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.sqlStatements} |`,
+    );
   }
   console.log("");
   for (const line of memory) console.log(`- ${line}`);

@@ -33,7 +33,8 @@ interface PostgresServer {
  * embedded server in a temporary directory that `stop` removes.
  */
 async function startPostgres(target: Target): Promise<PostgresServer> {
-  if (target === "external") return { adminUrl: process.env.DATABASE_URL ?? DEFAULT_EXTERNAL_URL, stop: async () => {} };
+  if (target === "external")
+    return { adminUrl: process.env.DATABASE_URL ?? DEFAULT_EXTERNAL_URL, stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-bench-"));
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
   return {

@@ -23,7 +23,15 @@ const SYNC = `mutation Sync($input: SyncMembershipsInput!) {
 }`;
 
 type Counts = Record<"created" | "updated" | "unchanged" | "ended" | "failed" | "peopleCreated", number>;
-type Row = { externalId: string; person: Record<string, string>; group: string; role: string; representing: string; validFrom: string; validTo: string | null };
+type Row = {
+  externalId: string;
+  person: Record<string, string>;
+  group: string;
+  role: string;
+  representing: string;
+  validFrom: string;
+  validTo: string | null;
+};
 
 interface Scenario {
   name: string;
@@ -42,11 +50,14 @@ interface Measurement {
   counts: Counts;
 }
 
-const { values: options } = parseArgs({ options: { only: { type: "string" }, rows: { type: "string", default: "10000" } } });
+const { values: options } = parseArgs({
+  options: { only: { type: "string" }, rows: { type: "string", default: "10000" } },
+});
 const rowCount = Number(options.rows);
 
 async function main(): Promise<void> {
-  if (options.only && options.only !== "embedded" && options.only !== "external") throw new Error("--only takes embedded or external");
+  if (options.only && options.only !== "embedded" && options.only !== "external")
+    throw new Error("--only takes embedded or external");
   const targets = selectTargets(options.only);
   const results: Measurement[] = [];
   let setup = "";
@@ -60,7 +71,9 @@ async function main(): Promise<void> {
           const measurement = await measure(server.url, database.apiKey, database.countyCode, scenario);
           const result = { target, ...measurement, peakRssMb: await peakRssMb(server.process) };
           results.push(result);
-          log(`${target} ${scenario.name}: ${result.seconds.toFixed(2)} s, ${result.rowsPerSecond.toFixed(0)} rows/s, ${result.sqlStatements} SQL, peak RSS ${result.peakRssMb} MB`);
+          log(
+            `${target} ${scenario.name}: ${result.seconds.toFixed(2)} s, ${result.rowsPerSecond.toFixed(0)} rows/s, ${result.sqlStatements} SQL, peak RSS ${result.peakRssMb} MB`,
+          );
         }
       } finally {
         await server.stop();
@@ -84,28 +97,58 @@ type PreparedDatabase = BenchDatabase & SyncFixture;
 
 /** A new database, migrated and seeded (no memberships), with an API key for the county that has the most groups. */
 function prepareSyncDatabase(target: Target): Promise<PreparedDatabase> {
-  return prepareDatabase(target, { namePrefix: "kg_bench_sync", steps: "migrate, seed" }, async (url): Promise<SyncFixture> => {
-    const prisma = createPrismaClient({ url, poolSize: 2 });
-    try {
-      await seedReferenceData(prisma);
-      const perCounty = await prisma.group.groupBy({ by: ["countyCode"], where: { countyCode: { not: null } }, _count: { _all: true } });
-      perCounty.sort((a, b) => b._count._all - a._count._all || (a.countyCode ?? "").localeCompare(b.countyCode ?? ""));
-      const countyCode = perCounty[0]?.countyCode;
-      if (!countyCode) throw new Error("The seeded database has no regional groups");
-      const groups = await prisma.group.findMany({ where: { countyCode, kind: "LPO" }, select: { slug: true }, orderBy: { slug: "asc" } });
-      const region = await prisma.organisation.findFirstOrThrow({ where: { kind: "REGION", countyCode }, select: { slug: true } });
-      const { key } = await createApiKey(prisma, { name: "bench-sync", scopes: [`write:region:${countyCode}`] });
-      return { apiKey: key, countyCode, groups: groups.map((group) => group.slug), representing: region.slug };
-    } finally {
-      await prisma.$disconnect();
-    }
-  });
+  return prepareDatabase(
+    target,
+    { namePrefix: "kg_bench_sync", steps: "migrate, seed" },
+    async (url): Promise<SyncFixture> => {
+      const prisma = createPrismaClient({ url, poolSize: 2 });
+      try {
+        await seedReferenceData(prisma);
+        const perCounty = await prisma.group.groupBy({
+          by: ["countyCode"],
+          where: { countyCode: { not: null } },
+          _count: { _all: true },
+        });
+        perCounty.sort(
+          (a, b) => b._count._all - a._count._all || (a.countyCode ?? "").localeCompare(b.countyCode ?? ""),
+        );
+        const countyCode = perCounty[0]?.countyCode;
+        if (!countyCode) throw new Error("The seeded database has no regional groups");
+        const groups = await prisma.group.findMany({
+          where: { countyCode, kind: "LPO" },
+          select: { slug: true },
+          orderBy: { slug: "asc" },
+        });
+        const region = await prisma.organisation.findFirstOrThrow({
+          where: { kind: "REGION", countyCode },
+          select: { slug: true },
+        });
+        const { key } = await createApiKey(prisma, { name: "bench-sync", scopes: [`write:region:${countyCode}`] });
+        return { apiKey: key, countyCode, groups: groups.map((group) => group.slug), representing: region.slug };
+      } finally {
+        await prisma.$disconnect();
+      }
+    },
+  );
 }
 
 /** N rows over the county's LPOs: one chair per group, the rest members, every row a different person. */
 function scenarios({ groups, representing }: SyncFixture): Scenario[] {
   const given = ["Anna", "Erik", "Maria", "Johan", "Karin", "Lars", "Sofia", "Per", "Eva", "Mikael", "Elin", "Anders"];
-  const family = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindqvist", "Åström"];
+  const family = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Lindqvist",
+    "Åström",
+  ];
   const rows: Row[] = Array.from({ length: rowCount }, (_, i) => ({
     externalId: `bench-m-${i}`,
     person: {
@@ -125,12 +168,24 @@ function scenarios({ groups, representing }: SyncFixture): Scenario[] {
   return [
     { name: "initial", rows, expected: { created: rowCount, failed: 0, peopleCreated: rowCount } },
     { name: "identical re-run", rows, expected: { unchanged: rowCount, created: 0, updated: 0, failed: 0 } },
-    { name: "5 % changed", rows: changed, expected: { updated: changedCount, unchanged: rowCount - changedCount, failed: 0 } },
+    {
+      name: "5 % changed",
+      rows: changed,
+      expected: { updated: changedCount, unchanged: rowCount - changedCount, failed: 0 },
+    },
   ];
 }
 
-async function measure(url: string, apiKey: string, countyCode: string, scenario: Scenario): Promise<Omit<Measurement, "target" | "peakRssMb">> {
-  const body = JSON.stringify({ query: SYNC, variables: { input: { sourceSystem: "bench", scope: { countyCode }, mode: "MERGE", memberships: scenario.rows } } });
+async function measure(
+  url: string,
+  apiKey: string,
+  countyCode: string,
+  scenario: Scenario,
+): Promise<Omit<Measurement, "target" | "peakRssMb">> {
+  const body = JSON.stringify({
+    query: SYNC,
+    variables: { input: { sourceSystem: "bench", scope: { countyCode }, mode: "MERGE", memberships: scenario.rows } },
+  });
   const start = performance.now();
   const response = await fetch(url, {
     method: "POST",
@@ -144,10 +199,17 @@ async function measure(url: string, apiKey: string, countyCode: string, scenario
   };
   const seconds = (performance.now() - start) / 1000;
   const sync = result.data?.syncMemberships;
-  if (result.errors || !sync) throw new Error(`${scenario.name}: HTTP ${response.status} ${JSON.stringify(result.errors ?? result).slice(0, 2000)}`);
-  const wrong = Object.entries(scenario.expected).filter(([name, value]) => sync.counts[name as keyof Counts] !== value);
+  if (result.errors || !sync)
+    throw new Error(
+      `${scenario.name}: HTTP ${response.status} ${JSON.stringify(result.errors ?? result).slice(0, 2000)}`,
+    );
+  const wrong = Object.entries(scenario.expected).filter(
+    ([name, value]) => sync.counts[name as keyof Counts] !== value,
+  );
   if (!sync.applied || wrong.length > 0) {
-    throw new Error(`${scenario.name}: expected ${JSON.stringify(scenario.expected)}, got applied ${sync.applied} ${JSON.stringify(sync.counts)}; failures ${JSON.stringify(sync.failures.slice(0, 3))}`);
+    throw new Error(
+      `${scenario.name}: expected ${JSON.stringify(scenario.expected)}, got applied ${sync.applied} ${JSON.stringify(sync.counts)}; failures ${JSON.stringify(sync.failures.slice(0, 3))}`,
+    );
   }
   return {
     scenario: scenario.name,
@@ -161,12 +223,16 @@ async function measure(url: string, apiKey: string, countyCode: string, scenario
 
 function printReport(results: Measurement[], setup: string): void {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  console.log(`\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · ${rowCount} rows · ${setup}\n`);
+  console.log(
+    `\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · ${rowCount} rows · ${setup}\n`,
+  );
   console.log("| database | run | result | wall s | rows/s | SQL/request | request MB | server peak RSS MB |");
   console.log("|---|---|---|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const counts = `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.unchanged} unchanged`;
-    console.log(`| ${r.target} | ${r.scenario} | ${counts} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toFixed(0)} | ${r.sqlStatements} | ${r.megabytesSent.toFixed(1)} | ${r.peakRssMb} |`);
+    console.log(
+      `| ${r.target} | ${r.scenario} | ${counts} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toFixed(0)} | ${r.sqlStatements} | ${r.megabytesSent.toFixed(1)} | ${r.peakRssMb} |`,
+    );
   }
   console.log("\nPeak RSS is the server's high-water mark since it started, so it covers the runs before it too.");
 }

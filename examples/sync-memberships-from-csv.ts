@@ -30,7 +30,19 @@ const SYNC_MUTATION = `mutation Sync($input: SyncMembershipsInput!) {
   }
 }`;
 
-const COLUMNS = ["membership_id", "person_id", "hsa_id", "given_name", "family_name", "title", "group", "role", "representing", "valid_from", "valid_to"] as const;
+const COLUMNS = [
+  "membership_id",
+  "person_id",
+  "hsa_id",
+  "given_name",
+  "family_name",
+  "title",
+  "group",
+  "role",
+  "representing",
+  "valid_from",
+  "valid_to",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 interface CsvRow {
@@ -68,10 +80,12 @@ const config = {
 
 async function main(): Promise<number> {
   const [file] = positionals;
-  if (!file || positionals.length > 1) throw new FatalError("Usage: sync-memberships-from-csv <file.csv> [--county <code>] [--mode MERGE|REPLACE]");
+  if (!file || positionals.length > 1)
+    throw new FatalError("Usage: sync-memberships-from-csv <file.csv> [--county <code>] [--mode MERGE|REPLACE]");
   if (!config.apiKey) throw new FatalError("Set KG_API_KEY to an API key with the scope write:region:<county code>.");
   if (!config.countyCode) throw new FatalError("Give the region's county code: --county 22 or KG_SCOPE_COUNTY=22.");
-  if (config.mode !== "MERGE" && config.mode !== "REPLACE") throw new FatalError(`--mode must be MERGE or REPLACE, not ${config.mode}.`);
+  if (config.mode !== "MERGE" && config.mode !== "REPLACE")
+    throw new FatalError(`--mode must be MERGE or REPLACE, not ${config.mode}.`);
 
   const rows = readCsv(file);
   const input = {
@@ -80,7 +94,9 @@ async function main(): Promise<number> {
     mode: config.mode,
     memberships: rows.map(toMembership),
   };
-  console.log(`${rows.length} rows from ${file}; syncing county ${config.countyCode} as ${config.sourceSystem} (${config.mode}).`);
+  console.log(
+    `${rows.length} rows from ${file}; syncing county ${config.countyCode} as ${config.sourceSystem} (${config.mode}).`,
+  );
 
   const dryRun = await sync({ ...input, dryRun: true });
   printSummary("Dry run", dryRun, rows);
@@ -145,17 +161,24 @@ async function graphql<Data>(query: string, variables: Record<string, unknown>):
   } catch {
     throw new FatalError(`HTTP ${response.status} from ${config.apiUrl}: ${text.slice(0, 300)}`);
   }
-  if (body.errors?.length) throw new FatalError(body.errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("\n"));
+  if (body.errors?.length)
+    throw new FatalError(
+      body.errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("\n"),
+    );
   if (!body.data) throw new FatalError(`HTTP ${response.status} from ${config.apiUrl} without data`);
   return body.data;
 }
 
 function printSummary(title: string, result: SyncResult, rows: CsvRow[]): void {
   const { created, updated, unchanged, ended, failed, peopleCreated } = result.counts;
-  console.log(`${title}: ${created} created, ${updated} updated, ${unchanged} unchanged, ${ended} ended, ${failed} failed; ${peopleCreated} new people`);
+  console.log(
+    `${title}: ${created} created, ${updated} updated, ${unchanged} unchanged, ${ended} ended, ${failed} failed; ${peopleCreated} new people`,
+  );
   for (const failure of result.failures) {
     for (const error of failure.errors) {
-      console.log(`  row ${failure.index} (line ${rows[failure.index]?.line}, ${failure.externalId}) ${error.field}: ${error.message} [${error.code}]`);
+      console.log(
+        `  row ${failure.index} (line ${rows[failure.index]?.line}, ${failure.externalId}) ${error.field}: ${error.message} [${error.code}]`,
+      );
     }
   }
 }
@@ -173,7 +196,10 @@ function readCsv(file: string): CsvRow[] {
   if (missing.length > 0) throw new FatalError(`${file} lacks the columns ${missing.join(", ")}`);
   return records.map(({ line, cells }) => ({
     line,
-    cells: Object.fromEntries(COLUMNS.map((column) => [column, cells[names.indexOf(column)] ?? ""])) as Record<Column, string>,
+    cells: Object.fromEntries(COLUMNS.map((column) => [column, cells[names.indexOf(column)] ?? ""])) as Record<
+      Column,
+      string
+    >,
   }));
 }
 

@@ -24,7 +24,10 @@ export function serverStale(output = path.join(ROOT, "dist", "main.js")) {
 
 /** The GraphiQL bundle is older than its sources or the lockfile (its packages). */
 export function graphiqlStale() {
-  return builtAt(path.join(ROOT, "dist", "graphiql", "app.js")) < Math.max(newest(path.join(ROOT, "graphiql")), newest(path.join(ROOT, "package-lock.json")));
+  return (
+    builtAt(path.join(ROOT, "dist", "graphiql", "app.js")) <
+    Math.max(newest(path.join(ROOT, "graphiql")), newest(path.join(ROOT, "package-lock.json")))
+  );
 }
 
 function run(args) {

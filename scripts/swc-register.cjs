@@ -21,7 +21,10 @@ const salt = `${swc.version}\0${JSON.stringify(options)}`;
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, "utf8");
-  const cached = path.join(cacheDir, `${crypto.createHash("sha256").update(salt).update(filename).update("\0").update(source).digest("hex")}.js`);
+  const cached = path.join(
+    cacheDir,
+    `${crypto.createHash("sha256").update(salt).update(filename).update("\0").update(source).digest("hex")}.js`,
+  );
   let code;
   try {
     code = fs.readFileSync(cached, "utf8");

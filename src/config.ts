@@ -84,7 +84,7 @@ export interface Config {
 export type TrustProxy = false | number | readonly string[];
 
 const TRUST_PROXY_EXPECTED =
-  "false, the number of proxies in front of the API (1 to 10), or their addresses and subnets, e.g. \"10.0.0.5, 10.1.0.0/16\" " +
+  'false, the number of proxies in front of the API (1 to 10), or their addresses and subnets, e.g. "10.0.0.5, 10.1.0.0/16" ' +
   "(or loopback, linklocal, uniquelocal). `true` is refused: it would let any client choose its own address with X-Forwarded-For";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -112,51 +112,166 @@ export function loadConfig(env: Env = process.env): Config {
     return value;
   };
 
-  const environment = read("NODE_ENV", "development" as Config["environment"], parseEnvironment, "one of development, production, test");
+  const environment = read(
+    "NODE_ENV",
+    "development" as Config["environment"],
+    parseEnvironment,
+    "one of development, production, test",
+  );
   const config: Config = {
     environment,
     port: read("PORT", 4000, (raw) => parsePort(raw, true), "a port number (0-65535)"),
     host: read("HOST", "127.0.0.1", (raw) => raw, "a host name"),
-    databaseUrl: read("DATABASE_URL", undefined, parseDatabaseUrl, "a PostgreSQL URL such as postgresql://user:password@host:5432/database"),
+    databaseUrl: read(
+      "DATABASE_URL",
+      undefined,
+      parseDatabaseUrl,
+      "a PostgreSQL URL such as postgresql://user:password@host:5432/database",
+    ),
     embeddedDatabase: {
       dataDir: path.resolve(read("EMBEDDED_DB_DIR", "./data/pg", (raw) => raw, "a directory")),
       port: read("EMBEDDED_DB_PORT", 5433, (raw) => parsePort(raw, false), "a port number (1-65535)"),
-      databaseName: read("EMBEDDED_DB_NAME", "kunskapsgraf", parseIdentifier, "a database name of letters, digits and underscores"),
+      databaseName: read(
+        "EMBEDDED_DB_NAME",
+        "kunskapsgraf",
+        parseIdentifier,
+        "a database name of letters, digits and underscores",
+      ),
     },
     migrateOnStart: read("MIGRATE_ON_START", true, parseBoolean, "true or false"),
     seedOnStart: read("SEED_ON_START", true, parseBoolean, "true or false"),
     introspection: read("INTROSPECTION", true, parseBoolean, "true or false"),
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
-    databasePoolSize: read("DATABASE_POOL_SIZE", 10, (raw) => parseIntegerIn(raw, 1, 200), "a whole number from 1 to 200"),
-    databaseConnectTimeoutMs: read("DATABASE_CONNECT_TIMEOUT_MS", 5_000, (raw) => parseIntegerIn(raw, 100, 600_000), "milliseconds from 100 to 600000"),
-    databaseStatementTimeoutMs: read("DATABASE_STATEMENT_TIMEOUT_MS", 30_000, (raw) => parseIntegerIn(raw, 100, 3_600_000), "milliseconds from 100 to 3600000"),
+    databasePoolSize: read(
+      "DATABASE_POOL_SIZE",
+      10,
+      (raw) => parseIntegerIn(raw, 1, 200),
+      "a whole number from 1 to 200",
+    ),
+    databaseConnectTimeoutMs: read(
+      "DATABASE_CONNECT_TIMEOUT_MS",
+      5_000,
+      (raw) => parseIntegerIn(raw, 100, 600_000),
+      "milliseconds from 100 to 600000",
+    ),
+    databaseStatementTimeoutMs: read(
+      "DATABASE_STATEMENT_TIMEOUT_MS",
+      30_000,
+      (raw) => parseIntegerIn(raw, 100, 3_600_000),
+      "milliseconds from 100 to 3600000",
+    ),
     dataloaderBatching: read("DATALOADER_BATCHING", true, parseBoolean, "true or false"),
-    anonymousAccess: read("ANONYMOUS_ACCESS", "read" as "read" | "none", (raw) => (raw === "read" || raw === "none" ? raw : undefined), "read or none"),
-    requestBodyLimitBytes: read("REQUEST_BODY_LIMIT_BYTES", 16 * 1024 * 1024, (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024), "a whole number of bytes from 1024 to 268435456"),
+    anonymousAccess: read(
+      "ANONYMOUS_ACCESS",
+      "read" as "read" | "none",
+      (raw) => (raw === "read" || raw === "none" ? raw : undefined),
+      "read or none",
+    ),
+    requestBodyLimitBytes: read(
+      "REQUEST_BODY_LIMIT_BYTES",
+      16 * 1024 * 1024,
+      (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024),
+      "a whole number of bytes from 1024 to 268435456",
+    ),
     queryLimits: {
       maxDepth: read("MAX_QUERY_DEPTH", 15, (raw) => parseIntegerIn(raw, 1, 1000), "a whole number from 1 to 1000"),
-      maxAliases: read("MAX_QUERY_ALIASES", 30, (raw) => parseIntegerIn(raw, 0, 10_000), "a whole number from 0 to 10000"),
-      maxDirectives: read("MAX_QUERY_DIRECTIVES", 20, (raw) => parseIntegerIn(raw, 0, 10_000), "a whole number from 0 to 10000"),
-      maxTokens: read("MAX_QUERY_TOKENS", 5_000, (raw) => parseIntegerIn(raw, 100, 1_000_000), "a whole number from 100 to 1000000"),
-      maxCost: read("MAX_QUERY_COST", 100_000, (raw) => parseIntegerIn(raw, 1, 100_000_000), "a whole number from 1 to 100000000"),
+      maxAliases: read(
+        "MAX_QUERY_ALIASES",
+        30,
+        (raw) => parseIntegerIn(raw, 0, 10_000),
+        "a whole number from 0 to 10000",
+      ),
+      maxDirectives: read(
+        "MAX_QUERY_DIRECTIVES",
+        20,
+        (raw) => parseIntegerIn(raw, 0, 10_000),
+        "a whole number from 0 to 10000",
+      ),
+      maxTokens: read(
+        "MAX_QUERY_TOKENS",
+        5_000,
+        (raw) => parseIntegerIn(raw, 100, 1_000_000),
+        "a whole number from 100 to 1000000",
+      ),
+      maxCost: read(
+        "MAX_QUERY_COST",
+        100_000,
+        (raw) => parseIntegerIn(raw, 1, 100_000_000),
+        "a whole number from 1 to 100000000",
+      ),
     },
-    executionTimeoutMs: read("EXECUTION_TIMEOUT_MS", 30_000, (raw) => parseIntegerIn(raw, 1, 3_600_000), "milliseconds from 1 to 3600000"),
+    executionTimeoutMs: read(
+      "EXECUTION_TIMEOUT_MS",
+      30_000,
+      (raw) => parseIntegerIn(raw, 1, 3_600_000),
+      "milliseconds from 1 to 3600000",
+    ),
     rateLimit: {
-      windowSeconds: read("RATE_LIMIT_WINDOW_SECONDS", 60, (raw) => parseIntegerIn(raw, 1, 86_400), "seconds from 1 to 86400"),
-      keyRequests: read("RATE_LIMIT_KEY_REQUESTS", 1_200, (raw) => parseIntegerIn(raw, 1, 10_000_000), "a whole number from 1 to 10000000"),
-      anonymousRequests: read("RATE_LIMIT_ANONYMOUS_REQUESTS", 300, (raw) => parseIntegerIn(raw, 1, 10_000_000), "a whole number from 1 to 10000000"),
-      redisUrl: read("REDIS_URL", undefined as string | undefined, (raw) => (/^rediss?:\/\/\S+$/.test(raw) ? raw : undefined), "a Redis URL such as redis://127.0.0.1:6379"),
-      redisPrefix: read("RATE_LIMIT_REDIS_PREFIX", "kunskapsgraf", (raw) => (/^[A-Za-z0-9._:-]{1,100}$/.test(raw) ? raw : undefined), "letters, digits and . _ : -"),
+      windowSeconds: read(
+        "RATE_LIMIT_WINDOW_SECONDS",
+        60,
+        (raw) => parseIntegerIn(raw, 1, 86_400),
+        "seconds from 1 to 86400",
+      ),
+      keyRequests: read(
+        "RATE_LIMIT_KEY_REQUESTS",
+        1_200,
+        (raw) => parseIntegerIn(raw, 1, 10_000_000),
+        "a whole number from 1 to 10000000",
+      ),
+      anonymousRequests: read(
+        "RATE_LIMIT_ANONYMOUS_REQUESTS",
+        300,
+        (raw) => parseIntegerIn(raw, 1, 10_000_000),
+        "a whole number from 1 to 10000000",
+      ),
+      redisUrl: read(
+        "REDIS_URL",
+        undefined as string | undefined,
+        (raw) => (/^rediss?:\/\/\S+$/.test(raw) ? raw : undefined),
+        "a Redis URL such as redis://127.0.0.1:6379",
+      ),
+      redisPrefix: read(
+        "RATE_LIMIT_REDIS_PREFIX",
+        "kunskapsgraf",
+        (raw) => (/^[A-Za-z0-9._:-]{1,100}$/.test(raw) ? raw : undefined),
+        "letters, digits and . _ : -",
+      ),
     },
-    corsOrigins: read("CORS_ORIGINS", [] as readonly string[], parseOrigins, "\"*\" or a comma-separated list of origins such as https://intranet.example.se"),
+    corsOrigins: read(
+      "CORS_ORIGINS",
+      [] as readonly string[],
+      parseOrigins,
+      '"*" or a comma-separated list of origins such as https://intranet.example.se',
+    ),
     trustProxy: read("TRUST_PROXY", false as TrustProxy, parseTrustProxy, TRUST_PROXY_EXPECTED),
     metrics: {
-      operationNames: read("METRICS_OPERATION_NAMES", [] as readonly string[], parseOperationNames, "a comma-separated list of GraphQL operation names"),
-      port: read("METRICS_PORT", undefined as number | undefined, (raw) => parsePort(raw, true), "a port number (0-65535)"),
+      operationNames: read(
+        "METRICS_OPERATION_NAMES",
+        [] as readonly string[],
+        parseOperationNames,
+        "a comma-separated list of GraphQL operation names",
+      ),
+      port: read(
+        "METRICS_PORT",
+        undefined as number | undefined,
+        (raw) => parsePort(raw, true),
+        "a port number (0-65535)",
+      ),
       host: read("METRICS_HOST", "127.0.0.1", (raw) => raw, "a host name"),
     },
-    logLevel: read("LOG_LEVEL", "info" as LogLevel, (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()), `one of ${LOG_LEVELS.join(", ")}`),
-    shutdownGraceMs: read("SHUTDOWN_GRACE_MS", 10_000, (raw) => parseIntegerIn(raw, 0, 600_000), "a whole number of milliseconds from 0 to 600000"),
+    logLevel: read(
+      "LOG_LEVEL",
+      "info" as LogLevel,
+      (raw) => LOG_LEVELS.find((level) => level === raw.toLowerCase()),
+      `one of ${LOG_LEVELS.join(", ")}`,
+    ),
+    shutdownGraceMs: read(
+      "SHUTDOWN_GRACE_MS",
+      10_000,
+      (raw) => parseIntegerIn(raw, 0, 600_000),
+      "a whole number of milliseconds from 0 to 600000",
+    ),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -173,7 +288,10 @@ function parseOrigins(raw: string): readonly string[] | undefined {
 }
 
 function parseOperationNames(raw: string): readonly string[] | undefined {
-  const names = raw.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const names = raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   return names.every((name) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) ? names : undefined;
 }
 

@@ -11,7 +11,9 @@ import { seedReferenceData } from "./seed/seed";
 import { createLogger } from "./observability/logger";
 import { startServer, type RunningServer } from "./server";
 
-const running: { database?: DatabaseServer; prisma?: Database; server?: RunningServer; stopping: boolean } = { stopping: false };
+const running: { database?: DatabaseServer; prisma?: Database; server?: RunningServer; stopping: boolean } = {
+  stopping: false,
+};
 
 /** Stops whatever has started, in order, and exits. */
 async function stopAndExit(code: number, logError: (error: unknown) => void): Promise<never> {
@@ -52,7 +54,11 @@ async function main(): Promise<void> {
   running.database = await openDatabaseServer(config, () => {});
   await proceed();
   const database = running.database;
-  logger.info(database.embedded ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}` : "Using the PostgreSQL server from DATABASE_URL");
+  logger.info(
+    database.embedded
+      ? `Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir}`
+      : "Using the PostgreSQL server from DATABASE_URL",
+  );
   if (database.created) logger.info("The database did not exist and was created");
   const prisma = (running.prisma = createPrismaClient({
     url: database.url,
@@ -76,7 +82,10 @@ async function main(): Promise<void> {
   } catch (error) {
     throw listenProblem(error as NodeJS.ErrnoException, config.port, config.host, "PORT");
   }
-  logger.info({ url: running.server.url, metricsUrl: running.server.metricsUrl }, `Kunskapsgraf GraphQL API ready at ${running.server.url}`);
+  logger.info(
+    { url: running.server.url, metricsUrl: running.server.metricsUrl },
+    `Kunskapsgraf GraphQL API ready at ${running.server.url}`,
+  );
 }
 
 /** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */
@@ -96,8 +105,10 @@ async function assertSchemaMigrated(databaseUrl: string): Promise<void> {
 class SchemaChangedError extends Error {}
 
 main().catch(async (error: unknown) => {
-  if (running.stopping) console.error("Start interrupted; stopped. The next start continues from where this one got to.");
-  else if (error instanceof ConfigError || error instanceof SchemaChangedError || error instanceof StartupProblem) console.error(error.message);
+  if (running.stopping)
+    console.error("Start interrupted; stopped. The next start continues from where this one got to.");
+  else if (error instanceof ConfigError || error instanceof SchemaChangedError || error instanceof StartupProblem)
+    console.error(error.message);
   else console.error("Kunskapsgraf failed to start:", error instanceof Error ? (error.stack ?? error.message) : error);
   // What had started (the embedded database, say) is stopped, not left behind.
   await stopAndExit(running.stopping ? 130 : 1, () => {});

@@ -7,7 +7,10 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import express from "express";
 import cors from "cors";
 import { loadConfig, type Config } from "./config";
@@ -61,7 +64,12 @@ const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
-export async function startServer({ config: given, prisma, logger, modules = MODULES }: ServerOptions): Promise<RunningServer> {
+export async function startServer({
+  config: given,
+  prisma,
+  logger,
+  modules = MODULES,
+}: ServerOptions): Promise<RunningServer> {
   const registry = registryOf(modules);
   const config: Config = { ...loadConfig({}), ...given };
   const app = express();
@@ -83,7 +91,10 @@ export async function startServer({ config: given, prisma, logger, modules = MOD
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
     validationRules: [...armor.validationRules, SupportedOperationTypesRule],
-    formatError: createFormatError((error) => logger.error({ err: error }, "Unexpected error while executing a request"), config.queryLimits.maxTokens),
+    formatError: createFormatError(
+      (error) => logger.error({ err: error }, "Unexpected error while executing a request"),
+      config.queryLimits.maxTokens,
+    ),
     plugins: [
       ...armor.plugins,
       costLimitPlugin<RequestContext>(config.queryLimits.maxCost),
@@ -112,12 +123,22 @@ export async function startServer({ config: given, prisma, logger, modules = MOD
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   };
   // With METRICS_PORT, /metrics is served only there (e.g. on an interface only Prometheus reaches).
-  const metricsServer = config.metrics.port === undefined ? undefined : await listen(express().disable("x-powered-by").get("/metrics", serveMetrics), config.metrics.port, config.metrics.host);
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : await listen(
+          express().disable("x-powered-by").get("/metrics", serveMetrics),
+          config.metrics.port,
+          config.metrics.host,
+        );
   if (!metricsServer) app.get("/metrics", serveMetrics);
   // GraphiQL, bundled at build time: a browser asking the endpoint for HTML gets the IDE.
   app.use("/graphiql", express.static(GRAPHIQL_DIR, { index: false, maxAge: "1h" }));
   app.get("/graphql", (req, res, next) => {
-    if (req.query.query === undefined && req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html") {
+    if (
+      req.query.query === undefined &&
+      req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html"
+    ) {
       res.sendFile(path.join(GRAPHIQL_DIR, "index.html"));
     } else {
       next();
@@ -161,7 +182,12 @@ export async function startServer({ config: given, prisma, logger, modules = MOD
           throw refusal;
         }
         return {
-          ...createContext(prisma, registry, { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) }, { caller, requestId }),
+          ...createContext(
+            prisma,
+            registry,
+            { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) },
+            { caller, requestId },
+          ),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
         };
@@ -211,19 +237,26 @@ function baseUrl(server: http.Server, host: string): string {
  * statements, error codes. A masked internal error carries the request id, which is also in
  * the server's log of it, so a caller can quote it.
  */
-function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCount: boolean): ApolloServerPlugin<RequestContext> {
+function observeRequests(
+  metrics: Metrics,
+  logger: Logger,
+  exposeSqlStatementCount: boolean,
+): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ request, response, contextValue: context, operationName, errors }) {
-          if (isRequestErrorForLegacyClient(request.http?.headers.get("accept"), response.http.status, errors)) response.http.status = 200;
+          if (isRequestErrorForLegacyClient(request.http?.headers.get("accept"), response.http.status, errors))
+            response.http.status = 200;
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = metrics.operationLabel(operationName, context.caller.keyId !== null);
           const statements = context.sqlStatements.count;
           // The codes the caller sees: formatting turns database failures into SERVICE_UNAVAILABLE.
           const answered = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-          const codes = (answered ?? errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          const codes = (answered ?? errors ?? []).map((error) =>
+            String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR),
+          );
           metrics.requests.inc({ operation, outcome: codes.length > 0 ? "error" : "ok" });
           metrics.duration.observe({ operation }, seconds);
           metrics.sqlStatements.observe({ operation }, statements);
@@ -231,7 +264,11 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
           if (response.body.kind === "single") {
             const result = response.body.singleResult;
             for (const error of result.errors ?? []) {
-              if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR || error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) Object.assign(error.extensions, { requestId: context.requestId });
+              if (
+                error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ||
+                error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE
+              )
+                Object.assign(error.extensions, { requestId: context.requestId });
             }
             // The database being unavailable is the server's state, not the request's fault: 503, and when to come back.
             if (codes.includes(ErrorCode.SERVICE_UNAVAILABLE)) {
@@ -241,7 +278,14 @@ function observeRequests(metrics: Metrics, logger: Logger, exposeSqlStatementCou
             if (exposeSqlStatementCount) result.extensions = { ...result.extensions, sqlStatements: statements };
           }
           logger.info(
-            { requestId: context.requestId, caller: context.caller.name, operationName: operationName ?? null, durationMs: Math.round(seconds * 1000), sqlStatements: statements, errorCodes: codes },
+            {
+              requestId: context.requestId,
+              caller: context.caller.name,
+              operationName: operationName ?? null,
+              durationMs: Math.round(seconds * 1000),
+              sqlStatements: statements,
+              errorCodes: codes,
+            },
             "graphql request",
           );
         },
@@ -271,7 +315,8 @@ interface BodyProblem {
 const BODY_PROBLEMS: Record<string, (limit: number) => string> = {
   "entity.parse.failed": () => "The request body is not valid JSON.",
   "encoding.invalid": () => "The request body is not valid UTF-8.",
-  "entity.too.large": (limit) => `The request body is larger than ${limit} bytes, the limit (REQUEST_BODY_LIMIT_BYTES).`,
+  "entity.too.large": (limit) =>
+    `The request body is larger than ${limit} bytes, the limit (REQUEST_BODY_LIMIT_BYTES).`,
   "charset.unsupported": () => "The request body must be UTF-8 JSON.",
   "encoding.unsupported": () => "The request body's content encoding is not supported.",
 };
@@ -283,13 +328,18 @@ function answerBodyProblem(limit: number): express.ErrorRequestHandler {
       next(error);
       return;
     }
-    res.status(error.status).json({ errors: [{ message: describe(limit), extensions: { code: "BAD_REQUEST", requestId: res.locals.requestId as string } }] });
+    res.status(error.status).json({
+      errors: [
+        { message: describe(limit), extensions: { code: "BAD_REQUEST", requestId: res.locals.requestId as string } },
+      ],
+    });
   };
 }
 
 /** JSON must be UTF-8; bytes that are not would otherwise turn silently into replacement characters. */
 function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body)) throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: "encoding.invalid" });
+  if (!isUtf8(body))
+    throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: "encoding.invalid" });
 }
 
 /** With ANONYMOUS_ACCESS=none, reading needs a key too; any valid key may read the public structure. */
@@ -299,7 +349,11 @@ function requireReadAccess(): ApolloServerPlugin<RequestContext> {
       return {
         async didResolveOperation({ contextValue: { caller } }) {
           if (caller.keyId === null && !caller.scopes.includes("read")) {
-            throw new GraphQLErrorWithCode("This service needs an API key (Authorization: Bearer …)", ErrorCode.UNAUTHENTICATED, { http: { status: 401 } });
+            throw new GraphQLErrorWithCode(
+              "This service needs an API key (Authorization: Bearer …)",
+              ErrorCode.UNAUTHENTICATED,
+              { http: { status: 401 } },
+            );
           }
         },
       };
@@ -314,7 +368,11 @@ const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION
  * variable errors with status 200 (the spec's SHOULD for the legacy media type); one that accepts
  * `application/graphql-response+json` gets 400, as Apollo Server answers by default.
  */
-function isRequestErrorForLegacyClient(accept: string | undefined, status: number | undefined, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
+function isRequestErrorForLegacyClient(
+  accept: string | undefined,
+  status: number | undefined,
+  errors: readonly { extensions?: Record<string, unknown> }[] | undefined,
+): boolean {
   if (status !== 400 || !errors?.length || accept?.includes("application/graphql-response+json")) return false;
   return errors.every((error) => REQUEST_ERROR_CODES.has(String(error.extensions?.code)));
 }

@@ -12,20 +12,24 @@ let writer: Record<string, string>;
 beforeAll(async () => {
   server = await startTestServer();
   headers.anonymous = {};
-  for (const name of callers.slice(1)) headers[name] = await server.keyHeaders([name], `matrix-${name.replace(/:/g, "-")}`);
+  for (const name of callers.slice(1))
+    headers[name] = await server.keyHeaders([name], `matrix-${name.replace(/:/g, "-")}`);
   writer = headers.write;
 });
 
 afterAll(() => server.stop());
 
 type Data = Record<string, Record<string, unknown> | null>;
-const call = (query: string, variables: Record<string, unknown>, as: Record<string, string>) => gql<Data>(server.url, query, variables, as);
+const call = (query: string, variables: Record<string, unknown>, as: Record<string, string>) =>
+  gql<Data>(server.url, query, variables, as);
 const codeOf = (response: GraphQLResponse<Data>) => response.errors?.[0]?.extensions?.code as string | undefined;
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64url");
 
 async function groupId(slug: string): Promise<string> {
   const group = await server.prisma.group.findUniqueOrThrow({ where: { slug } });
-  const type = { NPO: "NationalProgramArea", RPO: "RegionalProgramArea", LPO: "LocalProgramArea", LAG: "WorkingGroup" }[group.kind as "NPO" | "RPO" | "LPO" | "LAG"];
+  const type = { NPO: "NationalProgramArea", RPO: "RegionalProgramArea", LPO: "LocalProgramArea", LAG: "WorkingGroup" }[
+    group.kind as "NPO" | "RPO" | "LPO" | "LAG"
+  ];
   return globalId(type, group.id);
 }
 
@@ -44,10 +48,16 @@ const CREATE_GROUP = `mutation($input: CreateGroupInput!) { createGroup(input: $
 const CREATE_ORGANISATION = `mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }`;
 
 /** A person with a membership in each of the given groups: a fresh target for each call. */
-async function personIn(caller: CallerName, groups: string[]): Promise<{ person: string; membership: string | undefined }> {
+async function personIn(
+  caller: CallerName,
+  groups: string[],
+): Promise<{ person: string; membership: string | undefined }> {
   const person = await create(CREATE_PERSON, { givenName: "Matris", familyName: unique(caller) });
   const memberships: string[] = [];
-  for (const slug of groups) memberships.push(await create(CREATE_MEMBERSHIP, { person, group: await groupId(slug), role: "MEMBER", validFrom: "2024-01-01" }));
+  for (const slug of groups)
+    memberships.push(
+      await create(CREATE_MEMBERSHIP, { person, group: await groupId(slug), role: "MEMBER", validFrom: "2024-01-01" }),
+    );
   return { person, membership: memberships[0] };
 }
 
@@ -65,28 +75,89 @@ const SYNC = `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $
  * Each mutation with a target, and who owns the target: a region's county code (that region's key
  * may change it), null (only a `write` key may), or "anyone" (any key with a write scope).
  */
-const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => Promise<Record<string, unknown>>; owner: "22" | "01" | null | "anyone" }> = {
-  createPerson: { query: CREATE_PERSON, owner: "anyone", input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), title: "Sjuksköterska", email: "ny@example.se", phone: "060-100 00" }) },
-  "createPerson (with an HSA-id)": { query: CREATE_PERSON, owner: null, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), hsaId: `SE2321000180-M${++serial}` }) },
-  "createPerson (with a source-system key)": { query: CREATE_PERSON, owner: null, input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), sourceSystem: "hr-matrix", externalId: unique(caller) }) },
-  updatePerson: { query: UPDATE_PERSON, owner: "22", input: async (caller) => ({ id: (await region22Membership(caller)).person, title: "Överläkare", email: "matris@rvn.se" }) },
-  "updatePerson (HSA-id of one of its people)": { query: UPDATE_PERSON, owner: "22", input: async (caller) => ({ id: (await region22Membership(caller)).person, hsaId: `SE2321000180-U${++serial}` }) },
-  "updatePerson (a person in no group)": { query: UPDATE_PERSON, owner: null, input: async (caller) => ({ id: (await personIn(caller, [])).person, givenName: "Omdöpt" }) },
+const MUTATIONS: Record<
+  string,
+  {
+    query: string;
+    input: (caller: CallerName) => Promise<Record<string, unknown>>;
+    owner: "22" | "01" | null | "anyone";
+  }
+> = {
+  createPerson: {
+    query: CREATE_PERSON,
+    owner: "anyone",
+    input: async (caller) => ({
+      givenName: "Ny",
+      familyName: unique(caller),
+      title: "Sjuksköterska",
+      email: "ny@example.se",
+      phone: "060-100 00",
+    }),
+  },
+  "createPerson (with an HSA-id)": {
+    query: CREATE_PERSON,
+    owner: null,
+    input: async (caller) => ({ givenName: "Ny", familyName: unique(caller), hsaId: `SE2321000180-M${++serial}` }),
+  },
+  "createPerson (with a source-system key)": {
+    query: CREATE_PERSON,
+    owner: null,
+    input: async (caller) => ({
+      givenName: "Ny",
+      familyName: unique(caller),
+      sourceSystem: "hr-matrix",
+      externalId: unique(caller),
+    }),
+  },
+  updatePerson: {
+    query: UPDATE_PERSON,
+    owner: "22",
+    input: async (caller) => ({
+      id: (await region22Membership(caller)).person,
+      title: "Överläkare",
+      email: "matris@rvn.se",
+    }),
+  },
+  "updatePerson (HSA-id of one of its people)": {
+    query: UPDATE_PERSON,
+    owner: "22",
+    input: async (caller) => ({ id: (await region22Membership(caller)).person, hsaId: `SE2321000180-U${++serial}` }),
+  },
+  "updatePerson (a person in no group)": {
+    query: UPDATE_PERSON,
+    owner: null,
+    input: async (caller) => ({ id: (await personIn(caller, [])).person, givenName: "Omdöpt" }),
+  },
   "updatePerson (a person also in a national group)": {
     query: UPDATE_PERSON,
     owner: null,
-    input: async (caller) => ({ id: (await personIn(caller, ["lpo-22-psykisk-halsa", "psykisk-halsa"])).person, givenName: "Omdöpt" }),
+    input: async (caller) => ({
+      id: (await personIn(caller, ["lpo-22-psykisk-halsa", "psykisk-halsa"])).person,
+      givenName: "Omdöpt",
+    }),
   },
   "updatePerson (a person also in a healthcare region's group)": {
     query: UPDATE_PERSON,
     owner: null,
-    input: async (caller) => ({ id: (await personIn(caller, ["lpo-22-psykisk-halsa", "rpo-norra-psykisk-halsa"])).person, email: "annan@example.se" }),
+    input: async (caller) => ({
+      id: (await personIn(caller, ["lpo-22-psykisk-halsa", "rpo-norra-psykisk-halsa"])).person,
+      email: "annan@example.se",
+    }),
   },
-  "updatePerson (a person of region 01)": { query: UPDATE_PERSON, owner: "01", input: async (caller) => ({ id: (await personIn(caller, ["lpo-01-psykisk-halsa"])).person, givenName: "Omdöpt" }) },
+  "updatePerson (a person of region 01)": {
+    query: UPDATE_PERSON,
+    owner: "01",
+    input: async (caller) => ({ id: (await personIn(caller, ["lpo-01-psykisk-halsa"])).person, givenName: "Omdöpt" }),
+  },
   createMembership: {
     query: CREATE_MEMBERSHIP,
     owner: "22",
-    input: async (caller) => ({ person: await create(CREATE_PERSON, { givenName: "M", familyName: unique(caller) }), group: await groupId("lpo-22-psykisk-halsa"), role: "MEMBER", validFrom: "2024-01-01" }),
+    input: async (caller) => ({
+      person: await create(CREATE_PERSON, { givenName: "M", familyName: unique(caller) }),
+      group: await groupId("lpo-22-psykisk-halsa"),
+      role: "MEMBER",
+      validFrom: "2024-01-01",
+    }),
   },
   updateMembership: {
     query: `mutation($input: UpdateMembershipInput!) { updateMembership(input: $input) { id } }`,
@@ -101,7 +172,12 @@ const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => 
   createGroup: {
     query: CREATE_GROUP,
     owner: "22",
-    input: async (caller) => ({ slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG matris", parent: await groupId("lpo-22-psykisk-halsa") }),
+    input: async (caller) => ({
+      slug: `lag-22-${unique(caller)}`,
+      kind: "LAG",
+      name: "LAG matris",
+      parent: await groupId("lpo-22-psykisk-halsa"),
+    }),
   },
   updateGroup: {
     query: `mutation($input: UpdateGroupInput!) { updateGroup(input: $input) { id } }`,
@@ -111,30 +187,70 @@ const MUTATIONS: Record<string, { query: string; input: (caller: CallerName) => 
   dissolveGroup: {
     query: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { id } }`,
     owner: "22",
-    input: async (caller) => ({ id: await create(CREATE_GROUP, { slug: `lag-22-${unique(caller)}`, kind: "LAG", name: "LAG att upplösa", parent: await groupId("lpo-22-psykisk-halsa") }) }),
+    input: async (caller) => ({
+      id: await create(CREATE_GROUP, {
+        slug: `lag-22-${unique(caller)}`,
+        kind: "LAG",
+        name: "LAG att upplösa",
+        parent: await groupId("lpo-22-psykisk-halsa"),
+      }),
+    }),
   },
   createOrganisation: {
     query: CREATE_ORGANISATION,
     owner: "22",
-    input: async (caller) => ({ slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }),
+    input: async (caller) => ({
+      slug: `forening-${unique(caller)}`,
+      kind: "PATIENT_ORGANISATION",
+      name: "Förening",
+      countyCode: "22",
+    }),
   },
   updateOrganisation: {
     query: UPDATE_ORGANISATION,
     owner: "22",
-    input: async (caller) => ({ id: await create(CREATE_ORGANISATION, { slug: `forening-${unique(caller)}`, kind: "PATIENT_ORGANISATION", name: "Förening", countyCode: "22" }), shortName: "F" }),
+    input: async (caller) => ({
+      id: await create(CREATE_ORGANISATION, {
+        slug: `forening-${unique(caller)}`,
+        kind: "PATIENT_ORGANISATION",
+        name: "Förening",
+        countyCode: "22",
+      }),
+      shortName: "F",
+    }),
   },
-  "updateOrganisation (its own region's REGION organisation)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("region-vasternorrland"), note: `note ${unique(caller)}` }) },
-  "updateOrganisation (a municipality of its county)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("kommun-2281"), name: `Sundsvalls kommun ${unique(caller)}` }) },
-  "updateOrganisation (its healthcare region)": { query: UPDATE_ORGANISATION, owner: null, input: async (caller) => ({ id: await organisationId("sjukvardsregion-norra"), note: `note ${unique(caller)}` }) },
+  "updateOrganisation (its own region's REGION organisation)": {
+    query: UPDATE_ORGANISATION,
+    owner: null,
+    input: async (caller) => ({ id: await organisationId("region-vasternorrland"), note: `note ${unique(caller)}` }),
+  },
+  "updateOrganisation (a municipality of its county)": {
+    query: UPDATE_ORGANISATION,
+    owner: null,
+    input: async (caller) => ({ id: await organisationId("kommun-2281"), name: `Sundsvalls kommun ${unique(caller)}` }),
+  },
+  "updateOrganisation (its healthcare region)": {
+    query: UPDATE_ORGANISATION,
+    owner: null,
+    input: async (caller) => ({ id: await organisationId("sjukvardsregion-norra"), note: `note ${unique(caller)}` }),
+  },
   syncMemberships: {
     query: SYNC,
     owner: "22",
-    input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa"] }, memberships: [] }),
+    input: async (caller) => ({
+      sourceSystem: `hr-${unique(caller)}`,
+      scope: { groups: ["lpo-22-psykisk-halsa"] },
+      memberships: [],
+    }),
   },
   "syncMemberships (scope of two regions)": {
     query: SYNC,
     owner: null,
-    input: async (caller) => ({ sourceSystem: `hr-${unique(caller)}`, scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] }, memberships: [] }),
+    input: async (caller) => ({
+      sourceSystem: `hr-${unique(caller)}`,
+      scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] },
+      memberships: [],
+    }),
   },
 };
 
@@ -150,7 +266,12 @@ function expected(mutation: string, caller: CallerName): string {
 
 describe("authorization matrix", () => {
   it("covers every mutation the modules declare, and the modules declare every mutation of the schema", async () => {
-    expect(matrixGaps(registryOf(), await applicationSchema(), Object.keys(MUTATIONS))).toEqual({ uncovered: [], undeclared: [], notInSchema: [], schemaUndeclared: [] });
+    expect(matrixGaps(registryOf(), await applicationSchema(), Object.keys(MUTATIONS))).toEqual({
+      uncovered: [],
+      undeclared: [],
+      notInSchema: [],
+      schemaUndeclared: [],
+    });
   });
 
   it("allows or refuses every mutation for every kind of caller, and refused calls change nothing", async () => {
@@ -175,7 +296,11 @@ describe("authorization matrix", () => {
   it("answers an unusable key with 401 UNAUTHENTICATED, never as anonymous", async () => {
     const { key: revoked } = await createApiKey(server.prisma, { name: "to-revoke", scopes: ["read"] });
     await revokeApiKey(server.prisma, "to-revoke");
-    const { key: expiring } = await createApiKey(server.prisma, { name: "expiring", scopes: ["read"], expiresAt: new Date(Date.now() + 1500) });
+    const { key: expiring } = await createApiKey(server.prisma, {
+      name: "expiring",
+      scopes: ["read"],
+      expiresAt: new Date(Date.now() + 1500),
+    });
     await new Promise((resolve) => setTimeout(resolve, 1600));
     for (const [authorization, message] of [
       [`Bearer ${revoked}`, /revoked/],
@@ -184,7 +309,11 @@ describe("authorization matrix", () => {
       [`Bearer ${revoked.slice(0, -4)}AAAA`, /Unknown/],
       ["Basic dXNlcjpwYXNz", /Bearer/],
     ] as const) {
-      const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query: "{ __typename }" }) });
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
       expect(response.status).toBe(401);
       const body = (await response.json()) as GraphQLResponse;
       expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -198,8 +327,18 @@ describe("authorization matrix", () => {
 describe("personal contact data", () => {
   let personId: string;
   beforeAll(async () => {
-    personId = await create(CREATE_PERSON, { givenName: "Kontakt", familyName: "Person", email: "kontakt.person@rvn.se", phone: "+46 60 18 10 00" });
-    await create(CREATE_MEMBERSHIP, { person: personId, group: await groupId("lpo-22-akut-vard"), role: "MEMBER", validFrom: "2024-01-01" });
+    personId = await create(CREATE_PERSON, {
+      givenName: "Kontakt",
+      familyName: "Person",
+      email: "kontakt.person@rvn.se",
+      phone: "+46 60 18 10 00",
+    });
+    await create(CREATE_MEMBERSHIP, {
+      person: personId,
+      group: await groupId("lpo-22-akut-vard"),
+      role: "MEMBER",
+      validFrom: "2024-01-01",
+    });
   });
 
   const paths: [string, string, (data: Data) => unknown][] = [
@@ -207,14 +346,35 @@ describe("personal contact data", () => {
     [
       "a group's members",
       `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { person { name email phone } } } } }`,
-      (data) => ((data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find((n) => n.person.name === "Kontakt Person") ?? {}).person,
+      (data) =>
+        (
+          (data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find(
+            (n) => n.person.name === "Kontakt Person",
+          ) ?? {}
+        ).person,
     ],
-    ["search", `{ search(query: "Kontakt Person", kinds: [PERSON]) { nodes { ... on Person { name email phone } } } }`, (data) => (data.search!.nodes as unknown[])[0]],
-    ["the change feed", `{ changes(first: 1000) { changes { node { ... on Person { name email phone } } } } }`, (data) => (data.changes!.changes as { node: { name?: string } | null }[]).map((c) => c.node).find((n) => n?.name === "Kontakt Person")],
+    [
+      "search",
+      `{ search(query: "Kontakt Person", kinds: [PERSON]) { nodes { ... on Person { name email phone } } } }`,
+      (data) => (data.search!.nodes as unknown[])[0],
+    ],
+    [
+      "the change feed",
+      `{ changes(first: 1000) { changes { node { ... on Person { name email phone } } } } }`,
+      (data) =>
+        (data.changes!.changes as { node: { name?: string } | null }[])
+          .map((c) => c.node)
+          .find((n) => n?.name === "Kontakt Person"),
+    ],
   ];
 
   it.each(paths)("is hidden without read:contact through %s, and shown with it", async (_path, query, pick) => {
-    for (const [caller, code] of [["anonymous", "UNAUTHENTICATED"], ["read", "FORBIDDEN"], ["write", "FORBIDDEN"], ["admin", "FORBIDDEN"]] as const) {
+    for (const [caller, code] of [
+      ["anonymous", "UNAUTHENTICATED"],
+      ["read", "FORBIDDEN"],
+      ["write", "FORBIDDEN"],
+      ["admin", "FORBIDDEN"],
+    ] as const) {
       const response = await call(query, { id: personId }, headers[caller]);
       expect(pick(response.data!)).toMatchObject({ name: "Kontakt Person", email: null, phone: null });
       expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
@@ -227,7 +387,11 @@ describe("personal contact data", () => {
   });
 
   it("keeps contact values out of the audit trail", async () => {
-    const response = await call(`query($id: ID) { auditEvents(entity: $id) { nodes { changes { field before after } } } }`, { id: personId }, headers.admin);
+    const response = await call(
+      `query($id: ID) { auditEvents(entity: $id) { nodes { changes { field before after } } } }`,
+      { id: personId },
+      headers.admin,
+    );
     expect(JSON.stringify(response.data)).toContain("(personal data)");
     expect(JSON.stringify(response.data)).not.toContain("rvn.se");
   });
@@ -236,24 +400,67 @@ describe("personal contact data", () => {
 describe("source-system identifiers", () => {
   const ids = { person: "", lonely: "", membership: "" };
   beforeAll(async () => {
-    ids.person = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" });
-    ids.lonely = await create(CREATE_PERSON, { givenName: "Identitet", familyName: "Ensam", sourceSystem: "hr-ident", externalId: "ident-lonely-4712" });
-    ids.membership = await create(CREATE_MEMBERSHIP, { person: ids.person, group: await groupId("lpo-22-akut-vard"), role: "MEMBER", validFrom: "2024-01-01", sourceSystem: "hr-ident", externalId: "ident-membership-4713" });
+    ids.person = await create(CREATE_PERSON, {
+      givenName: "Identitet",
+      familyName: "Person",
+      hsaId: "SE2321000180-IDENT1",
+      sourceSystem: "hr-ident",
+      externalId: "ident-person-4711",
+    });
+    ids.lonely = await create(CREATE_PERSON, {
+      givenName: "Identitet",
+      familyName: "Ensam",
+      sourceSystem: "hr-ident",
+      externalId: "ident-lonely-4712",
+    });
+    ids.membership = await create(CREATE_MEMBERSHIP, {
+      person: ids.person,
+      group: await groupId("lpo-22-akut-vard"),
+      role: "MEMBER",
+      validFrom: "2024-01-01",
+      sourceSystem: "hr-ident",
+      externalId: "ident-membership-4713",
+    });
   });
 
   type Nodes = { nodes: Record<string, unknown>[] };
-  const feed = (data: Data, match: (node: Record<string, unknown>) => boolean) => (data.changes!.changes as { node: Record<string, unknown> | null }[]).map((c) => c.node).find((n) => n !== null && match(n));
+  const feed = (data: Data, match: (node: Record<string, unknown>) => boolean) =>
+    (data.changes!.changes as { node: Record<string, unknown> | null }[])
+      .map((c) => c.node)
+      .find((n) => n !== null && match(n));
   const FIELDS = "sourceSystem externalId";
   const paths: [string, string, () => Record<string, unknown>, (data: Data) => unknown, Record<string, unknown>][] = [
-    ["a person through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name hsaId ${FIELDS} } } }`, () => ({ id: ids.person }), (data) => data.node, { name: "Identitet Person", hsaId: "SE2321000180-IDENT1", sourceSystem: "hr-ident", externalId: "ident-person-4711" }],
+    [
+      "a person through node(id)",
+      `query($id: ID!) { node(id: $id) { ... on Person { name hsaId ${FIELDS} } } }`,
+      () => ({ id: ids.person }),
+      (data) => data.node,
+      {
+        name: "Identitet Person",
+        hsaId: "SE2321000180-IDENT1",
+        sourceSystem: "hr-ident",
+        externalId: "ident-person-4711",
+      },
+    ],
     [
       "a person among a group's members",
       `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { person { name ${FIELDS} } } } } }`,
       () => ({}),
-      (data) => ((data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find((n) => n.person.name === "Identitet Person") ?? {}).person,
+      (data) =>
+        (
+          (data.group!.members as { nodes: { person: { name: string } }[] }).nodes.find(
+            (n) => n.person.name === "Identitet Person",
+          ) ?? {}
+        ).person,
       { name: "Identitet Person", externalId: "ident-person-4711" },
     ],
-    ["a person found by search", `{ search(query: "Identitet Person", kinds: [PERSON]) { nodes { ... on Person { name ${FIELDS} } } } }`, () => ({}), (data) => (data.search!.nodes as unknown[])[0], { name: "Identitet Person", externalId: "ident-person-4711" }],
+    [
+      "a person found by search",
+      `{ search(query: "Identitet Person", kinds: [PERSON]) { nodes { ... on Person { name ${FIELDS} } } } }`,
+      () => ({}),
+      (data) => (data.search!.nodes as unknown[])[0],
+      { name: "Identitet Person", externalId: "ident-person-4711" },
+    ],
     [
       "a person in the change feed",
       `{ changes(first: 1000) { changes { node { ... on Person { name ${FIELDS} } } } } }`,
@@ -268,8 +475,20 @@ describe("source-system identifiers", () => {
       (data) => feed(data, (n) => n.name === "Identitet Ensam"),
       { name: "Identitet Ensam", externalId: "ident-lonely-4712" },
     ],
-    ["a person in no group, through node(id)", `query($id: ID!) { node(id: $id) { ... on Person { name ${FIELDS} } } }`, () => ({ id: ids.lonely }), (data) => data.node, { name: "Identitet Ensam", externalId: "ident-lonely-4712" }],
-    ["a membership through node(id)", `query($id: ID!) { node(id: $id) { ... on Membership { role ${FIELDS} } } }`, () => ({ id: ids.membership }), (data) => data.node, { role: "MEMBER", externalId: "ident-membership-4713" }],
+    [
+      "a person in no group, through node(id)",
+      `query($id: ID!) { node(id: $id) { ... on Person { name ${FIELDS} } } }`,
+      () => ({ id: ids.lonely }),
+      (data) => data.node,
+      { name: "Identitet Ensam", externalId: "ident-lonely-4712" },
+    ],
+    [
+      "a membership through node(id)",
+      `query($id: ID!) { node(id: $id) { ... on Membership { role ${FIELDS} } } }`,
+      () => ({ id: ids.membership }),
+      (data) => data.node,
+      { role: "MEMBER", externalId: "ident-membership-4713" },
+    ],
     [
       "a membership among a group's members",
       `{ group(slug: "lpo-22-akut-vard") { members(first: 100) { nodes { id ${FIELDS} } } } }`,
@@ -281,7 +500,7 @@ describe("source-system identifiers", () => {
       "a membership among a person's memberships",
       `query($id: ID!) { node(id: $id) { ... on Person { memberships { nodes { id ${FIELDS} } } } } }`,
       () => ({ id: ids.person }),
-      (data) => ((data.node as { memberships: Nodes }).memberships.nodes[0]),
+      (data) => (data.node as { memberships: Nodes }).memberships.nodes[0],
       { externalId: "ident-membership-4713" },
     ],
     [
@@ -293,33 +512,60 @@ describe("source-system identifiers", () => {
     ],
   ];
 
-  it.each(paths)("are hidden from anonymous, read and read:contact keys through %s, and shown to read:identifiers, write, region and admin keys", async (_path, query, variables, pick, shown) => {
-    const hidden = Object.fromEntries(Object.entries(shown).map(([field, value]) => [field, field === "sourceSystem" || field === "externalId" ? null : value]));
-    const contactReader = await server.keyHeaders(["read", "read:contact"]);
-    for (const [as, code] of [[headers.anonymous, "UNAUTHENTICATED"], [headers.read, "FORBIDDEN"], [contactReader, "FORBIDDEN"]] as const) {
-      const response = await call(query, variables(), as);
-      expect(pick(response.data!)).toMatchObject({ ...hidden, sourceSystem: null, externalId: null });
-      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
-      expect(new Set(response.errors?.map((e) => e.extensions?.code))).toEqual(new Set([code]));
-      expect(JSON.stringify(response)).not.toMatch(/hr-ident|ident-(person|lonely|membership)-47/);
-    }
-    const identifierReader = await server.keyHeaders(["read", "read:identifiers"]);
-    for (const as of [identifierReader, headers.write, headers["write:region:22"], headers["write:region:01"], headers.admin]) {
-      const response = await call(query, variables(), as);
-      expect(response.errors).toBeUndefined();
-      expect(pick(response.data!)).toMatchObject({ ...shown, sourceSystem: "hr-ident" });
-    }
-  });
+  it.each(paths)(
+    "are hidden from anonymous, read and read:contact keys through %s, and shown to read:identifiers, write, region and admin keys",
+    async (_path, query, variables, pick, shown) => {
+      const hidden = Object.fromEntries(
+        Object.entries(shown).map(([field, value]) => [
+          field,
+          field === "sourceSystem" || field === "externalId" ? null : value,
+        ]),
+      );
+      const contactReader = await server.keyHeaders(["read", "read:contact"]);
+      for (const [as, code] of [
+        [headers.anonymous, "UNAUTHENTICATED"],
+        [headers.read, "FORBIDDEN"],
+        [contactReader, "FORBIDDEN"],
+      ] as const) {
+        const response = await call(query, variables(), as);
+        expect(pick(response.data!)).toMatchObject({ ...hidden, sourceSystem: null, externalId: null });
+        expect(response.errors?.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining([code]));
+        expect(new Set(response.errors?.map((e) => e.extensions?.code))).toEqual(new Set([code]));
+        expect(JSON.stringify(response)).not.toMatch(/hr-ident|ident-(person|lonely|membership)-47/);
+      }
+      const identifierReader = await server.keyHeaders(["read", "read:identifiers"]);
+      for (const as of [
+        identifierReader,
+        headers.write,
+        headers["write:region:22"],
+        headers["write:region:01"],
+        headers.admin,
+      ]) {
+        const response = await call(query, variables(), as);
+        expect(response.errors).toBeUndefined();
+        expect(pick(response.data!)).toMatchObject({ ...shown, sourceSystem: "hr-ident" });
+      }
+    },
+  );
 });
 
 describe("anonymous access", () => {
   it("can be switched off, leaving reads to keys", async () => {
     const closed = await startTestServer({ config: { anonymousAccess: "none" } });
     try {
-      const anonymous = await fetch(closed.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ regions { name } }" }) });
+      const anonymous = await fetch(closed.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ regions { name } }" }),
+      });
       expect(anonymous.status).toBe(401);
       expect(((await anonymous.json()) as GraphQLResponse).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-      const withKey = await gql<{ regions: unknown[] }>(closed.url, "{ regions { name } }", {}, await closed.keyHeaders(["write:region:22"]));
+      const withKey = await gql<{ regions: unknown[] }>(
+        closed.url,
+        "{ regions { name } }",
+        {},
+        await closed.keyHeaders(["write:region:22"]),
+      );
       expect(withKey.data?.regions).toHaveLength(21);
     } finally {
       await closed.stop();

@@ -34,10 +34,22 @@ async function authenticationError(header: string | undefined): Promise<string> 
 
 describe("API keys", () => {
   it("creates a key that authenticates as its name with its scopes", async () => {
-    const { key, apiKey } = await createApiKey(prisma, { name: "hr-sync.vasternorrland", scopes: ["read", "write:region:22"] });
+    const { key, apiKey } = await createApiKey(prisma, {
+      name: "hr-sync.vasternorrland",
+      scopes: ["read", "write:region:22"],
+    });
     expect(key).toMatch(new RegExp(`^kg_${apiKey.prefix}_[A-Za-z0-9_-]{43}$`));
-    expect(apiKey).toMatchObject({ name: "hr-sync.vasternorrland", scopes: ["read", "write:region:22"], expiresAt: null, revokedAt: null });
-    expect(await authenticate(prisma, `Bearer ${key}`, [])).toEqual({ name: apiKey.name, keyId: apiKey.id, scopes: ["read", "write:region:22"] });
+    expect(apiKey).toMatchObject({
+      name: "hr-sync.vasternorrland",
+      scopes: ["read", "write:region:22"],
+      expiresAt: null,
+      revokedAt: null,
+    });
+    expect(await authenticate(prisma, `Bearer ${key}`, [])).toEqual({
+      name: apiKey.name,
+      keyId: apiKey.id,
+      scopes: ["read", "write:region:22"],
+    });
     expect(await authenticate(prisma, `bearer  ${key} `, [])).toMatchObject({ name: apiKey.name });
   });
 
@@ -53,7 +65,11 @@ describe("API keys", () => {
   });
 
   it("answers without a header with the anonymous caller", async () => {
-    expect(await authenticate(prisma, undefined, ["read"])).toEqual({ name: "anonymous", keyId: null, scopes: ["read"] });
+    expect(await authenticate(prisma, undefined, ["read"])).toEqual({
+      name: "anonymous",
+      keyId: null,
+      scopes: ["read"],
+    });
   });
 
   it("refuses other schemes, malformed keys, unknown keys and wrong secrets, without echoing the secret", async () => {
@@ -80,20 +96,27 @@ describe("API keys", () => {
   });
 
   it("refuses an expired key", async () => {
-    const { key, apiKey } = await createApiKey(prisma, { name: "short-lived", scopes: ["read"], expiresAt: new Date(Date.now() + 60_000) });
+    const { key, apiKey } = await createApiKey(prisma, {
+      name: "short-lived",
+      scopes: ["read"],
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     expect(await authenticate(prisma, `Bearer ${key}`, [])).toMatchObject({ name: "short-lived" });
     await prisma.apiKey.update({ where: { id: apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await authenticationError(`Bearer ${key}`)).toMatch(/expired at/);
   });
 
   it("rejects invalid names, scopes and expiry dates, and names already taken", async () => {
-    const create = (name: string, scopes: string[], expiresAt?: Date) => createApiKey(prisma, { name, scopes, expiresAt });
+    const create = (name: string, scopes: string[], expiresAt?: Date) =>
+      createApiKey(prisma, { name, scopes, expiresAt });
     await expect(create("  ", ["read"])).rejects.toThrow(/needs a name/);
     await expect(create("a".repeat(101), ["read"])).rejects.toThrow(/at most 100/);
     await expect(create("-leading-dash", ["read"])).rejects.toThrow(/may hold only/);
     await expect(create("with space", ["read"])).rejects.toThrow(ApiKeyError);
     await expect(create("no-scopes", [])).rejects.toThrow(/at least one scope/);
-    await expect(create("bad-scope", ["read", "superuser"])).rejects.toThrow(/Unknown scope "superuser".*Valid scopes: read, read:contact, write/);
+    await expect(create("bad-scope", ["read", "superuser"])).rejects.toThrow(
+      /Unknown scope "superuser".*Valid scopes: read, read:contact, write/,
+    );
     await expect(create("bad-region", ["write:region:1"])).rejects.toThrow(/Unknown scope "write:region:1"/);
     await expect(create("past", ["read"], new Date(Date.now() - 1000))).rejects.toThrow(/in the future/);
     await expect(create("invalid-date", ["read"], new Date(Number.NaN))).rejects.toThrow(/in the future/);
@@ -103,7 +126,9 @@ describe("API keys", () => {
   });
 
   it("lets only one of two concurrent creations of a name succeed", async () => {
-    const results = await Promise.allSettled([1, 2].map(() => createApiKey(prisma, { name: "race", scopes: ["read"] })));
+    const results = await Promise.allSettled(
+      [1, 2].map(() => createApiKey(prisma, { name: "race", scopes: ["read"] })),
+    );
     expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
     const rejected = results.find((result) => result.status === "rejected");
     expect(rejected?.reason).toBeInstanceOf(ApiKeyError);
@@ -120,14 +145,25 @@ describe("API keys", () => {
     const longAgo = new Date(Date.now() - 120_000);
     await prisma.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: longAgo } });
     await authenticate(prisma, `Bearer ${key}`, []);
-    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt!.getTime()).toBeGreaterThan(longAgo.getTime());
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt!.getTime()).toBeGreaterThan(
+      longAgo.getTime(),
+    );
   });
 
   it("lists keys without hashes", async () => {
     const keys = await listApiKeys(prisma);
     expect(keys.map((key) => key.name)).toContain("last-used");
     for (const key of keys) {
-      expect(Object.keys(key).sort()).toEqual(["createdAt", "expiresAt", "id", "lastUsedAt", "name", "prefix", "revokedAt", "scopes"]);
+      expect(Object.keys(key).sort()).toEqual([
+        "createdAt",
+        "expiresAt",
+        "id",
+        "lastUsedAt",
+        "name",
+        "prefix",
+        "revokedAt",
+        "scopes",
+      ]);
     }
   });
 });
@@ -141,11 +177,22 @@ describe("npm run keys", () => {
   });
 
   it("creates a key that authenticates, lists it, and revokes it", async () => {
-    const created = await keys(["create", "--name", "cli-key", "--scopes", "read,write:region:01", "--expires", "2999-01-01"]);
+    const created = await keys([
+      "create",
+      "--name",
+      "cli-key",
+      "--scopes",
+      "read,write:region:01",
+      "--expires",
+      "2999-01-01",
+    ]);
     expect(created.stdout).toMatch(/will not be shown again/);
     expect(created.stdout).toMatch(/Expires: +2999-01-01T00:00:00.000Z/);
     const key = KEY.exec(created.stdout)![0];
-    expect(await authenticate(prisma, `Bearer ${key}`, [])).toMatchObject({ name: "cli-key", scopes: ["read", "write:region:01"] });
+    expect(await authenticate(prisma, `Bearer ${key}`, [])).toMatchObject({
+      name: "cli-key",
+      scopes: ["read", "write:region:01"],
+    });
 
     const listed = await keys(["list"]);
     expect(listed.stdout).toMatch(/^NAME +PREFIX +STATUS/);
@@ -159,7 +206,10 @@ describe("npm run keys", () => {
 
   it("prints usage with the scopes, and fails readably on bad input", async () => {
     expect((await keys(["--help"])).stdout).toMatch(/write:region:<countyCode> +change only groups/);
-    await expect(keys(["create", "--name", "x"])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^create needs --scopes/) });
+    await expect(keys(["create", "--name", "x"])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^create needs --scopes/),
+    });
     await expect(keys(["create", "--name", "x", "--scopes", "read", "--expires", "2027-02-30"])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/is not a date/),

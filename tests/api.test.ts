@@ -29,7 +29,14 @@ describe("browsing the structure", () => {
     );
     expect(result.errors).toBeUndefined();
     const { healthcareRegions, regions } = result.data!;
-    expect(healthcareRegions.map((hr) => hr.slug)).toEqual(["mellansverige", "norra", "sodra", "stockholm-gotland", "sydostra", "vastra"]);
+    expect(healthcareRegions.map((hr) => hr.slug)).toEqual([
+      "mellansverige",
+      "norra",
+      "sodra",
+      "stockholm-gotland",
+      "sydostra",
+      "vastra",
+    ]);
     expect(regions).toHaveLength(21);
     expect(regions.flatMap((r) => r.municipalities)).toHaveLength(290);
     expect(healthcareRegions.flatMap((hr) => hr.municipalities)).toHaveLength(290);
@@ -61,7 +68,13 @@ describe("browsing the structure", () => {
       municipalities(first: $first, after: $after, countyCode: $countyCode) {
         totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { code name } edges { cursor node { code } }
       } }`;
-    type Page = { municipalities: { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string }; nodes: { code: string; name: string }[] } };
+    type Page = {
+      municipalities: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string };
+        nodes: { code: string; name: string }[];
+      };
+    };
     const codes: string[] = [];
     let after: string | undefined;
     for (;;) {
@@ -88,7 +101,15 @@ describe("browsing the structure", () => {
       nationalCollaborationGroups: { slug: string }[];
       nationalProgramAreas: { slug: string }[];
       withCouncil: { slug: string }[];
-      npo: { name: string; kind: string; host: { slug: string; kind: string }; hostings: { kind: string; organisation: { slug: string } }[]; regionalProgramAreas: { nationalProgramArea: { slug: string }; healthcareRegion: { slug: string } }[]; localProgramAreas: { region: { countyCode: string }; nationalProgramAreas: { slug: string }[] }[]; workingGroups: unknown[] };
+      npo: {
+        name: string;
+        kind: string;
+        host: { slug: string; kind: string };
+        hostings: { kind: string; organisation: { slug: string } }[];
+        regionalProgramAreas: { nationalProgramArea: { slug: string }; healthcareRegion: { slug: string } }[];
+        localProgramAreas: { region: { countyCode: string }; nationalProgramAreas: { slug: string }[] }[];
+        workingGroups: unknown[];
+      };
     }>(
       server.url,
       `{ agencies { slug } nationalCollaborationGroups { slug }
@@ -118,7 +139,17 @@ describe("browsing the structure", () => {
   });
 
   it("shows Västernorrland's joint LPOs with their municipalities and the link to HälSam", async () => {
-    const result = await gql<{ region: { localProgramAreas: { slug: string; municipalParticipation: boolean; provenance: string; municipalities: { code: string }[]; linkedGroups: { slug: string; kind: string }[] }[] } }>(
+    const result = await gql<{
+      region: {
+        localProgramAreas: {
+          slug: string;
+          municipalParticipation: boolean;
+          provenance: string;
+          municipalities: { code: string }[];
+          linkedGroups: { slug: string; kind: string }[];
+        }[];
+      };
+    }>(
       server.url,
       `{ region(countyCode: "22") { localProgramAreas { slug municipalParticipation provenance municipalities { code } linkedGroups { slug kind } } } }`,
     );
@@ -133,10 +164,9 @@ describe("browsing the structure", () => {
   });
 
   it("flags the NPO and NSG counts that sources give but the data lacks", async () => {
-    const result = await gql<{ structureCounts: { kind: string; expected: number; recorded: number; missing: number }[] }>(
-      server.url,
-      `{ structureCounts { kind expected recorded missing } }`,
-    );
+    const result = await gql<{
+      structureCounts: { kind: string; expected: number; recorded: number; missing: number }[];
+    }>(server.url, `{ structureCounts { kind expected recorded missing } }`);
     expect(result.data!.structureCounts).toEqual(
       expect.arrayContaining([
         { kind: "NPO", expected: 26, recorded: 25, missing: 1 },
@@ -147,23 +177,34 @@ describe("browsing the structure", () => {
   });
 
   it("keeps renamings as former names with the last day of use", async () => {
-    const result = await gql<{ nationalProgramArea: { name: string; otherNames: { kind: string; name: string; usedUntil: string | null }[] } }>(
+    const result = await gql<{
+      nationalProgramArea: { name: string; otherNames: { kind: string; name: string; usedUntil: string | null }[] };
+    }>(
       server.url,
       `{ nationalProgramArea(slug: "aldres-halsa-och-palliativ-vard") { name otherNames { kind name usedUntil } } }`,
     );
-    expect(result.data!.nationalProgramArea.otherNames).toContainEqual({ kind: "FORMER", name: "Äldres hälsa", usedUntil: "2022-10-27" });
+    expect(result.data!.nationalProgramArea.otherNames).toContainEqual({
+      kind: "FORMER",
+      name: "Äldres hälsa",
+      usedUntil: "2022-10-27",
+    });
   });
 });
 
 describe("batching", () => {
   it("answers a five-level query in one SQL statement per level, however many rows", async () => {
-    const all = await gql<{ nationalProgramAreas: { regionalProgramAreas: unknown[] }[] }>(server.url, DEEP_QUERY, { slug: "psykisk-halsa" });
+    const all = await gql<{ nationalProgramAreas: { regionalProgramAreas: unknown[] }[] }>(server.url, DEEP_QUERY, {
+      slug: "psykisk-halsa",
+    });
     expect(all.errors).toBeUndefined();
     expect(all.data!.nationalProgramAreas.flatMap((npo) => npo.regionalProgramAreas)).toHaveLength(150);
     // nationalProgramArea, nationalProgramAreas, RPOs, healthcare regions, regions, municipalities
     expect(all.extensions?.sqlStatements).toBe(6);
 
-    const one = await gql(server.url, `{ region(countyCode: "22") { healthcareRegion { regions { municipalities { region { countyCode } } } } } }`);
+    const one = await gql(
+      server.url,
+      `{ region(countyCode: "22") { healthcareRegion { regions { municipalities { region { countyCode } } } } } }`,
+    );
     expect(one.errors).toBeUndefined();
     // region, healthcare regions of the region, regions of the healthcare region, municipalities; the
     // municipalities' regions come from the same request's loader cache.
@@ -171,9 +212,13 @@ describe("batching", () => {
   });
 
   it("does not grow with the number of parents: all 21 regions cost what one costs", async () => {
-    const query = (filter: string) => `{ regions${filter} { localProgramAreas { nationalProgramAreas { regionalProgramAreas { healthcareRegion { slug } } } } } }`;
+    const query = (filter: string) =>
+      `{ regions${filter} { localProgramAreas { nationalProgramAreas { regionalProgramAreas { healthcareRegion { slug } } } } } }`;
     const many = await gql<{ regions: unknown[] }>(server.url, query(""));
-    const single = await gql(server.url, `{ region(countyCode: "22") { localProgramAreas { nationalProgramAreas { regionalProgramAreas { healthcareRegion { slug } } } } } }`);
+    const single = await gql(
+      server.url,
+      `{ region(countyCode: "22") { localProgramAreas { nationalProgramAreas { regionalProgramAreas { healthcareRegion { slug } } } } } }`,
+    );
     expect(many.errors).toBeUndefined();
     expect(many.data!.regions).toHaveLength(21);
     expect(many.extensions?.sqlStatements).toBe(5);
@@ -183,9 +228,17 @@ describe("batching", () => {
 
 describe("bad input", () => {
   it("returns null for well-formed codes and slugs that match nothing", async () => {
-    const result = await gql(server.url, `{ region(countyCode: "99") { name } municipality(code: "9999") { name } nationalProgramArea(slug: "finns-inte") { name } healthcareRegion(slug: "mitten") { name } }`);
+    const result = await gql(
+      server.url,
+      `{ region(countyCode: "99") { name } municipality(code: "9999") { name } nationalProgramArea(slug: "finns-inte") { name } healthcareRegion(slug: "mitten") { name } }`,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ region: null, municipality: null, nationalProgramArea: null, healthcareRegion: null });
+    expect(result.data).toEqual({
+      region: null,
+      municipality: null,
+      nationalProgramArea: null,
+      healthcareRegion: null,
+    });
   });
 
   it.each([
@@ -200,7 +253,10 @@ describe("bad input", () => {
     const result = await gql(server.url, `{ ${selection} }`);
     expect(result.errors).toHaveLength(1);
     const [error] = result.errors!;
-    expect(error!.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [expect.objectContaining({ path: field })] });
+    expect(error!.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: [expect.objectContaining({ path: field })],
+    });
     expect(JSON.stringify(result)).not.toMatch(/stack|prisma|SELECT|at .*\.ts/i);
   });
 
@@ -215,7 +271,10 @@ describe("bad input", () => {
       await broken.prisma.$executeRawUnsafe(`ALTER TABLE "region" RENAME COLUMN "county_name" TO "county_name_gone"`);
       const result = await gql(broken.url, `{ regions { countyName } }`);
       expect(result.errors).toEqual([
-        expect.objectContaining({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: expect.any(String) } }),
+        expect.objectContaining({
+          message: "Internal server error",
+          extensions: { code: "INTERNAL_SERVER_ERROR", requestId: expect.any(String) },
+        }),
       ]);
       // The request id the caller gets is the one the server logged the error under.
       const requestId = result.errors![0]!.extensions!.requestId;

@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from "../src/config";
 describe("configuration", () => {
   it("has working defaults: embedded database under ./data/pg, port 4000", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, migrateOnStart: true, seedOnStart: true, introspection: true });
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: undefined,
+      migrateOnStart: true,
+      seedOnStart: true,
+      introspection: true,
+    });
     expect(config.embeddedDatabase.dataDir).toMatch(/data\/pg$/);
   });
 
@@ -16,7 +22,12 @@ describe("configuration", () => {
   it("names every bad value in one readable message", () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: "mysql://localhost/x", PORT: "http", SEED_ON_START: "maybe", SHUTDOWN_GRACE_MS: "soon" });
+      loadConfig({
+        DATABASE_URL: "mysql://localhost/x",
+        PORT: "http",
+        SEED_ON_START: "maybe",
+        SHUTDOWN_GRACE_MS: "soon",
+      });
     } catch (caught) {
       error = caught;
     }
@@ -30,7 +41,10 @@ describe("configuration", () => {
 
   it("bounds the waits on the database: a pool connection and each statement, with defaults, and refuses nonsense", () => {
     expect(loadConfig({})).toMatchObject({ databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000 });
-    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "1500", DATABASE_STATEMENT_TIMEOUT_MS: "60000" })).toMatchObject({ databaseConnectTimeoutMs: 1_500, databaseStatementTimeoutMs: 60_000 });
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "1500", DATABASE_STATEMENT_TIMEOUT_MS: "60000" })).toMatchObject({
+      databaseConnectTimeoutMs: 1_500,
+      databaseStatementTimeoutMs: 60_000,
+    });
     let error: unknown;
     try {
       loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_STATEMENT_TIMEOUT_MS: "forever" });

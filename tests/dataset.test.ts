@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { DATASET_REFERENCE_DATE, DATASET_SOURCE_SYSTEM, generateDataset, type DatasetSummary } from "../src/dataset/generate";
+import {
+  DATASET_REFERENCE_DATE,
+  DATASET_SOURCE_SYSTEM,
+  generateDataset,
+  type DatasetSummary,
+} from "../src/dataset/generate";
 import { createPrismaClient, type Database } from "../src/db/prisma";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
@@ -21,7 +26,10 @@ let second: Copy;
 let summaries: DatasetSummary[];
 beforeAll(async () => {
   [first, second] = await Promise.all([freshCopy(), freshCopy()]);
-  summaries = await Promise.all([generateDataset(first.prisma, { scale: 1 }), generateDataset(second.prisma, { scale: 1 })]);
+  summaries = await Promise.all([
+    generateDataset(first.prisma, { scale: 1 }),
+    generateDataset(second.prisma, { scale: 1 }),
+  ]);
 }, 120_000);
 afterAll(async () => {
   for (const { prisma, database } of copies) {
@@ -50,13 +58,22 @@ async function fingerprint(prisma: Database): Promise<string> {
     FROM membership m JOIN person p ON p.id = m.person_id JOIN governance_group g ON g.id = m.group_id
     LEFT JOIN organisation o ON o.id = m.representing_organisation_id
     WHERE m.source_system = ${DATASET_SOURCE_SYSTEM} ORDER BY m.external_id`;
-  const lines = [...groups, ...people, ...memberships].map((row) => Object.values(row).map((value) => value ?? "∅").join("|"));
+  const lines = [...groups, ...people, ...memberships].map((row) =>
+    Object.values(row)
+      .map((value) => value ?? "∅")
+      .join("|"),
+  );
   expect(lines.length).toBeGreaterThan(20_000);
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
 async function tableCounts(prisma: Database): Promise<number[]> {
-  return Promise.all([prisma.group.count(), prisma.person.count(), prisma.personContact.count(), prisma.membership.count()]);
+  return Promise.all([
+    prisma.group.count(),
+    prisma.person.count(),
+    prisma.personContact.count(),
+    prisma.membership.count(),
+  ]);
 }
 
 describe("generated data set", () => {
@@ -68,7 +85,9 @@ describe("generated data set", () => {
     expect(summary.endedMemberships / summary.memberships).toBeGreaterThan(0.15);
     expect(summary.endedMemberships / summary.memberships).toBeLessThan(0.25);
     expect(other).toEqual(summary);
-    expect(await first.prisma.membership.count({ where: { sourceSystem: DATASET_SOURCE_SYSTEM } })).toBe(summary.memberships);
+    expect(await first.prisma.membership.count({ where: { sourceSystem: DATASET_SOURCE_SYSTEM } })).toBe(
+      summary.memberships,
+    );
     expect(await first.prisma.person.count({ where: { sourceSystem: DATASET_SOURCE_SYSTEM } })).toBe(summary.people);
     expect(await fingerprint(first.prisma)).toBe(await fingerprint(second.prisma));
   });

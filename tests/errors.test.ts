@@ -7,7 +7,10 @@ import { startTestServer, type TestServer } from "./support/test-server";
 /** The codes in the first column of the tables under the README's "Errors" paragraph. */
 function documentedCodes(): Set<string> {
   const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("**Errors** carry `extensions.code`"), readme.indexOf("Fields are deprecated, not removed"));
+  const section = readme.slice(
+    readme.indexOf("**Errors** carry `extensions.code`"),
+    readme.indexOf("Fields are deprecated, not removed"),
+  );
   return new Set([...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]!));
 }
 
@@ -24,11 +27,22 @@ describe("every request-level code, as documented", () => {
   });
   afterAll(() => server.stop());
 
-  async function post(body: string | Buffer): Promise<{ status: number; code: unknown; requestId: unknown; contentType: string | null }> {
-    const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body });
+  async function post(
+    body: string | Buffer,
+  ): Promise<{ status: number; code: unknown; requestId: unknown; contentType: string | null }> {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body,
+    });
     const contentType = response.headers.get("content-type");
     const parsed = (await response.json()) as { errors?: { extensions?: { code?: unknown; requestId?: unknown } }[] };
-    return { status: response.status, code: parsed.errors?.[0]?.extensions?.code, requestId: parsed.errors?.[0]?.extensions?.requestId, contentType };
+    return {
+      status: response.status,
+      code: parsed.errors?.[0]?.extensions?.code,
+      requestId: parsed.errors?.[0]?.extensions?.requestId,
+      contentType,
+    };
   }
 
   const json = (value: unknown) => JSON.stringify(value);
@@ -37,11 +51,35 @@ describe("every request-level code, as documented", () => {
     ["an unknown field", json({ query: "{ nothing }" }), 400, "GRAPHQL_VALIDATION_FAILED"],
     ["a subscription", json({ query: "subscription { regions { name } }" }), 400, "GRAPHQL_VALIDATION_FAILED"],
     ["variables that are not an object", json({ query: "{ regions { name } }", variables: [1] }), 400, "BAD_REQUEST"],
-    ["a persisted query the server has not seen", json({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }), 200, "PERSISTED_QUERY_NOT_FOUND"],
-    ["several operations and no operationName", json({ query: "query A { regions { name } } query B { regions { name } }" }), 400, "OPERATION_RESOLUTION_FAILURE"],
+    [
+      "a persisted query the server has not seen",
+      json({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }),
+      200,
+      "PERSISTED_QUERY_NOT_FOUND",
+    ],
+    [
+      "several operations and no operationName",
+      json({ query: "query A { regions { name } } query B { regions { name } }" }),
+      400,
+      "OPERATION_RESOLUTION_FAILURE",
+    ],
     ["a body that is not JSON", '{"query": "{ regions { name } }"', 400, "BAD_REQUEST"],
-    ["a body that is not UTF-8", Buffer.concat([Buffer.from('{"query": "{ regions { name } }", "x": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), 400, "BAD_REQUEST"],
-    ["a body over the size limit", json({ query: "{ regions { name } }", variables: { padding: "x".repeat(100_000) } }), 413, "BAD_REQUEST"],
+    [
+      "a body that is not UTF-8",
+      Buffer.concat([
+        Buffer.from('{"query": "{ regions { name } }", "x": "'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+      400,
+      "BAD_REQUEST",
+    ],
+    [
+      "a body over the size limit",
+      json({ query: "{ regions { name } }", variables: { padding: "x".repeat(100_000) } }),
+      413,
+      "BAD_REQUEST",
+    ],
   ];
 
   it.each(cases)("%s", async (_label, body, status, code) => {

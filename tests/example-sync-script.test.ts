@@ -16,7 +16,12 @@ let apiKey: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-example-"));
   // Compiled into a temporary directory, so the test leaves no build output behind.
-  await promisify(execFile)(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", path.join(ROOT, "examples", "tsconfig.json"), "--outDir", dir]);
+  await promisify(execFile)(path.join(ROOT, "node_modules", ".bin", "tsc"), [
+    "-p",
+    path.join(ROOT, "examples", "tsconfig.json"),
+    "--outDir",
+    dir,
+  ]);
   script = path.join(dir, "examples", "sync-memberships-from-csv.js");
   server = await startTestServer();
   apiKey = (await server.keyHeaders(["write:region:22"])).authorization!.replace(/^Bearer /, "");
@@ -40,13 +45,28 @@ function run(csv: string): Promise<{ code: number; stdout: string; stderr: strin
 
 /** Every change in the feed so far, as "ENTITY ACTION". */
 async function changes(): Promise<string[]> {
-  const result = await gql<{ changes: { changes: { entity: string; action: string }[]; hasMore: boolean } }>(server.url, `{ changes(first: 1000) { changes { entity action } hasMore } }`);
+  const result = await gql<{ changes: { changes: { entity: string; action: string }[]; hasMore: boolean } }>(
+    server.url,
+    `{ changes(first: 1000) { changes { entity action } hasMore } }`,
+  );
   expect(result.errors).toBeUndefined();
   expect(result.data!.changes.hasMore).toBe(false);
   return result.data!.changes.changes.map((change) => `${change.entity} ${change.action}`);
 }
 
-type Members = { group: { members: { nodes: { role: string; externalId: string; sourceSystem: string; person: { givenName: string; familyName: string }; representing: { slug: string } | null }[] } } };
+type Members = {
+  group: {
+    members: {
+      nodes: {
+        role: string;
+        externalId: string;
+        sourceSystem: string;
+        person: { givenName: string; familyName: string };
+        representing: { slug: string } | null;
+      }[];
+    };
+  };
+};
 
 async function members(slug: string) {
   const result = await gql<Members>(
@@ -75,7 +95,13 @@ it("syncs the sample CSV: dry run, then the real run; a second run changes nothi
   expect(written.filter((change) => change === "MEMBERSHIP CREATED")).toHaveLength(rows);
   expect(await members("lpo-22-psykisk-halsa")).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ role: "CHAIR", externalId: "hr-22-0001", sourceSystem: "hr-example", person: { givenName: "Anna", familyName: "Lindqvist" }, representing: { slug: "region-vasternorrland" } }),
+      expect.objectContaining({
+        role: "CHAIR",
+        externalId: "hr-22-0001",
+        sourceSystem: "hr-example",
+        person: { givenName: "Anna", familyName: "Lindqvist" },
+        representing: { slug: "region-vasternorrland" },
+      }),
       expect.objectContaining({ role: "MEMBER", externalId: "hr-22-0003", representing: { slug: "kommun-2281" } }),
     ]),
   );
@@ -88,11 +114,16 @@ it("syncs the sample CSV: dry run, then the real run; a second run changes nothi
 
   const bad = path.join(dir, "bad.csv");
   const csv = await readFile(CSV, "utf8");
-  await writeFile(bad, `${csv.trimEnd()}\nhr-22-0009,p-10999,SE2321000180-E000000000199,Per,Ödman,,lpo-22-finns-inte,MEMBER,region-vasternorrland,2025-01-01,\n`);
+  await writeFile(
+    bad,
+    `${csv.trimEnd()}\nhr-22-0009,p-10999,SE2321000180-E000000000199,Per,Ödman,,lpo-22-finns-inte,MEMBER,region-vasternorrland,2025-01-01,\n`,
+  );
   const failed = await run(bad);
   expect(failed.code).toBe(1);
   expect(failed.stdout).toContain(`Dry run: 0 created, 0 updated, ${rows} unchanged, 0 ended, 1 failed`);
-  expect(failed.stdout).toContain(`row ${rows} (line ${rows + 2}, hr-22-0009) group: No group has the slug lpo-22-finns-inte [NOT_FOUND]`);
+  expect(failed.stdout).toContain(
+    `row ${rows} (line ${rows + 2}, hr-22-0009) group: No group has the slug lpo-22-finns-inte [NOT_FOUND]`,
+  );
   expect(failed.stdout).not.toContain("Applied");
   expect(await changes()).toEqual(written);
 });

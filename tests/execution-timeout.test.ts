@@ -22,7 +22,13 @@ async function start(config: Partial<Config>, pool: Omit<DatabaseOptions, "url">
       port: 0,
       host: "127.0.0.1",
       exposeSqlStatementCount: true,
-      rateLimit: { windowSeconds: 60, keyRequests: 1_000_000, anonymousRequests: 1_000_000, redisUrl: undefined, redisPrefix: "kunskapsgraf-test" },
+      rateLimit: {
+        windowSeconds: 60,
+        keyRequests: 1_000_000,
+        anonymousRequests: 1_000_000,
+        redisUrl: undefined,
+        redisPrefix: "kunskapsgraf-test",
+      },
       ...config,
     },
     prisma,
@@ -44,16 +50,30 @@ interface Answer {
   status: number;
   retryAfter: string | null;
   requestId: string | null;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[]; extensions?: { sqlStatements?: number } };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+    extensions?: { sqlStatements?: number };
+  };
 }
 
-async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), requestId: response.headers.get("x-request-id"), body: (await response.json()) as Answer["body"] };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    requestId: response.headers.get("x-request-id"),
+    body: (await response.json()) as Answer["body"],
+  };
 }
 
 /** Holds an exclusive lock on `table`, so any statement reading it waits until `release`. */
@@ -106,7 +126,12 @@ describe("the execution deadline", () => {
       );
       expect(answer.body.errors).toBeUndefined();
       expect(answer.status).toBe(200);
-      expect(answer.body.data?.createPerson).toMatchObject({ givenName: "Långsam", familyName: "Skrivning", version: 1, memberships: { totalCount: 0, nodes: [] } });
+      expect(answer.body.data?.createPerson).toMatchObject({
+        givenName: "Långsam",
+        familyName: "Skrivning",
+        version: 1,
+        memberships: { totalCount: 0, nodes: [] },
+      });
       expect(await server.prisma.person.count({ where: { familyName: "Skrivning" } })).toBe(1);
     } finally {
       await server.stop();
@@ -117,11 +142,21 @@ describe("the execution deadline", () => {
     // Should the regions' statement start in time, 21 regions × 3 000 aliased fields are resolved in
     // memory before the next batch: far more time than the statement took.
     const fields = Array.from({ length: 3_000 }, (_, i) => `f${i}: name`).join(" ");
-    const server = await start({ executionTimeoutMs: 1, queryLimits: { maxDepth: 15, maxAliases: 10_000, maxDirectives: 20, maxTokens: 100_000, maxCost: 1_000_000 } });
+    const server = await start({
+      executionTimeoutMs: 1,
+      queryLimits: { maxDepth: 15, maxAliases: 10_000, maxDirectives: 20, maxTokens: 100_000, maxCost: 1_000_000 },
+    });
     try {
-      const answer = await post(server.url, `{ regions { countyCode ...Many healthcareRegions { slug } } } fragment Many on Region { ${fields} }`);
+      const answer = await post(
+        server.url,
+        `{ regions { countyCode ...Many healthcareRegions { slug } } } fragment Many on Region { ${fields} }`,
+      );
       expect(codes(answer)).toEqual(["QUERY_TOO_COMPLEX"]);
-      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit: "executionTime", max: 1 });
+      expect(answer.body.errors?.[0]?.extensions).toMatchObject({
+        code: "QUERY_TOO_COMPLEX",
+        limit: "executionTime",
+        max: 1,
+      });
       // Stopped before the regions' statement or, if that was still in time, before the healthcare regions' batch.
       expect(answer.body.extensions?.sqlStatements).toBeLessThan(2);
       expect(answer.status).toBe(400);
@@ -192,7 +227,9 @@ describe("a hung database", () => {
       await sleep(500);
       const admin = new pg.Client({ connectionString: server.database.url });
       await admin.connect();
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
       await admin.end();
       expectServiceUnavailable(await answer);
     } finally {

@@ -25,12 +25,23 @@ interface Exchange {
 const READ = `{ regions { countyCode name healthcareRegions { slug } } }`;
 const CREATE_PERSON = `mutation($input: CreatePersonInput!) { createPerson(input: $input) { id familyName } }`;
 
-async function post(url: string, query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>, kind: string): Promise<Exchange> {
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  headers: Record<string, string>,
+  kind: string,
+): Promise<Exchange> {
   const requestId = `fault-${randomUUID()}`;
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json", "x-request-id": requestId, ...headers },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        "x-request-id": requestId,
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
       // Far above every database bound below: an answer this late means the request hung.
       signal: AbortSignal.timeout(20_000),
@@ -58,7 +69,8 @@ function problemOf(exchange: Exchange): string | undefined {
   const errors = body?.errors ?? [];
   if (errors.length === 0) return `503 without errors`;
   for (const error of errors) {
-    if (error.extensions?.code !== "SERVICE_UNAVAILABLE") return `503 with ${String(error.extensions?.code)}: ${error.message}`;
+    if (error.extensions?.code !== "SERVICE_UNAVAILABLE")
+      return `503 with ${String(error.extensions?.code)}: ${error.message}`;
     if (error.extensions.requestId !== exchange.requestId) return `SERVICE_UNAVAILABLE without the request id`;
   }
   return undefined;
@@ -72,8 +84,17 @@ describe("database unreachable", () => {
   let prisma: Database;
   let server: RunningServer;
   beforeAll(async () => {
-    prisma = createPrismaClient({ url: `postgresql://postgres@127.0.0.1:${await freePort()}/none`, poolSize: 2, connectTimeoutMs: 1_000, statementTimeoutMs: 1_000 });
-    server = await startServer({ config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false }, prisma, logger: pino({ level: "silent" }) });
+    prisma = createPrismaClient({
+      url: `postgresql://postgres@127.0.0.1:${await freePort()}/none`,
+      poolSize: 2,
+      connectTimeoutMs: 1_000,
+      statementTimeoutMs: 1_000,
+    });
+    server = await startServer({
+      config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false },
+      prisma,
+      logger: pino({ level: "silent" }),
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -82,12 +103,32 @@ describe("database unreachable", () => {
 
   it("answers SERVICE_UNAVAILABLE with 503, Retry-After and the request id, with and without an API key", async () => {
     const anonymous = await post(server.url, READ, undefined, {}, "anonymous read");
-    const keyed = await post(server.url, READ, undefined, { authorization: `Bearer kg_abcdefgh_${"A".repeat(43)}` }, "keyed read");
-    const write = await post(server.url, CREATE_PERSON, { input: { givenName: "Ada", familyName: "Lovelace" } }, { authorization: `Bearer kg_abcdefgh_${"A".repeat(43)}` }, "keyed write");
+    const keyed = await post(
+      server.url,
+      READ,
+      undefined,
+      { authorization: `Bearer kg_abcdefgh_${"A".repeat(43)}` },
+      "keyed read",
+    );
+    const write = await post(
+      server.url,
+      CREATE_PERSON,
+      { input: { givenName: "Ada", familyName: "Lovelace" } },
+      { authorization: `Bearer kg_abcdefgh_${"A".repeat(43)}` },
+      "keyed write",
+    );
     for (const exchange of [anonymous, keyed, write]) {
-      expect({ kind: exchange.kind, problem: problemOf(exchange), status: exchange.status }).toEqual({ kind: exchange.kind, problem: undefined, status: 503 });
+      expect({ kind: exchange.kind, problem: problemOf(exchange), status: exchange.status }).toEqual({
+        kind: exchange.kind,
+        problem: undefined,
+        status: 503,
+      });
     }
-    expect(keyed.body?.errors?.[0]?.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", requestId: keyed.requestId, retryAfterSeconds: 5 });
+    expect(keyed.body?.errors?.[0]?.extensions).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      requestId: keyed.requestId,
+      retryAfterSeconds: 5,
+    });
   });
 });
 
@@ -99,7 +140,10 @@ describe("an unexpected failure while authenticating", () => {
     const server = await startServer({
       config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false },
       prisma,
-      logger: pino({ level: "error" }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) }),
+      logger: pino(
+        { level: "error" },
+        { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) },
+      ),
     });
     try {
       // A stored scope this build does not know: the key cannot be turned into a caller.
@@ -107,8 +151,18 @@ describe("an unexpected failure while authenticating", () => {
       await prisma.apiKey.update({ where: { id: apiKey.id }, data: { scopes: ["read", "write:planet:mars"] } });
       const answer = await post(server.url, READ, undefined, { authorization: `Bearer ${key}` }, "keyed read");
       expect(answer.status).toBe(500);
-      expect(answer.body?.errors).toEqual([{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: answer.requestId } }]);
-      expect(logged).toEqual([expect.objectContaining({ requestId: answer.requestId, err: expect.objectContaining({ message: expect.stringContaining("unknown scope") }) })]);
+      expect(answer.body?.errors).toEqual([
+        {
+          message: "Internal server error",
+          extensions: { code: "INTERNAL_SERVER_ERROR", requestId: answer.requestId },
+        },
+      ]);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          requestId: answer.requestId,
+          err: expect.objectContaining({ message: expect.stringContaining("unknown scope") }),
+        }),
+      ]);
     } finally {
       await server.stop();
       await prisma.$disconnect();
@@ -134,7 +188,12 @@ if (typeof cannotRun === "string") {
     postgres = await startControlledPostgres();
     await adminQuery(postgres.url("postgres"), `CREATE DATABASE kunskapsgraf`);
     await applyMigrations(postgres.url("kunskapsgraf"));
-    prisma = createPrismaClient({ url: postgres.url("kunskapsgraf"), poolSize: 4, connectTimeoutMs: 1_000, statementTimeoutMs: 1_500 });
+    prisma = createPrismaClient({
+      url: postgres.url("kunskapsgraf"),
+      poolSize: 4,
+      connectTimeoutMs: 1_000,
+      statementTimeoutMs: 1_500,
+    });
     await seedReferenceData(prisma);
     writeKey = (await createApiKey(prisma, { name: "fault-writer", scopes: ["write"] })).key;
     readKey = (await createApiKey(prisma, { name: "fault-reader", scopes: ["read"] })).key;
@@ -144,7 +203,13 @@ if (typeof cannotRun === "string") {
         port: 0,
         host: "127.0.0.1",
         exposeSqlStatementCount: false,
-        rateLimit: { windowSeconds: 60, keyRequests: 1_000_000, anonymousRequests: 1_000_000, redisUrl: undefined, redisPrefix: "kunskapsgraf-faults" },
+        rateLimit: {
+          windowSeconds: 60,
+          keyRequests: 1_000_000,
+          anonymousRequests: 1_000_000,
+          redisUrl: undefined,
+          redisPrefix: "kunskapsgraf-faults",
+        },
       },
       prisma,
       logger,
@@ -158,8 +223,17 @@ if (typeof cannotRun === "string") {
   });
 
   it("gets back the connection of a transaction the restart cut off, so a pool of one recovers", async () => {
-    const single = createPrismaClient({ url: postgres.url("kunskapsgraf"), poolSize: 1, connectTimeoutMs: 1_000, statementTimeoutMs: 5_000 });
-    const small = await startServer({ config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false }, prisma: single, logger: pino({ level: "silent" }) });
+    const single = createPrismaClient({
+      url: postgres.url("kunskapsgraf"),
+      poolSize: 1,
+      connectTimeoutMs: 1_000,
+      statementTimeoutMs: 5_000,
+    });
+    const small = await startServer({
+      config: { port: 0, host: "127.0.0.1", exposeSqlStatementCount: false },
+      prisma: single,
+      logger: pino({ level: "silent" }),
+    });
     try {
       // The write waits on a lock inside its transaction, so the restart finds it there.
       const locker = new pg.Client({ connectionString: postgres.url("kunskapsgraf") });
@@ -167,14 +241,29 @@ if (typeof cannotRun === "string") {
       locker.on("error", () => {});
       await locker.query("BEGIN");
       await locker.query("LOCK TABLE person IN ACCESS EXCLUSIVE MODE");
-      const write = post(small.url, CREATE_PERSON, { input: { givenName: "Cut", familyName: "Off" } }, { authorization: `Bearer ${writeKey}` }, "write cut off");
+      const write = post(
+        small.url,
+        CREATE_PERSON,
+        { input: { givenName: "Cut", familyName: "Off" } },
+        { authorization: `Bearer ${writeKey}` },
+        "write cut off",
+      );
       await sleep(500);
       await postgres.stop();
       expect(problemOf(await write)).toBeUndefined();
       expect((await write).status).toBe(503);
       await postgres.start();
       const after = [];
-      for (let i = 0; i < 3; i++) after.push(await post(small.url, CREATE_PERSON, { input: { givenName: "After", familyName: `Restart ${i}` } }, { authorization: `Bearer ${writeKey}` }, "write after restart"));
+      for (let i = 0; i < 3; i++)
+        after.push(
+          await post(
+            small.url,
+            CREATE_PERSON,
+            { input: { givenName: "After", familyName: `Restart ${i}` } },
+            { authorization: `Bearer ${writeKey}` },
+            "write after restart",
+          ),
+        );
       expect(after.map((exchange) => problemOf(exchange) ?? exchange.status)).toEqual([200, 200, 200]);
     } finally {
       await small.stop();
@@ -196,11 +285,25 @@ if (typeof cannotRun === "string") {
         const choice = (worker + i) % 4;
         let exchange: Exchange;
         if (choice === 0) exchange = await post(server.url, READ, undefined, {}, "anonymous read");
-        else if (choice === 1) exchange = await post(server.url, READ, undefined, { authorization: `Bearer ${readKey}` }, "keyed read");
-        else if (choice === 2) exchange = await post(server.url, `{ group(slug: "psykisk-halsa") { name members { totalCount } } }`, undefined, { authorization: `Bearer ${readKey}` }, "keyed nested read");
+        else if (choice === 1)
+          exchange = await post(server.url, READ, undefined, { authorization: `Bearer ${readKey}` }, "keyed read");
+        else if (choice === 2)
+          exchange = await post(
+            server.url,
+            `{ group(slug: "psykisk-halsa") { name members { totalCount } } }`,
+            undefined,
+            { authorization: `Bearer ${readKey}` },
+            "keyed nested read",
+          );
         else {
           const familyName = `Fault ${worker}-${i}`;
-          exchange = await post(server.url, CREATE_PERSON, { input: { givenName: "Test", familyName } }, { authorization: `Bearer ${writeKey}` }, "write");
+          exchange = await post(
+            server.url,
+            CREATE_PERSON,
+            { input: { givenName: "Test", familyName } },
+            { authorization: `Bearer ${writeKey}` },
+            "write",
+          );
           if (isSuccess(exchange)) written.push(familyName);
         }
         exchanges.push(exchange);
@@ -216,7 +319,8 @@ if (typeof cannotRun === "string") {
         const probe = await post(server.url, READ, undefined, { authorization: `Bearer ${readKey}` }, "recovery probe");
         exchanges.push(probe);
         if (isSuccess(probe)) return;
-        if (Date.now() > deadline) throw new Error(`no recovery within 20 s after ${what}: ${problemOf(probe) ?? probe.status}`);
+        if (Date.now() > deadline)
+          throw new Error(`no recovery within 20 s after ${what}: ${problemOf(probe) ?? probe.status}`);
         await sleep(200);
       }
     };
@@ -228,7 +332,13 @@ if (typeof cannotRun === "string") {
       // A real restart: fast shutdown terminates every connection; while it is down nothing is reachable.
       await postgres.stop();
       await sleep(1_500);
-      const down = await post(server.url, READ, undefined, { authorization: `Bearer ${readKey}` }, "keyed read while down");
+      const down = await post(
+        server.url,
+        READ,
+        undefined,
+        { authorization: `Bearer ${readKey}` },
+        "keyed read while down",
+      );
       exchanges.push(down);
       expect(down.status).toBe(503);
       await postgres.start();
@@ -265,16 +375,27 @@ if (typeof cannotRun === "string") {
           post(server.url, query, undefined, i === 0 ? {} : { authorization: `Bearer ${readKey}` }, "after recovery"),
         ),
       );
-      const afterWrite = await post(server.url, CREATE_PERSON, { input: { givenName: "Test", familyName: "After recovery" } }, { authorization: `Bearer ${writeKey}` }, "write after recovery");
+      const afterWrite = await post(
+        server.url,
+        CREATE_PERSON,
+        { input: { givenName: "Test", familyName: "After recovery" } },
+        { authorization: `Bearer ${writeKey}` },
+        "write after recovery",
+      );
       expect([...after, afterWrite].map(problemOf)).toEqual([undefined, undefined, undefined, undefined]);
       expect([...after, afterWrite].every(isSuccess)).toBe(true);
 
-      const problems = exchanges.map((exchange) => ({ kind: exchange.kind, problem: problemOf(exchange) })).filter(({ problem }) => problem !== undefined);
+      const problems = exchanges
+        .map((exchange) => ({ kind: exchange.kind, problem: problemOf(exchange) }))
+        .filter(({ problem }) => problem !== undefined);
       expect(problems).toEqual([]);
       expect(exchanges.slice(0, healthyUntil).every(isSuccess)).toBe(true);
       expect(exchanges.filter(isUnavailable).length).toBeGreaterThan(0);
       // Nothing the API said it wrote was lost.
-      const stored = await prisma.person.findMany({ where: { familyName: { in: written } }, select: { familyName: true } });
+      const stored = await prisma.person.findMany({
+        where: { familyName: { in: written } },
+        select: { familyName: true },
+      });
       expect(stored.map((person) => person.familyName).sort()).toEqual([...written].sort());
       // An unavailable database is not an unexpected error.
       expect(loggedErrors).toEqual([]);

@@ -18,7 +18,8 @@ function textAppears(page: Page, selector: string, text: string): Promise<unknow
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (as root) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (as root) or set CHROMIUM_PATH`);
   server = await startTestServer({ dataset: 1 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 });
@@ -63,7 +64,9 @@ describe("GraphiQL", () => {
   it("runs the dry-run sync example with an API key entered in the Headers pane", async () => {
     const headers = await server.keyHeaders(["write:region:22"], "graphiql-user");
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.route("**/*", (route) => (["127.0.0.1", "localhost"].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+    await context.route("**/*", (route) =>
+      ["127.0.0.1", "localhost"].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort(),
+    );
     const page = await context.newPage();
     await page.goto(server.url);
     await page.locator(".graphiql-tab", { hasText: "DryRunSync" }).click();
@@ -81,7 +84,9 @@ describe("GraphiQL", () => {
   });
 
   it("still answers API clients at the same URL", async () => {
-    const response = await fetch(`${server.url}?query=${encodeURIComponent("{ regions { countyCode } }")}`, { headers: { accept: "application/json", "apollo-require-preflight": "1" } });
+    const response = await fetch(`${server.url}?query=${encodeURIComponent("{ regions { countyCode } }")}`, {
+      headers: { accept: "application/json", "apollo-require-preflight": "1" },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { data: { regions: unknown[] } }).data.regions).toHaveLength(21);
   });

@@ -72,7 +72,15 @@ beforeAll(async () => {
   const person = await server.prisma.person.create({ data: { givenName: "Hostile", familyName: "Fixture" } });
   const group = await server.prisma.group.findFirstOrThrow({ where: { slug: "lpo-22-psykisk-halsa" } });
   const organisation = await server.prisma.organisation.findFirstOrThrow({ where: { countyCode: "22" } });
-  const membership = await server.prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", representingOrganisationId: organisation.id, validFrom: new Date("2024-01-01") } });
+  const membership = await server.prisma.membership.create({
+    data: {
+      personId: person.id,
+      groupId: group.id,
+      role: "MEMBER",
+      representingOrganisationId: organisation.id,
+      validFrom: new Date("2024-01-01"),
+    },
+  });
   fixtures = {
     personId: toGlobalId("Person", person.id),
     groupId: toGlobalId(typeNameOfKind(group.kind), group.id),
@@ -91,7 +99,10 @@ beforeAll(async () => {
     const typeName = typeNameOfKind(other.kind);
     if (nodeIds.has(typeName)) continue;
     nodeIds.set(typeName, toGlobalId(typeName, other.id));
-    if (other.id !== group.id) await server.prisma.membership.create({ data: { personId: person.id, groupId: other.id, role: "MEMBER", validFrom: new Date("2024-01-01") } });
+    if (other.id !== group.id)
+      await server.prisma.membership.create({
+        data: { personId: person.id, groupId: other.id, role: "MEMBER", validFrom: new Date("2024-01-01") },
+      });
   }
   const municipality = await server.prisma.municipality.findFirstOrThrow({ where: { code: "2281" } });
   nodeIds.set("Municipality", toGlobalId("Municipality", municipality.id));
@@ -106,10 +117,17 @@ beforeAll(async () => {
 function nestedFields(): { root: Root; field: GraphQLField<unknown, unknown> }[] {
   const seen = new Set<string>();
   return Object.values(schema.getTypeMap())
-    .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith("__") && type !== schema.getQueryType() && type !== schema.getMutationType())
+    .filter(
+      (type): type is GraphQLObjectType =>
+        isObjectType(type) &&
+        !type.name.startsWith("__") &&
+        type !== schema.getQueryType() &&
+        type !== schema.getMutationType(),
+    )
     .flatMap((type) =>
       Object.values(type.getFields()).flatMap((field) => {
-        const declaredBy = type.getInterfaces().find((candidate) => candidate.getFields()[field.name])?.name ?? type.name;
+        const declaredBy =
+          type.getInterfaces().find((candidate) => candidate.getFields()[field.name])?.name ?? type.name;
         if (field.args.length === 0 || seen.has(`${declaredBy}.${field.name}`)) return [];
         seen.add(`${declaredBy}.${field.name}`);
         return [{ root: type.name, field }];
@@ -148,7 +166,12 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
         if (name === "externalId") return parent === "person" ? "person-1" : "row-1";
       }
       const byName: Record<string, string> = {
-        slug: position.field.name === "healthcareRegion" ? "norra" : position.root === "Mutation" ? "hostile-test" : "psykisk-halsa",
+        slug:
+          position.field.name === "healthcareRegion"
+            ? "norra"
+            : position.root === "Mutation"
+              ? "hostile-test"
+              : "psykisk-halsa",
         npo: "psykisk-halsa",
         countyCode: "22",
         region: "22",
@@ -187,7 +210,9 @@ function validValue(position: Pick<Position, "root" | "field" | "path">, type: G
   if (isInputObjectType(nullable)) {
     const value: Record<string, unknown> = {};
     for (const field of Object.values(nullable.getFields())) {
-      const needed = (isNonNullType(field.type) && field.defaultValue === undefined) || NEEDED_OPTIONAL_FIELDS.has(`${position.field.name}:${field.name}`);
+      const needed =
+        (isNonNullType(field.type) && field.defaultValue === undefined) ||
+        NEEDED_OPTIONAL_FIELDS.has(`${position.field.name}:${field.name}`);
       if (needed) value[field.name] = validValue({ ...position, path: [...position.path, field.name] }, field.type);
     }
     return value;
@@ -201,7 +226,8 @@ const NEEDED_OPTIONAL_FIELDS = new Set(["syncMemberships:groups", "syncMembershi
 function validArguments(root: Root, field: GraphQLField<unknown, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const argument of field.args) {
-    if (isNonNullType(argument.type) && argument.defaultValue === undefined) values[argument.name] = validValue({ root, field, path: [argument.name] }, argument.type);
+    if (isNonNullType(argument.type) && argument.defaultValue === undefined)
+      values[argument.name] = validValue({ root, field, path: [argument.name] }, argument.type);
   }
   return values;
 }
@@ -213,11 +239,16 @@ function withValueAt(position: Position, values: Record<string, unknown>, value:
   let type: GraphQLInputType = position.field.args.find((argument) => argument.name === position.path[0])!.type;
   for (let i = 0; i < position.path.length - 1; i++) {
     const part = position.path[i]!;
-    if (container[part] === undefined || container[part] === null) container[part] = validValue({ ...position, path: position.path.slice(0, i + 1) }, type);
+    if (container[part] === undefined || container[part] === null)
+      container[part] = validValue({ ...position, path: position.path.slice(0, i + 1) }, type);
     container = container[part] as Record<string | number, unknown>;
     const nullable = getNullableType(type) as GraphQLInputType;
     const next = position.path[i + 1]!;
-    type = isListType(nullable) ? nullable.ofType : isInputObjectType(nullable) ? nullable.getFields()[String(next)]!.type : type;
+    type = isListType(nullable)
+      ? nullable.ofType
+      : isInputObjectType(nullable)
+        ? nullable.getFields()[String(next)]!.type
+        : type;
   }
   container[position.path.at(-1)!] = value;
   return copy;
@@ -232,7 +263,8 @@ function positionsOf(root: Root, field: GraphQLField<unknown, unknown>): Positio
     const nullable = getNullableType(type) as GraphQLInputType;
     if (depth > 8) throw new Error(`Input types nest too deeply at ${field.name}.${path.join(".")}`);
     if (isListType(nullable)) walk([...path, 0], nullable.ofType, depth + 1);
-    else if (isInputObjectType(nullable)) for (const inner of Object.values(nullable.getFields())) walk([...path, inner.name], inner.type, depth + 1);
+    else if (isInputObjectType(nullable))
+      for (const inner of Object.values(nullable.getFields())) walk([...path, inner.name], inner.type, depth + 1);
   };
   for (const argument of field.args) walk([argument.name], argument.type, 0);
   return positions;
@@ -257,14 +289,22 @@ function hostileValues(position: Position): HostileValue[] {
   if (isListType(nullable)) {
     const item = validValue(position, nullable);
     return [
-      { label: `a list of ${OVERSIZE} items`, value: Array.from({ length: OVERSIZE }, () => (item as unknown[])[0]), literal: false },
+      {
+        label: `a list of ${OVERSIZE} items`,
+        value: Array.from({ length: OVERSIZE }, () => (item as unknown[])[0]),
+        literal: false,
+      },
       { label: "an object for a list", value: { not: "a list" }, literal: false },
     ];
   }
   if (isInputObjectType(nullable)) {
     return [
       { label: "a string for an input object", value: "not an object", literal: false },
-      { label: "an unknown field", value: { ...(validValue(position, nullable) as object), unknownField: 1 }, literal: false },
+      {
+        label: "an unknown field",
+        value: { ...(validValue(position, nullable) as object), unknownField: 1 },
+        literal: false,
+      },
     ];
   }
   if (isEnumType(nullable)) return [{ label: "an unknown enum value", value: "NOT_A_VALUE", literal: false }];
@@ -279,16 +319,40 @@ function hostileValues(position: Position): HostileValue[] {
         { label: "a number", value: 42.5, literal: false },
         { label: "an object", value: { a: 1 }, literal: false },
       ];
-      if (named.name === "ID") values.push({ label: "a malformed ID", value: "not-an-id", literal: true }, { label: "a global ID of no record type", value: toGlobalId("Nothing", "00000000-0000-4000-8000-000000000000"), literal: true });
+      if (named.name === "ID")
+        values.push(
+          { label: "a malformed ID", value: "not-an-id", literal: true },
+          {
+            label: "a global ID of no record type",
+            value: toGlobalId("Nothing", "00000000-0000-4000-8000-000000000000"),
+            literal: true,
+          },
+        );
       if (["after", "before", "since"].includes(name)) {
-        values.push(...WRONG_SHAPE_CURSORS.map((value, index) => ({ label: `wrong-shape cursor ${index}`, value, literal: index % 6 === 0 })));
+        values.push(
+          ...WRONG_SHAPE_CURSORS.map((value, index) => ({
+            label: `wrong-shape cursor ${index}`,
+            value,
+            literal: index % 6 === 0,
+          })),
+        );
       }
       return values;
     }
     case "Date":
-      return ["0000-01-01", "0999-12-31", "10000-01-01", "2024-02-30", "2024-1-1", "yesterday"].map((value) => ({ label: `date ${value}`, value, literal: true }));
+      return ["0000-01-01", "0999-12-31", "10000-01-01", "2024-02-30", "2024-1-1", "yesterday"].map((value) => ({
+        label: `date ${value}`,
+        value,
+        literal: true,
+      }));
     case "DateTime":
-      return ["0000-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "+010000-01-01T00:00:00Z", "2024-01-01", "2024-02-30T00:00:00Z"].map((value) => ({ label: `time ${value}`, value, literal: true }));
+      return [
+        "0000-01-01T00:00:00Z",
+        "0999-12-31T23:59:59Z",
+        "+010000-01-01T00:00:00Z",
+        "2024-01-01",
+        "2024-02-30T00:00:00Z",
+      ].map((value) => ({ label: `time ${value}`, value, literal: true }));
     case "Int":
       return [
         { label: "-1", value: -1, literal: true },
@@ -305,7 +369,9 @@ function hostileValues(position: Position): HostileValue[] {
     case "Boolean":
       return [{ label: "a string", value: "true", literal: false }];
     default:
-      throw new Error(`No hostile values for ${named.name} at ${position.field.name}.${position.path.join(".")}: add them here`);
+      throw new Error(
+        `No hostile values for ${named.name} at ${position.field.name}.${position.path.join(".")}: add them here`,
+      );
   }
 }
 
@@ -319,10 +385,15 @@ function selectionOf(field: GraphQLField<unknown, unknown>): string {
 function literalOf(value: unknown, type: GraphQLInputType): string {
   const nullable = getNullableType(type) as GraphQLInputType;
   if (value === null || value === undefined) return "null";
-  if (isListType(nullable)) return Array.isArray(value) ? `[${value.map((item) => literalOf(item, nullable.ofType)).join(", ")}]` : literalOf(value, nullable.ofType);
+  if (isListType(nullable))
+    return Array.isArray(value)
+      ? `[${value.map((item) => literalOf(item, nullable.ofType)).join(", ")}]`
+      : literalOf(value, nullable.ofType);
   if (isInputObjectType(nullable)) {
     const fields = nullable.getFields();
-    return `{${Object.entries(value as Record<string, unknown>).map(([name, item]) => `${name}: ${literalOf(item, fields[name]!.type)}`).join(", ")}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([name, item]) => `${name}: ${literalOf(item, fields[name]!.type)}`)
+      .join(", ")}}`;
   }
   if (isEnumType(nullable)) return String(value);
   // JSON's string escapes are GraphQL's.
@@ -330,9 +401,17 @@ function literalOf(value: unknown, type: GraphQLInputType): string {
 }
 
 /** The operation calling the position's field with the arguments given: `variables` as variables, `literalArgument` written in the document. */
-function documentOf(position: Position, variables: Record<string, unknown>, literalArgument?: { name: string; value: unknown }): string {
-  const given = position.field.args.filter((argument) => argument.name in variables || argument.name === literalArgument?.name);
-  const definitions = given.filter((argument) => argument.name !== literalArgument?.name).map((argument) => `$${argument.name}: ${String(argument.type)}`);
+function documentOf(
+  position: Position,
+  variables: Record<string, unknown>,
+  literalArgument?: { name: string; value: unknown },
+): string {
+  const given = position.field.args.filter(
+    (argument) => argument.name in variables || argument.name === literalArgument?.name,
+  );
+  const definitions = given
+    .filter((argument) => argument.name !== literalArgument?.name)
+    .map((argument) => `$${argument.name}: ${String(argument.type)}`);
   const argumentsText = given.map((argument) => {
     if (argument.name !== literalArgument?.name) return `${argument.name}: $${argument.name}`;
     return `${argument.name}: ${literalOf(literalArgument.value, argument.type)}`;
@@ -354,15 +433,31 @@ const withoutIndices = (path: string): string =>
 
 function namesPosition(fields: unknown, position: Position): boolean {
   const expected = withoutIndices(position.path.join("."));
-  return Array.isArray(fields) && fields.some((field: { path?: string }) => typeof field.path === "string" && withoutIndices(field.path) === expected);
+  return (
+    Array.isArray(fields) &&
+    fields.some((field: { path?: string }) => typeof field.path === "string" && withoutIndices(field.path) === expected)
+  );
 }
 
 /** A sync row's own fields are checked by the sync, which reports the row as FAILED naming the field. */
 function isFailedSyncRow(response: GraphQLResponse, position: Position): boolean {
   const [input, memberships, index, ...rowPath] = position.path;
-  if (position.field.name !== "syncMemberships" || input !== "input" || memberships !== "memberships" || index !== 0 || rowPath.length === 0) return false;
-  const result = response.data?.syncMemberships as { applied: boolean; failures: { index: number; errors: { field: string }[] }[] } | undefined;
-  return result?.applied === false && result.failures.some((failure) => failure.index === 0 && failure.errors.some((error) => error.field === rowPath.join(".")));
+  if (
+    position.field.name !== "syncMemberships" ||
+    input !== "input" ||
+    memberships !== "memberships" ||
+    index !== 0 ||
+    rowPath.length === 0
+  )
+    return false;
+  const result = response.data?.syncMemberships as
+    { applied: boolean; failures: { index: number; errors: { field: string }[] }[] } | undefined;
+  return (
+    result?.applied === false &&
+    result.failures.some(
+      (failure) => failure.index === 0 && failure.errors.some((error) => error.field === rowPath.join(".")),
+    )
+  );
 }
 
 interface Outcome {
@@ -383,14 +478,30 @@ async function send(position: Position, hostile: HostileValue, asLiteral: boolea
   const response = await fetch(server.url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...allScopes },
-    body: JSON.stringify({ query: sync ? query.replace("{ __typename }", `{ __typename${sync} }`) : query, variables: { ...variables, ...hostileNodeOf(position) } }),
+    body: JSON.stringify({
+      query: sync ? query.replace("{ __typename }", `{ __typename${sync} }`) : query,
+      variables: { ...variables, ...hostileNodeOf(position) },
+    }),
   });
   const body = (await response.json()) as GraphQLResponse;
   const healthzMs = await probeHealthz();
   const codes = (body.errors ?? []).map((error) => String(error.extensions?.code));
-  const badInput = (body.errors ?? []).some((error) => error.extensions?.code === "BAD_USER_INPUT" && namesPosition(error.extensions.fields, position));
-  const ok = !codes.includes("INTERNAL_SERVER_ERROR") && response.status !== 500 && (badInput || (codes.length === 0 && isFailedSyncRow(body, position)) || documentedAlternative(position, hostile, asLiteral, codes));
-  return { case: `${position.root}.${position.field.name}(${position.path.join(".")}) ← ${hostile.label}${asLiteral ? " (literal)" : ""}`, status: response.status, codes, ok, healthzMs };
+  const badInput = (body.errors ?? []).some(
+    (error) => error.extensions?.code === "BAD_USER_INPUT" && namesPosition(error.extensions.fields, position),
+  );
+  const ok =
+    !codes.includes("INTERNAL_SERVER_ERROR") &&
+    response.status !== 500 &&
+    (badInput ||
+      (codes.length === 0 && isFailedSyncRow(body, position)) ||
+      documentedAlternative(position, hostile, asLiteral, codes));
+  return {
+    case: `${position.root}.${position.field.name}(${position.path.join(".")}) ← ${hostile.label}${asLiteral ? " (literal)" : ""}`,
+    status: response.status,
+    codes,
+    ok,
+    healthzMs,
+  };
 }
 
 /**
@@ -412,7 +523,8 @@ async function probeHealthz(): Promise<number> {
 function hostileNodeOf(position: Position): { hostileNode?: string } {
   if (position.root === "Query" || position.root === "Mutation") return {};
   const id = nodeIds.get(position.root);
-  if (!id) throw new Error(`No record of type ${position.root} to reach ${position.field.name} through; add one in beforeAll`);
+  if (!id)
+    throw new Error(`No record of type ${position.root} to reach ${position.field.name} through; add one in beforeAll`);
   return { hostileNode: id };
 }
 
@@ -420,7 +532,12 @@ function hostileNodeOf(position: Position): { hostileNode?: string } {
  * Answers other than BAD_USER_INPUT naming the argument that are right for the case:
  * a lone surrogate written in a document is not even a GraphQL string.
  */
-function documentedAlternative(_position: Position, hostile: HostileValue, asLiteral: boolean, codes: string[]): boolean {
+function documentedAlternative(
+  _position: Position,
+  hostile: HostileValue,
+  asLiteral: boolean,
+  codes: string[],
+): boolean {
   return asLiteral && /surrogate/.test(hostile.label) && codes.length === 1 && codes[0] === "GRAPHQL_PARSE_FAILED";
 }
 
@@ -447,81 +564,126 @@ async function runAll(part: Part): Promise<Outcome[]> {
 
 async function recordCounts(): Promise<number[]> {
   const { prisma } = server;
-  return Promise.all([prisma.person.count(), prisma.membership.count(), prisma.group.count(), prisma.organisation.count(), prisma.auditEvent.count(), prisma.personContact.count()]);
+  return Promise.all([
+    prisma.person.count(),
+    prisma.membership.count(),
+    prisma.group.count(),
+    prisma.organisation.count(),
+    prisma.auditEvent.count(),
+    prisma.personContact.count(),
+  ]);
 }
 
 describe("hostile input in every argument and input field", () => {
   test("every position of every field with arguments is covered", () => {
-    const positions = (["Query", "Mutation", "fields of objects"] as const).flatMap((part) => fieldsOf(part).flatMap(({ root, field }) => positionsOf(root, field)));
+    const positions = (["Query", "Mutation", "fields of objects"] as const).flatMap((part) =>
+      fieldsOf(part).flatMap(({ root, field }) => positionsOf(root, field)),
+    );
     // Guards against the walk silently finding nothing; hostileValues throws for a type it does not know.
     expect(positions.length).toBeGreaterThan(150);
     for (const position of positions) expect(hostileValues(position).length).toBeGreaterThan(0);
     for (const { root } of nestedFields()) expect(hostileNodeOf({ root } as Position).hostileNode).toBeDefined();
   });
 
-  test.each(["Query", "Mutation", "fields of objects"] as const)("%s: refused as BAD_USER_INPUT naming the argument, and /healthz answers at once", async (root) => {
-    const before = await recordCounts();
-    const outcomes = await runAll(root);
-    expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([]);
-    expect(outcomes.filter((outcome) => outcome.healthzMs >= HEALTHZ_MS)).toEqual([]);
-    expect(outcomes.length).toBeGreaterThan(100);
-    // Refused writes wrote nothing.
-    expect(await recordCounts()).toEqual(before);
-    expect(server.errors).toEqual([]);
-  });
+  test.each(["Query", "Mutation", "fields of objects"] as const)(
+    "%s: refused as BAD_USER_INPUT naming the argument, and /healthz answers at once",
+    async (root) => {
+      const before = await recordCounts();
+      const outcomes = await runAll(root);
+      expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([]);
+      expect(outcomes.filter((outcome) => outcome.healthzMs >= HEALTHZ_MS)).toEqual([]);
+      expect(outcomes.length).toBeGreaterThan(100);
+      // Refused writes wrote nothing.
+      expect(await recordCounts()).toEqual(before);
+      expect(server.errors).toEqual([]);
+    },
+  );
 });
 
 describe("writes are refused before their arguments are looked at", () => {
   test.each([
     ["no key", null, "UNAUTHENTICATED", 401],
     ["a read key", ["read", "read:contact", "admin"], "FORBIDDEN", 403],
-  ] as const)("with %s every mutation is refused before validation, whatever its input", async (_label, scopes, code, status) => {
-    const headers = scopes ? await server.keyHeaders([...scopes]) : {};
-    for (const field of Object.values(schema.getMutationType()!.getFields())) {
-      const position = positionsOf("Mutation", field).find((candidate) => ["String", "ID"].includes(getNamedType(candidate.type).name) && !isListType(getNullableType(candidate.type)))!;
-      // A value that would fail validation, and one the old e-mail pattern took seconds over.
-      for (const value of ["ab\u0000cd", "a@" + ".".repeat(40_000) + " "]) {
-        const variables = withValueAt(position, validArguments("Mutation", field), value);
-        const response = await fetch(server.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
-          body: JSON.stringify({ query: documentOf(position, variables), variables }),
-        });
-        const body = (await response.json()) as GraphQLResponse;
-        expect({ field: field.name, status: response.status, errors: body.errors?.map((error) => error.extensions?.code) }).toEqual({ field: field.name, status, errors: [code] });
-        if (code === "FORBIDDEN") expect(body.errors?.[0]?.extensions?.requiredScopes).toEqual(["write"]);
-        if (!scopes) expect(body.extensions?.sqlStatements).toBe(0);
+  ] as const)(
+    "with %s every mutation is refused before validation, whatever its input",
+    async (_label, scopes, code, status) => {
+      const headers = scopes ? await server.keyHeaders([...scopes]) : {};
+      for (const field of Object.values(schema.getMutationType()!.getFields())) {
+        const position = positionsOf("Mutation", field).find(
+          (candidate) =>
+            ["String", "ID"].includes(getNamedType(candidate.type).name) &&
+            !isListType(getNullableType(candidate.type)),
+        )!;
+        // A value that would fail validation, and one the old e-mail pattern took seconds over.
+        for (const value of ["ab\u0000cd", "a@" + ".".repeat(40_000) + " "]) {
+          const variables = withValueAt(position, validArguments("Mutation", field), value);
+          const response = await fetch(server.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+            body: JSON.stringify({ query: documentOf(position, variables), variables }),
+          });
+          const body = (await response.json()) as GraphQLResponse;
+          expect({
+            field: field.name,
+            status: response.status,
+            errors: body.errors?.map((error) => error.extensions?.code),
+          }).toEqual({ field: field.name, status, errors: [code] });
+          if (code === "FORBIDDEN") expect(body.errors?.[0]?.extensions?.requiredScopes).toEqual(["write"]);
+          if (!scopes) expect(body.extensions?.sqlStatements).toBe(0);
+        }
       }
-    }
-  });
+    },
+  );
 
   test("a key with a region's write scope gets past the early check to validation", async () => {
     const headers = await server.keyHeaders(["write:region:22"]);
-    const response = await gql(server.url, "mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }", { input: { givenName: "Ada", familyName: "a\u0000" } }, headers);
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "input.familyName" }] });
+    const response = await gql(
+      server.url,
+      "mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }",
+      { input: { givenName: "Ada", familyName: "a\u0000" } },
+      headers,
+    );
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: [{ path: "input.familyName" }],
+    });
   });
 });
 
 describe("requests the API does not serve are client errors", () => {
   async function post(body: unknown): Promise<{ status: number; body: GraphQLResponse }> {
-    const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/graphql-response+json" }, body: JSON.stringify(body) });
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as GraphQLResponse };
   }
 
   test("a subscription is GRAPHQL_VALIDATION_FAILED", async () => {
     const { status, body } = await post({ query: "subscription { groups { totalCount } }" });
     expect(status).toBe(400);
-    expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("does not support subscription"), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining("does not support subscription"),
+        extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+      }),
+    ]);
   });
 
   test("an automatic persisted query whose hash does not match, or of an unknown version, is BAD_REQUEST", async () => {
-    for (const persistedQuery of [{ version: 1, sha256Hash: "0".repeat(64) }, { version: 2, sha256Hash: "0".repeat(64) }]) {
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: "0".repeat(64) },
+      { version: 2, sha256Hash: "0".repeat(64) },
+    ]) {
       const { status, body } = await post({ query: "{ __typename }", extensions: { persistedQuery } });
       expect(status).toBe(400);
       expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })]);
     }
     const unknown = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "1".repeat(64) } } });
-    expect(unknown.body.errors).toEqual([expect.objectContaining({ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } })]);
+    expect(unknown.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }),
+    ]);
     expect(server.errors).toEqual([]);
   });
 });

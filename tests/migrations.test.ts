@@ -80,15 +80,21 @@ describe("migrations", () => {
     try {
       expect(await migrationsApplied(copy.url)).toBe(true);
       // A failed migration (started, neither finished nor rolled back) is for Prisma to report.
-      await client.query(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('failed', '', '29990101000000_failed', now(), 0)`);
+      await client.query(
+        `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('failed', '', '29990101000000_failed', now(), 0)`,
+      );
       expect(await migrationsApplied(copy.url)).toBe(false);
       await client.query(`DELETE FROM _prisma_migrations WHERE id = 'failed'`);
       expect(await migrationsApplied(copy.url)).toBe(true);
       const latest = `(SELECT max(migration_name) FROM _prisma_migrations)`;
-      const { rows } = await client.query<{ checksum: string }>(`SELECT checksum FROM _prisma_migrations WHERE migration_name = ${latest}`);
+      const { rows } = await client.query<{ checksum: string }>(
+        `SELECT checksum FROM _prisma_migrations WHERE migration_name = ${latest}`,
+      );
       await client.query(`UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = ${latest}`);
       expect(await migrationsApplied(copy.url)).toBe(false);
-      await client.query(`UPDATE _prisma_migrations SET checksum = $1 WHERE migration_name = ${latest}`, [rows[0]!.checksum]);
+      await client.query(`UPDATE _prisma_migrations SET checksum = $1 WHERE migration_name = ${latest}`, [
+        rows[0]!.checksum,
+      ]);
       expect(await migrationsApplied(copy.url)).toBe(true);
       await client.query(`DELETE FROM _prisma_migrations WHERE migration_name = ${latest}`);
       expect(await migrationsApplied(copy.url)).toBe(false);

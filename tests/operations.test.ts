@@ -24,7 +24,8 @@ describe("health and readiness", () => {
   it("is not ready while a migration of this build is missing", async () => {
     const copy = await startTestServer();
     try {
-      await copy.prisma.$executeRaw`DELETE FROM _prisma_migrations WHERE migration_name = (SELECT max(migration_name) FROM _prisma_migrations)`;
+      await copy.prisma
+        .$executeRaw`DELETE FROM _prisma_migrations WHERE migration_name = (SELECT max(migration_name) FROM _prisma_migrations)`;
       const response = await fetch(`${copy.url.replace(/\/graphql$/, "")}/readyz`);
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: "not ready", checks: { database: "ok", migrations: "pending" } });
@@ -56,7 +57,12 @@ describe("health and readiness", () => {
 describe("metrics", () => {
   it("exposes request counts and durations by operation, errors by code, SQL statements, batch sizes and pool use", async () => {
     const key = await server.keyHeaders(["read"]);
-    await gql(server.url, `query RegionsForMetrics { regions { countyCode localProgramAreas { slug } } }`, undefined, key);
+    await gql(
+      server.url,
+      `query RegionsForMetrics { regions { countyCode localProgramAreas { slug } } }`,
+      undefined,
+      key,
+    );
     await gql(server.url, `query BadForMetrics { region(countyCode: "x") { name } }`, undefined, key);
     const response = await fetch(server.metricsUrl);
     expect(response.status).toBe(200);
@@ -73,7 +79,9 @@ describe("metrics", () => {
   });
 
   it("keeps operation-name labels bounded: anonymous callers cannot add labels, only configured names and names sent with a key get one", async () => {
-    const configured = await startTestServer({ config: { metrics: { operationNames: ["IntranetStructure"], port: undefined, host: "127.0.0.1" } } });
+    const configured = await startTestServer({
+      config: { metrics: { operationNames: ["IntranetStructure"], port: undefined, host: "127.0.0.1" } },
+    });
     try {
       const junk = Array.from({ length: 250 }, (_, i) => `Junk${i}`);
       for (const name of junk) await gql(configured.url, `query ${name} { regions { countyCode } }`);
@@ -83,7 +91,9 @@ describe("metrics", () => {
       const key = await configured.keyHeaders(["read"]);
       await gql(configured.url, `query NightlySync { regions { countyCode } }`, undefined, key);
       const text = await (await fetch(configured.metricsUrl)).text();
-      const labels = new Set([...text.matchAll(/kg_graphql_requests_total\{operation="([^"]*)"/g)].map((match) => match[1]));
+      const labels = new Set(
+        [...text.matchAll(/kg_graphql_requests_total\{operation="([^"]*)"/g)].map((match) => match[1]),
+      );
       expect([...labels].sort()).toEqual(["IntranetStructure", "NightlySync", "anonymous", "invalid", "other"]);
       expect(text).toMatch(/kg_graphql_requests_total\{operation="other",outcome="ok"\} 250/);
     } finally {
@@ -105,7 +115,13 @@ describe("metrics", () => {
   });
 
   it("reads METRICS_OPERATION_NAMES, METRICS_PORT and METRICS_HOST", () => {
-    expect(loadConfig({ METRICS_OPERATION_NAMES: "IntranetStructure, NightlySync", METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" }).metrics).toEqual({
+    expect(
+      loadConfig({
+        METRICS_OPERATION_NAMES: "IntranetStructure, NightlySync",
+        METRICS_PORT: "9464",
+        METRICS_HOST: "0.0.0.0",
+      }).metrics,
+    ).toEqual({
       operationNames: ["IntranetStructure", "NightlySync"],
       port: 9464,
       host: "0.0.0.0",
@@ -121,7 +137,10 @@ describe("logs", () => {
     const response = await fetch(server.url, {
       method: "POST",
       headers: { "content-type": "application/json", "x-request-id": "intranet-42" },
-      body: JSON.stringify({ query: `query Find($q: String!) { search(query: $q) { totalCount } }`, variables: { q: secret } }),
+      body: JSON.stringify({
+        query: `query Find($q: String!) { search(query: $q) { totalCount } }`,
+        variables: { q: secret },
+      }),
     });
     expect(response.headers.get("x-request-id")).toBe("intranet-42");
     const line = server.logs.find((entry) => entry.requestId === "intranet-42");

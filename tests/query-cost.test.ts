@@ -29,18 +29,27 @@ beforeAll(async () => {
 afterAll(() => Promise.all(Object.values(servers).map((server) => server.stop())));
 
 describe("SQL statements per intranet operation", () => {
-  it.each(INTRANET_OPERATIONS.map((operation) => [operation.name, operation] as const))("%s costs the same at 1× and 10× data", async (name, operation) => {
-    const small = await gql(servers.x1!.url, operation.query, operation.variables);
-    const large = await gql(servers.x10!.url, operation.query, operation.variables);
-    expect(small.errors).toBeUndefined();
-    expect(large.errors).toBeUndefined();
-    expect({ name, x1: small.extensions?.sqlStatements, x10: large.extensions?.sqlStatements }).toEqual({ name, x1: EXPECTED_STATEMENTS[name], x10: EXPECTED_STATEMENTS[name] });
-  });
+  it.each(INTRANET_OPERATIONS.map((operation) => [operation.name, operation] as const))(
+    "%s costs the same at 1× and 10× data",
+    async (name, operation) => {
+      const small = await gql(servers.x1!.url, operation.query, operation.variables);
+      const large = await gql(servers.x10!.url, operation.query, operation.variables);
+      expect(small.errors).toBeUndefined();
+      expect(large.errors).toBeUndefined();
+      expect({ name, x1: small.extensions?.sqlStatements, x10: large.extensions?.sqlStatements }).toEqual({
+        name,
+        x1: EXPECTED_STATEMENTS[name],
+        x10: EXPECTED_STATEMENTS[name],
+      });
+    },
+  );
 
   it("reads many times the rows at 10× with the same statements", async () => {
     const query = `{ region(countyCode: "22") { localProgramAreas { workingGroups { slug } members(activeOn: null, first: 100) { totalCount nodes { person { name } } } } } }`;
     const measure = async (server: TestServer) => {
-      const result = await gql<{ region: { localProgramAreas: { workingGroups: unknown[]; members: { totalCount: number } }[] } }>(server.url, query);
+      const result = await gql<{
+        region: { localProgramAreas: { workingGroups: unknown[]; members: { totalCount: number } }[] };
+      }>(server.url, query);
       const lpos = result.data!.region.localProgramAreas;
       return {
         memberships: lpos.reduce((sum, lpo) => sum + lpo.members.totalCount, 0),
@@ -66,6 +75,8 @@ describe("SQL statements per intranet operation", () => {
     const operation = INTRANET_OPERATIONS.find((op) => op.name === "members-on-date")!;
     const alone = await gql(servers.naive!.url, operation.query);
     const together = await Promise.all(Array.from({ length: 4 }, () => gql(servers.naive!.url, operation.query)));
-    expect(together.map((result) => result.extensions?.sqlStatements)).toEqual(together.map(() => alone.extensions?.sqlStatements));
+    expect(together.map((result) => result.extensions?.sqlStatements)).toEqual(
+      together.map(() => alone.extensions?.sqlStatements),
+    );
   });
 });

@@ -16,45 +16,84 @@ function errorOf(result: GraphQLResponse): Record<string, unknown> | undefined {
   return result.errors?.[0]?.extensions;
 }
 
-type Connection<Node> = { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; nodes: Node[] };
+type Connection<Node> = {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  nodes: Node[];
+};
 
 describe("global IDs", () => {
   it("fetches every kind of object again by its ID, one by one and in a batch", async () => {
     const sample = await data<{
-      healthcareRegion: { id: string }; region: { id: string }; municipality: { id: string }; agencies: { id: string }[];
+      healthcareRegion: { id: string };
+      region: { id: string };
+      municipality: { id: string };
+      agencies: { id: string }[];
       nationalProgramArea: { id: string; chair: { id: string; person: { id: string } } };
-      group: { id: string }; nationalCollaborationGroups: { id: string }[];
+      group: { id: string };
+      nationalCollaborationGroups: { id: string }[];
     }>(`{ healthcareRegion(slug: "norra") { id } region(countyCode: "22") { id } municipality(code: "2281") { id } agencies { id }
           nationalProgramArea(slug: "psykisk-halsa") { id chair { id person { id } } }
           group(slug: "lpo-22-psykisk-halsa") { id } nationalCollaborationGroups { id } }`);
     const ids = [
-      sample.healthcareRegion.id, sample.region.id, sample.municipality.id, sample.agencies[0]!.id, sample.nationalProgramArea.id,
-      sample.group.id, sample.nationalCollaborationGroups[0]!.id, sample.nationalProgramArea.chair.id, sample.nationalProgramArea.chair.person.id,
+      sample.healthcareRegion.id,
+      sample.region.id,
+      sample.municipality.id,
+      sample.agencies[0]!.id,
+      sample.nationalProgramArea.id,
+      sample.group.id,
+      sample.nationalCollaborationGroups[0]!.id,
+      sample.nationalProgramArea.chair.id,
+      sample.nationalProgramArea.chair.person.id,
     ];
-    const result = await gql<{ nodes: { __typename: string; id: string }[] }>(server.url, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
+    const result = await gql<{ nodes: { __typename: string; id: string }[] }>(
+      server.url,
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`,
+      { ids },
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data!.nodes.map((node) => node.id)).toEqual(ids);
     expect(result.data!.nodes.map((node) => node.__typename)).toEqual([
-      "HealthcareRegion", "Region", "Municipality", "Organisation", "NationalProgramArea", "LocalProgramArea", "NationalCollaborationGroup", "Membership", "Person",
+      "HealthcareRegion",
+      "Region",
+      "Municipality",
+      "Organisation",
+      "NationalProgramArea",
+      "LocalProgramArea",
+      "NationalCollaborationGroup",
+      "Membership",
+      "Person",
     ]);
     expect(result.extensions?.sqlStatements).toBeLessThanOrEqual(8);
-    const one = await data<{ node: { __typename: string; name: string } }>(`query($id: ID!) { node(id: $id) { __typename ... on Region { name } } }`, { id: sample.region.id });
+    const one = await data<{ node: { __typename: string; name: string } }>(
+      `query($id: ID!) { node(id: $id) { __typename ... on Region { name } } }`,
+      { id: sample.region.id },
+    );
     expect(one.node).toEqual({ __typename: "Region", name: "Region Västernorrland" });
   });
 
   it("answers null for an ID that names nothing, and NOT_FOUND or BAD_USER_INPUT per item in a batch", async () => {
     const unknown = Buffer.from("Region:00000000-0000-4000-8000-000000000000").toString("base64url");
-    const { data: npo } = await gql<{ nationalProgramArea: { id: string } }>(server.url, `{ nationalProgramArea(slug: "psykisk-halsa") { id } }`);
+    const { data: npo } = await gql<{ nationalProgramArea: { id: string } }>(
+      server.url,
+      `{ nationalProgramArea(slug: "psykisk-halsa") { id } }`,
+    );
     const [, uuid] = Buffer.from(npo!.nationalProgramArea.id, "base64url").toString().split(":");
     const wrongType = Buffer.from(`WorkingGroup:${uuid}`).toString("base64url");
     const single = await gql(server.url, `query($id: ID!) { node(id: $id) { id } }`, { id: unknown });
     expect(single).toMatchObject({ data: { node: null } });
     expect(single.errors).toBeUndefined();
 
-    const batch = await gql<{ nodes: unknown[] }>(server.url, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [npo!.nationalProgramArea.id, unknown, "not-an-id", wrongType] });
+    const batch = await gql<{ nodes: unknown[] }>(server.url, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      ids: [npo!.nationalProgramArea.id, unknown, "not-an-id", wrongType],
+    });
     expect(batch.data!.nodes).toEqual([{ id: npo!.nationalProgramArea.id }, null, null, null]);
     expect(batch.errors!.map((error) => [error.path, error.extensions?.code])).toEqual(
-      expect.arrayContaining([[["nodes", 1], "NOT_FOUND"], [["nodes", 2], "BAD_USER_INPUT"], [["nodes", 3], "NOT_FOUND"]]),
+      expect.arrayContaining([
+        [["nodes", 1], "NOT_FOUND"],
+        [["nodes", 2], "BAD_USER_INPUT"],
+        [["nodes", 3], "NOT_FOUND"],
+      ]),
     );
     const malformed = await gql(server.url, `{ node(id: "UmVnaW9uOjEyMw") { id } }`);
     expect(errorOf(malformed)).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "id" }] });
@@ -83,7 +122,9 @@ describe("groups", () => {
 
   it("finds a municipality's groups and a healthcare region's bodies on every level below it", async () => {
     const { groups } = await data<Groups>(query, { filter: { municipality: "2281" }, first: 100 });
-    expect(groups.nodes.map((g) => g.slug)).toEqual(expect.arrayContaining(["lpo-22-psykisk-halsa", "halsam-vasternorrland"]));
+    expect(groups.nodes.map((g) => g.slug)).toEqual(
+      expect.arrayContaining(["lpo-22-psykisk-halsa", "halsam-vasternorrland"]),
+    );
     const norra = await data<Groups>(query, { filter: { healthcareRegion: "norra", kind: ["LPO"] }, first: 1 });
     expect(norra.groups.totalCount).toBe(4 * 25);
   });
@@ -119,10 +160,16 @@ describe("groups", () => {
   });
 
   it("keeps dissolved groups out by default and shows them on a day they were in force", async () => {
-    const dissolved = await server.prisma.group.findFirstOrThrow({ where: { validTo: { not: null, lt: new Date() } }, orderBy: { slug: "asc" } });
+    const dissolved = await server.prisma.group.findFirstOrThrow({
+      where: { validTo: { not: null, lt: new Date() } },
+      orderBy: { slug: "asc" },
+    });
     const filter = (activeOn: unknown) => ({ kind: [dissolved.kind], activeOn });
     const today = await data<Groups>(query, { filter: filter(undefined), first: 100 });
-    const back = await data<Groups>(query, { filter: filter(dissolved.validTo!.toISOString().slice(0, 10)), first: 100 });
+    const back = await data<Groups>(query, {
+      filter: filter(dissolved.validTo!.toISOString().slice(0, 10)),
+      first: 100,
+    });
     const ever = await data<Groups>(query, { filter: filter(null), first: 1 });
     expect(today.groups.nodes.map((g) => g.slug)).not.toContain(dissolved.slug);
     expect(ever.groups.totalCount).toBeGreaterThan(today.groups.totalCount);
@@ -135,7 +182,9 @@ describe("groups", () => {
       include: { parent: true },
       orderBy: { slug: "asc" },
     });
-    const { group } = await data<{ group: { now: { slug: string }[]; then: { slug: string }[]; ever: { slug: string }[] } }>(
+    const { group } = await data<{
+      group: { now: { slug: string }[]; then: { slug: string }[]; ever: { slug: string }[] };
+    }>(
       `query($slug: String!, $then: Date) { group(slug: $slug) { now: workingGroups { slug } then: workingGroups(activeOn: $then) { slug } ever: workingGroups(activeOn: null) { slug } } }`,
       { slug: dissolved.parent!.slug, then: dissolved.validTo!.toISOString().slice(0, 10) },
     );
@@ -155,7 +204,10 @@ describe("groups", () => {
     [{ after: "bm9wZQ" }, "after"],
   ])("rejects %j naming %s", async (variables, field) => {
     const result = await gql(server.url, query, variables);
-    expect(errorOf(result)).toMatchObject({ code: "BAD_USER_INPUT", fields: expect.arrayContaining([expect.objectContaining({ path: field })]) });
+    expect(errorOf(result)).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: expect.arrayContaining([expect.objectContaining({ path: field })]),
+    });
   });
 
   it("rejects malformed dates as BAD_USER_INPUT, in literals and variables", async () => {
@@ -170,10 +222,18 @@ describe("groups", () => {
 });
 
 describe("people and memberships", () => {
-  type Member = { role: string; validFrom: string; validTo: string | null; person: { name: string; id: string }; representing: { kind: string } | null };
+  type Member = {
+    role: string;
+    validFrom: string;
+    validTo: string | null;
+    person: { name: string; id: string };
+    representing: { kind: string } | null;
+  };
 
   it("lists a group's members with the chair first, filters by role and answers for a past day", async () => {
-    const { group } = await data<{ group: { chair: Member; members: Connection<Member>; chairs: Connection<Member>; all: Connection<Member> } }>(
+    const { group } = await data<{
+      group: { chair: Member; members: Connection<Member>; chairs: Connection<Member>; all: Connection<Member> };
+    }>(
       `{ group(slug: "psykisk-halsa") {
           chair { role validFrom validTo person { id name } representing { kind } }
           members(first: 100) { totalCount nodes { role validFrom validTo person { id name } representing { kind } } }
@@ -183,7 +243,9 @@ describe("people and memberships", () => {
     );
     expect(group.chair.role).toBe("CHAIR");
     expect(group.members.nodes[0]).toEqual(group.chair);
-    expect(group.members.nodes.every((m) => m.validTo === null || m.validTo >= new Date().toISOString().slice(0, 10))).toBe(true);
+    expect(
+      group.members.nodes.every((m) => m.validTo === null || m.validTo >= new Date().toISOString().slice(0, 10)),
+    ).toBe(true);
     expect(new Set(group.members.nodes.map((m) => m.representing?.kind))).toContain("HEALTHCARE_REGION");
     expect(group.all.totalCount).toBeGreaterThan(group.members.totalCount);
     expect(group.chairs.nodes.every((m) => m.role === "CHAIR")).toBe(true);
@@ -199,19 +261,29 @@ describe("people and memberships", () => {
   });
 
   it("gives a person's memberships, now and ever, and an organisation's representatives", async () => {
-    const { group } = await data<{ group: { members: Connection<{ person: { id: string } }> } }>(`{ group(slug: "lpo-22-psykisk-halsa") { members(first: 1) { nodes { person { id } } } } }`);
+    const { group } = await data<{ group: { members: Connection<{ person: { id: string } }> } }>(
+      `{ group(slug: "lpo-22-psykisk-halsa") { members(first: 1) { nodes { person { id } } } } }`,
+    );
     const personId = group.members.nodes[0]!.person.id;
-    const { node } = await data<{ node: { name: string; memberships: Connection<{ group: { slug: string } }>; history: Connection<unknown> } }>(
+    const { node } = await data<{
+      node: { name: string; memberships: Connection<{ group: { slug: string } }>; history: Connection<unknown> };
+    }>(
       `query($id: ID!) { node(id: $id) { ... on Person { name memberships { totalCount nodes { group { slug } } } history: memberships(activeOn: null) { totalCount } } } }`,
       { id: personId },
     );
     expect(node.memberships.nodes.map((m) => m.group.slug)).toContain("lpo-22-psykisk-halsa");
     expect(node.history.totalCount).toBeGreaterThanOrEqual(node.memberships.totalCount);
 
-    const { region } = await data<{ region: { localProgramAreas: { slug: string }[] } }>(`{ region(countyCode: "22") { localProgramAreas { slug } } }`);
+    const { region } = await data<{ region: { localProgramAreas: { slug: string }[] } }>(
+      `{ region(countyCode: "22") { localProgramAreas { slug } } }`,
+    );
     expect(region.localProgramAreas.length).toBe(25);
-    const organisation = await server.prisma.organisation.findUniqueOrThrow({ where: { slug: "region-vasternorrland" } });
-    const reps = await data<{ node: { representatives: Connection<{ group: { countyCode: string | null; slug: string } }> } }>(
+    const organisation = await server.prisma.organisation.findUniqueOrThrow({
+      where: { slug: "region-vasternorrland" },
+    });
+    const reps = await data<{
+      node: { representatives: Connection<{ group: { countyCode: string | null; slug: string } }> };
+    }>(
       `query($id: ID!) { node(id: $id) { ... on Organisation { representatives(first: 100) { totalCount nodes { group { slug } } } } } }`,
       { id: Buffer.from(`Organisation:${organisation.id}`).toString("base64url") },
     );
@@ -219,12 +291,16 @@ describe("people and memberships", () => {
   });
 
   it("answers which groups a municipality sits in at each level", async () => {
-    const code = (await server.prisma.membership.findFirstOrThrow({
-      where: { representingOrganisation: { kind: "MUNICIPALITY" }, group: { level: "NATIONAL" }, validTo: null },
-      include: { representingOrganisation: { include: { municipality: true } } },
-      orderBy: { id: "asc" },
-    })).representingOrganisation!.municipality!.code;
-    const { municipality } = await data<{ municipality: Record<"national" | "healthcareRegional" | "regional" | "all", Connection<{ level: string }>> }>(
+    const code = (
+      await server.prisma.membership.findFirstOrThrow({
+        where: { representingOrganisation: { kind: "MUNICIPALITY" }, group: { level: "NATIONAL" }, validTo: null },
+        include: { representingOrganisation: { include: { municipality: true } } },
+        orderBy: { id: "asc" },
+      })
+    ).representingOrganisation!.municipality!.code;
+    const { municipality } = await data<{
+      municipality: Record<"national" | "healthcareRegional" | "regional" | "all", Connection<{ level: string }>>;
+    }>(
       `query($code: String!) { municipality(code: $code) {
           national: groups(level: NATIONAL) { totalCount nodes { level } }
           healthcareRegional: groups(level: HEALTHCARE_REGIONAL) { totalCount nodes { level } }
@@ -235,8 +311,16 @@ describe("people and memberships", () => {
     expect(municipality.national.totalCount).toBeGreaterThan(0);
     expect(municipality.national.nodes.every((g) => g.level === "NATIONAL")).toBe(true);
     expect(municipality.regional.nodes.every((g) => g.level === "REGIONAL")).toBe(true);
-    expect(municipality.all.totalCount).toBe(municipality.national.totalCount + municipality.healthcareRegional.totalCount + municipality.regional.totalCount);
-    expect(municipality.all.nodes.map((g) => g.level)).toEqual([...municipality.all.nodes.map((g) => g.level)].sort((a, b) => ["NATIONAL", "HEALTHCARE_REGIONAL", "REGIONAL"].indexOf(a) - ["NATIONAL", "HEALTHCARE_REGIONAL", "REGIONAL"].indexOf(b)));
+    expect(municipality.all.totalCount).toBe(
+      municipality.national.totalCount + municipality.healthcareRegional.totalCount + municipality.regional.totalCount,
+    );
+    expect(municipality.all.nodes.map((g) => g.level)).toEqual(
+      [...municipality.all.nodes.map((g) => g.level)].sort(
+        (a, b) =>
+          ["NATIONAL", "HEALTHCARE_REGIONAL", "REGIONAL"].indexOf(a) -
+          ["NATIONAL", "HEALTHCARE_REGIONAL", "REGIONAL"].indexOf(b),
+      ),
+    );
   });
 
   it("pages through members with cursors both ways", async () => {
@@ -258,7 +342,9 @@ describe("governance chain", () => {
   it("gives psykisk hälsa in Region Västernorrland through all levels with working groups, in one call", async () => {
     const { governanceChain } = await data<{
       governanceChain: {
-        nationalProgramArea: { slug: string; workingGroups: { kind: string }[] }; region: { countyCode: string }; healthcareRegions: { slug: string }[];
+        nationalProgramArea: { slug: string; workingGroups: { kind: string }[] };
+        region: { countyCode: string };
+        healthcareRegions: { slug: string }[];
         regionalProgramAreas: { slug: string; chair: { role: string } | null; workingGroups: { kind: string }[] }[];
         localProgramAreas: { slug: string; workingGroups: { kind: string; parent: { slug: string } }[] }[];
       };
@@ -271,17 +357,30 @@ describe("governance chain", () => {
     expect(governanceChain.regionalProgramAreas.map((rpo) => rpo.slug)).toEqual(["rpo-norra-psykisk-halsa"]);
     expect(governanceChain.localProgramAreas.map((lpo) => lpo.slug)).toEqual(["lpo-22-psykisk-halsa"]);
     expect(governanceChain.nationalProgramArea.workingGroups.every((g) => g.kind === "NAG")).toBe(true);
-    for (const lag of governanceChain.localProgramAreas[0]!.workingGroups) expect(lag).toEqual({ kind: "LAG", parent: { slug: "lpo-22-psykisk-halsa" } });
+    for (const lag of governanceChain.localProgramAreas[0]!.workingGroups)
+      expect(lag).toEqual({ kind: "LAG", parent: { slug: "lpo-22-psykisk-halsa" } });
   });
 
   it("gives Region Halland the RPOs of both its healthcare regions", async () => {
-    const { governanceChain } = await data<{ governanceChain: { regionalProgramAreas: { slug: string }[] } }>(`{ governanceChain(npo: "psykisk-halsa", region: "13") { regionalProgramAreas { slug } } }`);
-    expect(governanceChain.regionalProgramAreas.map((rpo) => rpo.slug).sort()).toEqual(["rpo-sodra-psykisk-halsa", "rpo-vastra-psykisk-halsa"]);
+    const { governanceChain } = await data<{ governanceChain: { regionalProgramAreas: { slug: string }[] } }>(
+      `{ governanceChain(npo: "psykisk-halsa", region: "13") { regionalProgramAreas { slug } } }`,
+    );
+    expect(governanceChain.regionalProgramAreas.map((rpo) => rpo.slug).sort()).toEqual([
+      "rpo-sodra-psykisk-halsa",
+      "rpo-vastra-psykisk-halsa",
+    ]);
   });
 
   it("answers null for an unknown NPO or region and BAD_USER_INPUT for malformed ones", async () => {
-    expect(await data(`{ a: governanceChain(npo: "finns-inte", region: "22") { region { name } } b: governanceChain(npo: "psykisk-halsa", region: "99") { region { name } } }`)).toEqual({ a: null, b: null });
-    const bad = await gql(server.url, `{ governanceChain(npo: "psykisk-halsa", region: "Västernorrland") { region { name } } }`);
+    expect(
+      await data(
+        `{ a: governanceChain(npo: "finns-inte", region: "22") { region { name } } b: governanceChain(npo: "psykisk-halsa", region: "99") { region { name } } }`,
+      ),
+    ).toEqual({ a: null, b: null });
+    const bad = await gql(
+      server.url,
+      `{ governanceChain(npo: "psykisk-halsa", region: "Västernorrland") { region { name } } }`,
+    );
     expect(errorOf(bad)).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "region" }] });
   });
 });
@@ -291,12 +390,14 @@ describe("search", () => {
   const query = `query($q: String!, $kinds: [SearchKind!], $first: Int, $after: String) { search(query: $q, kinds: $kinds, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } nodes { __typename ... on GovernanceGroup { name kind } ... on Organisation { name } ... on Person { givenName familyName } } } }`;
 
-  it("finds Psykisk hälsa at every level from \"psyk\", the NPO first", async () => {
+  it('finds Psykisk hälsa at every level from "psyk", the NPO first', async () => {
     const { search } = await data<{ search: Connection<Hit> }>(query, { q: "psyk", kinds: ["GROUP"], first: 100 });
     expect(search.nodes[0]).toMatchObject({ __typename: "NationalProgramArea", name: "Psykisk hälsa" });
     const kinds = new Set(search.nodes.map((hit) => hit.kind));
     expect([...kinds]).toEqual(expect.arrayContaining(["NPO", "RPO", "LPO"]));
-    expect(search.nodes.filter((hit) => hit.kind === "LPO" && hit.name!.startsWith("LPO Psykisk hälsa"))).toHaveLength(21);
+    expect(search.nodes.filter((hit) => hit.kind === "LPO" && hit.name!.startsWith("LPO Psykisk hälsa"))).toHaveLength(
+      21,
+    );
   });
 
   it("ignores case and accents in Swedish names", async () => {
@@ -304,17 +405,34 @@ describe("search", () => {
     const accented = await data<{ search: Connection<Hit> }>(query, { q: "psykisk hälsa", kinds: ["GROUP"], first: 1 });
     expect(plain.search.totalCount).toBe(accented.search.totalCount);
     expect(plain.search.nodes[0]!.name).toBe("Psykisk hälsa");
-    const person = await server.prisma.person.findFirstOrThrow({ where: { familyName: { contains: "ö" } }, orderBy: { id: "asc" } });
-    const folded = person.familyName.normalize("NFD").replace(/\p{Diacritic}/gu, "").toUpperCase();
+    const person = await server.prisma.person.findFirstOrThrow({
+      where: { familyName: { contains: "ö" } },
+      orderBy: { id: "asc" },
+    });
+    const folded = person.familyName
+      .normalize("NFD")
+      .replace(/\p{Diacritic}/gu, "")
+      .toUpperCase();
     const people = await data<{ search: Connection<Hit> }>(query, { q: folded, kinds: ["PERSON"], first: 100 });
-    expect(people.search.nodes).toContainEqual({ __typename: "Person", givenName: expect.any(String), familyName: person.familyName });
-    const organisations = await data<{ search: Connection<Hit> }>(query, { q: "lakemedelsverket", kinds: ["ORGANISATION"] });
+    expect(people.search.nodes).toContainEqual({
+      __typename: "Person",
+      givenName: expect.any(String),
+      familyName: person.familyName,
+    });
+    const organisations = await data<{ search: Connection<Hit> }>(query, {
+      q: "lakemedelsverket",
+      kinds: ["ORGANISATION"],
+    });
     expect(organisations.search.nodes[0]).toEqual({ __typename: "Organisation", name: "Läkemedelsverket" });
   });
 
   it("pages through ranked results", async () => {
     const first = await data<{ search: Connection<Hit> }>(query, { q: "halsa", first: 10 });
-    const second = await data<{ search: Connection<Hit> }>(query, { q: "halsa", first: 10, after: first.search.pageInfo.endCursor });
+    const second = await data<{ search: Connection<Hit> }>(query, {
+      q: "halsa",
+      first: 10,
+      after: first.search.pageInfo.endCursor,
+    });
     const both = await data<{ search: Connection<Hit> }>(query, { q: "halsa", first: 20 });
     expect([...first.search.nodes, ...second.search.nodes]).toEqual(both.search.nodes);
   });
@@ -329,20 +447,40 @@ describe("search", () => {
   });
 
   it("rejects queries too short or too long", async () => {
-    for (const q of ["a", "x".repeat(101)]) expect(errorOf(await gql(server.url, query, { q }))).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "query" }] });
+    for (const q of ["a", "x".repeat(101)])
+      expect(errorOf(await gql(server.url, query, { q }))).toMatchObject({
+        code: "BAD_USER_INPUT",
+        fields: [{ path: "query" }],
+      });
   });
 });
 
 describe("structure gaps", () => {
-  type Gap = { kind: string; message: string; group: { slug: string } | null; programArea: { slug: string } | null; healthcareRegion: { slug: string } | null; region: { countyCode: string } | null; membership: { role: string } | null };
+  type Gap = {
+    kind: string;
+    message: string;
+    group: { slug: string } | null;
+    programArea: { slug: string } | null;
+    healthcareRegion: { slug: string } | null;
+    region: { countyCode: string } | null;
+    membership: { role: string } | null;
+  };
   const query = `query($kinds: [StructureGapKind!], $activeOn: Date) { structureGaps(kinds: $kinds, activeOn: $activeOn, first: 100) {
     totalCount nodes { kind message group { slug } programArea { slug } healthcareRegion { slug } region { countyCode } membership { role } } } }`;
 
   it("reports each kind of departure from the model with what is missing and where", async () => {
     const { structureGaps } = await data<{ structureGaps: Connection<Gap> }>(query, {});
     const kinds = new Set(structureGaps.nodes.map((gap) => gap.kind));
-    expect([...kinds]).toEqual(expect.arrayContaining(["NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE", "CHAIR_MANDATE_OVER_THREE_YEARS", "MEMBERSHIP_OF_DISSOLVED_GROUP"]));
-    const representative = structureGaps.nodes.find((gap) => gap.kind === "NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE")!;
+    expect([...kinds]).toEqual(
+      expect.arrayContaining([
+        "NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE",
+        "CHAIR_MANDATE_OVER_THREE_YEARS",
+        "MEMBERSHIP_OF_DISSOLVED_GROUP",
+      ]),
+    );
+    const representative = structureGaps.nodes.find(
+      (gap) => gap.kind === "NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE",
+    )!;
     expect(representative.programArea).not.toBeNull();
     expect(representative.healthcareRegion).not.toBeNull();
     expect(representative.message).toContain("has no member representing");
@@ -353,15 +491,42 @@ describe("structure gaps", () => {
   it("reports a missing RPO, a missing LPO and an NPO without municipal members", async () => {
     const copy = await startTestServer();
     try {
-      await copy.prisma.group.update({ where: { slug: "rpo-norra-psykisk-halsa" }, data: { validTo: new Date("2025-12-31") } });
-      await copy.prisma.group.update({ where: { slug: "lpo-22-psykisk-halsa" }, data: { validTo: new Date("2025-12-31") } });
-      const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, { kinds: ["HEALTHCARE_REGION_WITHOUT_RPO", "REGION_WITHOUT_LPO", "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER"] });
+      await copy.prisma.group.update({
+        where: { slug: "rpo-norra-psykisk-halsa" },
+        data: { validTo: new Date("2025-12-31") },
+      });
+      await copy.prisma.group.update({
+        where: { slug: "lpo-22-psykisk-halsa" },
+        data: { validTo: new Date("2025-12-31") },
+      });
+      const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
+        kinds: [
+          "HEALTHCARE_REGION_WITHOUT_RPO",
+          "REGION_WITHOUT_LPO",
+          "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
+        ],
+      });
       const gaps = result.data!.structureGaps.nodes;
-      expect(gaps).toContainEqual(expect.objectContaining({ kind: "HEALTHCARE_REGION_WITHOUT_RPO", programArea: { slug: "psykisk-halsa" }, healthcareRegion: { slug: "norra" } }));
-      expect(gaps).toContainEqual(expect.objectContaining({ kind: "REGION_WITHOUT_LPO", programArea: { slug: "psykisk-halsa" }, region: { countyCode: "22" } }));
+      expect(gaps).toContainEqual(
+        expect.objectContaining({
+          kind: "HEALTHCARE_REGION_WITHOUT_RPO",
+          programArea: { slug: "psykisk-halsa" },
+          healthcareRegion: { slug: "norra" },
+        }),
+      );
+      expect(gaps).toContainEqual(
+        expect.objectContaining({
+          kind: "REGION_WITHOUT_LPO",
+          programArea: { slug: "psykisk-halsa" },
+          region: { countyCode: "22" },
+        }),
+      );
       // Without the data set no NPO has members: all five municipal-participation NPOs lack a municipal member.
       expect(gaps.filter((gap) => gap.kind === "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER")).toHaveLength(5);
-      const before = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, { kinds: ["HEALTHCARE_REGION_WITHOUT_RPO"], activeOn: "2025-06-01" });
+      const before = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
+        kinds: ["HEALTHCARE_REGION_WITHOUT_RPO"],
+        activeOn: "2025-06-01",
+      });
       expect(before.data!.structureGaps.totalCount).toBe(0);
     } finally {
       await copy.stop();

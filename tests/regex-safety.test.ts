@@ -32,7 +32,10 @@ function regexLiterals(file: string): { where: string; regex: RegExp }[] {
       const end = text.lastIndexOf("/");
       const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
       // Global and sticky flags make test() stateful; the attack is about backtracking only.
-      found.push({ where: `${path.relative(SOURCE_DIR, file)}:${line} ${text}`, regex: new RegExp(text.slice(1, end), text.slice(end + 1).replace(/[gy]/g, "")) });
+      found.push({
+        where: `${path.relative(SOURCE_DIR, file)}:${line} ${text}`,
+        regex: new RegExp(text.slice(1, end), text.slice(end + 1).replace(/[gy]/g, "")),
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -41,7 +44,22 @@ function regexLiterals(file: string): { where: string; regex: RegExp }[] {
 }
 
 // Runs of each character, after prefixes that get past the fixed starts of the project's formats.
-const PREFIXES = ["", "a", "a@", "a@b", "SE0000000000-", "+4", "kg_abcdefgh_", "write:region:", "Bearer ", "--a=", "https://", "2024-01-01T", "lpo-", "Name ("];
+const PREFIXES = [
+  "",
+  "a",
+  "a@",
+  "a@b",
+  "SE0000000000-",
+  "+4",
+  "kg_abcdefgh_",
+  "write:region:",
+  "Bearer ",
+  "--a=",
+  "https://",
+  "2024-01-01T",
+  "lpo-",
+  "Name (",
+];
 const SUFFIXES = ["", "!", " ", "\n", "@", "\u0000"];
 const RUN_CHARACTERS = [..."aZ09 \t\n.-_:@/()+—=,;"];
 
@@ -59,7 +77,11 @@ function slowestAttack(regex: RegExp): { input: string; ms: number } {
       for (const suffix of SUFFIXES) {
         const input = prefix + run + suffix;
         const ms = timeOf(regex, input);
-        if (ms > slowest.ms) slowest = { input: `${JSON.stringify(prefix)} + ${JSON.stringify(character)} × ${ATTACK_LENGTH} + ${JSON.stringify(suffix)}`, ms };
+        if (ms > slowest.ms)
+          slowest = {
+            input: `${JSON.stringify(prefix)} + ${JSON.stringify(character)} × ${ATTACK_LENGTH} + ${JSON.stringify(suffix)}`,
+            ms,
+          };
         if (ms > BOUND_MS) return slowest;
       }
     }
@@ -76,10 +98,13 @@ describe("regular expressions", () => {
     expect(literals.length).toBeGreaterThan(20);
   });
 
-  test.each(literals.map(({ where, regex }) => [where, regex] as const))("%s runs in linear time on adversarial input", (_where, regex) => {
-    const slowest = slowestAttack(regex);
-    expect({ ...slowest, withinBound: slowest.ms <= BOUND_MS }).toMatchObject({ withinBound: true });
-  });
+  test.each(literals.map(({ where, regex }) => [where, regex] as const))(
+    "%s runs in linear time on adversarial input",
+    (_where, regex) => {
+      const slowest = slowestAttack(regex);
+      expect({ ...slowest, withinBound: slowest.ms <= BOUND_MS }).toMatchObject({ withinBound: true });
+    },
+  );
 });
 
 describe("validated arguments over HTTP", () => {
@@ -106,11 +131,18 @@ describe("validated arguments over HTTP", () => {
   }
 
   test("the reported e-mail is refused at once, without a key and with one", async () => {
-    const anonymous = await timed(() => gql(server.url, CREATE_PERSON, { input: { givenName: "Ada", familyName: "Test", email: REPORTED } }));
+    const anonymous = await timed(() =>
+      gql(server.url, CREATE_PERSON, { input: { givenName: "Ada", familyName: "Test", email: REPORTED } }),
+    );
     expect(anonymous.result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(anonymous.ms).toBeLessThan(GENEROUS_MS);
-    const withKey = await timed(() => gql(server.url, CREATE_PERSON, { input: { givenName: "Ada", familyName: "Test", email: REPORTED } }, writer));
-    expect(withKey.result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "input.email", message: "email must be at most 254 characters" }] });
+    const withKey = await timed(() =>
+      gql(server.url, CREATE_PERSON, { input: { givenName: "Ada", familyName: "Test", email: REPORTED } }, writer),
+    );
+    expect(withKey.result.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: [{ path: "input.email", message: "email must be at most 254 characters" }],
+    });
     expect(withKey.ms).toBeLessThan(GENEROUS_MS);
   });
 
@@ -125,14 +157,19 @@ describe("validated arguments over HTTP", () => {
     ["givenName", 100, "", " ", ""],
   ];
 
-  test.each(ATTACKS)("%s (at most %i characters): %j followed by runs of %j is refused quickly, at the bound and far beyond it", async (field, maxLength, prefix, run, suffix) => {
-    for (const length of [maxLength - prefix.length - suffix.length, 100_000]) {
-      const value = prefix + run.repeat(Math.ceil(length / run.length)).slice(0, length) + suffix;
-      const input = { givenName: "Ada", familyName: "Test", [field]: value };
-      const { result, ms } = await timed(() => gql(server.url, CREATE_PERSON, { input }, writer));
-      expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-      expect(result.errors?.[0]?.extensions?.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path: `input.${field}` })]));
-      expect(ms).toBeLessThan(GENEROUS_MS);
-    }
-  });
+  test.each(ATTACKS)(
+    "%s (at most %i characters): %j followed by runs of %j is refused quickly, at the bound and far beyond it",
+    async (field, maxLength, prefix, run, suffix) => {
+      for (const length of [maxLength - prefix.length - suffix.length, 100_000]) {
+        const value = prefix + run.repeat(Math.ceil(length / run.length)).slice(0, length) + suffix;
+        const input = { givenName: "Ada", familyName: "Test", [field]: value };
+        const { result, ms } = await timed(() => gql(server.url, CREATE_PERSON, { input }, writer));
+        expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+        expect(result.errors?.[0]?.extensions?.fields).toEqual(
+          expect.arrayContaining([expect.objectContaining({ path: `input.${field}` })]),
+        );
+        expect(ms).toBeLessThan(GENEROUS_MS);
+      }
+    },
+  );
 });

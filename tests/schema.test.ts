@@ -15,15 +15,20 @@ describe("schema.graphql", () => {
     const undocumented: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith("__")) continue;
-      if (!type.description && !["Query", "Mutation", "String", "Boolean", "Int", "ID", "Float"].includes(type.name)) undocumented.push(type.name);
+      if (!type.description && !["Query", "Mutation", "String", "Boolean", "Int", "ID", "Float"].includes(type.name))
+        undocumented.push(type.name);
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) undocumented.push(`${type.name}.${field.name}`);
-          for (const arg of field.args) if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of field.args)
+            if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }
-      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) if (!field.description) undocumented.push(`${type.name}.${field.name}`);
-      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+      if (isInputObjectType(type))
+        for (const field of Object.values(type.getFields()))
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+      if (isEnumType(type))
+        for (const value of type.getValues()) if (!value.description) undocumented.push(`${type.name}.${value.name}`);
     }
     expect(undocumented).toEqual([]);
   });

@@ -15,7 +15,8 @@ afterAll(async () => {
 
 describe("reference seed", () => {
   it("holds the verified geography and national bodies, and the mirror structure marked as modelled", async () => {
-    const count = (kind: "NPO" | "NSG" | "RPO" | "LPO" | "PRIMARY_CARE_COUNCIL") => prisma.group.count({ where: { kind } });
+    const count = (kind: "NPO" | "NSG" | "RPO" | "LPO" | "PRIMARY_CARE_COUNCIL") =>
+      prisma.group.count({ where: { kind } });
     expect(await prisma.healthcareRegion.count()).toBe(6);
     expect(await prisma.region.count()).toBe(21);
     expect(await prisma.municipality.count()).toBe(290);
@@ -25,9 +26,19 @@ describe("reference seed", () => {
     expect(await count("NSG")).toBe(7);
     expect(await count("RPO")).toBe(25 * 6);
     expect(await count("LPO")).toBe(25 * 21);
-    expect(await prisma.group.count({ where: { kind: { in: ["RPO", "LPO"] }, provenance: { notIn: ["MODELLED", "PARTIALLY_VERIFIED"] } } })).toBe(0);
-    expect(await prisma.group.count({ where: { slug: { in: ["sks", "beredningsgrupp", "ordforandeforum", "radet-for-styrning-med-kunskap"] } } })).toBe(4);
-    expect(await prisma.groupParticipation.count({ where: { group: { slug: "radet-for-styrning-med-kunskap" } } })).toBe(9);
+    expect(
+      await prisma.group.count({
+        where: { kind: { in: ["RPO", "LPO"] }, provenance: { notIn: ["MODELLED", "PARTIALLY_VERIFIED"] } },
+      }),
+    ).toBe(0);
+    expect(
+      await prisma.group.count({
+        where: { slug: { in: ["sks", "beredningsgrupp", "ordforandeforum", "radet-for-styrning-med-kunskap"] } },
+      }),
+    ).toBe(4);
+    expect(
+      await prisma.groupParticipation.count({ where: { group: { slug: "radet-for-styrning-med-kunskap" } } }),
+    ).toBe(9);
   });
 
   it("seats eight municipal and eight regional representatives in the VGR–VästKom knowledge council for its interim period", async () => {
@@ -65,19 +76,29 @@ describe("reference seed", () => {
 });
 
 describe("database constraints", () => {
-  const rejects = (sql: string, constraint: RegExp) => expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(constraint);
+  const rejects = (sql: string, constraint: RegExp) =>
+    expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(constraint);
 
   it("checks code formats and that a municipality lies in its county", async () => {
-    await rejects(`INSERT INTO region (county_code, slug, name, county_name) VALUES ('2a', 'region-x', 'X', 'X län')`, /kg_region_county_code_format/);
+    await rejects(
+      `INSERT INTO region (county_code, slug, name, county_name) VALUES ('2a', 'region-x', 'X', 'X län')`,
+      /kg_region_county_code_format/,
+    );
     await rejects(
       `INSERT INTO municipality (code, name, county_code, healthcare_region_id) SELECT '0199', 'X', '22', id FROM healthcare_region WHERE slug = 'norra'`,
       /kg_municipality_code_in_county/,
     );
-    await rejects(`INSERT INTO governance_group (slug, kind, level, name) VALUES ('Bad Slug', 'NSG', 'NATIONAL', 'X')`, /kg_group_slug_format/);
+    await rejects(
+      `INSERT INTO governance_group (slug, kind, level, name) VALUES ('Bad Slug', 'NSG', 'NATIONAL', 'X')`,
+      /kg_group_slug_format/,
+    );
   });
 
   it("keeps unique natural keys and one RPO per NPO and healthcare region", async () => {
-    await rejects(`INSERT INTO region (county_code, slug, name, county_name) VALUES ('22', 'region-y', 'Y', 'Y län')`, /Unique constraint|duplicate key/);
+    await rejects(
+      `INSERT INTO region (county_code, slug, name, county_name) VALUES ('22', 'region-y', 'Y', 'Y län')`,
+      /Unique constraint|duplicate key/,
+    );
     await rejects(
       `INSERT INTO governance_group (slug, kind, level, name, program_area_id, program_area_kind, healthcare_region_id)
        SELECT 'rpo-norra-psykisk-halsa-2', 'RPO', 'HEALTHCARE_REGIONAL', 'Dubblett', npo.id, 'NPO', hr.id
@@ -92,8 +113,14 @@ describe("database constraints", () => {
        SELECT 'lag-under-npo', 'LAG', 'REGIONAL', 'X', '22', id, kind FROM governance_group WHERE slug = 'psykisk-halsa'`,
       /kg_group_parent/,
     );
-    await rejects(`INSERT INTO governance_group (slug, kind, level, name) VALUES ('lpo-utan-region', 'LPO', 'REGIONAL', 'X')`, /kg_group_scope/);
-    await rejects(`INSERT INTO governance_group (slug, kind, level, name) VALUES ('npo-regional', 'NPO', 'REGIONAL', 'X')`, /kg_group_kind_level/);
+    await rejects(
+      `INSERT INTO governance_group (slug, kind, level, name) VALUES ('lpo-utan-region', 'LPO', 'REGIONAL', 'X')`,
+      /kg_group_scope/,
+    );
+    await rejects(
+      `INSERT INTO governance_group (slug, kind, level, name) VALUES ('npo-regional', 'NPO', 'REGIONAL', 'X')`,
+      /kg_group_kind_level/,
+    );
     await rejects(
       `INSERT INTO governance_group (slug, kind, level, name, county_code, parent_id, parent_kind)
        SELECT 'lag-fel-typ', 'LAG', 'REGIONAL', 'X', '22', id, 'LPO' FROM governance_group WHERE slug = 'psykisk-halsa'`,
@@ -108,23 +135,50 @@ describe("database constraints", () => {
   });
 
   it("refuses periods that end before they start and overlapping memberships in one role", async () => {
-    await rejects(`UPDATE governance_group SET valid_from = '2024-01-01', valid_to = '2023-01-01' WHERE slug = 'sks'`, /kg_group_period/);
+    await rejects(
+      `UPDATE governance_group SET valid_from = '2024-01-01', valid_to = '2023-01-01' WHERE slug = 'sks'`,
+      /kg_group_period/,
+    );
     const person = await prisma.person.create({ data: { givenName: "Anna", familyName: "Andersson" } });
     const group = await prisma.group.findUniqueOrThrow({ where: { slug: "psykisk-halsa" } });
-    await prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2023-01-01") } });
+    await prisma.membership.create({
+      data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2023-01-01") },
+    });
     await expect(
-      prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2024-01-01") } }),
+      prisma.membership.create({
+        data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2024-01-01") },
+      }),
     ).rejects.toThrow();
     await expect(
-      prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "MEMBER", validFrom: new Date("2022-01-01"), validTo: new Date("2021-01-01") } }),
+      prisma.membership.create({
+        data: {
+          personId: person.id,
+          groupId: group.id,
+          role: "MEMBER",
+          validFrom: new Date("2022-01-01"),
+          validTo: new Date("2021-01-01"),
+        },
+      }),
     ).rejects.toThrow();
     const other = await prisma.person.create({ data: { givenName: "Bo", familyName: "Berg" } });
-    await prisma.membership.create({ data: { personId: person.id, groupId: group.id, role: "CHAIR", validFrom: new Date("2023-01-01"), validTo: new Date("2023-12-31") } });
+    await prisma.membership.create({
+      data: {
+        personId: person.id,
+        groupId: group.id,
+        role: "CHAIR",
+        validFrom: new Date("2023-01-01"),
+        validTo: new Date("2023-12-31"),
+      },
+    });
     await expect(
-      prisma.membership.create({ data: { personId: other.id, groupId: group.id, role: "CHAIR", validFrom: new Date("2023-06-01") } }),
+      prisma.membership.create({
+        data: { personId: other.id, groupId: group.id, role: "CHAIR", validFrom: new Date("2023-06-01") },
+      }),
     ).rejects.toThrow();
     await expect(
-      prisma.membership.create({ data: { personId: other.id, groupId: group.id, role: "CHAIR", validFrom: new Date("2024-01-01") } }),
+      prisma.membership.create({
+        data: { personId: other.id, groupId: group.id, role: "CHAIR", validFrom: new Date("2024-01-01") },
+      }),
     ).resolves.toBeDefined();
   });
 });

@@ -21,13 +21,26 @@ interface Started {
 }
 
 /** Starts the built service the way `npm start` does, on an embedded database in `dataDir`. */
-async function startService(dataDir: string, dbPort: number, onOutput?: (output: string, child: ChildProcess) => void): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DB_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), PORT: "0", NODE_ENV: "test" };
+async function startService(
+  dataDir: string,
+  dbPort: number,
+  onOutput?: (output: string, child: ChildProcess) => void,
+): Promise<Started> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EMBEDDED_DB_DIR: dataDir,
+    EMBEDDED_DB_PORT: String(dbPort),
+    PORT: "0",
+    NODE_ENV: "test",
+  };
   delete env.DATABASE_URL;
   return startWith(env, onOutput);
 }
 
-async function startWith(env: NodeJS.ProcessEnv, onOutput?: (output: string, child: ChildProcess) => void): Promise<Started> {
+async function startWith(
+  env: NodeJS.ProcessEnv,
+  onOutput?: (output: string, child: ChildProcess) => void,
+): Promise<Started> {
   const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -75,7 +88,10 @@ describe("npm start on the embedded database", () => {
     const dbPort = await freePort();
 
     const first = await startService(dataDir, dbPort);
-    const result = await gql<{ healthcareRegions: unknown[]; regions: unknown[] }>(first.url, "{ healthcareRegions { slug } regions { countyCode } }");
+    const result = await gql<{ healthcareRegions: unknown[]; regions: unknown[] }>(
+      first.url,
+      "{ healthcareRegions { slug } regions { countyCode } }",
+    );
     expect(result.data!.healthcareRegions).toHaveLength(6);
     expect(first.output()).toMatch(/Reference data loaded \(\d+ rows written\)/);
     expect(await stop(first.child)).toBe(0);
@@ -98,7 +114,10 @@ describe("npm start on the embedded database", () => {
   });
 
   it("fails fast with a readable message on a malformed DATABASE_URL", async () => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, DATABASE_URL: "not a url" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DATABASE_URL: "not a url" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once("exit", resolve));
@@ -110,7 +129,10 @@ describe("npm start on the embedded database", () => {
 
 /** Runs the built service until it exits by itself; its output and exit code. */
 async function runToExit(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, NODE_ENV: "test", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -124,7 +146,10 @@ async function runToExit(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ 
 async function occupy(): Promise<{ port: number; release: () => Promise<void> }> {
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
-  return { port: (holder.address() as net.AddressInfo).port, release: () => new Promise((resolve) => holder.close(() => resolve())) };
+  return {
+    port: (holder.address() as net.AddressInfo).port,
+    release: () => new Promise((resolve) => holder.close(() => resolve())),
+  };
 }
 
 const NO_STACK = /\n {2,}at /;
@@ -143,7 +168,9 @@ describe("a newcomer's first hour: one clear line for each problem", () => {
     try {
       const { code, output } = await runToExit({ DATABASE_URL: database.url, PORT: String(taken.port) });
       expect(code).toBe(1);
-      expect(output).toContain(`Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with PORT=${taken.port + 1}.`);
+      expect(output).toContain(
+        `Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with PORT=${taken.port + 1}.`,
+      );
       expect(output).not.toMatch(/Reference data|Using the PostgreSQL server/);
       expect(output).not.toMatch(NO_STACK);
     } finally {
@@ -155,10 +182,17 @@ describe("a newcomer's first hour: one clear line for each problem", () => {
   it("a taken embedded database port is named with its setting, before initdb", async () => {
     const taken = await occupy();
     try {
-      const env: NodeJS.ProcessEnv = { EMBEDDED_DB_DIR: path.join(dir, "taken-port"), EMBEDDED_DB_PORT: String(taken.port), PORT: "0", DATABASE_URL: "" };
+      const env: NodeJS.ProcessEnv = {
+        EMBEDDED_DB_DIR: path.join(dir, "taken-port"),
+        EMBEDDED_DB_PORT: String(taken.port),
+        PORT: "0",
+        DATABASE_URL: "",
+      };
       const { code, output } = await runToExit(env);
       expect(code).toBe(1);
-      expect(output.trim()).toBe(`Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with EMBEDDED_DB_PORT=${taken.port + 1}.`);
+      expect(output.trim()).toBe(
+        `Port ${taken.port} on 127.0.0.1 is taken by another program. Stop it, or choose another port with EMBEDDED_DB_PORT=${taken.port + 1}.`,
+      );
       expect(existsSync(path.join(dir, "taken-port", "PG_VERSION"))).toBe(false);
     } finally {
       await taken.release();
@@ -167,20 +201,32 @@ describe("a newcomer's first hour: one clear line for each problem", () => {
 
   it("an unreachable database, an unknown user and a missing database are told in one line", async () => {
     const nobody = await freePort();
-    const unreachable = await runToExit({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${nobody}/kunskapsgraf`, PORT: "0" });
+    const unreachable = await runToExit({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${nobody}/kunskapsgraf`,
+      PORT: "0",
+    });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.output.trim()).toBe(`Cannot reach PostgreSQL at 127.0.0.1:${nobody}: the connection was refused. Is the server running there? Check the host and port in DATABASE_URL.`);
+    expect(unreachable.output.trim()).toBe(
+      `Cannot reach PostgreSQL at 127.0.0.1:${nobody}: the connection was refused. Is the server running there? Check the host and port in DATABASE_URL.`,
+    );
 
     const wrongUser = new URL(adminUrl());
     wrongUser.username = "kg_nobody";
     const refused = await runToExit({ DATABASE_URL: wrongUser.toString(), PORT: "0" });
     expect(refused.code).toBe(1);
-    expect(refused.output.trim()).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+ refused the user "kg_nobody" \(.+\)\. Check the user and password in DATABASE_URL\.$/);
+    expect(refused.output.trim()).toMatch(
+      /^PostgreSQL at 127\.0\.0\.1:\d+ refused the user "kg_nobody" \(.+\)\. Check the user and password in DATABASE_URL\.$/,
+    );
   });
 
   it("a DATABASE_URL naming a database that does not exist yet: it is created, migrated and seeded", async () => {
     const name = `kg_test_${process.env.KG_TEST_RUN_ID}_created`;
-    const started = await startWith({ ...process.env, DATABASE_URL: urlForDatabase(adminUrl(), name), PORT: "0", NODE_ENV: "test" });
+    const started = await startWith({
+      ...process.env,
+      DATABASE_URL: urlForDatabase(adminUrl(), name),
+      PORT: "0",
+      NODE_ENV: "test",
+    });
     try {
       expect(started.output()).toContain("The database did not exist and was created");
       const result = await gql<{ regions: unknown[] }>(started.url, "{ regions { countyCode } }");
@@ -230,10 +276,16 @@ describe("a newcomer's first hour: one clear line for each problem", () => {
         (error: { code: number; stderr: string }) => error,
       );
       expect(refused?.code).toBe(1);
-      const advice = /run this command against its database with (DATABASE_URL="[^"]+") in front of it\./.exec(refused!.stderr);
+      const advice = /run this command against its database with (DATABASE_URL="[^"]+") in front of it\./.exec(
+        refused!.stderr,
+      );
       expect(refused!.stderr.trim().split("\n")).toHaveLength(1);
       expect(advice).not.toBeNull();
-      const { stdout } = await promisify(execFile)("bash", ["-c", `${advice![1]} "${process.execPath}" "${keys}" list`], { env });
+      const { stdout } = await promisify(execFile)(
+        "bash",
+        ["-c", `${advice![1]} "${process.execPath}" "${keys}" list`],
+        { env },
+      );
       expect(stdout).toContain("No API keys");
     } finally {
       expect(await stop(server.child)).toBe(0);

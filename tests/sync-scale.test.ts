@@ -99,7 +99,12 @@ async function syncWhileWatching(input: Record<string, unknown>, headers: Record
 it("syncs 50 000 rows into one group, and re-runs them unchanged, without blocking the event loop", async () => {
   const headers = await server.keyHeaders(["write:region:22"], "scale-hr");
   const group = "lpo-22-akut-vard";
-  const input = { sourceSystem: "hr-scale", scope: { groups: [group] }, mode: "REPLACE", memberships: rows("s", group) };
+  const input = {
+    sourceSystem: "hr-scale",
+    scope: { groups: [group] },
+    mode: "REPLACE",
+    memberships: rows("s", group),
+  };
 
   const first = await syncWhileWatching(input, headers);
   expect(first.response.errors).toBeUndefined();
@@ -112,7 +117,12 @@ it("syncs 50 000 rows into one group, and re-runs them unchanged, without blocki
   expect(again.maxDelayMs).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
 
   // Every row overlapping an earlier one: each fails naming it, still in one pass.
-  const clashing = input.memberships.map((row) => ({ ...row, externalId: `c${row.externalId}`, validFrom: "2010-01-01", validTo: null }));
+  const clashing = input.memberships.map((row) => ({
+    ...row,
+    externalId: `c${row.externalId}`,
+    validFrom: "2010-01-01",
+    validTo: null,
+  }));
   const conflicts = await syncWhileWatching({ ...input, mode: "MERGE", memberships: clashing }, headers);
   const result = conflicts.response.data!.syncMemberships;
   expect(result.counts).toMatchObject({ created: 10_000, failed: ROWS - 10_000 });

@@ -21,7 +21,12 @@ interface SyncResult {
   applied: boolean;
   dryRun: boolean;
   counts: { created: number; updated: number; ended: number; unchanged: number; failed: number; peopleCreated: number };
-  failures: { index: number; externalId: string; status: string; errors: { code: string; field: string; message: string }[] }[];
+  failures: {
+    index: number;
+    externalId: string;
+    status: string;
+    errors: { code: string; field: string; message: string }[];
+  }[];
   items: { index: number; status: string; membershipId: string | null }[];
   endedMembershipIds: string[];
 }
@@ -43,7 +48,13 @@ let lpos22: string[];
 beforeAll(async () => {
   server = await startTestServer();
   writer = await server.keyHeaders(["write:region:22"], "vasternorrland-hr");
-  lpos22 = (await server.prisma.group.findMany({ where: { countyCode: "22", kind: "LPO" }, orderBy: { slug: "asc" }, select: { slug: true } })).map((g) => g.slug);
+  lpos22 = (
+    await server.prisma.group.findMany({
+      where: { countyCode: "22", kind: "LPO" },
+      orderBy: { slug: "asc" },
+      select: { slug: true },
+    })
+  ).map((g) => g.slug);
 });
 
 afterAll(() => server.stop());
@@ -52,7 +63,12 @@ afterAll(() => server.stop());
 function rows(count: number, prefix: string, groups = lpos22): Row[] {
   return Array.from({ length: count }, (_, i) => ({
     externalId: `${prefix}-m${i}`,
-    person: { externalId: `${prefix}-p${i}`, hsaId: `SE2321000180-${prefix.toUpperCase()}${String(i).padStart(6, "0")}`, givenName: "Anna", familyName: `Sync ${prefix} ${i}` },
+    person: {
+      externalId: `${prefix}-p${i}`,
+      hsaId: `SE2321000180-${prefix.toUpperCase()}${String(i).padStart(6, "0")}`,
+      givenName: "Anna",
+      familyName: `Sync ${prefix} ${i}`,
+    },
     group: groups[i % groups.length]!,
     role: "MEMBER",
     representing: "region-vasternorrland",
@@ -61,14 +77,30 @@ function rows(count: number, prefix: string, groups = lpos22): Row[] {
 }
 
 async function sync(input: Record<string, unknown>, headers = writer): Promise<SyncResult> {
-  const response = await gql<{ syncMemberships: SyncResult }>(server.url, SYNC, { input: { sourceSystem: "hr-22", scope: { countyCode: "22" }, ...input } }, headers);
+  const response = await gql<{ syncMemberships: SyncResult }>(
+    server.url,
+    SYNC,
+    { input: { sourceSystem: "hr-22", scope: { countyCode: "22" }, ...input } },
+    headers,
+  );
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data!.syncMemberships;
 }
 
 async function state(sourceSystem = "hr-22") {
-  const memberships = await server.prisma.membership.findMany({ where: { sourceSystem }, orderBy: { externalId: "asc" } });
-  return memberships.map((m) => ({ externalId: m.externalId, personId: m.personId, groupId: m.groupId, role: m.role, validFrom: m.validFrom, validTo: m.validTo, version: m.version }));
+  const memberships = await server.prisma.membership.findMany({
+    where: { sourceSystem },
+    orderBy: { externalId: "asc" },
+  });
+  return memberships.map((m) => ({
+    externalId: m.externalId,
+    personId: m.personId,
+    groupId: m.groupId,
+    role: m.role,
+    validFrom: m.validFrom,
+    validTo: m.validTo,
+    version: m.version,
+  }));
 }
 
 const auditCount = () => server.prisma.auditEvent.count();
@@ -77,7 +109,10 @@ describe("syncMemberships", () => {
   it("creates into an empty scope, then reports an identical re-run unchanged without writing anything", async () => {
     const list = rows(60, "a");
     const first = await sync({ memberships: list, mode: "REPLACE" });
-    expect(first).toMatchObject({ applied: true, counts: { created: 60, updated: 0, ended: 0, unchanged: 0, failed: 0, peopleCreated: 60 } });
+    expect(first).toMatchObject({
+      applied: true,
+      counts: { created: 60, updated: 0, ended: 0, unchanged: 0, failed: 0, peopleCreated: 60 },
+    });
     expect(first.items.every((item) => item.status === "CREATED" && item.membershipId)).toBe(true);
     const events = await server.prisma.auditEvent.findMany({ where: { syncRunId: first.runId } });
     expect(events).toHaveLength(120);
@@ -86,7 +121,9 @@ describe("syncMemberships", () => {
     const before = { rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() };
     const again = await sync({ memberships: list, mode: "REPLACE" });
     expect(again.counts).toEqual({ created: 0, updated: 0, ended: 0, unchanged: 60, failed: 0, peopleCreated: 0 });
-    expect({ rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() }).toEqual(before);
+    expect({ rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() }).toEqual(
+      before,
+    );
   });
 
   it("updates changed rows and, in REPLACE mode, ends what the list no longer has; MERGE leaves it", async () => {
@@ -97,7 +134,9 @@ describe("syncMemberships", () => {
     const replace = await sync({ memberships: changed, mode: "REPLACE" });
     expect(replace.counts).toMatchObject({ updated: 0, unchanged: 50, ended: 10 });
     expect(replace.endedMembershipIds).toHaveLength(10);
-    const ended = await server.prisma.membership.findMany({ where: { sourceSystem: "hr-22", externalId: { in: list.slice(50).map((r) => r.externalId) } } });
+    const ended = await server.prisma.membership.findMany({
+      where: { sourceSystem: "hr-22", externalId: { in: list.slice(50).map((r) => r.externalId) } },
+    });
     expect(ended.every((m) => m.validTo !== null && m.version === 2)).toBe(true);
     const audit = await server.prisma.auditEvent.findMany({ where: { syncRunId: replace.runId } });
     expect(audit.map((e) => e.action)).toEqual(Array(10).fill("ENDED"));
@@ -109,9 +148,15 @@ describe("syncMemberships", () => {
     const before = { rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() };
     // Puts back the three changed end dates and reopens the ten ended memberships, adds five.
     const result = await sync({ memberships: [...rows(60, "a"), ...rows(5, "d")], mode: "REPLACE", dryRun: true });
-    expect(result).toMatchObject({ applied: false, dryRun: true, counts: { created: 5, updated: 13, unchanged: 47, peopleCreated: 5 } });
+    expect(result).toMatchObject({
+      applied: false,
+      dryRun: true,
+      counts: { created: 5, updated: 13, unchanged: 47, peopleCreated: 5 },
+    });
     expect(result.items.every((item) => item.membershipId === null)).toBe(true);
-    expect({ rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() }).toEqual(before);
+    expect({ rows: await state(), audit: await auditCount(), people: await server.prisma.person.count() }).toEqual(
+      before,
+    );
   });
 
   it("rejects a REPLACE run with a bad row as a whole, reporting the row, and leaves the previous state intact", async () => {
@@ -120,7 +165,13 @@ describe("syncMemberships", () => {
     list[7] = { ...list[7]!, group: "lpo-01-psykisk-halsa" };
     const result = await sync({ memberships: list.slice(0, 40), mode: "REPLACE" });
     expect(result.applied).toBe(false);
-    expect(result.failures).toEqual([expect.objectContaining({ index: 7, status: "FAILED", errors: [expect.objectContaining({ field: "group", message: expect.stringContaining("outside") })] })]);
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        index: 7,
+        status: "FAILED",
+        errors: [expect.objectContaining({ field: "group", message: expect.stringContaining("outside") })],
+      }),
+    ]);
     expect(result.counts.ended).toBeGreaterThan(0);
     expect(await state()).toEqual(before);
   });
@@ -136,7 +187,12 @@ describe("syncMemberships", () => {
       { ...base[6]!, validTo: "2023-01-01" },
       { ...base[7]!, externalId: base[0]!.externalId },
       { ...base[8]!, role: "CHAIR", group: base[0]!.group },
-      { ...base[9]!, role: "CHAIR", group: base[0]!.group, person: { ...base[9]!.person, externalId: "v-other" , hsaId: "SE2321000180-VOTHER" } },
+      {
+        ...base[9]!,
+        role: "CHAIR",
+        group: base[0]!.group,
+        person: { ...base[9]!.person, externalId: "v-other", hsaId: "SE2321000180-VOTHER" },
+      },
     ];
     const result = await sync({ sourceSystem: "hr-22-checks", memberships: list, mode: "MERGE" });
     expect(result.applied).toBe(true);
@@ -156,10 +212,36 @@ describe("syncMemberships", () => {
   it("refuses rows that start after or run past a dissolved group's last day, naming the field", async () => {
     const admin = await server.keyHeaders(["write"]);
     const lpo = await server.prisma.group.findUniqueOrThrow({ where: { slug: "lpo-22-akut-vard" } });
-    const created = await gql<{ createGroup: { id: string } }>(server.url, `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }`, { input: { slug: "lag-22-sync-upplost", kind: "LAG", name: "LAG upplöst", parent: Buffer.from(`LocalProgramArea:${lpo.id}`).toString("base64url"), validFrom: "2020-01-01" } }, admin);
+    const created = await gql<{ createGroup: { id: string } }>(
+      server.url,
+      `mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }`,
+      {
+        input: {
+          slug: "lag-22-sync-upplost",
+          kind: "LAG",
+          name: "LAG upplöst",
+          parent: Buffer.from(`LocalProgramArea:${lpo.id}`).toString("base64url"),
+          validFrom: "2020-01-01",
+        },
+      },
+      admin,
+    );
     expect(created.errors).toBeUndefined();
-    expect((await gql(server.url, `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`, { input: { id: created.data!.createGroup.id, validTo: "2025-06-30" } }, admin)).errors).toBeUndefined();
-    const base = rows(5, "d", ["lag-22-sync-upplost"]).map((row) => ({ ...row, representing: undefined, validFrom: "2025-01-01" }));
+    expect(
+      (
+        await gql(
+          server.url,
+          `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { validTo } }`,
+          { input: { id: created.data!.createGroup.id, validTo: "2025-06-30" } },
+          admin,
+        )
+      ).errors,
+    ).toBeUndefined();
+    const base = rows(5, "d", ["lag-22-sync-upplost"]).map((row) => ({
+      ...row,
+      representing: undefined,
+      validFrom: "2025-01-01",
+    }));
     const list: Row[] = [
       { ...base[0]!, validTo: null },
       { ...base[1]!, validTo: "2025-07-01" },
@@ -167,7 +249,12 @@ describe("syncMemberships", () => {
       { ...base[3]!, validTo: "2025-06-30" },
       { ...base[4]!, validFrom: "2024-01-01", validTo: "2024-12-31" },
     ];
-    const result = await sync({ sourceSystem: "hr-22-dissolved", scope: { groups: ["lag-22-sync-upplost"] }, memberships: list, mode: "MERGE" });
+    const result = await sync({
+      sourceSystem: "hr-22-dissolved",
+      scope: { groups: ["lag-22-sync-upplost"] },
+      memberships: list,
+      mode: "MERGE",
+    });
     expect(result.failures.map((f) => [f.index, f.errors.map((e) => [e.field, e.code])])).toEqual([
       [0, [["validTo", "BAD_USER_INPUT"]]],
       [1, [["validTo", "BAD_USER_INPUT"]]],
@@ -184,7 +271,8 @@ describe("syncMemberships", () => {
     for (let i = 0; i < 100; i++) {
       const index = i * 100 + 37;
       invalid.add(index);
-      list[index] = i % 2 === 0 ? { ...list[index]!, group: `missing-${i}` } : { ...list[index]!, validTo: "2020-01-01" };
+      list[index] =
+        i % 2 === 0 ? { ...list[index]!, group: `missing-${i}` } : { ...list[index]!, validTo: "2020-01-01" };
     }
     const atomic = await sync({ sourceSystem: "hr-22-bulk", memberships: list, mode: "MERGE", atomic: true });
     expect(atomic).toMatchObject({ applied: false, counts: { failed: 100, created: 9_900 } });
@@ -201,29 +289,62 @@ describe("syncMemberships", () => {
 
   it("ends two racing syncs of one scope in the state of one applied after the other", async () => {
     const listA = rows(40, "r").map((row) => ({ ...row, validFrom: "2024-02-01" }));
-    const listB = rows(40, "r").filter((_, i) => i % 2 === 0).concat(rows(15, "s"));
+    const listB = rows(40, "r")
+      .filter((_, i) => i % 2 === 0)
+      .concat(rows(15, "s"));
     for (let round = 0; round < 4; round++) {
       const [a, b] = await Promise.all([
         sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listB : listA, mode: "REPLACE", maxEndedShare: 1 }),
         sync({ sourceSystem: "hr-22-race", memberships: round % 2 ? listA : listB, mode: "REPLACE", maxEndedShare: 1 }),
       ]);
       expect(a.applied && b.applied).toBe(true);
-      const running = (await server.prisma.membership.findMany({ where: { sourceSystem: "hr-22-race", validTo: null } })).map((m) => m.externalId).sort();
+      const running = (
+        await server.prisma.membership.findMany({ where: { sourceSystem: "hr-22-race", validTo: null } })
+      )
+        .map((m) => m.externalId)
+        .sort();
       const expectA = listA.map((r) => r.externalId).sort();
       const expectB = listB.map((r) => r.externalId).sort();
       expect([expectA, expectB]).toContainEqual(running);
-      const people = await server.prisma.person.groupBy({ by: ["externalId"], where: { sourceSystem: "hr-22-race" }, _count: { _all: true } });
+      const people = await server.prisma.person.groupBy({
+        by: ["externalId"],
+        where: { sourceSystem: "hr-22-race" },
+        _count: { _all: true },
+      });
       expect(people.every((p) => p._count._all === 1)).toBe(true);
     }
   });
 
   it("refuses a scope with groups of another region for a region's key", async () => {
-    const response = await gql(server.url, SYNC, { input: { sourceSystem: "hr-22", scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] }, memberships: [] } }, writer);
+    const response = await gql(
+      server.url,
+      SYNC,
+      {
+        input: {
+          sourceSystem: "hr-22",
+          scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] },
+          memberships: [],
+        },
+      },
+      writer,
+    );
     expect(response.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const anonymous = await gql(server.url, SYNC, { input: { sourceSystem: "hr-22", scope: { countyCode: "22" }, memberships: [] } });
+    const anonymous = await gql(server.url, SYNC, {
+      input: { sourceSystem: "hr-22", scope: { countyCode: "22" }, memberships: [] },
+    });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    const badScope = await gql(server.url, SYNC, { input: { sourceSystem: "hr 22", scope: { countyCode: "2x" }, memberships: [] } }, writer);
-    expect(badScope.errors?.[0]?.extensions?.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path: "input.sourceSystem" }), expect.objectContaining({ path: "input.scope.countyCode" })]));
+    const badScope = await gql(
+      server.url,
+      SYNC,
+      { input: { sourceSystem: "hr 22", scope: { countyCode: "2x" }, memberships: [] } },
+      writer,
+    );
+    expect(badScope.errors?.[0]?.extensions?.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "input.sourceSystem" }),
+        expect.objectContaining({ path: "input.scope.countyCode" }),
+      ]),
+    );
   });
 });
 
@@ -232,7 +353,15 @@ describe("a sync that dies half way", () => {
   const MAIN = path.join(__dirname, "..", "dist", "main.js");
 
   async function startChild(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-    const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", NODE_ENV: "test", MIGRATE_ON_START: "false", SEED_ON_START: "false", LOG_LEVEL: "info" };
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      NODE_ENV: "test",
+      MIGRATE_ON_START: "false",
+      SEED_ON_START: "false",
+      LOG_LEVEL: "info",
+    };
     const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -276,7 +405,12 @@ describe("a sync that dies half way", () => {
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
     const { key } = await createApiKey(prisma, { name: "killed-sync", scopes: ["write"] });
     const headers = { authorization: `Bearer ${key}` };
-    const input = { sourceSystem: "hr-22-kill", scope: { countyCode: "22" }, mode: "REPLACE", memberships: rows(2_000, "k") };
+    const input = {
+      sourceSystem: "hr-22-kill",
+      scope: { countyCode: "22" },
+      mode: "REPLACE",
+      memberships: rows(2_000, "k"),
+    };
     const snapshot = async () => ({
       memberships: await prisma.membership.count(),
       people: await prisma.person.count(),
@@ -295,7 +429,9 @@ describe("a sync that dies half way", () => {
       await caught.blocker.query("SELECT pg_advisory_unlock($1)", [CHANGE_FEED_LOCK]);
       // PostgreSQL rolls the transaction back when its client goes away.
       for (let attempt = 0; attempt < 100; attempt++) {
-        const { rows: left } = await caught.blocker.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [caught.waiting]);
+        const { rows: left } = await caught.blocker.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [
+          caught.waiting,
+        ]);
         if (left.length === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -29,7 +29,10 @@ describe("export and import", () => {
   beforeAll(async () => {
     source = await track(createTestDatabase({ dataset: 1 }));
     // An API key and audit events, so that they round-trip too.
-    await adminQuery(source.url, `INSERT INTO api_key (name, prefix, secret_hash, scopes) VALUES ('backup-test', 'abcd1234', repeat('0', 64), '{write}')`);
+    await adminQuery(
+      source.url,
+      `INSERT INTO api_key (name, prefix, secret_hash, scopes) VALUES ('backup-test', 'abcd1234', repeat('0', 64), '{write}')`,
+    );
     await adminQuery(
       source.url,
       `INSERT INTO audit_event (actor, entity, entity_id, action, version, changes) SELECT 'backup-test', 'PERSON', id, 'UPDATED', 2, '{"title": [null, "x"]}' FROM person ORDER BY id LIMIT 3`,
@@ -65,7 +68,10 @@ describe("export and import", () => {
     expect((await importDatabase(target.url, withoutAudit)).audit_event).toBe(0);
     const restored = await emptyMigrated();
     await importDatabase(restored.url, exported);
-    await adminQuery(restored.url, `INSERT INTO audit_event (actor, entity, entity_id, action, version, changes) SELECT 'after-import', 'PERSON', id, 'UPDATED', 3, '{}' FROM person LIMIT 1`);
+    await adminQuery(
+      restored.url,
+      `INSERT INTO audit_event (actor, entity, entity_id, action, version, changes) SELECT 'after-import', 'PERSON', id, 'UPDATED', 3, '{}' FROM person LIMIT 1`,
+    );
     const pg = await import("pg");
     const client = new pg.default.Client({ connectionString: restored.url });
     await client.connect();
@@ -99,7 +105,9 @@ describe("export and import", () => {
   it("refuses files that are not exports of this version", async () => {
     const target = await emptyMigrated();
     await expect(importDatabase(target.url, "not json")).rejects.toThrow(/not JSON/);
-    await expect(importDatabase(target.url, JSON.stringify({ format: "other" }))).rejects.toThrow(/not a kunskapsgraf-export file/);
+    await expect(importDatabase(target.url, JSON.stringify({ format: "other" }))).rejects.toThrow(
+      /not a kunskapsgraf-export file/,
+    );
     const future = exported.replace(`"formatVersion":${EXPORT_FORMAT_VERSION}`, `"formatVersion":99`);
     await expect(importDatabase(target.url, future)).rejects.toThrow(/format version 99/);
     const older = exported.replace(/"migration":"[^"]+"/, `"migration":"20200101000000_init"`);
@@ -108,7 +116,10 @@ describe("export and import", () => {
 
   it("refuses a database whose migrations are not applied", async () => {
     const unmigrated = await track(createEmptyDatabase());
-    await adminQuery(unmigrated.url, `CREATE TABLE _prisma_migrations (migration_name text, finished_at timestamptz, rolled_back_at timestamptz)`);
+    await adminQuery(
+      unmigrated.url,
+      `CREATE TABLE _prisma_migrations (migration_name text, finished_at timestamptz, rolled_back_at timestamptz)`,
+    );
     await expect(exportDatabase(unmigrated.url)).rejects.toThrow(/no migrations applied/);
   });
 

@@ -39,7 +39,10 @@ afterAll(async () => {
 
 describe("a module added with one line in the module list", () => {
   it("has its type, query and mutation in the schema", async () => {
-    const response = await gql<{ __type: { name: string; interfaces: { name: string }[] } | null; __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } } }>(
+    const response = await gql<{
+      __type: { name: string; interfaces: { name: string }[] } | null;
+      __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } };
+    }>(
       server.url,
       `{ __type(name: "TrialRegister") { name interfaces { name } } __schema { queryType { fields { name } } mutationType { fields { name } } } }`,
     );
@@ -60,46 +63,82 @@ describe("a module added with one line in the module list", () => {
       { id },
     );
     expect(response.errors).toBeUndefined();
-    expect(response.data).toEqual({ node: { __typename: "TrialRegister", name: "Kunskapsstödsregistret" }, nodes: [{ id }] });
+    expect(response.data).toEqual({
+      node: { __typename: "TrialRegister", name: "Kunskapsstödsregistret" },
+      nodes: [{ id }],
+    });
   });
 
   it("is changed through the write template and recorded in the audit trail, which shows it as itself", async () => {
     const writer = await server.keyHeaders(["write"]);
     const id = globalId("TrialRegister", registerId);
     const update = `mutation($input: UpdateTrialRegisterInput!) { updateTrialRegister(input: $input) { id name version } }`;
-    const renamed = await gql<{ updateTrialRegister: { id: string; name: string; version: number } }>(server.url, update, { input: { id, name: "Kunskapsstöd för vård", expectedVersion: 1 } }, writer);
+    const renamed = await gql<{ updateTrialRegister: { id: string; name: string; version: number } }>(
+      server.url,
+      update,
+      { input: { id, name: "Kunskapsstöd för vård", expectedVersion: 1 } },
+      writer,
+    );
     expect(renamed.errors).toBeUndefined();
     expect(renamed.data?.updateTrialRegister).toEqual({ id, name: "Kunskapsstöd för vård", version: 2 });
     const stale = await gql(server.url, update, { input: { id, name: "Annat", expectedVersion: 1 } }, writer);
     expect(stale.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect(stale.errors?.[0]?.message).toBe("The trial register Kunskapsstöd för vård has changed: it is at version 2, not 1. Read it again and retry.");
+    expect(stale.errors?.[0]?.message).toBe(
+      "The trial register Kunskapsstöd för vård has changed: it is at version 2, not 1. Read it again and retry.",
+    );
 
     // The event is written with the entity's value, in the same transaction as the change.
-    const events = await server.prisma.$queryRawUnsafe<{ entity: string; action: string; version: number; changes: unknown }[]>(
+    const events = await server.prisma.$queryRawUnsafe<
+      { entity: string; action: string; version: number; changes: unknown }[]
+    >(
       `SELECT "entity"::text AS "entity", "action"::text AS "action", "version", "changes" FROM "audit_event" WHERE "entity_id" = $1::uuid`,
       registerId,
     );
-    expect(events).toEqual([{ entity: "TRIAL_REGISTER", action: "UPDATED", version: 2, changes: { name: ["Kunskapsstödsregistret", "Kunskapsstöd för vård"] } }]);
+    expect(events).toEqual([
+      {
+        entity: "TRIAL_REGISTER",
+        action: "UPDATED",
+        version: 2,
+        changes: { name: ["Kunskapsstödsregistret", "Kunskapsstöd för vård"] },
+      },
+    ]);
     // The audit trail shows it through the module's view: as a TrialRegister, never as another type.
     const view = registry.auditEntities.get("TRIAL_REGISTER");
     expect(view?.typeNames).toEqual(["TrialRegister"]);
     const { loaders } = createContext(server.prisma, registry);
-    expect(await view?.fetch(loaders, registerId)).toEqual({ typeName: "TrialRegister", row: expect.objectContaining({ id: registerId, version: 2 }) });
+    expect(await view?.fetch(loaders, registerId)).toEqual({
+      typeName: "TrialRegister",
+      row: expect.objectContaining({ id: registerId, version: 2 }),
+    });
     // Reading audit_event through Prisma needs the value in the generated client's AuditEntity
     // enum too: a real entity adds it to prisma/schema.prisma with its migration. This trial,
     // which cannot regenerate the client, shows that the API refuses rather than mislabels.
     const admin = await server.keyHeaders(["admin"]);
-    const trail = await gql(server.url, `query($entity: ID!) { auditEvents(entity: $entity) { nodes { entityId } } }`, { entity: id }, admin);
+    const trail = await gql(
+      server.url,
+      `query($entity: ID!) { auditEvents(entity: $entity) { nodes { entityId } } }`,
+      { entity: id },
+      admin,
+    );
     expect(trail.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
-    expect(server.errors.map((error) => (error as { message?: string }).message)).toContain("Value 'TRIAL_REGISTER' not found in enum 'AuditEntity'");
+    expect(server.errors.map((error) => (error as { message?: string }).message)).toContain(
+      "Value 'TRIAL_REGISTER' not found in enum 'AuditEntity'",
+    );
   });
 
   it("has its mutation in the access matrix: covered, and refused to scopes it does not declare", async () => {
     const entries = ["updateTrialRegister", "updateTrialRegister (a region's key)"];
     // The API's own matrix entries cover the rest.
-    const ownEntries = registry.mutations.filter((mutation) => mutation.module !== "trial").map((mutation) => mutation.name);
+    const ownEntries = registry.mutations
+      .filter((mutation) => mutation.module !== "trial")
+      .map((mutation) => mutation.name);
     const schema = await applicationSchema(modules);
-    expect(matrixGaps(registry, schema, [...ownEntries, ...entries])).toEqual({ uncovered: [], undeclared: [], notInSchema: [], schemaUndeclared: [] });
+    expect(matrixGaps(registry, schema, [...ownEntries, ...entries])).toEqual({
+      uncovered: [],
+      undeclared: [],
+      notInSchema: [],
+      schemaUndeclared: [],
+    });
     expect(matrixGaps(registry, schema, ownEntries).uncovered).toEqual(["updateTrialRegister"]);
 
     const update = `mutation($input: UpdateTrialRegisterInput!) { updateTrialRegister(input: $input) { version } }`;
@@ -110,7 +149,10 @@ describe("a module added with one line in the module list", () => {
       expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     }
     expect((await gql(server.url, update, { input })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    const [row] = await server.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT "name" FROM "trial_register" WHERE "id" = $1::uuid`, registerId);
+    const [row] = await server.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT "name" FROM "trial_register" WHERE "id" = $1::uuid`,
+      registerId,
+    );
     expect(row?.name).not.toBe("Inte ändrat");
   });
 

@@ -6,13 +6,24 @@ describe("TRUST_PROXY", () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: "false" }).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: "10.0.0.5, 10.1.0.0/16, ::1, fd00::/8, loopback" }).trustProxy).toEqual(["10.0.0.5", "10.1.0.0/16", "::1", "fd00::/8", "loopback"]);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.5, 10.1.0.0/16, ::1, fd00::/8, loopback" }).trustProxy).toEqual([
+      "10.0.0.5",
+      "10.1.0.0/16",
+      "::1",
+      "fd00::/8",
+      "loopback",
+    ]);
   });
 
-  it.each(["true", "yes", "11", "10.0.0.300", "10.0.0.0/33", "proxy.example.se", "10.0.0.5,", "*"])("refuses %p, saying what it takes", (value) => {
-    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY=.* is not false, the number of proxies in front of the API/);
-  });
+  it.each(["true", "yes", "11", "10.0.0.300", "10.0.0.0/33", "proxy.example.se", "10.0.0.5,", "*"])(
+    "refuses %p, saying what it takes",
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(
+        /TRUST_PROXY=.* is not false, the number of proxies in front of the API/,
+      );
+    },
+  );
 });
 
 describe("the client address behind trusted proxies", () => {
@@ -20,7 +31,18 @@ describe("the client address behind trusted proxies", () => {
   afterAll(() => Promise.all(servers.map((server) => server.stop())));
 
   async function limited(trustProxy: false | number | string[]): Promise<TestServer> {
-    const server = await startTestServer({ config: { trustProxy, rateLimit: { windowSeconds: 60, keyRequests: 100, anonymousRequests: 2, redisUrl: undefined, redisPrefix: "unused" } } });
+    const server = await startTestServer({
+      config: {
+        trustProxy,
+        rateLimit: {
+          windowSeconds: 60,
+          keyRequests: 100,
+          anonymousRequests: 2,
+          redisUrl: undefined,
+          redisPrefix: "unused",
+        },
+      },
+    });
     servers.push(server);
     return server;
   }
@@ -38,15 +60,18 @@ describe("the client address behind trusted proxies", () => {
   it.each([
     ["a hop count", 1],
     ["the proxy's address", ["127.0.0.1", "::1"]],
-  ] as const)("with %s, a client cannot choose its own rate-limit address through the left-most X-Forwarded-For entry", async (_label, trustProxy) => {
-    const server = await limited(typeof trustProxy === "number" ? trustProxy : [...trustProxy]);
-    // The proxy appends the address it saw (203.0.113.7) to whatever the client sent.
-    const statuses = [];
-    for (let i = 1; i <= 3; i++) statuses.push(await statusWith(server, `198.51.100.${i}, 203.0.113.7`));
-    expect(statuses).toEqual([200, 200, 429]);
-    // Another client behind the same proxy has its own budget.
-    expect(await statusWith(server, "203.0.113.8")).toBe(200);
-  });
+  ] as const)(
+    "with %s, a client cannot choose its own rate-limit address through the left-most X-Forwarded-For entry",
+    async (_label, trustProxy) => {
+      const server = await limited(typeof trustProxy === "number" ? trustProxy : [...trustProxy]);
+      // The proxy appends the address it saw (203.0.113.7) to whatever the client sent.
+      const statuses = [];
+      for (let i = 1; i <= 3; i++) statuses.push(await statusWith(server, `198.51.100.${i}, 203.0.113.7`));
+      expect(statuses).toEqual([200, 200, 429]);
+      // Another client behind the same proxy has its own budget.
+      expect(await statusWith(server, "203.0.113.8")).toBe(200);
+    },
+  );
 
   it("without trusted proxies, X-Forwarded-For is ignored: the connection's address counts", async () => {
     const server = await limited(false);

@@ -107,23 +107,28 @@ export async function authenticate(
 ): Promise<Caller> {
   if (authorizationHeader === undefined) return anonymousCaller(anonymousScopes);
   const bearer = /^Bearer +(\S+)$/i.exec(authorizationHeader.trim());
-  if (!bearer) throw unauthenticated("The Authorization header must be \"Bearer <API key>\".");
+  if (!bearer) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
   const key = KEY.exec(bearer[1]!);
   if (!key) throw unauthenticated("Malformed API key: expected kg_<prefix>_<secret>.");
   const prefix = key[1]!;
 
   const row = await prisma.apiKey.findUnique({ where: { prefix } });
-  if (!row || !hashMatches(hashKey(bearer[1]!), row.secretHash)) throw unauthenticated(`Unknown API key kg_${prefix}_….`);
+  if (!row || !hashMatches(hashKey(bearer[1]!), row.secretHash))
+    throw unauthenticated(`Unknown API key kg_${prefix}_….`);
   const now = new Date();
   if (row.revokedAt) throw unauthenticated(`API key kg_${prefix}_… has been revoked.`);
-  if (row.expiresAt && row.expiresAt <= now) throw unauthenticated(`API key kg_${prefix}_… expired at ${row.expiresAt.toISOString()}.`);
+  if (row.expiresAt && row.expiresAt <= now)
+    throw unauthenticated(`API key kg_${prefix}_… expired at ${row.expiresAt.toISOString()}.`);
 
   // Recording every use would make each read a write; a minute's resolution is enough to see
   // which keys are in use. A failure to record it must not fail the request.
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!row.lastUsedAt || row.lastUsedAt < stale) {
     await prisma.apiKey
-      .updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] }, data: { lastUsedAt: now } })
+      .updateMany({
+        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: stale } }] },
+        data: { lastUsedAt: now },
+      })
       .catch(() => {});
   }
   return { name: row.name, keyId: row.id, scopes: storedScopes(row) };
@@ -148,9 +153,12 @@ function randomPrefix(): string {
 function validName(raw: string): string {
   const name = raw.trim();
   if (name === "") throw new ApiKeyError("The key needs a name.");
-  if (name.length > NAME_MAX_LENGTH) throw new ApiKeyError(`The name is ${name.length} characters long; at most ${NAME_MAX_LENGTH} are allowed.`);
+  if (name.length > NAME_MAX_LENGTH)
+    throw new ApiKeyError(`The name is ${name.length} characters long; at most ${NAME_MAX_LENGTH} are allowed.`);
   if (!NAME.test(name)) {
-    throw new ApiKeyError(`The name "${name}" may hold only letters, digits, ".", "_" and "-", and must start with a letter or digit.`);
+    throw new ApiKeyError(
+      `The name "${name}" may hold only letters, digits, ".", "_" and "-", and must start with a letter or digit.`,
+    );
   }
   return name;
 }
@@ -159,7 +167,10 @@ function validScopes(raw: readonly string[]): Scope[] {
   const texts = [...new Set(raw.map((text) => text.trim()).filter((text) => text !== ""))];
   if (texts.length === 0) throw new ApiKeyError(`The key needs at least one scope. ${validScopeList()}`);
   const unknown = texts.filter((text) => parseScope(text) === undefined);
-  if (unknown.length > 0) throw new ApiKeyError(`Unknown scope${unknown.length > 1 ? "s" : ""} ${unknown.map((text) => `"${text}"`).join(", ")}. ${validScopeList()}`);
+  if (unknown.length > 0)
+    throw new ApiKeyError(
+      `Unknown scope${unknown.length > 1 ? "s" : ""} ${unknown.map((text) => `"${text}"`).join(", ")}. ${validScopeList()}`,
+    );
   return texts.map((text) => parseScope(text)!);
 }
 
@@ -180,7 +191,9 @@ function toInfo(row: InfoRow): ApiKeyInfo {
 }
 
 function nameTaken(name: string): ApiKeyError {
-  return new ApiKeyError(`An API key named "${name}" already exists (names stay taken after revocation); choose another name.`);
+  return new ApiKeyError(
+    `An API key named "${name}" already exists (names stay taken after revocation); choose another name.`,
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -20,9 +20,20 @@ export function authorizeWrite(caller: Caller, owners: readonly Owner[], what: s
   const regions = new Set(caller.scopes.flatMap((scope) => regionOfScope(scope) ?? []));
   const outside = [...new Set(owners)].filter((owner) => owner === null || !regions.has(owner));
   if (regions.size > 0 && outside.length === 0) return;
-  if (caller.keyId === null) throw new GraphQLErrorWithCode(`Changing ${what} needs an API key with a write scope (Authorization: Bearer …)`, ErrorCode.UNAUTHENTICATED);
-  const needed = outside.length === 0 ? ["write"] : [...new Set(outside.map((owner) => (owner === null ? "write" : `write:region:${owner}`)))];
-  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not change ${what}: that needs the scope ${needed.join(" and ")}`, ErrorCode.FORBIDDEN, { requiredScopes: needed });
+  if (caller.keyId === null)
+    throw new GraphQLErrorWithCode(
+      `Changing ${what} needs an API key with a write scope (Authorization: Bearer …)`,
+      ErrorCode.UNAUTHENTICATED,
+    );
+  const needed =
+    outside.length === 0
+      ? ["write"]
+      : [...new Set(outside.map((owner) => (owner === null ? "write" : `write:region:${owner}`)))];
+  throw new GraphQLErrorWithCode(
+    `The key "${caller.name}" may not change ${what}: that needs the scope ${needed.join(" and ")}`,
+    ErrorCode.FORBIDDEN,
+    { requiredScopes: needed },
+  );
 }
 
 /** Whether the caller may write at all; the check before any record is read. */
@@ -34,8 +45,16 @@ export function authorizeAnyWrite(caller: Caller, what: string): void {
 /** Personal contact fields: only keys with `read:contact`. */
 export function authorizeContact(caller: Caller): void {
   if (caller.scopes.includes("read:contact")) return;
-  if (caller.keyId === null) throw new GraphQLErrorWithCode("Contact details are personal data: they need an API key with the scope read:contact", ErrorCode.UNAUTHENTICATED);
-  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read contact details: that needs the scope read:contact`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:contact"] });
+  if (caller.keyId === null)
+    throw new GraphQLErrorWithCode(
+      "Contact details are personal data: they need an API key with the scope read:contact",
+      ErrorCode.UNAUTHENTICATED,
+    );
+  throw new GraphQLErrorWithCode(
+    `The key "${caller.name}" may not read contact details: that needs the scope read:contact`,
+    ErrorCode.FORBIDDEN,
+    { requiredScopes: ["read:contact"] },
+  );
 }
 
 /**
@@ -44,14 +63,36 @@ export function authorizeContact(caller: Caller): void {
  * integrations sync with their own identifiers.
  */
 export function authorizeIdentifiers(caller: Caller): void {
-  if (caller.scopes.some((scope) => scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined)) return;
-  if (caller.keyId === null) throw new GraphQLErrorWithCode("Source-system identifiers need an API key with the scope read:identifiers", ErrorCode.UNAUTHENTICATED);
-  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read source-system identifiers: that needs the scope read:identifiers`, ErrorCode.FORBIDDEN, { requiredScopes: ["read:identifiers"] });
+  if (
+    caller.scopes.some(
+      (scope) =>
+        scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined,
+    )
+  )
+    return;
+  if (caller.keyId === null)
+    throw new GraphQLErrorWithCode(
+      "Source-system identifiers need an API key with the scope read:identifiers",
+      ErrorCode.UNAUTHENTICATED,
+    );
+  throw new GraphQLErrorWithCode(
+    `The key "${caller.name}" may not read source-system identifiers: that needs the scope read:identifiers`,
+    ErrorCode.FORBIDDEN,
+    { requiredScopes: ["read:identifiers"] },
+  );
 }
 
 /** Keys and the audit trail. */
 export function authorizeAdmin(caller: Caller, what: string): void {
   if (caller.scopes.includes("admin")) return;
-  if (caller.keyId === null) throw new GraphQLErrorWithCode(`Reading ${what} needs an API key with the admin scope (Authorization: Bearer …)`, ErrorCode.UNAUTHENTICATED);
-  throw new GraphQLErrorWithCode(`The key "${caller.name}" may not read ${what}: that needs the scope admin`, ErrorCode.FORBIDDEN, { requiredScopes: ["admin"] });
+  if (caller.keyId === null)
+    throw new GraphQLErrorWithCode(
+      `Reading ${what} needs an API key with the admin scope (Authorization: Bearer …)`,
+      ErrorCode.UNAUTHENTICATED,
+    );
+  throw new GraphQLErrorWithCode(
+    `The key "${caller.name}" may not read ${what}: that needs the scope admin`,
+    ErrorCode.FORBIDDEN,
+    { requiredScopes: ["admin"] },
+  );
 }

@@ -28,32 +28,46 @@ export interface RateLimiter {
  * memory rather than letting everything through or refusing everything.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
   redis?.on("error", () => {
     // Reported by the limiter falling back to memory; ioredis reconnects by itself.
   });
   const limiter = (name: string, points: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ points, duration: options.windowSeconds, keyPrefix: name });
     if (!redis) return memory;
-    return new RateLimiterRedis({ storeClient: redis, points, duration: options.windowSeconds, keyPrefix: `${options.redisPrefix ?? "kunskapsgraf"}:rate:${name}`, insuranceLimiter: memory });
+    return new RateLimiterRedis({
+      storeClient: redis,
+      points,
+      duration: options.windowSeconds,
+      keyPrefix: `${options.redisPrefix ?? "kunskapsgraf"}:rate:${name}`,
+      insuranceLimiter: memory,
+    });
   };
   const keys = limiter("key", options.keyRequests);
   const anonymous = limiter("anonymous", options.anonymousRequests);
   return {
     async consume(caller, clientAddress) {
-      const [target, key, limit] = caller.keyId ? [keys, caller.keyId, options.keyRequests] : [anonymous, clientAddress, options.anonymousRequests];
+      const [target, key, limit] = caller.keyId
+        ? [keys, caller.keyId, options.keyRequests]
+        : [anonymous, clientAddress, options.anonymousRequests];
       try {
         await target.consume(key);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         const who = caller.keyId ? `The key "${caller.name}"` : "This address";
-        throw new GraphQLErrorWithCode(`${who} has made more than ${limit} requests in ${options.windowSeconds} s. Retry after ${retryAfterSeconds} s.`, ErrorCode.RATE_LIMITED, {
-          retryAfterSeconds,
-          limit,
-          windowSeconds: options.windowSeconds,
-          http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) },
-        });
+        throw new GraphQLErrorWithCode(
+          `${who} has made more than ${limit} requests in ${options.windowSeconds} s. Retry after ${retryAfterSeconds} s.`,
+          ErrorCode.RATE_LIMITED,
+          {
+            retryAfterSeconds,
+            limit,
+            windowSeconds: options.windowSeconds,
+            http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) },
+          },
+        );
       }
     },
     async close() {

@@ -10,8 +10,10 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   read: "read the public structure and member names",
   "read:contact": "read personal contact fields",
   write: "change everything",
-  "write:region:<countyCode>": "change only groups, memberships, people and organisations that region owns; create people without HSA-id or source-system key",
-  "read:identifiers": "read the source systems' identifiers (sourceSystem, externalId) of people and memberships; write, write:region and admin keys have this too",
+  "write:region:<countyCode>":
+    "change only groups, memberships, people and organisations that region owns; create people without HSA-id or source-system key",
+  "read:identifiers":
+    "read the source systems' identifiers (sourceSystem, externalId) of people and memberships; write, write:region and admin keys have this too",
   admin: "manage keys and read the audit trail",
 };
 
@@ -19,7 +21,8 @@ const REGION_SCOPE = /^write:region:([0-9]{2})$/;
 
 /** The scope the text names, or undefined when it names none. */
 export function parseScope(text: string): Scope | undefined {
-  if (text === "read" || text === "read:contact" || text === "read:identifiers" || text === "write" || text === "admin") return text;
+  if (text === "read" || text === "read:contact" || text === "read:identifiers" || text === "write" || text === "admin")
+    return text;
   return REGION_SCOPE.test(text) ? (text as Scope) : undefined;
 }
 

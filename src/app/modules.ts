@@ -13,11 +13,24 @@ import { syncModule } from "../modules/sync";
 const accessTables: ModuleDescriptor = { name: "access", tables: [{ name: "api_key", orderBy: "id" }] };
 
 /** The modules that own entities. Adding an entity adds its module here, one line. */
-const DOMAIN: readonly ModuleDescriptor[] = [geographyModule, organisationsModule, governanceModule, gapsModule, peopleModule];
+const DOMAIN: readonly ModuleDescriptor[] = [
+  geographyModule,
+  organisationsModule,
+  governanceModule,
+  gapsModule,
+  peopleModule,
+];
 
 /**
  * Every module of the API, once: the domain, then the modules that work across it (search over
  * the domain's search sources, sync, node, the audit trail). The schema, the loaders, `node`, the
  * audit trail, search, export/import and the access matrix follow from the descriptors.
  */
-export const MODULES: readonly ModuleDescriptor[] = [...DOMAIN, createSearchModule(DOMAIN), syncModule, nodeModule, accessTables, auditModule];
+export const MODULES: readonly ModuleDescriptor[] = [
+  ...DOMAIN,
+  createSearchModule(DOMAIN),
+  syncModule,
+  nodeModule,
+  accessTables,
+  auditModule,
+];

@@ -2,7 +2,15 @@ import type { Database } from "../db/prisma";
 import { AuditEntity } from "../generated/prisma/enums";
 import type { Loaders } from "../graphql/module";
 import type { LoaderFactory } from "../graphql/loader";
-import type { AuditEntityView, ModuleDescriptor, ModuleRegistry, MutationDeclaration, NodeType, SearchSource, TableDeclaration } from "../graphql/module";
+import type {
+  AuditEntityView,
+  ModuleDescriptor,
+  ModuleRegistry,
+  MutationDeclaration,
+  NodeType,
+  SearchSource,
+  TableDeclaration,
+} from "../graphql/module";
 
 export class RegistryError extends Error {}
 
@@ -11,14 +19,42 @@ export class RegistryError extends Error {}
  * name two modules claim, a table depending on one nobody declares or on itself through others,
  * and an `AuditEntity` value no module maps: an audit event is never shown as another type.
  */
-export function buildRegistry(modules: readonly ModuleDescriptor[], auditEntities: readonly string[] = Object.values(AuditEntity)): ModuleRegistry {
-  const nodeTypes = indexed(modules, (module) => module.nodeTypes, (nodeType: NodeType) => nodeType.typeName, "node type");
-  const views = indexed(modules, (module) => module.auditEntities, (view: AuditEntityView) => view.entity, "audit entity");
-  const searchSources = indexed(modules, (module) => module.searchSources, (source: SearchSource) => source.kind, "search kind");
-  const mutations = indexed(modules, (module) => module.mutations, (mutation: MutationDeclaration) => mutation.name, "mutation");
+export function buildRegistry(
+  modules: readonly ModuleDescriptor[],
+  auditEntities: readonly string[] = Object.values(AuditEntity),
+): ModuleRegistry {
+  const nodeTypes = indexed(
+    modules,
+    (module) => module.nodeTypes,
+    (nodeType: NodeType) => nodeType.typeName,
+    "node type",
+  );
+  const views = indexed(
+    modules,
+    (module) => module.auditEntities,
+    (view: AuditEntityView) => view.entity,
+    "audit entity",
+  );
+  const searchSources = indexed(
+    modules,
+    (module) => module.searchSources,
+    (source: SearchSource) => source.kind,
+    "search kind",
+  );
+  const mutations = indexed(
+    modules,
+    (module) => module.mutations,
+    (mutation: MutationDeclaration) => mutation.name,
+    "mutation",
+  );
   const unmapped = auditEntities.filter((entity) => !views.has(entity));
-  if (unmapped.length > 0) throw new RegistryError(`No module shows the audit entities ${unmapped.join(", ")} (ModuleDescriptor.auditEntities)`);
-  const factories = modules.flatMap((module) => (module.loaders ? [{ module: module.name, create: module.loaders }] : []));
+  if (unmapped.length > 0)
+    throw new RegistryError(
+      `No module shows the audit entities ${unmapped.join(", ")} (ModuleDescriptor.auditEntities)`,
+    );
+  const factories = modules.flatMap((module) =>
+    module.loaders ? [{ module: module.name, create: module.loaders }] : [],
+  );
   return {
     modules,
     nodeTypes: new Map([...nodeTypes].map(([name, { value }]) => [name, value])),
@@ -32,7 +68,8 @@ export function buildRegistry(modules: readonly ModuleDescriptor[], auditEntitie
       const owners = new Map<string, string>();
       for (const { module, create } of factories) {
         for (const [name, loader] of Object.entries(create(prisma, load))) {
-          if (owners.has(name)) throw new RegistryError(`The modules ${owners.get(name)} and ${module} both declare the loader ${name}`);
+          if (owners.has(name))
+            throw new RegistryError(`The modules ${owners.get(name)} and ${module} both declare the loader ${name}`);
           owners.set(name, module);
           loaders[name] = loader;
         }
@@ -43,13 +80,19 @@ export function buildRegistry(modules: readonly ModuleDescriptor[], auditEntitie
   };
 }
 
-function indexed<Item>(modules: readonly ModuleDescriptor[], items: (module: ModuleDescriptor) => readonly Item[] | undefined, key: (item: Item) => string, what: string): Map<string, { value: Item; module: string }> {
+function indexed<Item>(
+  modules: readonly ModuleDescriptor[],
+  items: (module: ModuleDescriptor) => readonly Item[] | undefined,
+  key: (item: Item) => string,
+  what: string,
+): Map<string, { value: Item; module: string }> {
   const index = new Map<string, { value: Item; module: string }>();
   for (const module of modules) {
     for (const item of items(module) ?? []) {
       const name = key(item);
       const holder = index.get(name);
-      if (holder) throw new RegistryError(`The modules ${holder.module} and ${module.name} both declare the ${what} ${name}`);
+      if (holder)
+        throw new RegistryError(`The modules ${holder.module} and ${module.name} both declare the ${what} ${name}`);
       index.set(name, { value: item, module: module.name });
     }
   }
@@ -65,14 +108,23 @@ export function tablesInDependencyOrder(tables: readonly TableDeclaration[]): Ta
   }
   for (const table of tables) {
     for (const dependency of table.dependsOn ?? []) {
-      if (!byName.has(dependency)) throw new RegistryError(`The table ${table.name} depends on ${dependency}, which no module declares`);
+      if (!byName.has(dependency))
+        throw new RegistryError(`The table ${table.name} depends on ${dependency}, which no module declares`);
     }
   }
   const ordered: TableDeclaration[] = [];
   const placed = new Set<string>();
   while (ordered.length < tables.length) {
-    const next = tables.find((table) => !placed.has(table.name) && (table.dependsOn ?? []).every((dependency) => placed.has(dependency)));
-    if (!next) throw new RegistryError(`The tables ${tables.filter((table) => !placed.has(table.name)).map((table) => table.name).join(", ")} depend on each other in a cycle`);
+    const next = tables.find(
+      (table) => !placed.has(table.name) && (table.dependsOn ?? []).every((dependency) => placed.has(dependency)),
+    );
+    if (!next)
+      throw new RegistryError(
+        `The tables ${tables
+          .filter((table) => !placed.has(table.name))
+          .map((table) => table.name)
+          .join(", ")} depend on each other in a cycle`,
+      );
     ordered.push(next);
     placed.add(next.name);
   }

@@ -1,4 +1,9 @@
-import { exportDatabase as exportTables, importDatabase as importTables, type ExportOptions, type ImportOptions } from "../transfer/transfer";
+import {
+  exportDatabase as exportTables,
+  importDatabase as importTables,
+  type ExportOptions,
+  type ImportOptions,
+} from "../transfer/transfer";
 import { registryOf } from "./index";
 
 /** The API's tables, referenced tables first, as the modules declare them. */

@@ -10,7 +10,10 @@ import { openDatabaseServer } from "../db/database";
 import { latestMigrationSnapshot, MIGRATIONS_DIR, SCHEMA_FILE, schemaDiffScript } from "../db/migrations";
 
 async function main(): Promise<void> {
-  const name = process.argv[2]?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const name = process.argv[2]
+    ?.toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   if (!name) throw new Error("Usage: npm run db:migration -- <name>");
   const database = await openDatabaseServer(loadConfig(), () => {});
   try {
@@ -26,7 +29,9 @@ async function main(): Promise<void> {
     await writeFile(path.join(dir, "migration.sql"), sql);
     await copyFile(SCHEMA_FILE, path.join(dir, "schema.prisma"));
     console.log(`Wrote ${path.relative(process.cwd(), dir)}/migration.sql (and the schema snapshot beside it).`);
-    console.log("Add constraints Prisma cannot express (CHECK, partial or exclusion indexes, named kg_*) to it by hand.");
+    console.log(
+      "Add constraints Prisma cannot express (CHECK, partial or exclusion indexes, named kg_*) to it by hand.",
+    );
   } finally {
     await database.stop();
   }

@@ -17,28 +17,53 @@ import { seedReferenceData } from "../seed/seed";
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabaseServer(config, () => {});
-  if (database.embedded) console.error(`Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir} (kept across restarts)`);
+  if (database.embedded)
+    console.error(`Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir} (kept across restarts)`);
   if (config.migrateOnStart) await applyMigrations(database.url);
   if (config.seedOnStart) {
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
     await seedReferenceData(prisma).finally(() => prisma.$disconnect());
   }
   const children: ChildProcess[] = [
-    spawn(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit", "--watch", "--preserveWatchOutput"], {
-      cwd: PROJECT_ROOT,
-      stdio: "inherit",
-    }),
-    spawn(process.execPath, ["--watch-path=src", "--watch-preserve-output", "-r", "./scripts/swc-register.cjs", "src/main.ts"], {
-      cwd: PROJECT_ROOT,
-      stdio: "inherit",
-      env: { ...process.env, DATABASE_URL: database.url, MIGRATE_ON_START: "false", SEED_ON_START: "false" },
-    }),
+    spawn(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        "tsconfig.json",
+        "--noEmit",
+        "--watch",
+        "--preserveWatchOutput",
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: "inherit",
+      },
+    ),
+    spawn(
+      process.execPath,
+      ["--watch-path=src", "--watch-preserve-output", "-r", "./scripts/swc-register.cjs", "src/main.ts"],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: "inherit",
+        env: { ...process.env, DATABASE_URL: database.url, MIGRATE_ON_START: "false", SEED_ON_START: "false" },
+      },
+    ),
   ];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) =>
+            child.exitCode !== null || child.signalCode !== null
+              ? resolve(null)
+              : (child.once("exit", resolve), child.kill("SIGTERM")),
+          ),
+      ),
+    );
     await database.stop();
     process.exit(code);
   };
@@ -48,6 +73,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : error.message);
+  console.error(
+    error instanceof ConfigError || !(error instanceof Error)
+      ? String(error instanceof Error ? error.message : error)
+      : error.message,
+  );
   process.exit(1);
 });

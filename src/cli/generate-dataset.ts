@@ -11,10 +11,13 @@ import { generateDataset } from "../dataset/generate";
 import { seedReferenceData } from "../seed/seed";
 
 function readOptions(): { scale: number; seed: number } {
-  const { values } = parseArgs({ options: { scale: { type: "string", default: "1" }, seed: { type: "string", default: "1" } } });
+  const { values } = parseArgs({
+    options: { scale: { type: "string", default: "1" }, seed: { type: "string", default: "1" } },
+  });
   const scale = Number(values.scale);
   const seed = Number(values.seed);
-  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`--scale must be a positive number, not "${values.scale}"`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new Error(`--scale must be a positive number, not "${values.scale}"`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, not "${values.seed}"`);
   return { scale, seed };
 }
@@ -30,7 +33,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     const summary = await generateDataset(prisma, options);
     for (const [name, count] of Object.entries(summary)) console.log(`${name.padEnd(18)} ${count}`);
-    console.log(`generated at scale ${options.scale} (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated at scale ${options.scale} (seed ${options.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await prisma.$disconnect();
     await database.stop();

@@ -10,7 +10,10 @@ import { applyMigrations } from "../db/migrate";
 import { importDatabase } from "../app/transfer";
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { replace: { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { replace: { type: "boolean", default: false } },
+  });
   const file = positionals[0];
   if (!file) throw new Error("Usage: npm run import -- <file> [--replace]");
   const text = await readFile(file, "utf8");

@@ -54,9 +54,12 @@ async function main(args: string[]): Promise<void> {
       return;
     }
     case "revoke": {
-      if (rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError("revoke needs one argument: the key's name or prefix.");
+      if (rest.length !== 1 || rest[0]!.startsWith("-"))
+        throw new UsageError("revoke needs one argument: the key's name or prefix.");
       const apiKey = await withDatabase((prisma) => revokeApiKey(prisma, rest[0]!));
-      console.log(`API key "${apiKey.name}" (prefix ${apiKey.prefix}) is revoked since ${apiKey.revokedAt?.toISOString()}.`);
+      console.log(
+        `API key "${apiKey.name}" (prefix ${apiKey.prefix}) is revoked since ${apiKey.revokedAt?.toISOString()}.`,
+      );
       return;
     }
     case "list": {
@@ -78,7 +81,8 @@ function parseOptions<Name extends string>(args: string[], allowed: readonly Nam
     const name = allowed.find((option) => option === match?.[1]);
     if (!match || name === undefined) throw new UsageError(`Unexpected argument "${args[i]}".`);
     const value = match[2] ?? args[++i];
-    if (value === undefined || (match[2] === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value.`);
+    if (value === undefined || (match[2] === undefined && value.startsWith("--")))
+      throw new UsageError(`--${name} needs a value.`);
     if (options[name] !== undefined) throw new UsageError(`--${name} is given twice.`);
     options[name] = value;
   }
@@ -114,13 +118,29 @@ async function withDatabase<T>(work: (prisma: Database) => Promise<T>): Promise<
 function table(keys: ApiKeyInfo[]): string {
   const now = new Date();
   const time = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")}Z` : "-");
-  const status = (key: ApiKeyInfo) => (key.revokedAt ? "revoked" : key.expiresAt && key.expiresAt <= now ? "expired" : "active");
+  const status = (key: ApiKeyInfo) =>
+    key.revokedAt ? "revoked" : key.expiresAt && key.expiresAt <= now ? "expired" : "active";
   const rows = [
     ["NAME", "PREFIX", "STATUS", "SCOPES", "CREATED", "LAST USED", "EXPIRES"],
-    ...keys.map((key) => [key.name, key.prefix, status(key), key.scopes.join(","), time(key.createdAt), time(key.lastUsedAt), time(key.expiresAt)]),
+    ...keys.map((key) => [
+      key.name,
+      key.prefix,
+      status(key),
+      key.scopes.join(","),
+      time(key.createdAt),
+      time(key.lastUsedAt),
+      time(key.expiresAt),
+    ]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

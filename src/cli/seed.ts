@@ -13,7 +13,9 @@ async function main(): Promise<void> {
     await applyMigrations(database.url);
     const report = await seedReferenceData(prisma);
     for (const [table, counts] of Object.entries(report)) {
-      console.log(`${table.padEnd(24)} created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}`);
+      console.log(
+        `${table.padEnd(24)} created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}`,
+      );
     }
   } finally {
     await prisma.$disconnect();

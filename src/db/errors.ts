@@ -42,10 +42,25 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|57014)$/;
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2037"]);
 
 /** What the driver adapter calls a lost or unreachable server. */
-const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+]);
 
 /** Socket errors of a connection that could not be made or was lost. */
-const UNAVAILABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"]);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+]);
 
 /** pg and pg-pool report some losses only in words. */
 const UNAVAILABLE_MESSAGES = [
@@ -71,11 +86,29 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const current = pending.pop();
     if (typeof current !== "object" || current === null || seen.has(current)) continue;
     seen.add(current);
-    const fields = current as { code?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; meta?: { driverAdapterError?: unknown } };
-    if (typeof fields.code === "string" && (UNAVAILABLE_SQLSTATE.test(fields.code) || UNAVAILABLE_PRISMA_CODES.has(fields.code) || UNAVAILABLE_SOCKET_CODES.has(fields.code))) return true;
+    const fields = current as {
+      code?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    if (
+      typeof fields.code === "string" &&
+      (UNAVAILABLE_SQLSTATE.test(fields.code) ||
+        UNAVAILABLE_PRISMA_CODES.has(fields.code) ||
+        UNAVAILABLE_SOCKET_CODES.has(fields.code))
+    )
+      return true;
     if (typeof fields.originalCode === "string" && UNAVAILABLE_SQLSTATE.test(fields.originalCode)) return true;
     if (typeof fields.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(fields.kind)) return true;
-    if (typeof fields.message === "string" && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(fields.message as string))) return true;
+    if (
+      typeof fields.message === "string" &&
+      UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(fields.message as string))
+    )
+      return true;
     pending.push(fields.cause, fields.originalError, fields.meta?.driverAdapterError);
   }
   return false;

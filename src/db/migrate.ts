@@ -63,8 +63,16 @@ export async function migrationsApplied(databaseUrl: string): Promise<boolean> {
       `SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS "rolledBack" FROM _prisma_migrations`,
     );
     if (rows.some((row) => !row.finished && !row.rolledBack)) return false;
-    const applied = new Map(rows.filter((row) => row.finished && !row.rolledBack).map((row) => [row.name, row.checksum]));
-    return migrationNames().every((name) => applied.get(name) === createHash("sha256").update(readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"))).digest("hex"));
+    const applied = new Map(
+      rows.filter((row) => row.finished && !row.rolledBack).map((row) => [row.name, row.checksum]),
+    );
+    return migrationNames().every(
+      (name) =>
+        applied.get(name) ===
+        createHash("sha256")
+          .update(readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql")))
+          .digest("hex"),
+    );
   } catch {
     // No migration table yet, or the database cannot be read: Prisma's CLI says what is wrong.
     return false;

@@ -16,7 +16,10 @@ export interface Period {
 
 /** Whether the period includes `day`; every period does when `day` is null. */
 export function isInForce(period: Period, day: Date | null): boolean {
-  return day === null || ((period.validFrom === null || period.validFrom <= day) && (period.validTo === null || period.validTo >= day));
+  return (
+    day === null ||
+    ((period.validFrom === null || period.validFrom <= day) && (period.validTo === null || period.validTo >= day))
+  );
 }
 
 /** Whether the period runs on after `lastDay`: it is open or ends later. What ending on `lastDay` cuts short. */
@@ -31,7 +34,10 @@ export function endedOn(period: { validFrom: Date }, lastDay: Date): Date {
 
 /** Whether two periods share at least one day. */
 export function periodsOverlap(a: Period, b: Period): boolean {
-  return (a.validFrom === null || b.validTo === null || a.validFrom <= b.validTo) && (b.validFrom === null || a.validTo === null || b.validFrom <= a.validTo);
+  return (
+    (a.validFrom === null || b.validTo === null || a.validFrom <= b.validTo) &&
+    (b.validFrom === null || a.validTo === null || b.validFrom <= a.validTo)
+  );
 }
 
 /**
@@ -47,9 +53,14 @@ type StartOnOrBefore<Start extends PeriodStart> = Start extends "required"
 type EndOnOrAfter = { OR: [{ validTo: null }, { validTo: { gte: Date } }] };
 
 /** Prisma `where` fragment for `isInForce`: `{}` (no condition) when `day` is null. Wrapped in AND, so it may sit beside other OR conditions. */
-export function inForceWhere<Start extends PeriodStart>(day: Date | null, start: Start): { AND: [StartOnOrBefore<Start>, EndOnOrAfter] } | Record<string, never> {
+export function inForceWhere<Start extends PeriodStart>(
+  day: Date | null,
+  start: Start,
+): { AND: [StartOnOrBefore<Start>, EndOnOrAfter] } | Record<string, never> {
   if (day === null) return {};
-  const from = (start === "required" ? { validFrom: { lte: day } } : { OR: [{ validFrom: null }, { validFrom: { lte: day } }] }) as StartOnOrBefore<Start>;
+  const from = (
+    start === "required" ? { validFrom: { lte: day } } : { OR: [{ validFrom: null }, { validFrom: { lte: day } }] }
+  ) as StartOnOrBefore<Start>;
   return { AND: [from, { OR: [{ validTo: null }, { validTo: { gte: day } }] }] };
 }
 
@@ -59,8 +70,15 @@ export function runsPastWhere(lastDay: Date): { OR: [{ validTo: null }, { validT
 }
 
 /** Prisma `where` fragment for `periodsOverlap` with a period whose start is known (a membership's). */
-export function overlapsWhere(period: { validFrom: Date; validTo: Date | null }): { AND: [{ validFrom?: { lte: Date } }, { OR: [{ validTo: null }, { validTo: { gte: Date } }] }] } {
-  return { AND: [period.validTo === null ? {} : { validFrom: { lte: period.validTo } }, { OR: [{ validTo: null }, { validTo: { gte: period.validFrom } }] }] };
+export function overlapsWhere(period: { validFrom: Date; validTo: Date | null }): {
+  AND: [{ validFrom?: { lte: Date } }, { OR: [{ validTo: null }, { validTo: { gte: Date } }] }];
+} {
+  return {
+    AND: [
+      period.validTo === null ? {} : { validFrom: { lte: period.validTo } },
+      { OR: [{ validTo: null }, { validTo: { gte: period.validFrom } }] },
+    ],
+  };
 }
 
 /**

@@ -29,19 +29,28 @@ export const CLIENT_TIMEOUT_GRACE_MS = 2_000;
 
 const pools = new WeakMap<Database, pg.Pool>();
 
-export function createPrismaClient({ url, poolSize = 10, connectTimeoutMs, statementTimeoutMs }: DatabaseOptions): Database {
+export function createPrismaClient({
+  url,
+  poolSize = 10,
+  connectTimeoutMs,
+  statementTimeoutMs,
+}: DatabaseOptions): Database {
   const pool = new ContextPreservingPool({
     connectionString: url,
     max: poolSize,
     Client: CountingClient,
     ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
-    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS }),
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS }),
     // A connection whose server went away is noticed by the operating system, not only on next use.
     keepAlive: true,
   });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // adapter-pg 7.x with client 6.19: the factory interfaces differ only in version brands.
-  const prisma = new PrismaClient({ adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]> });
+  const prisma = new PrismaClient({
+    adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]>,
+  });
   pools.set(prisma, pool);
   return prisma;
 }

@@ -64,7 +64,11 @@ type Callback = (...args: unknown[]) => void;
  * Calls `query` with the wait it causes recorded on the counter. pg's methods take a callback
  * as their last argument or return a promise; both are followed.
  */
-function timed(counter: SqlStatementCounter | undefined, args: unknown[], query: (args: unknown[]) => unknown): unknown {
+function timed(
+  counter: SqlStatementCounter | undefined,
+  args: unknown[],
+  query: (args: unknown[]) => unknown,
+): unknown {
   if (!counter) return query(args);
   const end = counter.startWaiting();
   const last = args.length - 1;
@@ -107,7 +111,9 @@ export class CountingClient extends pg.Client {
     // The pool gets it back here, marked broken so that it is closed, not reused.
     if (result instanceof Promise && ENDS_TRANSACTION.test(statementText(args[0]).trim())) {
       return result.catch((error: unknown) => {
-        (this as unknown as Partial<pg.PoolClient>).release?.(error instanceof Error ? error : new Error(String(error)));
+        (this as unknown as Partial<pg.PoolClient>).release?.(
+          error instanceof Error ? error : new Error(String(error)),
+        );
         throw error;
       }) as never;
     }
@@ -117,7 +123,9 @@ export class CountingClient extends pg.Client {
 
 function statementText(query: unknown): string {
   if (typeof query === "string") return query;
-  return typeof query === "object" && query !== null && typeof (query as { text?: unknown }).text === "string" ? (query as { text: string }).text : "";
+  return typeof query === "object" && query !== null && typeof (query as { text?: unknown }).text === "string"
+    ? (query as { text: string }).text
+    : "";
 }
 
 /**
@@ -129,13 +137,19 @@ function statementText(query: unknown): string {
  */
 export class ContextPreservingPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
-  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+  override connect(
+    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): void;
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
     const counter = currentCounter.getStore();
     const args: unknown[] = callback ? [AsyncResource.bind(callback)] : [];
     const late = counter?.deadlineError();
     if (late) return refuse(late, args) as Promise<pg.PoolClient> | void;
-    return timed(counter, args, (callArgs) => (super.connect as (...a: unknown[]) => unknown).apply(this, callArgs)) as Promise<pg.PoolClient> | void;
+    return timed(counter, args, (callArgs) =>
+      (super.connect as (...a: unknown[]) => unknown).apply(this, callArgs),
+    ) as Promise<pg.PoolClient> | void;
   }
 
   // Statements outside transactions pass here; refused past the deadline before a connection is taken.

@@ -12,7 +12,12 @@ export type SqlClient = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRa
 /** PostgreSQL returned a value of another shape than the query's decoder expects: a defect, reported as an internal error. */
 export class SqlRowError extends Error {
   /** `value` is described by its type only (rows may hold personal data), unless `shown` spells it. */
-  constructor(readonly column: string, expected: string, value: unknown, shown?: string) {
+  constructor(
+    readonly column: string,
+    expected: string,
+    value: unknown,
+    shown?: string,
+  ) {
     super(`Raw SQL column "${column}": expected ${expected}, got ${shown ?? describe(value)}`);
     this.name = "SqlRowError";
   }
@@ -91,13 +96,21 @@ export function array<T>(decoder: Decoder<T>): Decoder<T[]> {
 /** One of a closed set of strings, e.g. an enum's values. */
 export function oneOf<const Values extends readonly string[]>(values: Values): Decoder<Values[number]> {
   return (value, column) => {
-    if (typeof value !== "string" || !values.includes(value)) throw new SqlRowError(column, `one of ${values.join(", ")}`, value, typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : undefined);
+    if (typeof value !== "string" || !values.includes(value))
+      throw new SqlRowError(
+        column,
+        `one of ${values.join(", ")}`,
+        value,
+        typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : undefined,
+      );
     return value as Values[number];
   };
 }
 
 /** A row decoder from one decoder per column; columns the query returns beyond these are dropped. */
-export function row<Shape extends Record<string, Decoder<unknown>>>(shape: Shape): RowDecoder<{ [Column in keyof Shape]: ReturnType<Shape[Column]> }> {
+export function row<Shape extends Record<string, Decoder<unknown>>>(
+  shape: Shape,
+): RowDecoder<{ [Column in keyof Shape]: ReturnType<Shape[Column]> }> {
   const columns = Object.entries(shape);
   return (value) => {
     if (typeof value !== "object" || value === null) throw new SqlRowError("(row)", "an object", value);

@@ -21,9 +21,18 @@ export async function assertPortFree(port: number, host: string, setting: string
 
 /** The one-line explanation of a failure to listen, or the error itself when it is something else. */
 export function listenProblem(error: NodeJS.ErrnoException, port: number, host: string, setting: string): Error {
-  if (error.code === "EADDRINUSE") return new StartupProblem(`Port ${port} on ${host} is taken by another program. Stop it, or choose another port with ${setting}=${port + 1}.`);
-  if (error.code === "EACCES") return new StartupProblem(`Port ${port} on ${host} needs privileges this process lacks. Choose a port above 1023 with ${setting}.`);
-  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") return new StartupProblem(`${host} is not an address of this machine. Set HOST to one that is, e.g. 127.0.0.1 or 0.0.0.0.`);
+  if (error.code === "EADDRINUSE")
+    return new StartupProblem(
+      `Port ${port} on ${host} is taken by another program. Stop it, or choose another port with ${setting}=${port + 1}.`,
+    );
+  if (error.code === "EACCES")
+    return new StartupProblem(
+      `Port ${port} on ${host} needs privileges this process lacks. Choose a port above 1023 with ${setting}.`,
+    );
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND")
+    return new StartupProblem(
+      `${host} is not an address of this machine. Set HOST to one that is, e.g. 127.0.0.1 or 0.0.0.0.`,
+    );
   return error;
 }
 
@@ -44,20 +53,33 @@ export function connectionProblem(error: unknown, url: string): StartupProblem |
   const database = decodeURIComponent(target.pathname.slice(1)) || user;
   switch (code) {
     case "ECONNREFUSED":
-      return new StartupProblem(`Cannot reach PostgreSQL at ${where}: the connection was refused. Is the server running there? Check the host and port in DATABASE_URL.`);
+      return new StartupProblem(
+        `Cannot reach PostgreSQL at ${where}: the connection was refused. Is the server running there? Check the host and port in DATABASE_URL.`,
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return new StartupProblem(`Cannot find the host ${target.hostname} of DATABASE_URL. Check its spelling, or the network's name service.`);
+      return new StartupProblem(
+        `Cannot find the host ${target.hostname} of DATABASE_URL. Check its spelling, or the network's name service.`,
+      );
     case "ETIMEDOUT":
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new StartupProblem(`PostgreSQL at ${where} did not answer. Check the host and port in DATABASE_URL and that a firewall lets this machine through.`);
+      return new StartupProblem(
+        `PostgreSQL at ${where} did not answer. Check the host and port in DATABASE_URL and that a firewall lets this machine through.`,
+      );
     case "28P01":
     case "28000":
-      return new StartupProblem(`PostgreSQL at ${where} refused the user "${user}" (${message.replace(/\s+/g, " ").trim()}). Check the user and password in DATABASE_URL.`);
+      return new StartupProblem(
+        `PostgreSQL at ${where} refused the user "${user}" (${message.replace(/\s+/g, " ").trim()}). Check the user and password in DATABASE_URL.`,
+      );
     case "3D000":
-      return new StartupProblem(`The database "${database}" does not exist on ${where}, and the user "${user}" may not create it. Create it (e.g. createdb -h ${target.hostname} -p ${target.port || "5432"} -U ${user} ${database}) or name an existing one in DATABASE_URL.`);
+      return new StartupProblem(
+        `The database "${database}" does not exist on ${where}, and the user "${user}" may not create it. Create it (e.g. createdb -h ${target.hostname} -p ${target.port || "5432"} -U ${user} ${database}) or name an existing one in DATABASE_URL.`,
+      );
   }
-  if (/timeout/i.test(message)) return new StartupProblem(`PostgreSQL at ${where} did not answer in time. Check the host and port in DATABASE_URL and that a firewall lets this machine through.`);
+  if (/timeout/i.test(message))
+    return new StartupProblem(
+      `PostgreSQL at ${where} did not answer in time. Check the host and port in DATABASE_URL and that a firewall lets this machine through.`,
+    );
   return undefined;
 }

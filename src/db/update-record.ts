@@ -1,6 +1,14 @@
 import type { AuditAction, AuditEntity } from "../generated/prisma/enums";
 import { checkVersion } from "../graphql/errors";
-import { changedFields, lockedRow, type AuditLog, type FieldChanges, type LockableTable, type TableRef, type Transaction } from "./audit-log";
+import {
+  changedFields,
+  lockedRow,
+  type AuditLog,
+  type FieldChanges,
+  type LockableTable,
+  type TableRef,
+  type Transaction,
+} from "./audit-log";
 
 /** An update of one record, described step by step; `updateRecord` runs the steps in the one safe order. */
 export interface RecordUpdate<Row extends { version: number }> {
@@ -39,7 +47,11 @@ export interface RecordUpdate<Row extends { version: number }> {
  * diff → update with a version increment → audit. Nothing is written, and the version stays, when
  * nothing changes. Database errors are mapped by the surrounding `writeTransaction`.
  */
-export async function updateRecord<Row extends { version: number }>(tx: Transaction, log: AuditLog, update: RecordUpdate<Row>): Promise<Row> {
+export async function updateRecord<Row extends { version: number }>(
+  tx: Transaction,
+  log: AuditLog,
+  update: RecordUpdate<Row>,
+): Promise<Row> {
   const before = await lockedRow(tx, update.table, update.id, update.read, update.what, update.field);
   await update.authorize(before);
   checkVersion(before, update.expectedVersion, update.versionLabel(before));
@@ -50,6 +62,12 @@ export async function updateRecord<Row extends { version: number }>(tx: Transact
   await update.check?.(next);
   const after = await update.write({ ...data, version: { increment: 1 } });
   await update.afterWrite?.(before, after, changes);
-  log.record({ entity: update.entity, entityId: update.id, action: update.action ?? "UPDATED", version: after.version, changes });
+  log.record({
+    entity: update.entity,
+    entityId: update.id,
+    action: update.action ?? "UPDATED",
+    version: after.version,
+    changes,
+  });
   return after;
 }

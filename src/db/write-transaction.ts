@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConflictError, ErrorCode, GraphQLErrorWithCode } from "../graphql/errors";
-import { databaseErrorOf, DEADLOCK_DETECTED, EXCLUSION_VIOLATION, SERIALIZATION_FAILURE, UNIQUE_VIOLATION, type DatabaseError } from "./errors";
+import {
+  databaseErrorOf,
+  DEADLOCK_DETECTED,
+  EXCLUSION_VIOLATION,
+  SERIALIZATION_FAILURE,
+  UNIQUE_VIOLATION,
+  type DatabaseError,
+} from "./errors";
 
 /** Attempts in all when the database refuses a transaction for being in the way of another (serialisation failure, deadlock). */
 export const MAX_ATTEMPTS_ON_CONTENTION = 3;
@@ -77,5 +84,7 @@ const KEYS: Readonly<Record<string, string>> = {
 
 function keyTaken(problem: DatabaseError): ConflictError {
   const key = problem.constraint ? (KEYS[problem.constraint] ?? problem.constraint) : "a unique key";
-  return new ConflictError(`Another record holds ${key}, taken by a concurrent write; read it and retry`, { constraint: problem.constraint ?? null });
+  return new ConflictError(`Another record holds ${key}, taken by a concurrent write; read it and retry`, {
+    constraint: problem.constraint ?? null,
+  });
 }

@@ -6,7 +6,6 @@ import type { Loaders, ModuleRegistry } from "./module";
 
 export type { Loaders } from "./module";
 
-
 /** Per-request state. Loaders live for one request only, so no data leaks between callers. */
 export interface Context extends Actor {
   prisma: Database;
@@ -24,5 +23,11 @@ export function createContext(
   options: LoaderOptions = { batching: true },
   actor: Actor = { caller: anonymousCaller(["read"]), requestId: null },
 ): Context {
-  return { prisma, loaders: registry.createLoaders(prisma, loaderFactory(options)), registry, caller: actor.caller, requestId: actor.requestId };
+  return {
+    prisma,
+    loaders: registry.createLoaders(prisma, loaderFactory(options)),
+    registry,
+    caller: actor.caller,
+    requestId: actor.requestId,
+  };
 }

@@ -41,11 +41,18 @@ export class NotFoundError extends GraphQLErrorWithCode {
 }
 
 /** CONFLICT unless the record is still at the version the caller last saw. */
-export function checkVersion(record: { version: number }, expectedVersion: number | null | undefined, what: string): void {
+export function checkVersion(
+  record: { version: number },
+  expectedVersion: number | null | undefined,
+  what: string,
+): void {
   if (expectedVersion != null && record.version !== expectedVersion) {
-    throw new ConflictError(`${what} has changed: it is at version ${record.version}, not ${expectedVersion}. Read it again and retry.`, {
-      currentVersion: record.version,
-      expectedVersion,
-    });
+    throw new ConflictError(
+      `${what} has changed: it is at version ${record.version}, not ${expectedVersion}. Read it again and retry.`,
+      {
+        currentVersion: record.version,
+        expectedVersion,
+      },
+    );
   }
 }

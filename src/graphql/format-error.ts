@@ -6,7 +6,9 @@ import { BadUserInputError, ErrorCode } from "./errors";
 import { QueryTooComplexError, tokenLimitError } from "./limits";
 import { formatServiceFailure } from "./service-unavailable";
 
-const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+const EXPECTED_CODES = new Set<string>(
+  Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
+);
 
 /**
  * Codes Apollo Server assigns before execution, passed through as they are; any other code is
@@ -14,7 +16,13 @@ const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode).filter((code) =>
  * `extensions.code` comes from (the README lists them all; tests/errors.test.ts checks it).
  * PERSISTED_QUERY_NOT_SUPPORTED is not among them: automatic persisted queries are on.
  */
-export const REQUEST_CODES: ReadonlySet<string> = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+export const REQUEST_CODES: ReadonlySet<string> = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
 
 export type ErrorLogger = (error: unknown) => void;
 
@@ -29,7 +37,12 @@ export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infini
     const failure = formatServiceFailure(formatted, original);
     if (failure) return failure;
     // A limit hit while parsing or validating is reported as the limit it is, not as a bad document.
-    const limit = error instanceof GraphQLError && error.originalError instanceof QueryTooComplexError ? error.originalError : formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitError(formatted.message, maxTokens) : undefined;
+    const limit =
+      error instanceof GraphQLError && error.originalError instanceof QueryTooComplexError
+        ? error.originalError
+        : formatted.extensions?.code === "GRAPHQL_PARSE_FAILED"
+          ? tokenLimitError(formatted.message, maxTokens)
+          : undefined;
     if (limit) {
       const { http: _http, ...extensions } = limit.extensions;
       return { message: limit.message, locations: formatted.locations, path: formatted.path, extensions };
@@ -44,20 +57,30 @@ export function createFormatError(logUnexpected: ErrorLogger, maxTokens = Infini
       };
     }
     // A bad scalar literal (a malformed date, say) fails validation, but it is bad input.
-    if (formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" && error instanceof GraphQLError && error.originalError instanceof BadUserInputError) {
+    if (
+      formatted.extensions?.code === "GRAPHQL_VALIDATION_FAILED" &&
+      error instanceof GraphQLError &&
+      error.originalError instanceof BadUserInputError
+    ) {
       const argument = argumentPathOf(error.nodes?.[0] ?? error.originalError.nodes?.[0]);
       const message = argument ? `\`${argument}\`: ${error.originalError.message}` : error.originalError.message;
       return {
         message,
         locations: formatted.locations,
-        extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument ? { fields: [{ path: argument, message: error.originalError.message }] } : {}) },
+        extensions: {
+          code: ErrorCode.BAD_USER_INPUT,
+          ...(argument ? { fields: [{ path: argument, message: error.originalError.message }] } : {}),
+        },
       };
     }
     if (isUncodedBadRequest(error)) {
       return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))) {
+    if (
+      typeof code === "string" &&
+      (REQUEST_CODES.has(code) || (EXPECTED_CODES.has(code) && original instanceof GraphQLError))
+    ) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
@@ -99,7 +122,11 @@ function argumentPathOf(valueNode: ASTNode | undefined): string | undefined {
     enter(node, _key, parent, _path, ancestors) {
       if (found !== undefined || node.loc?.start !== location.start || node.kind !== valueNode.kind) return undefined;
       found = [...ancestors, parent ?? []]
-        .flatMap((ancestor) => ("kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD) ? [ancestor.name.value] : []))
+        .flatMap((ancestor) =>
+          "kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)
+            ? [ancestor.name.value]
+            : [],
+        )
         .join(".");
       return false;
     },

@@ -31,4 +31,11 @@ export function databaseIdOf(globalId: string, typeNames: readonly string[], fie
 }
 
 /** The types a governance group's global ID may name, by its kind. */
-export const GROUP_TYPE_NAMES = ["NationalProgramArea", "NationalCollaborationGroup", "RegionalProgramArea", "LocalProgramArea", "WorkingGroup", "GovernanceBody"] as const;
+export const GROUP_TYPE_NAMES = [
+  "NationalProgramArea",
+  "NationalCollaborationGroup",
+  "RegionalProgramArea",
+  "LocalProgramArea",
+  "WorkingGroup",
+  "GovernanceBody",
+] as const;

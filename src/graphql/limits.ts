@@ -24,7 +24,12 @@ export const ASSUMED_LIST_SIZE = 10;
 
 export class QueryTooComplexError extends GraphQLErrorWithCode {
   constructor(message: string, limit: string, max: number, actual: number | undefined) {
-    super(message, ErrorCode.QUERY_TOO_COMPLEX, { limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400 } });
+    super(message, ErrorCode.QUERY_TOO_COMPLEX, {
+      limit,
+      max,
+      ...(actual === undefined ? {} : { actual }),
+      http: { status: 400 },
+    });
   }
 }
 
@@ -35,12 +40,14 @@ export class QueryTooComplexError extends GraphQLErrorWithCode {
  */
 export const pageAwareEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   if (field.args.some((arg) => arg.name === "first" || arg.name === "last")) {
-    const size = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : DEFAULT_PAGE_SIZE;
+    const size =
+      typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : DEFAULT_PAGE_SIZE;
     return 1 + childComplexity * Math.max(size, 1);
   }
   if (Array.isArray(args.ids)) return 1 + childComplexity * Math.max(args.ids.length, 1);
   // A connection's `edges` and `nodes` hold the page its field already counted.
-  if (isListType(getNullableType(field.type)) && !type.name.endsWith("Connection")) return 1 + childComplexity * ASSUMED_LIST_SIZE;
+  if (isListType(getNullableType(field.type)) && !type.name.endsWith("Connection"))
+    return 1 + childComplexity * ASSUMED_LIST_SIZE;
   return 1 + childComplexity;
 };
 
@@ -53,7 +60,9 @@ export function armorProtection(limits: QueryLimits) {
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
         const actual = /found (\d+)/.exec(error.message)?.[1];
-        context?.reportError(new QueryTooComplexError(error.message, limit, max, actual === undefined ? undefined : Number(actual)));
+        context?.reportError(
+          new QueryTooComplexError(error.message, limit, max, actual === undefined ? undefined : Number(actual)),
+        );
       },
     ],
   });
@@ -80,20 +89,35 @@ export function costLimitPlugin<Context extends CostReport>(maxCost: number): Ap
         async didResolveOperation({ request, document, schema, contextValue }) {
           let cost: number;
           try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [pageAwareEstimator] });
+            cost = getComplexity({
+              schema,
+              query: document,
+              variables: request.variables ?? {},
+              operationName: request.operationName ?? undefined,
+              estimators: [pageAwareEstimator],
+            });
           } catch (error) {
             // Bad variables are reported by execution with their own message; a runaway fragment expansion is not.
-            if (error instanceof GraphQLError && /query nodes/i.test(error.message)) throw new QueryTooComplexError(error.message, "nodes", 10_000, undefined);
+            if (error instanceof GraphQLError && /query nodes/i.test(error.message))
+              throw new QueryTooComplexError(error.message, "nodes", 10_000, undefined);
             return;
           }
           contextValue.cost = cost;
           if (cost > maxCost) {
-            throw new QueryTooComplexError(`Query cost ${cost} exceeds the limit of ${maxCost} by ${cost - maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`, "cost", maxCost, cost);
+            throw new QueryTooComplexError(
+              `Query cost ${cost} exceeds the limit of ${maxCost} by ${cost - maxCost}. Ask for smaller pages (first/last) or fewer nested lists.`,
+              "cost",
+              maxCost,
+              cost,
+            );
           }
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind === "single" && contextValue.cost !== undefined) {
-            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { requested: contextValue.cost, limit: maxCost } };
+            response.body.singleResult.extensions = {
+              ...response.body.singleResult.extensions,
+              cost: { requested: contextValue.cost, limit: maxCost },
+            };
           }
         },
       };
@@ -103,7 +127,14 @@ export function costLimitPlugin<Context extends CostReport>(maxCost: number): Ap
 
 /** The message graphql-js gives when a document has too many tokens, as QUERY_TOO_COMPLEX. */
 export function tokenLimitError(message: string, maxTokens: number): QueryTooComplexError | undefined {
-  return /Document contains more th(?:an|at) \d+ tokens/.test(message) ? new QueryTooComplexError(`The document has more than ${maxTokens} tokens, the limit. Parsing was aborted.`, "tokens", maxTokens, undefined) : undefined;
+  return /Document contains more th(?:an|at) \d+ tokens/.test(message)
+    ? new QueryTooComplexError(
+        `The document has more than ${maxTokens} tokens, the limit. Parsing was aborted.`,
+        "tokens",
+        maxTokens,
+        undefined,
+      )
+    : undefined;
 }
 
 /** Per-request state that carries the execution deadline (see src/db/sql-statement-counter.ts). */
@@ -143,8 +174,15 @@ export function executionTimeoutPlugin<Context extends DeadlineHolder>(timeoutMs
             refuse(waitedOnDatabaseMs, now) {
               const waited = waitedOnDatabaseMs - waitedBefore;
               return waited * 2 > now - startedAt
-                ? new ServiceUnavailableError(`The database answered too slowly: the request waited on it for ${Math.round(waited)} ms of the ${timeoutMs} ms it may run. Try again shortly.`)
-                : new QueryTooComplexError(`Execution took longer than the limit of ${timeoutMs} ms and was stopped.`, "executionTime", timeoutMs, undefined);
+                ? new ServiceUnavailableError(
+                    `The database answered too slowly: the request waited on it for ${Math.round(waited)} ms of the ${timeoutMs} ms it may run. Try again shortly.`,
+                  )
+                : new QueryTooComplexError(
+                    `Execution took longer than the limit of ${timeoutMs} ms and was stopped.`,
+                    "executionTime",
+                    timeoutMs,
+                    undefined,
+                  );
             },
           };
         },

@@ -121,7 +121,10 @@ export interface ModuleRegistry {
 }
 
 /** A row that may be missing, tagged with the type it is shown as: for audit views and search sources. */
-export async function foundAs(typeName: string, row: Promise<object | null>): Promise<{ typeName: string; row: object } | null> {
+export async function foundAs(
+  typeName: string,
+  row: Promise<object | null>,
+): Promise<{ typeName: string; row: object } | null> {
   const value = await row;
   return value && { typeName, row: value };
 }

@@ -8,7 +8,8 @@ export function typed<Row extends object>(typeName: string, row: Row): Typed<Row
 }
 
 @InterfaceType({
-  description: "An object with an opaque global ID (the Relay Node interface). Fetch any of them again with `node(id:)` or `nodes(ids:)`.",
+  description:
+    "An object with an opaque global ID (the Relay Node interface). Fetch any of them again with `node(id:)` or `nodes(ids:)`.",
   resolveType: (value: { __typename?: string }) => value.__typename,
 })
 export abstract class Node {

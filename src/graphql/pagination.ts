@@ -17,19 +17,29 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: "Cursor of the first item on this page." })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Cursor of the last item on this page; pass it as `after` for the next page." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the last item on this page; pass it as `after` for the next page.",
+  })
   endCursor!: string | null;
 }
 
 @ArgsType()
 export class ForwardPageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `How many items to return, 0 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many items to return, 0 to ${MAX_PAGE_SIZE}.`,
+  })
   @IsOptional()
   @Min(0)
   @Max(MAX_PAGE_SIZE)
   first?: number;
 
-  @Field(() => String, { nullable: true, description: "Return items after this cursor (the `endCursor` of the previous page)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Return items after this cursor (the `endCursor` of the previous page).",
+  })
   @OptionalCursor()
   after?: string;
 }
@@ -95,23 +105,35 @@ export function toConnection<Node>(page: Page<Node>) {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Return the first n items (after \`after\`), 0 to ${MAX_PAGE_SIZE}. Defaults to ${DEFAULT_PAGE_SIZE} when neither \`first\` nor \`last\` is given.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Return the first n items (after \`after\`), 0 to ${MAX_PAGE_SIZE}. Defaults to ${DEFAULT_PAGE_SIZE} when neither \`first\` nor \`last\` is given.`,
+  })
   @IsOptional()
   @Min(0)
   @Max(MAX_PAGE_SIZE)
   first?: number;
 
-  @Field(() => String, { nullable: true, description: "Return items after this cursor (the `endCursor` of the previous page)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Return items after this cursor (the `endCursor` of the previous page).",
+  })
   @OptionalCursor()
   after?: string;
 
-  @Field(() => Int, { nullable: true, description: `Return the last n items (before \`before\`), 0 to ${MAX_PAGE_SIZE}. Not together with \`first\`.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Return the last n items (before \`before\`), 0 to ${MAX_PAGE_SIZE}. Not together with \`first\`.`,
+  })
   @IsOptional()
   @Min(0)
   @Max(MAX_PAGE_SIZE)
   last?: number;
 
-  @Field(() => String, { nullable: true, description: "Return items before this cursor (the `startCursor` of the next page)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Return items before this cursor (the `startCursor` of the next page).",
+  })
   @OptionalCursor()
   before?: string;
 }
@@ -175,7 +197,8 @@ export function decodeKeyCursor(list: string, cursor: string, argument = "after"
       Array.isArray(decoded) &&
       decoded[0] === list &&
       decoded.slice(1).every((part) => typeof part === "string" || typeof part === "number") &&
-      (shape === undefined || (decoded.length === shape.length + 1 && shape.every((kind, index) => fitsPart(decoded[index + 1], kind)))) &&
+      (shape === undefined ||
+        (decoded.length === shape.length + 1 && shape.every((kind, index) => fitsPart(decoded[index + 1], kind)))) &&
       encodeKeyCursor(list, decoded.slice(1) as SortKey) === cursor
     ) {
       return decoded.slice(1) as SortKey;
@@ -199,7 +222,12 @@ export function pageWindow(args: PageArgs): { size: number; fromEnd: boolean } {
  * A page of a list held in memory (a parent's members, say), ordered by `keyOf`. Cursors
  * carry the sort key, so a page stays correct when items before it come or go.
  */
-export function paginate<Node>(items: readonly Node[], args: PageArgs, list: string, keyOf: (node: Node) => SortKey): Page<Node> {
+export function paginate<Node>(
+  items: readonly Node[],
+  args: PageArgs,
+  list: string,
+  keyOf: (node: Node) => SortKey,
+): Page<Node> {
   const { size, fromEnd } = pageWindow(args);
   const keyed = items.map((node) => ({ node, key: keyOf(node) })).sort((a, b) => compareSortKeys(a.key, b.key));
   // A cursor's key must have the parts of this list's keys; an empty list has none to compare with.

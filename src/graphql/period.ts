@@ -24,7 +24,8 @@ export function dayOf(activeOn: Date | null | undefined): Date | null {
 
 // "In force on a day" itself, in its JavaScript, Prisma and SQL forms, is in src/db/period.ts.
 
-export const ACTIVE_ON_DESCRIPTION = "Only what was in force on this day, e.g. \"2024-03-01\". Defaults to today; null includes every period, ended ones too.";
+export const ACTIVE_ON_DESCRIPTION =
+  'Only what was in force on this day, e.g. "2024-03-01". Defaults to today; null includes every period, ended ones too.';
 
 @ArgsType()
 export class ActiveOnArgs {

@@ -22,9 +22,14 @@ import { ErrorCode, GraphQLErrorWithCode } from "./errors";
  */
 export const SupportedOperationTypesRule: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    const supported = node.operation === "query" || (node.operation === "mutation" && context.getSchema().getMutationType());
+    const supported =
+      node.operation === "query" || (node.operation === "mutation" && context.getSchema().getMutationType());
     if (!supported) {
-      context.reportError(new GraphQLError(`This API does not support ${node.operation} operations; use a query or a mutation.`, { nodes: node }));
+      context.reportError(
+        new GraphQLError(`This API does not support ${node.operation} operations; use a query or a mutation.`, {
+          nodes: node,
+        }),
+      );
     }
   },
 });
@@ -52,12 +57,19 @@ export function requestGuards<Context extends GuardedContext>(): ApolloServerPlu
         async didResolveOperation({ operation, document, schema, request, contextValue }) {
           if (!operation) return;
           if (operation.operation === "mutation") refuseWithoutWriteScope(contextValue.caller);
-          const invalid = [...invalidLiterals(document), ...invalidVariables(schema, document, operation, request.variables ?? {})];
+          const invalid = [
+            ...invalidLiterals(document),
+            ...invalidVariables(schema, document, operation, request.variables ?? {}),
+          ];
           if (invalid.length > 0) {
-            throw new GraphQLErrorWithCode(`Invalid argument: ${invalid.map((field) => `\`${field.path}\`: ${field.message}`).join("; ")}`, ErrorCode.BAD_USER_INPUT, {
-              fields: invalid,
-              http: { status: 400 },
-            });
+            throw new GraphQLErrorWithCode(
+              `Invalid argument: ${invalid.map((field) => `\`${field.path}\`: ${field.message}`).join("; ")}`,
+              ErrorCode.BAD_USER_INPUT,
+              {
+                fields: invalid,
+                http: { status: 400 },
+              },
+            );
           }
         },
       };
@@ -73,21 +85,32 @@ function refuseWithoutWriteScope(caller: Caller): void {
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     const code = String(error.extensions.code) as ErrorCode;
-    throw new GraphQLErrorWithCode(error.message, code, { ...error.extensions, http: { status: HTTP_STATUS[code] ?? 400 } });
+    throw new GraphQLErrorWithCode(error.message, code, {
+      ...error.extensions,
+      http: { status: HTTP_STATUS[code] ?? 400 },
+    });
   }
 }
 
 /** Why a string may not be stored or compared: PostgreSQL refuses NUL in text, and a lone surrogate is not Unicode. */
 export function stringProblem(value: string): string | undefined {
   if (value.includes("\u0000")) return "must not contain the NUL character (U+0000)";
-  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) return "must be well-formed Unicode (it holds a lone surrogate)";
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed())
+    return "must be well-formed Unicode (it holds a lone surrogate)";
   return undefined;
 }
 
 /** The argument an AST node stands in, as a path of argument and input-field names, e.g. `input.email`. */
-function argumentPath(ancestors: readonly (ASTNode | readonly ASTNode[])[], parent: ASTNode | readonly ASTNode[] | undefined): string {
+function argumentPath(
+  ancestors: readonly (ASTNode | readonly ASTNode[])[],
+  parent: ASTNode | readonly ASTNode[] | undefined,
+): string {
   return [...ancestors, parent ?? []]
-    .flatMap((ancestor) => ("kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD) ? [ancestor.name.value] : []))
+    .flatMap((ancestor) =>
+      "kind" in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)
+        ? [ancestor.name.value]
+        : [],
+    )
     .join(".");
 }
 
@@ -102,7 +125,12 @@ function invalidLiterals(document: DocumentNode): InvalidField[] {
   return invalid;
 }
 
-function invalidVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, values: Record<string, unknown>): InvalidField[] {
+function invalidVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  values: Record<string, unknown>,
+): InvalidField[] {
   const usedAt = new Map<string, string>();
   visit(document, {
     VariableDefinition: () => false,

@@ -45,12 +45,21 @@ function bounded(library: GraphQLScalarType, description: string, invalid: strin
       } catch {
         // reported below
       }
-      if (!withinRange(parsed)) throw new BadUserInputError(`${"value" in ast ? describe(ast.value) : "The value"} ${invalid}`, undefined, ast);
+      if (!withinRange(parsed))
+        throw new BadUserInputError(`${"value" in ast ? describe(ast.value) : "The value"} ${invalid}`, undefined, ast);
       return parsed;
     },
   });
 }
 
-export const GraphQLDate = bounded(DateFromLibrary, `A calendar date as YYYY-MM-DD (RFC 3339 full-date), from ${EARLIEST_DAY} to ${LATEST_DAY}.`, INVALID_DATE);
+export const GraphQLDate = bounded(
+  DateFromLibrary,
+  `A calendar date as YYYY-MM-DD (RFC 3339 full-date), from ${EARLIEST_DAY} to ${LATEST_DAY}.`,
+  INVALID_DATE,
+);
 
-export const GraphQLDateTime = bounded(DateTimeFromLibrary, `A date and time as in RFC 3339, e.g. 2024-03-01T12:00:00Z, from ${EARLIEST_DAY} to ${LATEST_DAY} (UTC).`, INVALID_DATE_TIME);
+export const GraphQLDateTime = bounded(
+  DateTimeFromLibrary,
+  `A date and time as in RFC 3339, e.g. 2024-03-01T12:00:00Z, from ${EARLIEST_DAY} to ${LATEST_DAY} (UTC).`,
+  INVALID_DATE_TIME,
+);

@@ -15,7 +15,11 @@ function unavailableHttp() {
 /** The database could not serve the request (down, restarting, unreachable, too slow). Retry later. */
 export class ServiceUnavailableError extends GraphQLErrorWithCode {
   constructor(message = MESSAGE, extensions: Record<string, unknown> = {}) {
-    super(message, ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: RETRY_AFTER_SECONDS, ...extensions, http: unavailableHttp() });
+    super(message, ErrorCode.SERVICE_UNAVAILABLE, {
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      ...extensions,
+      http: unavailableHttp(),
+    });
   }
 }
 
@@ -33,11 +37,19 @@ export class MaskedInternalError extends GraphQLErrorWithCode {
  * The format-error hook: a database that is unavailable becomes SERVICE_UNAVAILABLE however it
  * was reported, and an error masked where it was caught passes as it is. Undefined for others.
  */
-export function formatServiceFailure(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError | undefined {
+export function formatServiceFailure(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+): GraphQLFormattedError | undefined {
   if (original instanceof MaskedInternalError || original instanceof ServiceUnavailableError) {
     const { http: _http, ...extensions } = original.extensions;
     return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   if (!isDatabaseUnavailable(original)) return undefined;
-  return { message: MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } };
+  return {
+    message: MESSAGE,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS },
+  };
 }

@@ -1,5 +1,14 @@
 import { applyDecorators } from "./decorators";
-import { ArrayMaxSize, IsOptional, IsInt, Min, ValidateBy, ValidateNested, type ValidationArguments, type ValidationOptions } from "class-validator";
+import {
+  ArrayMaxSize,
+  IsOptional,
+  IsInt,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationArguments,
+  type ValidationOptions,
+} from "class-validator";
 import { ArgsType, Field, type ClassType } from "type-graphql";
 
 // Every pattern here is checked for super-linear backtracking: by eslint-plugin-regexp
@@ -24,7 +33,12 @@ export const MAX_SLUG_LENGTH = 100;
  * and the pattern is not run on a longer value, so no pattern ever sees an unbounded input.
  * `each: true` checks every item of a list.
  */
-export function BoundedMatches(pattern: RegExp, maxLength: number, message: string, options: ValidationOptions = {}): PropertyDecorator {
+export function BoundedMatches(
+  pattern: RegExp,
+  maxLength: number,
+  message: string,
+  options: ValidationOptions = {},
+): PropertyDecorator {
   return ValidateBy(
     {
       name: "boundedMatches",
@@ -32,7 +46,11 @@ export function BoundedMatches(pattern: RegExp, maxLength: number, message: stri
       validator: {
         validate: (value: unknown) => typeof value === "string" && value.length <= maxLength && pattern.test(value),
         defaultMessage: (args?: ValidationArguments) =>
-          typeof args?.value === "string" && args.value.length > maxLength ? `$property must be at most ${maxLength} characters` : typeof args?.value === "string" ? message : "$property must be a string",
+          typeof args?.value === "string" && args.value.length > maxLength
+            ? `$property must be at most ${maxLength} characters`
+            : typeof args?.value === "string"
+              ? message
+              : "$property must be a string",
       },
     },
     options,
@@ -65,7 +83,10 @@ export function OptionalText(max = 2000): PropertyDecorator {
 }
 
 export function OptionalHsaId(): PropertyDecorator {
-  return applyDecorators(IsOptional(), BoundedMatches(HSA_ID, 50, "$property must be an HSA-id such as SE2321000131-P000000000001"));
+  return applyDecorators(
+    IsOptional(),
+    BoundedMatches(HSA_ID, 50, "$property must be an HSA-id such as SE2321000131-P000000000001"),
+  );
 }
 
 export function OptionalEmail(): PropertyDecorator {
@@ -73,10 +94,15 @@ export function OptionalEmail(): PropertyDecorator {
 }
 
 export function OptionalPhone(): PropertyDecorator {
-  return applyDecorators(IsOptional(), BoundedMatches(PHONE, 40, "$property must be a telephone number such as +46 60 18 10 00"));
+  return applyDecorators(
+    IsOptional(),
+    BoundedMatches(PHONE, 40, "$property must be a telephone number such as +46 60 18 10 00"),
+  );
 }
 
-export function Slug(message = "$property must be lower-case letters and digits joined by single hyphens, e.g. lpo-22-psykisk-halsa"): PropertyDecorator {
+export function Slug(
+  message = "$property must be lower-case letters and digits joined by single hyphens, e.g. lpo-22-psykisk-halsa",
+): PropertyDecorator {
   return BoundedMatches(SLUG, MAX_SLUG_LENGTH, message);
 }
 
@@ -84,7 +110,9 @@ export function OptionalSlug(message?: string): PropertyDecorator {
   return applyDecorators(IsOptional(), Slug(message));
 }
 
-export function CountyCode(message = "$property must be a two-digit county code (länskod), e.g. 22"): PropertyDecorator {
+export function CountyCode(
+  message = "$property must be a two-digit county code (länskod), e.g. 22",
+): PropertyDecorator {
   return BoundedMatches(COUNTY_CODE, 2, message);
 }
 
@@ -92,7 +120,9 @@ export function OptionalCountyCode(message?: string): PropertyDecorator {
   return applyDecorators(IsOptional(), CountyCode(message));
 }
 
-export function MunicipalityCode(message = "$property must be a four-digit municipality code (kommunkod), e.g. 2281"): PropertyDecorator {
+export function MunicipalityCode(
+  message = "$property must be a four-digit municipality code (kommunkod), e.g. 2281",
+): PropertyDecorator {
   return BoundedMatches(MUNICIPALITY_CODE, 4, message);
 }
 

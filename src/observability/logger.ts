@@ -14,7 +14,12 @@ export function createLogger(environment: Config["environment"], level: LogLevel
     base: { service: "kunskapsgraf" },
     redact: { paths: ["req.headers.authorization", "*.authorization", "*.password"], censor: "[redacted]" },
     ...(environment === "development"
-      ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" } } }
+      ? {
+          transport: {
+            target: "pino-pretty",
+            options: { translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" },
+          },
+        }
       : {}),
   });
 }

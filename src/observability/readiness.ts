@@ -21,7 +21,11 @@ export function createReadinessCheck(prisma: Database): () => Promise<Readiness>
     }
     try {
       const applied = await withTimeout(
-        queryRows(prisma, Prisma.sql`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`, row({ migration_name: text() })),
+        queryRows(
+          prisma,
+          Prisma.sql`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          row({ migration_name: text() }),
+        ),
       );
       const names = new Set(applied.map((row) => row.migration_name));
       const current = expected.every((name) => names.has(name));

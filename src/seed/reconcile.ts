@@ -17,7 +17,13 @@ export interface ReconcileOptions<Row> {
  * Creates the desired rows that are missing and updates those that differ; rows equal to the
  * desired state are not written at all, so a second run changes nothing. Never deletes.
  */
-export async function reconcile<Row extends object>({ desired, existing, keyOf, create, update }: ReconcileOptions<Row>): Promise<ReconcileCounts> {
+export async function reconcile<Row extends object>({
+  desired,
+  existing,
+  keyOf,
+  create,
+  update,
+}: ReconcileOptions<Row>): Promise<ReconcileCounts> {
   const existingByKey = new Map(existing.map((row) => [keyOf(row), row]));
   const missing: Row[] = [];
   const changed: Row[] = [];
@@ -28,7 +34,11 @@ export async function reconcile<Row extends object>({ desired, existing, keyOf, 
   }
   if (missing.length > 0) await create(missing);
   for (const row of changed) await update(row);
-  return { created: missing.length, updated: changed.length, unchanged: desired.length - missing.length - changed.length };
+  return {
+    created: missing.length,
+    updated: changed.length,
+    unchanged: desired.length - missing.length - changed.length,
+  };
 }
 
 function sameFields(desired: object, current: object): boolean {

@@ -93,8 +93,22 @@ export interface StructureData {
     description: string;
     sources: string[];
   }[];
-  hostings: { group: string; host: string; kind: "ACTIVE" | "DORMANT"; validFrom?: string; validTo?: string; note: string }[];
-  formerNames: { group?: string; healthcareRegion?: string; organisation?: string; name: string; usedUntil: string; note: string }[];
+  hostings: {
+    group: string;
+    host: string;
+    kind: "ACTIVE" | "DORMANT";
+    validFrom?: string;
+    validTo?: string;
+    note: string;
+  }[];
+  formerNames: {
+    group?: string;
+    healthcareRegion?: string;
+    organisation?: string;
+    name: string;
+    usedUntil: string;
+    note: string;
+  }[];
   municipalProgramAreas: string[];
   regionalStructures: {
     slug: string;

@@ -6,7 +6,8 @@ import { loadReferenceData, type ReferenceData } from "./reference-data";
 export type SeedReport = Record<string, ReconcileCounts>;
 type Tx = Prisma.TransactionClient;
 
-const MODELLED_RPO_NOTE = "Generated from the mirror model (an RPO for every NPO in every healthcare region); not confirmed.";
+const MODELLED_RPO_NOTE =
+  "Generated from the mirror model (an RPO for every NPO in every healthcare region); not confirmed.";
 const MODELLED_LPO_NOTE = "Generated from the mirror model (an LPO for every NPO in every region); not confirmed.";
 
 const NATIONAL_BODY_KINDS: Record<string, GroupKind> = {
@@ -34,7 +35,10 @@ export const organisationSlug = {
  * Loads the reference structure into the database in one transaction. Idempotent: a second
  * run finds everything in place and writes nothing. It adds and corrects, never deletes.
  */
-export async function seedReferenceData(prisma: Database, data: ReferenceData = loadReferenceData()): Promise<SeedReport> {
+export async function seedReferenceData(
+  prisma: Database,
+  data: ReferenceData = loadReferenceData(),
+): Promise<SeedReport> {
   return prisma.$transaction(async (tx) => new Seeder(tx, data).run(), { timeout: 120_000, maxWait: 30_000 });
 }
 
@@ -111,7 +115,10 @@ class Seeder {
       create: (rows) => tx.healthcareRegion.createMany({ data: rows }),
       update: ({ slug, ...row }) => tx.healthcareRegion.update({ where: { slug }, data: row }),
     });
-    this.healthcareRegionIds = await idMap(tx.healthcareRegion.findMany({ select: { id: true, slug: true } }), (r) => r.slug);
+    this.healthcareRegionIds = await idMap(
+      tx.healthcareRegion.findMany({ select: { id: true, slug: true } }),
+      (r) => r.slug,
+    );
 
     this.report.regions = await reconcile({
       desired: data.regions.map((r) => ({
@@ -122,7 +129,9 @@ class Seeder {
         note: r.note ?? null,
         sources: r.sources ?? [],
       })),
-      existing: await tx.region.findMany({ select: { countyCode: true, slug: true, name: true, countyName: true, note: true, sources: true } }),
+      existing: await tx.region.findMany({
+        select: { countyCode: true, slug: true, name: true, countyName: true, note: true, sources: true },
+      }),
       keyOf: (row) => row.countyCode,
       create: (rows) => tx.region.createMany({ data: rows }),
       update: ({ countyCode, ...row }) => tx.region.update({ where: { countyCode }, data: row }),
@@ -138,11 +147,16 @@ class Seeder {
           position,
         })),
       ),
-      existing: await tx.regionHealthcareRegion.findMany({ select: { regionId: true, healthcareRegionId: true, partial: true, position: true } }),
+      existing: await tx.regionHealthcareRegion.findMany({
+        select: { regionId: true, healthcareRegionId: true, partial: true, position: true },
+      }),
       keyOf: (row) => `${row.regionId}/${row.healthcareRegionId}`,
       create: (rows) => tx.regionHealthcareRegion.createMany({ data: rows }),
       update: ({ regionId, healthcareRegionId, ...row }) =>
-        tx.regionHealthcareRegion.update({ where: { regionId_healthcareRegionId: { regionId, healthcareRegionId } }, data: row }),
+        tx.regionHealthcareRegion.update({
+          where: { regionId_healthcareRegionId: { regionId, healthcareRegionId } },
+          data: row,
+        }),
     });
 
     this.report.municipalities = await reconcile({
@@ -152,7 +166,9 @@ class Seeder {
         countyCode: m.countyCode,
         healthcareRegionId: this.id(this.healthcareRegionIds, m.healthcareRegionSlug),
       })),
-      existing: await tx.municipality.findMany({ select: { code: true, name: true, countyCode: true, healthcareRegionId: true } }),
+      existing: await tx.municipality.findMany({
+        select: { code: true, name: true, countyCode: true, healthcareRegionId: true },
+      }),
       keyOf: (row) => row.code,
       create: (rows) => tx.municipality.createMany({ data: rows }),
       update: ({ code, ...row }) => tx.municipality.update({ where: { code }, data: row }),
@@ -162,7 +178,15 @@ class Seeder {
 
   private async seedOrganisations(): Promise<void> {
     const { data } = this;
-    const blank = { shortName: null, description: null, countyCode: null, regionId: null, healthcareRegionId: null, municipalityId: null, note: null };
+    const blank = {
+      shortName: null,
+      description: null,
+      countyCode: null,
+      regionId: null,
+      healthcareRegionId: null,
+      municipalityId: null,
+      note: null,
+    };
     const rows: OrganisationRow[] = [
       ...data.healthcareRegions.map((hr) => ({
         ...blank,
@@ -358,7 +382,10 @@ class Seeder {
     const { tx } = this;
     this.report[label] = await reconcile({
       desired: rows,
-      existing: await tx.group.findMany({ where: { slug: { in: rows.map((r) => r.slug) } }, select: selectOf(rows[0] as GroupRow) }),
+      existing: await tx.group.findMany({
+        where: { slug: { in: rows.map((r) => r.slug) } },
+        select: selectOf(rows[0] as GroupRow),
+      }),
       keyOf: (row) => row.slug,
       create: (batch) => tx.group.createMany({ data: batch }),
       update: ({ slug, ...row }) => tx.group.update({ where: { slug }, data: row }),
@@ -385,7 +412,9 @@ class Seeder {
       programAreaKind: this.groupKinds.get(area) as GroupKind,
     });
     const mirrors = [
-      ...data.regions.flatMap((region) => this.programAreas().map((area) => mirror(lpoSlug(region.countyCode, area.slug), area.slug))),
+      ...data.regions.flatMap((region) =>
+        this.programAreas().map((area) => mirror(lpoSlug(region.countyCode, area.slug), area.slug)),
+      ),
       ...structure.regionalStructures
         .filter((s) => s.mirrors === "municipalProgramAreas")
         .flatMap((s) => municipalAreas.map((area) => mirror(s.slug, area))),
@@ -420,7 +449,9 @@ class Seeder {
         validTo: "validTo" in h && h.validTo ? new Date(h.validTo) : null,
         note: h.note ?? null,
       })),
-      existing: await tx.hosting.findMany({ select: { groupId: true, organisationId: true, kind: true, validFrom: true, validTo: true, note: true } }),
+      existing: await tx.hosting.findMany({
+        select: { groupId: true, organisationId: true, kind: true, validFrom: true, validTo: true, note: true },
+      }),
       keyOf: (row) => `${row.groupId}/${row.organisationId}/${row.kind}`,
       create: (rows) => tx.hosting.createMany({ data: rows }),
       update: ({ groupId, organisationId, kind, ...row }) =>
@@ -428,7 +459,12 @@ class Seeder {
     });
 
     // Organisations taking part in groups.
-    const participation = (group: string, organisation: string, role: "MEMBER" | "PARTICIPANT", extra: Partial<{ seats: number; validFrom: Date; provenance: Provenance; note: string }> = {}) => ({
+    const participation = (
+      group: string,
+      organisation: string,
+      role: "MEMBER" | "PARTICIPANT",
+      extra: Partial<{ seats: number; validFrom: Date; provenance: Provenance; note: string }> = {},
+    ) => ({
       groupId: this.id(this.groupIds, group),
       organisationId: this.id(this.organisationIds, organisation),
       role,
@@ -442,30 +478,54 @@ class Seeder {
       ...(council
         ? data.agencies
             .filter((a) => a.memberOfRadetForStyrningMedKunskap)
-            .map((a) => participation(council.slug, a.slug, "MEMBER", council.establishedDate ? { validFrom: new Date(council.establishedDate) } : {}))
+            .map((a) =>
+              participation(
+                council.slug,
+                a.slug,
+                "MEMBER",
+                council.establishedDate ? { validFrom: new Date(council.establishedDate) } : {},
+              ),
+            )
         : []),
       ...structure.regionalStructures.flatMap((s) => [
         ...(s.seats ?? []).map((seat) => participation(s.slug, seat.organisation, "MEMBER", { seats: seat.seats })),
-        ...(s.participants?.region ? [participation(s.slug, this.regionSlug(s.countyCode), "PARTICIPANT", { provenance: s.provenance })] : []),
+        ...(s.participants?.region
+          ? [participation(s.slug, this.regionSlug(s.countyCode), "PARTICIPANT", { provenance: s.provenance })]
+          : []),
         ...(s.participants?.allMunicipalitiesOfCounty
-          ? countyMunicipalities(s.countyCode).map((m) => participation(s.slug, organisationSlug.municipality(m.code), "PARTICIPANT", { provenance: s.provenance }))
+          ? countyMunicipalities(s.countyCode).map((m) =>
+              participation(s.slug, organisationSlug.municipality(m.code), "PARTICIPANT", { provenance: s.provenance }),
+            )
           : []),
       ]),
       ...jointLpoSlugs.flatMap((lpo) =>
         countyMunicipalities(joint.countyCode).map((m) =>
-          participation(lpo, organisationSlug.municipality(m.code), "PARTICIPANT", { provenance: "PARTIALLY_VERIFIED" }),
+          participation(lpo, organisationSlug.municipality(m.code), "PARTICIPANT", {
+            provenance: "PARTIALLY_VERIFIED",
+          }),
         ),
       ),
     ];
     this.report.groupParticipations = await reconcile({
       desired: participations,
       existing: await tx.groupParticipation.findMany({
-        select: { groupId: true, organisationId: true, role: true, seats: true, validFrom: true, provenance: true, note: true },
+        select: {
+          groupId: true,
+          organisationId: true,
+          role: true,
+          seats: true,
+          validFrom: true,
+          provenance: true,
+          note: true,
+        },
       }),
       keyOf: (row) => `${row.groupId}/${row.organisationId}/${row.role}`,
       create: (rows) => tx.groupParticipation.createMany({ data: rows }),
       update: ({ groupId, organisationId, role, ...row }) =>
-        tx.groupParticipation.update({ where: { groupId_organisationId_role: { groupId, organisationId, role } }, data: row }),
+        tx.groupParticipation.update({
+          where: { groupId_organisationId_role: { groupId, organisationId, role } },
+          data: row,
+        }),
     });
 
     this.report.groupRelations = await reconcile({
@@ -475,7 +535,9 @@ class Seeder {
         kind: "LINKED_TO" as const,
         note: null as string | null,
       })),
-      existing: await tx.groupRelation.findMany({ select: { fromGroupId: true, toGroupId: true, kind: true, note: true } }),
+      existing: await tx.groupRelation.findMany({
+        select: { fromGroupId: true, toGroupId: true, kind: true, note: true },
+      }),
       keyOf: (row) => `${row.fromGroupId}/${row.toGroupId}/${row.kind}`,
       create: (rows) => tx.groupRelation.createMany({ data: rows }),
       update: ({ fromGroupId, toGroupId, kind, ...row }) =>
@@ -491,7 +553,15 @@ class Seeder {
 
   private async seedNames(): Promise<void> {
     const { tx, data } = this;
-    type NameRow = { groupId: string | null; organisationId: string | null; healthcareRegionId: string | null; kind: NameKind; name: string; usedUntil: Date | null; note: string | null };
+    type NameRow = {
+      groupId: string | null;
+      organisationId: string | null;
+      healthcareRegionId: string | null;
+      kind: NameKind;
+      name: string;
+      usedUntil: Date | null;
+      note: string | null;
+    };
     const owner = (ref: { group?: string; organisation?: string; healthcareRegion?: string }) => ({
       groupId: ref.group ? this.id(this.groupIds, ref.group) : null,
       organisationId: ref.organisation ? this.id(this.organisationIds, ref.organisation) : null,
@@ -511,13 +581,25 @@ class Seeder {
       ...former,
       ...[
         ...data.programAreas.flatMap((a) => variants({ group: a.slug }, a.alternativeNames)),
-        ...data.nationalBodies.flatMap((b) => variants(b.kind in NATIONAL_BODY_KINDS ? { group: b.slug } : { organisation: b.slug }, b.alternativeNames)),
+        ...data.nationalBodies.flatMap((b) =>
+          variants(b.kind in NATIONAL_BODY_KINDS ? { group: b.slug } : { organisation: b.slug }, b.alternativeNames),
+        ),
         ...data.healthcareRegions.flatMap((hr) => variants({ healthcareRegion: hr.slug }, hr.alternativeNames)),
       ].filter((row) => !formerKeys.has(nameKey(row))),
     ];
     this.report.otherNames = await reconcile({
       desired: rows,
-      existing: await tx.otherName.findMany({ select: { groupId: true, organisationId: true, healthcareRegionId: true, kind: true, name: true, usedUntil: true, note: true } }),
+      existing: await tx.otherName.findMany({
+        select: {
+          groupId: true,
+          organisationId: true,
+          healthcareRegionId: true,
+          kind: true,
+          name: true,
+          usedUntil: true,
+          note: true,
+        },
+      }),
       keyOf: (row) => `${row.groupId ?? row.organisationId ?? row.healthcareRegionId}/${row.kind}/${row.name}`,
       create: (batch) => tx.otherName.createMany({ data: batch }),
       update: ({ groupId, organisationId, healthcareRegionId, kind, name, ...row }) =>
@@ -532,7 +614,12 @@ class Seeder {
   private async seedExpectedCounts(): Promise<void> {
     const { tx } = this;
     this.report.expectedCounts = await reconcile({
-      desired: this.data.structure.expectedCounts.map((c) => ({ kind: c.kind as GroupKind, count: c.count, note: c.note, sources: c.sources })),
+      desired: this.data.structure.expectedCounts.map((c) => ({
+        kind: c.kind as GroupKind,
+        count: c.count,
+        note: c.note,
+        sources: c.sources,
+      })),
       existing: await tx.expectedCount.findMany(),
       keyOf: (row) => row.kind,
       create: (rows) => tx.expectedCount.createMany({ data: rows }),
@@ -597,6 +684,9 @@ function selectOf<Row extends object>(row: Row): { [K in keyof Row]: true } {
   return Object.fromEntries(Object.keys(row).map((key) => [key, true])) as { [K in keyof Row]: true };
 }
 
-async function idMap<Row extends { id: string }>(rows: Promise<Row[]>, keyOf: (row: Row) => string): Promise<Map<string, string>> {
+async function idMap<Row extends { id: string }>(
+  rows: Promise<Row[]>,
+  keyOf: (row: Row) => string,
+): Promise<Map<string, string>> {
   return new Map((await rows).map((row) => [keyOf(row), row.id]));
 }

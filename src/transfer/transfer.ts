@@ -35,13 +35,21 @@ export interface ExportOptions {
 }
 
 /** The database as export JSON text: one row a line, rows in primary-key order. */
-export async function exportDatabase(url: string, tables: TransferTables, { audit = true }: ExportOptions = {}): Promise<string> {
+export async function exportDatabase(
+  url: string,
+  tables: TransferTables,
+  { audit = true }: ExportOptions = {},
+): Promise<string> {
   return withClient(url, async (client) => {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const lines = [`{"format":${JSON.stringify(EXPORT_FORMAT)},"formatVersion":${EXPORT_FORMAT_VERSION},"migration":${JSON.stringify(await appliedMigration(client))},"tables":{`];
+    const lines = [
+      `{"format":${JSON.stringify(EXPORT_FORMAT)},"formatVersion":${EXPORT_FORMAT_VERSION},"migration":${JSON.stringify(await appliedMigration(client))},"tables":{`,
+    ];
     const exported = tables.filter((table) => audit || table.name !== "audit_event");
     for (const [index, { name, orderBy }] of exported.entries()) {
-      const { rows } = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t ORDER BY ${orderBy}`);
+      const { rows } = await client.query<{ row: string }>(
+        `SELECT row_to_json(t)::text AS row FROM "${name}" t ORDER BY ${orderBy}`,
+      );
       lines.push(`${index === 0 ? "" : "],"}${JSON.stringify(name)}:[`);
       rows.forEach(({ row }, rowIndex) => lines.push(`${rowIndex === 0 ? "" : ","}${row}`));
     }
@@ -57,32 +65,48 @@ export interface ImportOptions {
 }
 
 /** Loads an export into a migrated database, in one transaction: all of it or nothing. */
-export async function importDatabase(url: string, tables: TransferTables, text: string, { replace = false }: ImportOptions = {}): Promise<Record<string, number>> {
+export async function importDatabase(
+  url: string,
+  tables: TransferTables,
+  text: string,
+  { replace = false }: ImportOptions = {},
+): Promise<Record<string, number>> {
   const data = parseExport(text, tables);
   return withClient(url, async (client) => {
     const migration = await appliedMigration(client);
     if (data.migration !== migration) {
-      throw new TransferError(`The export is of schema ${data.migration}, the database is at ${migration}: migrate both to the same version first`);
+      throw new TransferError(
+        `The export is of schema ${data.migration}, the database is at ${migration}: migrate both to the same version first`,
+      );
     }
     await client.query("BEGIN");
     try {
       if (replace) {
         await client.query(`TRUNCATE ${tables.map(({ name }) => `"${name}"`).join(", ")}`);
       } else {
-        const { rows } = await client.query<{ rows: string }>(`SELECT (${tables.map(({ name }) => `(SELECT count(*) FROM "${name}")`).join(" + ")})::text AS rows`);
-        if (rows[0]?.rows !== "0") throw new TransferError("The database already holds data: import into an empty (migrated) database, or pass --replace");
+        const { rows } = await client.query<{ rows: string }>(
+          `SELECT (${tables.map(({ name }) => `(SELECT count(*) FROM "${name}")`).join(" + ")})::text AS rows`,
+        );
+        if (rows[0]?.rows !== "0")
+          throw new TransferError(
+            "The database already holds data: import into an empty (migrated) database, or pass --replace",
+          );
       }
       const counts: Record<string, number> = {};
       for (const table of tables) {
         const { name } = table;
         const rows = orderForInsert(table, data.tables[name] ?? []);
         for (let start = 0; start < rows.length; start += 5_000) {
-          await client.query(`INSERT INTO "${name}" SELECT * FROM json_populate_recordset(NULL::"${name}", $1::json)`, [JSON.stringify(rows.slice(start, start + 5_000))]);
+          await client.query(`INSERT INTO "${name}" SELECT * FROM json_populate_recordset(NULL::"${name}", $1::json)`, [
+            JSON.stringify(rows.slice(start, start + 5_000)),
+          ]);
         }
         counts[name] = rows.length;
       }
       // The change feed continues after the imported events.
-      await client.query(`SELECT setval(pg_get_serial_sequence('audit_event', 'id'), coalesce(max("id"), 0) + 1, false) FROM "audit_event"`);
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('audit_event', 'id'), coalesce(max("id"), 0) + 1, false) FROM "audit_event"`,
+      );
       await client.query("COMMIT");
       return counts;
     } catch (error) {
@@ -109,11 +133,15 @@ function parseExport(text: string, tables: TransferTables): ExportDocument {
   const document = data as Partial<ExportDocument>;
   if (document.format !== EXPORT_FORMAT) throw new TransferError(`The file is not a ${EXPORT_FORMAT} file`);
   if (document.formatVersion !== EXPORT_FORMAT_VERSION) {
-    throw new TransferError(`The file has format version ${String(document.formatVersion)}; this version reads ${EXPORT_FORMAT_VERSION}`);
+    throw new TransferError(
+      `The file has format version ${String(document.formatVersion)}; this version reads ${EXPORT_FORMAT_VERSION}`,
+    );
   }
-  if (typeof document.migration !== "string" || typeof document.tables !== "object" || document.tables === null) throw new TransferError("The file is incomplete");
+  if (typeof document.migration !== "string" || typeof document.tables !== "object" || document.tables === null)
+    throw new TransferError("The file is incomplete");
   const unknown = Object.keys(document.tables).filter((name) => !tables.some((table) => table.name === name));
-  if (unknown.length > 0) throw new TransferError(`The file has tables this version does not know: ${unknown.join(", ")}`);
+  if (unknown.length > 0)
+    throw new TransferError(`The file has tables this version does not know: ${unknown.join(", ")}`);
   return document as ExportDocument;
 }
 
@@ -126,7 +154,8 @@ function orderForInsert(table: TableDeclaration, rows: Row[]): Row[] {
   const depthOf = (row: Row, seen = new Set<unknown>()): number => {
     const known = depth.get(row.id);
     if (known !== undefined) return known;
-    if (seen.has(row.id)) throw new TransferError(`Rows of ${table.name} refer to each other in a cycle (${String(row.id)})`);
+    if (seen.has(row.id))
+      throw new TransferError(`Rows of ${table.name} refer to each other in a cycle (${String(row.id)})`);
     seen.add(row.id);
     const references = columns.map((column) => byId.get(row[column])).filter((ref): ref is Row => ref !== undefined);
     const value = references.length === 0 ? 0 : 1 + Math.max(...references.map((ref) => depthOf(ref, seen)));
@@ -142,6 +171,9 @@ async function appliedMigration(client: pg.Client): Promise<string> {
   );
   const name = rows[0]?.name;
   if (!name) throw new TransferError("The database has no migrations applied");
-  if (name !== latestMigrationName()) throw new TransferError(`The database is at ${name}, this version at ${latestMigrationName()}: apply the migrations first`);
+  if (name !== latestMigrationName())
+    throw new TransferError(
+      `The database is at ${name}, this version at ${latestMigrationName()}: apply the migrations first`,
+    );
   return name;
 }

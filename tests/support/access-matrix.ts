@@ -11,7 +11,11 @@ export function mutationOfEntry(entry: string): string {
  * mutations no module declares, and mutations of the schema no module declares. All empty when
  * the matrix and the registry agree.
  */
-export function matrixGaps(registry: ModuleRegistry, schema: GraphQLSchema, entries: readonly string[]): { uncovered: string[]; undeclared: string[]; notInSchema: string[]; schemaUndeclared: string[] } {
+export function matrixGaps(
+  registry: ModuleRegistry,
+  schema: GraphQLSchema,
+  entries: readonly string[],
+): { uncovered: string[]; undeclared: string[]; notInSchema: string[]; schemaUndeclared: string[] } {
   const declared = registry.mutations.map((mutation) => mutation.name);
   const covered = new Set(entries.map(mutationOfEntry));
   const inSchema = Object.keys(schema.getMutationType()?.getFields() ?? {});

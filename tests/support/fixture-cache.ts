@@ -6,7 +6,14 @@ import pg from "pg";
 const ROOT = path.join(__dirname, "..", "..");
 
 /** What the seeded and generated template databases are made from: any change makes new ones. */
-const INPUTS = ["prisma/migrations", "prisma/schema.prisma", "prisma/seed", "src/seed", "src/dataset", "package-lock.json"];
+const INPUTS = [
+  "prisma/migrations",
+  "prisma/schema.prisma",
+  "prisma/seed",
+  "src/seed",
+  "src/dataset",
+  "package-lock.json",
+];
 
 function filesUnder(relative: string): string[] {
   const full = path.join(ROOT, relative);
@@ -19,7 +26,12 @@ function filesUnder(relative: string): string[] {
 /** A short hash of every input file's path and content. */
 export function fixtureFingerprint(): string {
   const hash = createHash("sha256");
-  for (const file of INPUTS.flatMap(filesUnder)) hash.update(file).update("\0").update(readFileSync(path.join(ROOT, file))).update("\0");
+  for (const file of INPUTS.flatMap(filesUnder))
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(ROOT, file)))
+      .update("\0");
   return hash.digest("hex").slice(0, 12);
 }
 
@@ -31,7 +43,12 @@ export const CACHE_PREFIX = "kg_cache_";
  * runs build it once. It is built under a temporary name and renamed when complete, so a
  * half-built template is never used. Returns whether it was built now.
  */
-export async function ensureTemplate(adminUrl: string, database: string, from: string | undefined, build: (url: string) => Promise<void>): Promise<boolean> {
+export async function ensureTemplate(
+  adminUrl: string,
+  database: string,
+  from: string | undefined,
+  build: (url: string) => Promise<void>,
+): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -56,10 +73,10 @@ export async function dropStaleTemplates(adminUrl: string, fingerprint: string):
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname NOT LIKE $2", [
-      `${CACHE_PREFIX}%`,
-      `${CACHE_PREFIX}${fingerprint}%`,
-    ]);
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname NOT LIKE $2",
+      [`${CACHE_PREFIX}%`, `${CACHE_PREFIX}${fingerprint}%`],
+    );
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();

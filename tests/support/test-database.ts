@@ -12,7 +12,8 @@ export interface TestDatabase {
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest so the global setup prepares the database`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests through jest so the global setup prepares the database`);
   return value;
 }
 

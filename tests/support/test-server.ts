@@ -35,18 +35,27 @@ export interface TestServerOptions {
 
 let keys = 0;
 
-export async function startTestServer({ dataset, batching = true, poolSize = 4, config = {}, modules }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({
+  dataset,
+  batching = true,
+  poolSize = 4,
+  config = {},
+  modules,
+}: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase({ dataset });
   const prisma = createPrismaClient({ url: database.url, poolSize });
   const logs: Record<string, unknown>[] = [];
   const errors: unknown[] = [];
-  const logger = pino({ level: "info" }, {
-    write(line: string) {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (typeof entry.level === "number" && entry.level >= 50) errors.push(entry.err);
+  const logger = pino(
+    { level: "info" },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (typeof entry.level === "number" && entry.level >= 50) errors.push(entry.err);
+      },
     },
-  });
+  );
   const server = await startServer({
     config: {
       port: 0,
@@ -54,7 +63,13 @@ export async function startTestServer({ dataset, batching = true, poolSize = 4, 
       introspection: true,
       exposeSqlStatementCount: true,
       dataloaderBatching: batching,
-      rateLimit: { windowSeconds: 60, keyRequests: 1_000_000, anonymousRequests: 1_000_000, redisUrl: undefined, redisPrefix: "kunskapsgraf-test" },
+      rateLimit: {
+        windowSeconds: 60,
+        keyRequests: 1_000_000,
+        anonymousRequests: 1_000_000,
+        redisUrl: undefined,
+        redisPrefix: "kunskapsgraf-test",
+      },
       ...config,
     },
     prisma,
@@ -95,7 +110,11 @@ export async function gql<Data = Record<string, unknown>>(
 ): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json, application/json",
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<Data>;

@@ -2,9 +2,29 @@ import { array, bigint, boolean, date, float, int, nullable, oneOf, row, SqlRowE
 
 describe("raw SQL row decoders", () => {
   it("pass through values of the expected shape", () => {
-    const decode = row({ id: text(), n: bigint(), i: int(), f: float(), b: boolean(), d: date(), a: array(text()), k: oneOf(["A", "B"] as const), x: nullable(int()) });
+    const decode = row({
+      id: text(),
+      n: bigint(),
+      i: int(),
+      f: float(),
+      b: boolean(),
+      d: date(),
+      a: array(text()),
+      k: oneOf(["A", "B"] as const),
+      x: nullable(int()),
+    });
     const day = new Date("2024-02-29T00:00:00Z");
-    expect(decode({ id: "x", n: 3n, i: 2, f: 0.5, b: true, d: day, a: ["p"], k: "B", x: null, extra: 1 })).toEqual({ id: "x", n: 3n, i: 2, f: 0.5, b: true, d: day, a: ["p"], k: "B", x: null });
+    expect(decode({ id: "x", n: 3n, i: 2, f: 0.5, b: true, d: day, a: ["p"], k: "B", x: null, extra: 1 })).toEqual({
+      id: "x",
+      n: 3n,
+      i: 2,
+      f: 0.5,
+      b: true,
+      d: day,
+      a: ["p"],
+      k: "B",
+      x: null,
+    });
   });
 
   it.each([

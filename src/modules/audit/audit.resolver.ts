@@ -6,13 +6,27 @@ import { toGlobalId } from "../../graphql/global-id";
 import { Node, typed } from "../../graphql/node";
 import { toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { authorizeAdmin } from "../../access/authorize";
-import { AuditEvent, AuditEventConnection, AuditEventsArgs, Change, ChangeFeed, ChangesArgs, FieldChange } from "./audit.types";
+import {
+  AuditEvent,
+  AuditEventConnection,
+  AuditEventsArgs,
+  Change,
+  ChangeFeed,
+  ChangesArgs,
+  FieldChange,
+} from "./audit.types";
 import { AuditService } from "./audit.service";
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {
-  @Query(() => AuditEventConnection, { description: "The audit trail, oldest first: every change with who made it, when, and the fields before and after. Needs the admin scope." })
-  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() { prisma, caller, registry }: Context): Promise<ConnectionOf<AuditEventRow>> {
+  @Query(() => AuditEventConnection, {
+    description:
+      "The audit trail, oldest first: every change with who made it, when, and the fields before and after. Needs the admin scope.",
+  })
+  async auditEvents(
+    @Args() args: AuditEventsArgs,
+    @Ctx() { prisma, caller, registry }: Context,
+  ): Promise<ConnectionOf<AuditEventRow>> {
     authorizeAdmin(caller, "the audit trail");
     return toConnection(await new AuditService(prisma, registry.auditedTypeNames).auditEvents(args));
   }
@@ -22,7 +36,10 @@ export class AuditEventResolver {
     return event.id.toString();
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record changed; null if it is not readable any more." })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: "Global ID of the record changed; null if it is not readable any more.",
+  })
   entityId(@Root() event: AuditEventRow, @Ctx() context: Context): Promise<string | null> {
     return globalIdOf(context, event.entity, event.entityId);
   }
@@ -40,7 +57,10 @@ export class ChangeResolver {
     description:
       "The change feed for downstream systems: records changed after a cursor, in commit order, ended memberships and dissolved groups included. Poll with the returned `cursor` as `since`; a change is never skipped or repeated.",
   })
-  async changes(@Args() args: ChangesArgs, @Ctx() { prisma }: Context): Promise<{ changes: AuditEventRow[]; cursor: string; hasMore: boolean }> {
+  async changes(
+    @Args() args: ChangesArgs,
+    @Ctx() { prisma }: Context,
+  ): Promise<{ changes: AuditEventRow[]; cursor: string; hasMore: boolean }> {
     const { rows, cursor, hasMore } = await new AuditService(prisma).changes(args);
     return { changes: rows, cursor, hasMore };
   }
@@ -52,12 +72,19 @@ export class ChangeResolver {
 
   // The change's own id, so that clients which normalise objects by id (Relay, Apollo Client)
   // keep every change instead of merging all changes of one record into one object.
-  @FieldResolver(() => ID, { description: "Opaque ID of this change, different for every change (two changes of one record have different ids). The changed record's ID is `recordId`." })
+  @FieldResolver(() => ID, {
+    description:
+      "Opaque ID of this change, different for every change (two changes of one record have different ids). The changed record's ID is `recordId`.",
+  })
   id(@Root() event: AuditEventRow): string {
     return toGlobalId("Change", event.id.toString());
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "Global ID of the record that changed, as its `id` (and `node(id:)`) has it; null if it is not readable any more." })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      "Global ID of the record that changed, as its `id` (and `node(id:)`) has it; null if it is not readable any more.",
+  })
   recordId(@Root() event: AuditEventRow, @Ctx() context: Context): Promise<string | null> {
     return globalIdOf(context, event.entity, event.entityId);
   }
@@ -76,7 +103,11 @@ function viewOf(registry: ModuleRegistry, entity: AuditEntity): AuditEntityView 
   return view;
 }
 
-async function rowOf({ loaders, registry }: Context, entity: AuditEntity, id: string): Promise<{ typeName: string; row: object } | null> {
+async function rowOf(
+  { loaders, registry }: Context,
+  entity: AuditEntity,
+  id: string,
+): Promise<{ typeName: string; row: object } | null> {
   return viewOf(registry, entity).fetch(loaders, id);
 }
 

@@ -26,7 +26,11 @@ export class AuditService {
     const size = args.first ?? DEFAULT_PAGE_SIZE;
     const after = args.after ? BigInt(decodeKeyCursor(AUDIT_CURSOR, args.after, "after", ["int64"])[0]!) : undefined;
     const [rows, totalCount] = await Promise.all([
-      this.prisma.auditEvent.findMany({ where: { ...where, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: size + 1 }),
+      this.prisma.auditEvent.findMany({
+        where: { ...where, ...(after !== undefined ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: size + 1,
+      }),
       this.prisma.auditEvent.count({ where }),
     ]);
     return {
@@ -41,7 +45,11 @@ export class AuditService {
   /** The change feed: events after the cursor, in commit order (see AuditLog for why ids follow commits). */
   async changes(args: ChangesArgs): Promise<{ rows: AuditEventRow[]; cursor: string; hasMore: boolean }> {
     const after = args.since ? feedPosition(args.since) : 0n;
-    const rows = await this.prisma.auditEvent.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: args.first + 1 });
+    const rows = await this.prisma.auditEvent.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: args.first + 1,
+    });
     const page = rows.slice(0, args.first);
     const last = page.at(-1)?.id ?? after;
     return { rows: page, cursor: encodeKeyCursor(FEED_CURSOR, [last.toString()]), hasMore: rows.length > args.first };

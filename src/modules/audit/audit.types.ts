@@ -32,14 +32,19 @@ export class FieldChange {
   @Field({ description: "The field, e.g. `validTo`." })
   field!: string;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "Value before (null when created). Dates as YYYY-MM-DD, references as database UUIDs." })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "Value before (null when created). Dates as YYYY-MM-DD, references as database UUIDs.",
+  })
   before!: unknown;
 
   @Field(() => GraphQLJSON, { nullable: true, description: "Value after." })
   after!: unknown;
 }
 
-@ObjectType({ description: "An entry of the audit trail: who changed which record, when, how, in which request or sync run." })
+@ObjectType({
+  description: "An entry of the audit trail: who changed which record, when, how, in which request or sync run.",
+})
 export class AuditEvent {
   @Field({ description: "Position in the trail; later changes have higher numbers (commit order)." })
   sequence!: string;
@@ -50,7 +55,10 @@ export class AuditEvent {
   @Field({ description: "Name of the API key that made the change." })
   actor!: string;
 
-  @Field(() => String, { nullable: true, description: "The request id (x-request-id) of the request that made it, as in the server's logs." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The request id (x-request-id) of the request that made it, as in the server's logs.",
+  })
   requestId!: string | null;
 
   @Field(() => ID, { nullable: true, description: "The sync run, when a `syncMemberships` made it." })
@@ -74,7 +82,10 @@ export class AuditEventConnection extends Connection(AuditEvent, "AuditEvent") {
 
 @ArgsType()
 export class AuditEventsArgs extends ForwardPageArgs {
-  @Field(() => ID, { nullable: true, description: "Only changes to this record (a person, membership, group or organisation)." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Only changes to this record (a person, membership, group or organisation).",
+  })
   @OptionalId()
   entity?: string | null;
 
@@ -89,17 +100,26 @@ export class AuditEventsArgs extends ForwardPageArgs {
 
 @ArgsType()
 export class ChangesArgs {
-  @Field(() => String, { nullable: true, description: "The `cursor` of the previous call; omit it to read from the beginning." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The `cursor` of the previous call; omit it to read from the beginning.",
+  })
   @OptionalCursor()
   since?: string | null;
 
-  @Field(() => Int, { defaultValue: MAX_PAGE_SIZE, description: `How many changes to return, 1 to ${10 * MAX_PAGE_SIZE}.` })
+  @Field(() => Int, {
+    defaultValue: MAX_PAGE_SIZE,
+    description: `How many changes to return, 1 to ${10 * MAX_PAGE_SIZE}.`,
+  })
   @Min(1)
   @Max(10 * MAX_PAGE_SIZE)
   first!: number;
 }
 
-@ObjectType({ description: "One change to a record. Read the record again through `node` (or `node(id: recordId)`): the feed says that it changed, the node says how it is now. `id` identifies the change, `recordId` the record." })
+@ObjectType({
+  description:
+    "One change to a record. Read the record again through `node` (or `node(id: recordId)`): the feed says that it changed, the node says how it is now. `id` identifies the change, `recordId` the record.",
+})
 export class Change {
   @Field({ description: "Position in the feed." })
   sequence!: string;
@@ -114,7 +134,10 @@ export class Change {
   occurredAt!: Date;
 }
 
-@ObjectType({ description: "A page of the change feed, in commit order. Keep `cursor` and pass it as `since` next time; nothing committed after it can appear before it, so a consumer never misses or repeats a change." })
+@ObjectType({
+  description:
+    "A page of the change feed, in commit order. Keep `cursor` and pass it as `since` next time; nothing committed after it can appear before it, so a consumer never misses or repeats a change.",
+})
 export class ChangeFeed {
   @Field(() => [Change], { description: "The changes, oldest first." })
   changes!: Change[];
@@ -125,4 +148,3 @@ export class ChangeFeed {
   @Field({ description: "True when more changes are waiting: call again at once." })
   hasMore!: boolean;
 }
-

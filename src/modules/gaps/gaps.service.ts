@@ -38,7 +38,9 @@ export class GapsService {
 
   structureGaps(day: Date): Promise<StructureGapRow[]> {
     const on = Prisma.sql`${day.toISOString().slice(0, 10)}::date`;
-    return queryRows(this.prisma, Prisma.sql`
+    return queryRows(
+      this.prisma,
+      Prisma.sql`
       WITH active_group AS (
         SELECT * FROM governance_group g
          WHERE ${inForceSql("g", day)}
@@ -89,6 +91,8 @@ export class GapsService {
              p.given_name || ' ' || p.family_name || ' still sits in ' || g.name || ', dissolved on ' || to_char(g.valid_to, 'YYYY-MM-DD'),
              g.id::text, NULL, NULL, NULL, m.id::text
         FROM membership m JOIN governance_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
-       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND ${runsPastSql("m", Prisma.sql`g.valid_to`)}`, STRUCTURE_GAP_ROW);
+       WHERE g.valid_to IS NOT NULL AND g.valid_to < ${on} AND ${runsPastSql("m", Prisma.sql`g.valid_to`)}`,
+      STRUCTURE_GAP_ROW,
+    );
   }
 }

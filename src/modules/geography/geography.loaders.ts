@@ -8,7 +8,11 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
     sortByKeys(ids, await prisma.region.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
   );
   const regionByCountyCode = load<string, Region | null>(async (codes) =>
-    sortByKeys(codes, await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }), (row) => row.countyCode),
+    sortByKeys(
+      codes,
+      await prisma.region.findMany({ where: { countyCode: { in: [...codes] } } }),
+      (row) => row.countyCode,
+    ),
   );
   // Regions reached through a list are cached for later look-ups by key in the same request.
   const primeRegions = (regions: Region[]) => {
@@ -30,7 +34,9 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
         include: { region: true },
         orderBy: { region: { countyCode: "asc" } },
       });
-      return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) => primeRegions(group.map((link) => link.region)));
+      return groupByKeys(ids, links, (link) => link.healthcareRegionId).map((group) =>
+        primeRegions(group.map((link) => link.region)),
+      );
     }),
     healthcareRegionsByRegionId: load<string, HealthcareRegion[]>(async (ids) => {
       const links = await prisma.regionHealthcareRegion.findMany({
@@ -38,7 +44,9 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
         include: { healthcareRegion: true },
         orderBy: { position: "asc" },
       });
-      return groupByKeys(ids, links, (link) => link.regionId).map((group) => group.map((link) => link.healthcareRegion));
+      return groupByKeys(ids, links, (link) => link.regionId).map((group) =>
+        group.map((link) => link.healthcareRegion),
+      );
     }),
     municipalityById: load<string, Municipality | null>(async (ids) =>
       sortByKeys(ids, await prisma.municipality.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
@@ -53,7 +61,10 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
     municipalitiesByHealthcareRegionId: load<string, Municipality[]>(async (ids) =>
       groupByKeys(
         ids,
-        await prisma.municipality.findMany({ where: { healthcareRegionId: { in: [...ids] } }, orderBy: { code: "asc" } }),
+        await prisma.municipality.findMany({
+          where: { healthcareRegionId: { in: [...ids] } },
+          orderBy: { code: "asc" },
+        }),
         (row) => row.healthcareRegionId,
       ),
     ),

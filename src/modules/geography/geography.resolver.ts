@@ -16,8 +16,14 @@ export class HealthcareRegionResolver {
     return new GeographyService(prisma).healthcareRegions();
   }
 
-  @Query(() => HealthcareRegion, { nullable: true, description: "One healthcare region by slug, e.g. `norra`; null when there is none." })
-  healthcareRegion(@Args() { slug }: HealthcareRegionSlugArgs, @Ctx() { prisma }: Context): Promise<HealthcareRegion | null> {
+  @Query(() => HealthcareRegion, {
+    nullable: true,
+    description: "One healthcare region by slug, e.g. `norra`; null when there is none.",
+  })
+  healthcareRegion(
+    @Args() { slug }: HealthcareRegionSlugArgs,
+    @Ctx() { prisma }: Context,
+  ): Promise<HealthcareRegion | null> {
     return new GeographyService(prisma).healthcareRegion(slug);
   }
 
@@ -26,12 +32,17 @@ export class HealthcareRegionResolver {
     return toGlobalId("HealthcareRegion", healthcareRegion.id);
   }
 
-  @FieldResolver(() => [Region], { description: "Its regions by county code. Region Halland belongs to both Södra and Västra, each with part of its municipalities." })
+  @FieldResolver(() => [Region], {
+    description:
+      "Its regions by county code. Region Halland belongs to both Södra and Västra, each with part of its municipalities.",
+  })
   regions(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Region[]> {
     return loaders.regionsByHealthcareRegionId.load(healthcareRegion.id);
   }
 
-  @FieldResolver(() => [Municipality], { description: "Its municipalities by code (for Halland only those belonging to this healthcare region)." })
+  @FieldResolver(() => [Municipality], {
+    description: "Its municipalities by code (for Halland only those belonging to this healthcare region).",
+  })
   municipalities(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Municipality[]> {
     return loaders.municipalitiesByHealthcareRegionId.load(healthcareRegion.id);
   }
@@ -46,7 +57,10 @@ export class RegionResolver {
     return regions;
   }
 
-  @Query(() => Region, { nullable: true, description: "One region by county code (länskod), e.g. \"22\"; null when there is none." })
+  @Query(() => Region, {
+    nullable: true,
+    description: 'One region by county code (länskod), e.g. "22"; null when there is none.',
+  })
   region(@Args() { countyCode }: CountyCodeArgs, @Ctx() { loaders }: Context): Promise<Region | null> {
     return loaders.regionByCountyCode.load(countyCode);
   }
@@ -56,12 +70,17 @@ export class RegionResolver {
     return toGlobalId("Region", region.id);
   }
 
-  @FieldResolver(() => HealthcareRegion, { description: "The healthcare region the region belongs to. For Region Halland, split between Södra and Västra, this is Södra (where Halland is represented in SKS); see `healthcareRegions`." })
+  @FieldResolver(() => HealthcareRegion, {
+    description:
+      "The healthcare region the region belongs to. For Region Halland, split between Södra and Västra, this is Södra (where Halland is represented in SKS); see `healthcareRegions`.",
+  })
   async healthcareRegion(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion | undefined> {
     return (await loaders.healthcareRegionsByRegionId.load(region.id))[0];
   }
 
-  @FieldResolver(() => [HealthcareRegion], { description: "Every healthcare region the region belongs to: one, or two for Region Halland." })
+  @FieldResolver(() => [HealthcareRegion], {
+    description: "Every healthcare region the region belongs to: one, or two for Region Halland.",
+  })
   healthcareRegions(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
     return loaders.healthcareRegionsByRegionId.load(region.id);
   }
@@ -74,12 +93,20 @@ export class RegionResolver {
 
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
-  @Query(() => MunicipalityConnection, { description: "The 290 municipalities (kommuner) by code, a page at a time, optionally of one county." })
-  async municipalities(@Args() { countyCode, first, after }: MunicipalitiesArgs, @Ctx() { prisma }: Context): Promise<MunicipalityConnection> {
+  @Query(() => MunicipalityConnection, {
+    description: "The 290 municipalities (kommuner) by code, a page at a time, optionally of one county.",
+  })
+  async municipalities(
+    @Args() { countyCode, first, after }: MunicipalitiesArgs,
+    @Ctx() { prisma }: Context,
+  ): Promise<MunicipalityConnection> {
     return toConnection(await new GeographyService(prisma).municipalities({ countyCode }, { first, after }));
   }
 
-  @Query(() => Municipality, { nullable: true, description: "One municipality by kommunkod, e.g. \"2281\"; null when there is none." })
+  @Query(() => Municipality, {
+    nullable: true,
+    description: 'One municipality by kommunkod, e.g. "2281"; null when there is none.',
+  })
   municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { prisma }: Context): Promise<Municipality | null> {
     return new GeographyService(prisma).municipality(code);
   }
@@ -94,7 +121,9 @@ export class MunicipalityResolver {
     return loaders.regionByCountyCode.load(municipality.countyCode);
   }
 
-  @FieldResolver(() => HealthcareRegion, { description: "The healthcare region the municipality belongs to (decides Halland's split)." })
+  @FieldResolver(() => HealthcareRegion, {
+    description: "The healthcare region the municipality belongs to (decides Halland's split).",
+  })
   healthcareRegion(@Root() municipality: Municipality, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> {
     return loaders.healthcareRegionById.load(municipality.healthcareRegionId);
   }

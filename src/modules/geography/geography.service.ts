@@ -28,9 +28,13 @@ export class GeographyService {
   }
 
   /** Municipalities in code order, optionally of one county, a page at a time (keyset on code). */
-  async municipalities(filter: { countyCode?: string }, page: { first?: number; after?: string }): Promise<Page<Municipality>> {
+  async municipalities(
+    filter: { countyCode?: string },
+    page: { first?: number; after?: string },
+  ): Promise<Page<Municipality>> {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
-    const afterCode = page.after === undefined ? undefined : String(decodeKeyCursor(MUNICIPALITY_CURSOR, page.after)[0]);
+    const afterCode =
+      page.after === undefined ? undefined : String(decodeKeyCursor(MUNICIPALITY_CURSOR, page.after)[0]);
     const where = filter.countyCode ? { countyCode: filter.countyCode } : {};
     const [rows, totalCount] = await Promise.all([
       this.prisma.municipality.findMany({

@@ -17,7 +17,11 @@ export const geographyModule: ModuleDescriptor = {
   tables: [
     { name: "healthcare_region", orderBy: "id" },
     { name: "region", orderBy: "id" },
-    { name: "region_healthcare_region", orderBy: "region_id, healthcare_region_id", dependsOn: ["region", "healthcare_region"] },
+    {
+      name: "region_healthcare_region",
+      orderBy: "region_id, healthcare_region_id",
+      dependsOn: ["region", "healthcare_region"],
+    },
     { name: "municipality", orderBy: "id", dependsOn: ["region", "healthcare_region"] },
   ],
 };

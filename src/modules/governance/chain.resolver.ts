@@ -13,12 +13,15 @@ class GovernanceChainArgs {
   @Slug("npo must be lower-case letters and digits joined by hyphens, e.g. psykisk-halsa")
   npo!: string;
 
-  @Field({ description: "Länskod of the region, e.g. \"22\" for Region Västernorrland." })
-  @CountyCode("region must be a länskod of two digits, e.g. \"22\"")
+  @Field({ description: 'Länskod of the region, e.g. "22" for Region Västernorrland.' })
+  @CountyCode('region must be a länskod of two digits, e.g. "22"')
   region!: string;
 }
 
-@ObjectType({ description: "One program area through the three levels for one region: the NPO, the RPO(s) of the region's healthcare region(s), the region's LPO(s). Each body's `workingGroups` gives its NAGs, RAGs and LAGs." })
+@ObjectType({
+  description:
+    "One program area through the three levels for one region: the NPO, the RPO(s) of the region's healthcare region(s), the region's LPO(s). Each body's `workingGroups` gives its NAGs, RAGs and LAGs.",
+})
 export class GovernanceChain {
   programArea!: Group;
   regionRow!: RegionRow;
@@ -29,9 +32,19 @@ export class GovernanceChain {
 
 @Resolver(() => GovernanceChain)
 export class GovernanceChainResolver {
-  @Query(() => GovernanceChain, { nullable: true, description: "The chain for one NPO in one region, e.g. psykisk hälsa in Region Västernorrland, in one call; null when the NPO or region does not exist." })
-  async governanceChain(@Args() { npo, region }: GovernanceChainArgs, @Ctx() { loaders }: Context): Promise<GovernanceChain | null> {
-    const [programArea, regionRow] = await Promise.all([loaders.groupBySlug.load(npo), loaders.regionByCountyCode.load(region)]);
+  @Query(() => GovernanceChain, {
+    nullable: true,
+    description:
+      "The chain for one NPO in one region, e.g. psykisk hälsa in Region Västernorrland, in one call; null when the NPO or region does not exist.",
+  })
+  async governanceChain(
+    @Args() { npo, region }: GovernanceChainArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<GovernanceChain | null> {
+    const [programArea, regionRow] = await Promise.all([
+      loaders.groupBySlug.load(npo),
+      loaders.regionByCountyCode.load(region),
+    ]);
     if (!programArea || !PROGRAM_AREA_KINDS.includes(programArea.kind) || !regionRow) return null;
     // All three levels are fetched here, so what is asked of them below is loaded together, level by level.
     const [healthcareRegionRows, rpos, lpos] = await Promise.all([
@@ -44,7 +57,9 @@ export class GovernanceChainResolver {
       programArea,
       regionRow,
       healthcareRegionRows,
-      regionalProgramAreaRows: rpos.filter((rpo) => rpo.healthcareRegionId !== null && healthcareRegionIds.has(rpo.healthcareRegionId)),
+      regionalProgramAreaRows: rpos.filter(
+        (rpo) => rpo.healthcareRegionId !== null && healthcareRegionIds.has(rpo.healthcareRegionId),
+      ),
       localProgramAreaRows: lpos.filter((lpo) => lpo.countyCode === regionRow.countyCode),
     };
   }
@@ -59,17 +74,23 @@ export class GovernanceChainResolver {
     return chain.regionRow;
   }
 
-  @FieldResolver(() => [HealthcareRegion], { description: "The region's healthcare region(s): one, or two for Region Halland." })
+  @FieldResolver(() => [HealthcareRegion], {
+    description: "The region's healthcare region(s): one, or two for Region Halland.",
+  })
   healthcareRegions(@Root() chain: GovernanceChain): HealthcareRegion[] {
     return chain.healthcareRegionRows;
   }
 
-  @FieldResolver(() => [RegionalProgramArea], { description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions." })
+  @FieldResolver(() => [RegionalProgramArea], {
+    description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions.",
+  })
   regionalProgramAreas(@Root() chain: GovernanceChain): Group[] {
     return chain.regionalProgramAreaRows;
   }
 
-  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPO(s) (lokalt programområde) mirroring the NPO." })
+  @FieldResolver(() => [LocalProgramArea], {
+    description: "The region's LPO(s) (lokalt programområde) mirroring the NPO.",
+  })
   localProgramAreas(@Root() chain: GovernanceChain): Group[] {
     return chain.localProgramAreaRows;
   }

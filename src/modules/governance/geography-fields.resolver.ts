@@ -8,7 +8,9 @@ import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
 
 @Resolver(() => HealthcareRegion)
 export class HealthcareRegionGroupsResolver {
-  @FieldResolver(() => [RegionalProgramArea], { description: "Its RPOs (sjukvårdsregionala programområden), one per NPO." })
+  @FieldResolver(() => [RegionalProgramArea], {
+    description: "Its RPOs (sjukvårdsregionala programområden), one per NPO.",
+  })
   regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Group[]> {
     return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
   }

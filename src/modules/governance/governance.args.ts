@@ -12,6 +12,9 @@ export class SlugArgs {
 
 @ArgsType()
 export class NationalProgramAreasArgs {
-  @Field({ defaultValue: false, description: "Also list the Nationellt primärvårdsråd, which is counted beside the 26 NPOs." })
+  @Field({
+    defaultValue: false,
+    description: "Also list the Nationellt primärvårdsråd, which is counted beside the 26 NPOs.",
+  })
   includePrimaryCareCouncil!: boolean;
 }

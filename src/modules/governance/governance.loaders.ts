@@ -1,5 +1,13 @@
 import type { Database } from "../../db/prisma";
-import { Prisma, type Group, type GroupKind, type Hosting, type Municipality, type Organisation, type OtherName } from "../../generated/prisma/client";
+import {
+  Prisma,
+  type Group,
+  type GroupKind,
+  type Hosting,
+  type Municipality,
+  type Organisation,
+  type OtherName,
+} from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
@@ -19,7 +27,9 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, Group[]>(async (municipalityIds) => {
         // Participations and representing memberships in force on the day, with each group's row.
-        const rows = await queryRows(prisma, Prisma.sql`
+        const rows = await queryRows(
+          prisma,
+          Prisma.sql`
           SELECT DISTINCT o.municipality_id::text AS "municipalityId", g.id::text AS id
             FROM organisation o
             CROSS JOIN LATERAL (
@@ -33,10 +43,14 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
             ) AS seat
             JOIN governance_group g ON g.id = seat.group_id
            WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
-             AND ${inForceSql("g", day)}`, row({ municipalityId: text(), id: text() }));
+             AND ${inForceSql("g", day)}`,
+          row({ municipalityId: text(), id: text() }),
+        );
         const groups = await prisma.group.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.id))] } } });
         const byId = new Map(groups.map((group) => [group.id, group]));
-        return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) => seats.flatMap((seat) => byId.get(seat.id) ?? []));
+        return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) =>
+          seats.flatMap((seat) => byId.get(seat.id) ?? []),
+        );
       }),
     ),
     groupBySlug: load<string, Group | null>(async (slugs) =>
@@ -54,7 +68,9 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
         include: { group: true },
         orderBy: { group: { slug: "asc" } },
       });
-      return groupByKeys(ids, mirrors, (mirror) => mirror.programAreaId).map((rows) => rows.map((mirror) => mirror.group));
+      return groupByKeys(ids, mirrors, (mirror) => mirror.programAreaId).map((rows) =>
+        rows.map((mirror) => mirror.group),
+      );
     }),
     programAreasByGroupId: load<string, Group[]>(async (ids) => {
       const mirrors = await prisma.groupMirror.findMany({
@@ -62,7 +78,9 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
         include: { programArea: true },
         orderBy: { programArea: { slug: "asc" } },
       });
-      return groupByKeys(ids, mirrors, (mirror) => mirror.groupId).map((rows) => rows.map((mirror) => mirror.programArea));
+      return groupByKeys(ids, mirrors, (mirror) => mirror.groupId).map((rows) =>
+        rows.map((mirror) => mirror.programArea),
+      );
     }),
     workingGroupsByParentId: groupsBy("parentId"),
     hostingsByGroupId: load<string, Hosting[]>(async (ids) => {
@@ -95,11 +113,19 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       );
     }),
     linkedGroupsByGroupId: load<string, Group[]>(async (ids) => {
-      const relations = await prisma.groupRelation.findMany({ where: { fromGroupId: { in: [...ids] } }, include: { toGroup: true } });
-      return groupByKeys(ids, relations, (relation) => relation.fromGroupId).map((rows) => rows.map((relation) => relation.toGroup));
+      const relations = await prisma.groupRelation.findMany({
+        where: { fromGroupId: { in: [...ids] } },
+        include: { toGroup: true },
+      });
+      return groupByKeys(ids, relations, (relation) => relation.fromGroupId).map((rows) =>
+        rows.map((relation) => relation.toGroup),
+      );
     }),
     otherNamesByGroupId: load<string, OtherName[]>(async (ids) => {
-      const names = await prisma.otherName.findMany({ where: { groupId: { in: [...ids] } }, orderBy: [{ kind: "asc" }, { name: "asc" }] });
+      const names = await prisma.otherName.findMany({
+        where: { groupId: { in: [...ids] } },
+        orderBy: [{ kind: "asc" }, { name: "asc" }],
+      });
       return groupByKeys(ids, names, (row) => row.groupId as string);
     }),
   };

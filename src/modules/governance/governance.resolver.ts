@@ -43,39 +43,67 @@ export class GovernanceGroupResolver {
     return loaders.otherNamesByGroupId.load(group.id);
   }
 
-  @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The body that appointed it: an NPO or NSG for a NAG, an RPO for a RAG, an LPO for a LAG; null for other kinds." })
+  @FieldResolver(() => GovernanceGroup, {
+    nullable: true,
+    description:
+      "The body that appointed it: an NPO or NSG for a NAG, an RPO for a RAG, an LPO for a LAG; null for other kinds.",
+  })
   parent(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row | null> | null {
     return group.parentId ? loaders.groupById.load(group.parentId) : null;
   }
 
-  @FieldResolver(() => [WorkingGroup], { description: "Working groups it has appointed (NAG, RAG or LAG) in force on `activeOn` (default today), by slug." })
-  async workingGroups(@Root() group: Row, @Args() { activeOn }: ActiveOnArgs, @Ctx() { loaders }: Context): Promise<Row[]> {
+  @FieldResolver(() => [WorkingGroup], {
+    description: "Working groups it has appointed (NAG, RAG or LAG) in force on `activeOn` (default today), by slug.",
+  })
+  async workingGroups(
+    @Root() group: Row,
+    @Args() { activeOn }: ActiveOnArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Row[]> {
     const day = dayOf(activeOn);
-    return (await loaders.workingGroupsByParentId.load(group.id)).filter((workingGroup) => isInForce(workingGroup, day));
+    return (await loaders.workingGroupsByParentId.load(group.id)).filter((workingGroup) =>
+      isInForce(workingGroup, day),
+    );
   }
 
-  @FieldResolver(() => [NationalProgramArea], { description: "The national program area(s) it mirrors: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none." })
+  @FieldResolver(() => [NationalProgramArea], {
+    description:
+      "The national program area(s) it mirrors: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none.",
+  })
   async programAreas(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    if (group.programAreaId) return [await loaders.groupById.load(group.programAreaId)].filter((area): area is Row => area !== null);
+    if (group.programAreaId)
+      return [await loaders.groupById.load(group.programAreaId)].filter((area): area is Row => area !== null);
     return loaders.programAreasByGroupId.load(group.id);
   }
 
-  @FieldResolver(() => HealthcareRegion, { nullable: true, description: "Scope: the healthcare region a healthcare-regional body (RPO, RAG) works in; null at other levels." })
+  @FieldResolver(() => HealthcareRegion, {
+    nullable: true,
+    description: "Scope: the healthcare region a healthcare-regional body (RPO, RAG) works in; null at other levels.",
+  })
   healthcareRegion(@Root() group: Row, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> | null {
     return group.healthcareRegionId ? loaders.healthcareRegionById.load(group.healthcareRegionId) : null;
   }
 
-  @FieldResolver(() => Region, { nullable: true, description: "Scope: the region a regional body (LPO, LAG, a regional council) works in; null at other levels." })
+  @FieldResolver(() => Region, {
+    nullable: true,
+    description: "Scope: the region a regional body (LPO, LAG, a regional council) works in; null at other levels.",
+  })
   region(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Region | null> | null {
     return group.countyCode ? loaders.regionByCountyCode.load(group.countyCode) : null;
   }
 
-  @FieldResolver(() => [Municipality], { description: "Scope: municipalities taking part as such, e.g. in a joint LPO or a knowledge council; by code." })
+  @FieldResolver(() => [Municipality], {
+    description: "Scope: municipalities taking part as such, e.g. in a joint LPO or a knowledge council; by code.",
+  })
   municipalities(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Municipality[]> {
     return loaders.participatingMunicipalitiesByGroupId.load(group.id);
   }
 
-  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation holding the active värdskap (hosting) today, e.g. a healthcare region or SKR; null where none is recorded." })
+  @FieldResolver(() => Organisation, {
+    nullable: true,
+    description:
+      "The organisation holding the active värdskap (hosting) today, e.g. a healthcare region or SKR; null where none is recorded.",
+  })
   host(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Organisation | null> {
     return loaders.currentHostByGroupId.load(group.id);
   }
@@ -85,37 +113,62 @@ export class GovernanceGroupResolver {
     return loaders.hostingsByGroupId.load(group.id);
   }
 
-  @FieldResolver(() => [GovernanceGroup], { description: "Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs." })
+  @FieldResolver(() => [GovernanceGroup], {
+    description: "Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs.",
+  })
   linkedGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
     return loaders.linkedGroupsByGroupId.load(group.id);
   }
 
-  @FieldResolver(() => MembershipConnection, { description: "Members in force on `activeOn` (default today): chair first, then by role and name." })
-  async members(@Root() group: Row, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = withRole(await loaders.membershipsByGroupId({ day: dayOf(args.activeOn) }).load(group.id), args.role);
+  @FieldResolver(() => MembershipConnection, {
+    description: "Members in force on `activeOn` (default today): chair first, then by role and name.",
+  })
+  async members(
+    @Root() group: Row,
+    @Args() args: MembersArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<MembershipConnection> {
+    const memberships = withRole(
+      await loaders.membershipsByGroupId({ day: dayOf(args.activeOn) }).load(group.id),
+      args.role,
+    );
     return toConnection(paginate(memberships, args, "members", memberOrder));
   }
 
-  @FieldResolver(() => Membership, { nullable: true, description: "The chair's membership on `activeOn` (default today); null when the seat is empty or not recorded." })
-  async chair(@Root() group: Row, @Args() { activeOn }: ChairArgs, @Ctx() { loaders }: Context): Promise<Membership | null> {
+  @FieldResolver(() => Membership, {
+    nullable: true,
+    description: "The chair's membership on `activeOn` (default today); null when the seat is empty or not recorded.",
+  })
+  async chair(
+    @Root() group: Row,
+    @Args() { activeOn }: ChairArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Membership | null> {
     const memberships = await loaders.membershipsByGroupId({ day: activeOn ?? today() }).load(group.id);
     return withRole(memberships, "CHAIR")[0] ?? null;
   }
 
   @Query(() => GovernanceGroupConnection, {
-    description: "Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, by name.",
+    description:
+      "Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, by name.",
   })
   async groups(@Args() args: GroupsArgs, @Ctx() { prisma }: Context): Promise<ConnectionOf<Row>> {
     const order = args.orderBy ?? { field: GroupOrderField.NAME, direction: OrderDirection.ASC };
     return toConnection(await new GovernanceService(prisma).groups(args.filter ?? {}, order, args));
   }
 
-  @Query(() => GovernanceGroup, { nullable: true, description: "Any governance body by slug, e.g. `lpo-22-psykisk-halsa`; null when there is none." })
+  @Query(() => GovernanceGroup, {
+    nullable: true,
+    description: "Any governance body by slug, e.g. `lpo-22-psykisk-halsa`; null when there is none.",
+  })
   group(@Args() { slug }: SlugArgs, @Ctx() { loaders }: Context): Promise<Row | null> {
     return loaders.groupBySlug.load(slug);
   }
 
-  @Query(() => [StructureCount], { description: "Official counts of NPOs, NSGs and the primärvårdsråd beside what is recorded, flagging bodies missing from the data." })
+  @Query(() => [StructureCount], {
+    description:
+      "Official counts of NPOs, NSGs and the primärvårdsråd beside what is recorded, flagging bodies missing from the data.",
+  })
   structureCounts(@Ctx() { prisma }: Context): Promise<StructureCount[]> {
     return new GovernanceService(prisma).structureCounts();
   }
@@ -124,11 +177,17 @@ export class GovernanceGroupResolver {
 @Resolver(() => NationalProgramArea)
 export class NationalProgramAreaResolver {
   @Query(() => [NationalProgramArea], { description: "The national program areas (NPO), by name." })
-  nationalProgramAreas(@Args() { includePrimaryCareCouncil }: NationalProgramAreasArgs, @Ctx() { prisma }: Context): Promise<Row[]> {
+  nationalProgramAreas(
+    @Args() { includePrimaryCareCouncil }: NationalProgramAreasArgs,
+    @Ctx() { prisma }: Context,
+  ): Promise<Row[]> {
     return new GovernanceService(prisma).nationalProgramAreas(includePrimaryCareCouncil);
   }
 
-  @Query(() => NationalProgramArea, { nullable: true, description: "One NPO (or the primärvårdsråd) by slug, e.g. `psykisk-halsa`; null when there is none." })
+  @Query(() => NationalProgramArea, {
+    nullable: true,
+    description: "One NPO (or the primärvårdsråd) by slug, e.g. `psykisk-halsa`; null when there is none.",
+  })
   nationalProgramArea(@Args() { slug }: SlugArgs, @Ctx() { prisma }: Context): Promise<Row | null> {
     return new GovernanceService(prisma).nationalProgramArea(slug);
   }

@@ -38,7 +38,14 @@ export class GovernanceService {
     const recordedByKind = new Map(recorded.map((row) => [row.kind, row._count._all]));
     return expected.map((row) => {
       const count = recordedByKind.get(row.kind) ?? 0;
-      return { kind: row.kind, expected: row.count, recorded: count, missing: Math.max(0, row.count - count), note: row.note, sources: row.sources };
+      return {
+        kind: row.kind,
+        expected: row.count,
+        recorded: count,
+        missing: Math.max(0, row.count - count),
+        note: row.note,
+        sources: row.sources,
+      };
     });
   }
 
@@ -49,14 +56,22 @@ export class GovernanceService {
     const { size, fromEnd } = pageWindow(page);
     const ascending = (order.direction === OrderDirection.ASC) !== fromEnd;
     // Both cursors are checked, though only the one on the side paged from is used.
-    const afterKey = page.after == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.after, "after", ["string", "uuid"]);
-    const beforeKey = page.before == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.before, "before", ["string", "uuid"]);
+    const afterKey =
+      page.after == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.after, "after", ["string", "uuid"]);
+    const beforeKey =
+      page.before == null ? undefined : decodeKeyCursor(GROUPS_CURSOR, page.before, "before", ["string", "uuid"]);
     const key = fromEnd ? beforeKey : afterKey;
     const beyond = (value: string | number | undefined) => (ascending ? { gt: String(value) } : { lt: String(value) });
-    const cursorWhere: Prisma.GroupWhereInput = key ? { OR: [{ [field]: beyond(key[0]) }, { [field]: String(key[0]), id: beyond(key[1]) }] } : {};
+    const cursorWhere: Prisma.GroupWhereInput = key
+      ? { OR: [{ [field]: beyond(key[0]) }, { [field]: String(key[0]), id: beyond(key[1]) }] }
+      : {};
     const direction = ascending ? "asc" : "desc";
     const [rows, totalCount] = await Promise.all([
-      this.prisma.group.findMany({ where: { AND: [where, cursorWhere] }, orderBy: [{ [field]: direction }, { id: direction }], take: size + 1 }),
+      this.prisma.group.findMany({
+        where: { AND: [where, cursorWhere] },
+        orderBy: [{ [field]: direction }, { id: direction }],
+        take: size + 1,
+      }),
       this.prisma.group.count({ where }),
     ]);
     const more = rows.length > size;
@@ -82,7 +97,9 @@ export function groupWhere(filter: GroupFilter): Prisma.GroupWhereInput {
   if (filter.region) conditions.push({ countyCode: filter.region });
   if (filter.healthcareRegion) {
     const slug = filter.healthcareRegion;
-    conditions.push({ OR: [{ healthcareRegion: { slug } }, { region: { healthcareRegions: { some: { healthcareRegion: { slug } } } } }] });
+    conditions.push({
+      OR: [{ healthcareRegion: { slug } }, { region: { healthcareRegions: { some: { healthcareRegion: { slug } } } } }],
+    });
   }
   if (filter.municipality) {
     const organisation = { municipality: { code: filter.municipality } };

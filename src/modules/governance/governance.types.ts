@@ -9,7 +9,9 @@ registerEnumType(GroupKind, {
   description: "The kind of governance body.",
   valuesConfig: {
     NPO: { description: "NPO – nationellt programområde (national program area)." },
-    PRIMARY_CARE_COUNCIL: { description: "Nationellt primärvårdsråd (national primary-care council), counted beside the NPOs." },
+    PRIMARY_CARE_COUNCIL: {
+      description: "Nationellt primärvårdsråd (national primary-care council), counted beside the NPOs.",
+    },
     NSG: { description: "NSG – nationell samverkansgrupp (national collaboration group)." },
     NAG: { description: "NAG – nationell arbetsgrupp (national working group), appointed by an NPO or NSG." },
     RPO: { description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." },
@@ -23,8 +25,13 @@ registerEnumType(GroupKind, {
     PARTNERSHIP: { description: "Partnership between the regions' system and the agencies." },
     STATE_COUNCIL: { description: "Rådet för styrning med kunskap (council of government agencies)." },
     ADVISORY_GROUP: { description: "Huvudmannagruppen (advisory group of elected politicians)." },
-    KNOWLEDGE_COUNCIL: { description: "A regional knowledge council (kunskapsråd), e.g. of VästKom and Västra Götalandsregionen." },
-    COLLABORATION_STRUCTURE: { description: "A regional collaboration structure of a region and its municipalities, e.g. HälSam in Västernorrland." },
+    KNOWLEDGE_COUNCIL: {
+      description: "A regional knowledge council (kunskapsråd), e.g. of VästKom and Västra Götalandsregionen.",
+    },
+    COLLABORATION_STRUCTURE: {
+      description:
+        "A regional collaboration structure of a region and its municipalities, e.g. HälSam in Västernorrland.",
+    },
   },
 });
 registerEnumType(GroupLevel, {
@@ -42,19 +49,28 @@ registerEnumType(Provenance, {
   valuesConfig: {
     VERIFIED: { description: "Confirmed by the public sources listed on the record." },
     PARTIALLY_VERIFIED: { description: "Partly confirmed; the note says what is not." },
-    MODELLED: { description: "Generated from the regular mirror model (an RPO for every NPO in every healthcare region, an LPO in every region), not confirmed." },
+    MODELLED: {
+      description:
+        "Generated from the regular mirror model (an RPO for every NPO in every healthcare region, an LPO in every region), not confirmed.",
+    },
     RECORDED: { description: "Entered or synced by a user or an integration." },
   },
 });
 registerEnumType(HostingKind, {
   name: "HostingKind",
   description: "Whether a hosting (värdskap) is exercised or held in reserve.",
-  valuesConfig: { ACTIVE: { description: "Active värdskap." }, DORMANT: { description: "Vilande (dormant) värdskap." } },
+  valuesConfig: {
+    ACTIVE: { description: "Active värdskap." },
+    DORMANT: { description: "Vilande (dormant) värdskap." },
+  },
 });
 registerEnumType(NameKind, {
   name: "NameKind",
   description: "Why a body has another name.",
-  valuesConfig: { FORMER: { description: "A name used before a renaming." }, VARIANT: { description: "A spelling or wording also in use." } },
+  valuesConfig: {
+    FORMER: { description: "A name used before a renaming." },
+    VARIANT: { description: "A spelling or wording also in use." },
+  },
 });
 
 @ObjectType({ description: "A former name or a variant of a body's name." })
@@ -81,7 +97,9 @@ export abstract class GovernanceGroup {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;
 
-  @Field({ description: "Stable natural key, e.g. `psykisk-halsa`, `rpo-norra-psykisk-halsa`, `lpo-22-psykisk-halsa`." })
+  @Field({
+    description: "Stable natural key, e.g. `psykisk-halsa`, `rpo-norra-psykisk-halsa`, `lpo-22-psykisk-halsa`.",
+  })
   slug!: string;
 
   @Field(() => GroupKind, { description: "The kind of body." })
@@ -93,16 +111,20 @@ export abstract class GovernanceGroup {
   @Field({ description: "Full name." })
   name!: string;
 
-  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  @Field(() => Int, {
+    description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update.",
+  })
   version!: number;
 
-  @Field(() => String, { nullable: true, description: "Short name, e.g. \"NPO psykisk hälsa\"." })
+  @Field(() => String, { nullable: true, description: 'Short name, e.g. "NPO psykisk hälsa".' })
   shortName!: string | null;
 
   @Field(() => String, { nullable: true, description: "What the body does." })
   description!: string | null;
 
-  @Field({ description: "True when municipalities take part (kommunal medverkan), as in six program areas since 2019." })
+  @Field({
+    description: "True when municipalities take part (kommunal medverkan), as in six program areas since 2019.",
+  })
   municipalParticipation!: boolean;
 
   @Field(() => String, { nullable: true, description: "Details of the municipal participation." })
@@ -111,13 +133,18 @@ export abstract class GovernanceGroup {
   @Field(() => GraphQLDate, { nullable: true, description: "Day the body was established, where known." })
   validFrom!: Date | null;
 
-  @Field(() => GraphQLDate, { nullable: true, description: "Day the body was dissolved or its mandate ended, if it has." })
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description: "Day the body was dissolved or its mandate ended, if it has.",
+  })
   validTo!: Date | null;
 
   @Field(() => String, { nullable: true, description: "How certain the period is, or what it stands for." })
   periodNote!: string | null;
 
-  @Field(() => Provenance, { description: "Whether the body is confirmed by sources or generated from the mirror model." })
+  @Field(() => Provenance, {
+    description: "Whether the body is confirmed by sources or generated from the mirror model.",
+  })
   provenance!: Provenance;
 
   @Field(() => String, { nullable: true, description: "Remarks, e.g. on what is not confirmed." })
@@ -126,7 +153,9 @@ export abstract class GovernanceGroup {
   @Field(() => [String], { description: "Public sources the record is based on." })
   sources!: string[];
 
-  @Field(() => [OtherName], { description: "Former names (renamings, with the last day of use) and variant spellings." })
+  @Field(() => [OtherName], {
+    description: "Former names (renamings, with the last day of use) and variant spellings.",
+  })
   otherNames!: OtherName[];
 
   parentId!: string | null;
@@ -135,25 +164,51 @@ export abstract class GovernanceGroup {
   countyCode!: string | null;
 }
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "NPO – nationellt programområde (national program area), or the Nationellt primärvårdsråd (kind PRIMARY_CARE_COUNCIL). Identified by `slug`." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description:
+    "NPO – nationellt programområde (national program area), or the Nationellt primärvårdsråd (kind PRIMARY_CARE_COUNCIL). Identified by `slug`.",
+})
 export class NationalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "NSG – nationell samverkansgrupp (national collaboration group): leads the regions' common work across fields." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description:
+    "NSG – nationell samverkansgrupp (national collaboration group): leads the regions' common work across fields.",
+})
 export class NationalCollaborationGroup extends GovernanceGroup {}
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description: "RPO – sjukvårdsregionalt programområde: mirrors one NPO in one healthcare region.",
+})
 export class RegionalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "LPO – lokalt programområde: mirrors one or more NPOs in one region; steering group for the region's LAGs." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description:
+    "LPO – lokalt programområde: mirrors one or more NPOs in one region; steering group for the region's LAGs.",
+})
 export class LocalProgramArea extends GovernanceGroup {}
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "A working group: NAG (nationell arbetsgrupp), RAG (regional arbetsgrupp) or LAG (lokal arbetsgrupp), appointed by the body in `parent`." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description:
+    "A working group: NAG (nationell arbetsgrupp), RAG (regional arbetsgrupp) or LAG (lokal arbetsgrupp), appointed by the body in `parent`.",
+})
 export class WorkingGroup extends GovernanceGroup {}
 
-@ObjectType({ implements: [Node, GovernanceGroup], description: "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures." })
+@ObjectType({
+  implements: [Node, GovernanceGroup],
+  description:
+    "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures.",
+})
 export class GovernanceBody extends GovernanceGroup {}
 
-@ObjectType({ description: "Värdskap: an organisation hosting a body (a healthcare region or SKR), active or dormant, for a period." })
+@ObjectType({
+  description:
+    "Värdskap: an organisation hosting a body (a healthcare region or SKR), active or dormant, for a period.",
+})
 export class Hosting {
   @Field(() => HostingKind, { description: "Active or dormant (vilande) värdskap." })
   kind!: HostingKind;
@@ -170,7 +225,10 @@ export class Hosting {
   organisationId!: string;
 }
 
-@ObjectType({ description: "An expected count from official sources compared with what is recorded, flagging gaps such as the unresolved 26th NPO." })
+@ObjectType({
+  description:
+    "An expected count from official sources compared with what is recorded, flagging gaps such as the unresolved 26th NPO.",
+})
 export class StructureCount {
   @Field(() => GroupKind, { description: "The kind of body counted." })
   kind!: GroupKind;

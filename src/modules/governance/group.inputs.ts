@@ -2,7 +2,18 @@ import { IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { GroupKind } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { Id, OptionalCountyCode, OptionalId, OptionalIds, OptionalSlug, OptionalText, OptionalVersion, Slug, Sources, Text } from "../../graphql/validation";
+import {
+  Id,
+  OptionalCountyCode,
+  OptionalId,
+  OptionalIds,
+  OptionalSlug,
+  OptionalText,
+  OptionalVersion,
+  Slug,
+  Sources,
+  Text,
+} from "../../graphql/validation";
 
 @InputType({
   description:
@@ -16,7 +27,7 @@ export class CreateGroupInput {
   @Field(() => GroupKind, { description: "The kind of body; it decides where the body works (see the input type)." })
   kind!: GroupKind;
 
-  @Field({ description: "Full name, e.g. \"LAG Psykisk hälsa – ångest\"." })
+  @Field({ description: 'Full name, e.g. "LAG Psykisk hälsa – ångest".' })
   @Text(300)
   name!: string;
 
@@ -28,7 +39,11 @@ export class CreateGroupInput {
   @OptionalText(4000)
   description?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "Appointing body of a working group: an NPO, NSG or the primary-care council for a NAG, an RPO for a RAG, an LPO for a LAG." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Appointing body of a working group: an NPO, NSG or the primary-care council for a NAG, an RPO for a RAG, an LPO for a LAG.",
+  })
   @OptionalId()
   parent?: string | null;
 
@@ -36,19 +51,32 @@ export class CreateGroupInput {
   @OptionalId()
   programArea?: string | null;
 
-  @Field(() => [ID], { nullable: true, description: "Program areas (NPOs, the primary-care council) an LPO or regional council mirrors." })
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Program areas (NPOs, the primary-care council) an LPO or regional council mirrors.",
+  })
   @OptionalIds(30)
   mirrors?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: "Slug of the healthcare region (sjukvårdsregion) an RPO or a healthcare-regional council works in, e.g. `norra`." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Slug of the healthcare region (sjukvårdsregion) an RPO or a healthcare-regional council works in, e.g. `norra`.",
+  })
   @OptionalSlug()
   healthcareRegion?: string | null;
 
-  @Field(() => String, { nullable: true, description: "County code (länskod) of the region an LPO or a regional body belongs to, e.g. \"22\"." })
+  @Field(() => String, {
+    nullable: true,
+    description: 'County code (länskod) of the region an LPO or a regional body belongs to, e.g. "22".',
+  })
   @OptionalCountyCode()
   countyCode?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Whether municipalities take part; a working group inherits its parent's when omitted." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Whether municipalities take part; a working group inherits its parent's when omitted.",
+  })
   @IsOptional()
   municipalParticipation?: boolean | null;
 
@@ -69,17 +97,26 @@ export class CreateGroupInput {
   sources?: string[] | null;
 }
 
-@InputType({ description: "Changes to a body's description. Its kind, parent and place do not change: dissolve it and create a new one. Omitted fields stay; null clears an optional field." })
+@InputType({
+  description:
+    "Changes to a body's description. Its kind, parent and place do not change: dissolve it and create a new one. Omitted fields stay; null clears an optional field.",
+})
 export class UpdateGroupInput {
   @Field(() => ID, { description: "The group's global ID." })
   @Id()
   id!: string;
 
-  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version you last read; CONFLICT if the group has changed since.",
+  })
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => String, { nullable: true, description: "A new name. The old one is kept as a former name (`otherNames`), last used yesterday." })
+  @Field(() => String, {
+    nullable: true,
+    description: "A new name. The old one is kept as a former name (`otherNames`), last used yesterday.",
+  })
   @OptionalText(300)
   name?: string;
 
@@ -107,18 +144,27 @@ export class UpdateGroupInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
+  @Field(() => [String], {
+    description: "Public sources the record is based on: at most 50, each at most 2000 characters.",
+    nullable: true,
+  })
   @Sources()
   sources?: string[] | null;
 }
 
-@InputType({ description: "Dissolves a body. Nothing is deleted: the group gets its last day, and its open memberships (and its working groups, with theirs) end on that day." })
+@InputType({
+  description:
+    "Dissolves a body. Nothing is deleted: the group gets its last day, and its open memberships (and its working groups, with theirs) end on that day.",
+})
 export class DissolveGroupInput {
   @Field(() => ID, { description: "The group's global ID." })
   @Id()
   id!: string;
 
-  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if the group has changed since." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version you last read; CONFLICT if the group has changed since.",
+  })
   @OptionalVersion()
   expectedVersion?: number | null;
 
@@ -126,4 +172,3 @@ export class DissolveGroupInput {
   @IsOptional()
   validTo?: Date | null;
 }
-

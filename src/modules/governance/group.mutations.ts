@@ -12,18 +12,36 @@ const DissolveGroupArgs = InputArgs(DissolveGroupInput);
 
 @Resolver()
 export class GroupMutations {
-  @Mutation(() => GovernanceGroup, { description: "Creates a governance body. CONFLICT when the slug is taken, or when the healthcare region already has an RPO for that NPO." })
-  createGroup(@Args(() => CreateGroupArgs) { input }: { input: CreateGroupInput }, @Ctx() context: Context): Promise<Group> {
+  @Mutation(() => GovernanceGroup, {
+    description:
+      "Creates a governance body. CONFLICT when the slug is taken, or when the healthcare region already has an RPO for that NPO.",
+  })
+  createGroup(
+    @Args(() => CreateGroupArgs) { input }: { input: CreateGroupInput },
+    @Ctx() context: Context,
+  ): Promise<Group> {
     return new GroupWriteService(context.prisma).createGroup(context, input);
   }
 
-  @Mutation(() => GovernanceGroup, { description: "Changes a body's name, description, notes, period start or municipal participation. A renaming keeps the old name as a former name." })
-  updateGroup(@Args(() => UpdateGroupArgs) { input }: { input: UpdateGroupInput }, @Ctx() context: Context): Promise<Group> {
+  @Mutation(() => GovernanceGroup, {
+    description:
+      "Changes a body's name, description, notes, period start or municipal participation. A renaming keeps the old name as a former name.",
+  })
+  updateGroup(
+    @Args(() => UpdateGroupArgs) { input }: { input: UpdateGroupInput },
+    @Ctx() context: Context,
+  ): Promise<Group> {
     return new GroupWriteService(context.prisma).updateGroup(context, input);
   }
 
-  @Mutation(() => GovernanceGroup, { description: "Dissolves a body on a last day: it and its working groups end, and so do their memberships. Nothing is deleted." })
-  dissolveGroup(@Args(() => DissolveGroupArgs) { input }: { input: DissolveGroupInput }, @Ctx() context: Context): Promise<Group> {
+  @Mutation(() => GovernanceGroup, {
+    description:
+      "Dissolves a body on a last day: it and its working groups end, and so do their memberships. Nothing is deleted.",
+  })
+  dissolveGroup(
+    @Args(() => DissolveGroupArgs) { input }: { input: DissolveGroupInput },
+    @Ctx() context: Context,
+  ): Promise<Group> {
     return new GroupWriteService(context.prisma).dissolveGroup(context, input);
   }
 }

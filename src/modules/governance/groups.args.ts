@@ -37,27 +37,48 @@ export class GroupFilter {
   @OptionalEnumList()
   level?: GroupLevel[] | null;
 
-  @Field(() => String, { nullable: true, description: "Working in this healthcare region (slug, e.g. `norra`): its RPOs and RAGs, and the regional bodies of its regions." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Working in this healthcare region (slug, e.g. `norra`): its RPOs and RAGs, and the regional bodies of its regions.",
+  })
   @OptionalSlug(`healthcareRegion ${SLUG_MESSAGE}`)
   healthcareRegion?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Working in this region, by länskod (e.g. \"22\"): its LPOs, LAGs and regional bodies." })
-  @OptionalCountyCode("region must be a länskod of two digits, e.g. \"22\"")
+  @Field(() => String, {
+    nullable: true,
+    description: 'Working in this region, by länskod (e.g. "22"): its LPOs, LAGs and regional bodies.',
+  })
+  @OptionalCountyCode('region must be a länskod of two digits, e.g. "22"')
   region?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The municipality (kommunkod, e.g. \"2281\") sits in: as a participant or through a member representing it, on `activeOn`." })
-  @OptionalMunicipalityCode("municipality must be a kommunkod of four digits, e.g. \"2281\"")
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The municipality (kommunkod, e.g. "2281") sits in: as a participant or through a member representing it, on `activeOn`.',
+  })
+  @OptionalMunicipalityCode('municipality must be a kommunkod of four digits, e.g. "2281"')
   municipality?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Belonging to this national program area (slug, e.g. `psykisk-halsa`): the NPO, its RPOs and LPOs, and their working groups." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Belonging to this national program area (slug, e.g. `psykisk-halsa`): the NPO, its RPOs and LPOs, and their working groups.",
+  })
   @OptionalSlug(`npo ${SLUG_MESSAGE}`)
   npo?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Only groups with (true) or without (false) municipal participation (kommunal medverkan)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Only groups with (true) or without (false) municipal participation (kommunal medverkan).",
+  })
   @IsOptional()
   municipalParticipation?: boolean | null;
 
-  @Field(() => GraphQLDate, { nullable: true, description: `${ACTIVE_ON_DESCRIPTION} Groups with an unknown start count as in force.` })
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description: `${ACTIVE_ON_DESCRIPTION} Groups with an unknown start count as in force.`,
+  })
   @IsOptional()
   activeOn?: Date | null;
 }
@@ -73,7 +94,10 @@ export class GroupOrder {
 
 @ArgsType()
 export class GroupsArgs extends PageArgs {
-  @Field(() => GroupFilter, { nullable: true, description: "Conditions on the groups; none lists every group in force today." })
+  @Field(() => GroupFilter, {
+    nullable: true,
+    description: "Conditions on the groups; none lists every group in force today.",
+  })
   @IsOptional()
   @ValidateNested()
   filter?: GroupFilter | null;

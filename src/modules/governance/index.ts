@@ -14,12 +14,28 @@ import {
 import { GovernanceChainResolver } from "./chain.resolver";
 import { HealthcareRegionGroupsResolver, RegionGroupsResolver } from "./geography-fields.resolver";
 import { createGovernanceLoaders } from "./governance.loaders";
-import { GovernanceBody, LocalProgramArea, NationalCollaborationGroup, NationalProgramArea, RegionalProgramArea, typeNameOfKind, WorkingGroup } from "./governance.types";
+import {
+  GovernanceBody,
+  LocalProgramArea,
+  NationalCollaborationGroup,
+  NationalProgramArea,
+  RegionalProgramArea,
+  typeNameOfKind,
+  WorkingGroup,
+} from "./governance.types";
 import { MembershipGroupResolver } from "./membership-fields.resolver";
 import { MunicipalityGroupsResolver } from "./municipality-groups.resolver";
 import { GroupMutations } from "./group.mutations";
 
-export { GovernanceBody, GovernanceGroup, LocalProgramArea, NationalCollaborationGroup, NationalProgramArea, RegionalProgramArea, WorkingGroup } from "./governance.types";
+export {
+  GovernanceBody,
+  GovernanceGroup,
+  LocalProgramArea,
+  NationalCollaborationGroup,
+  NationalProgramArea,
+  RegionalProgramArea,
+  WorkingGroup,
+} from "./governance.types";
 
 /** A group with the type its kind is shown as. */
 async function groupOf(loaders: Loaders, id: string): Promise<{ typeName: string; row: object } | null> {
@@ -28,15 +44,13 @@ async function groupOf(loaders: Loaders, id: string): Promise<{ typeName: string
 }
 
 /** A group's global ID must name the type its kind maps to. */
-const groupNodeTypes = GROUP_TYPE_NAMES.map(
-  (typeName): NodeType => ({
-    typeName,
-    fetch: async (loaders, id) => {
-      const group = await groupOf(loaders, id);
-      return group?.typeName === typeName ? group.row : null;
-    },
-  }),
-);
+const groupNodeTypes = GROUP_TYPE_NAMES.map((typeName): NodeType => ({
+  typeName,
+  fetch: async (loaders, id) => {
+    const group = await groupOf(loaders, id);
+    return group?.typeName === typeName ? group.row : null;
+  },
+}));
 
 /** Governance bodies at every level (NPO, RPO, LPO, working groups, councils), their hosting and relations. */
 export const governanceModule: ModuleDescriptor = {
@@ -56,7 +70,14 @@ export const governanceModule: ModuleDescriptor = {
     GovernanceChainResolver,
     GroupMutations,
   ],
-  orphanedTypes: [NationalProgramArea, NationalCollaborationGroup, RegionalProgramArea, LocalProgramArea, WorkingGroup, GovernanceBody],
+  orphanedTypes: [
+    NationalProgramArea,
+    NationalCollaborationGroup,
+    RegionalProgramArea,
+    LocalProgramArea,
+    WorkingGroup,
+    GovernanceBody,
+  ],
   loaders: createGovernanceLoaders,
   nodeTypes: groupNodeTypes,
   auditEntities: [{ entity: "GROUP", typeNames: GROUP_TYPE_NAMES, fetch: groupOf }],
@@ -64,7 +85,14 @@ export const governanceModule: ModuleDescriptor = {
     {
       kind: "GROUP",
       description: "Governance bodies at every level.",
-      types: () => [NationalProgramArea, NationalCollaborationGroup, RegionalProgramArea, LocalProgramArea, WorkingGroup, GovernanceBody],
+      types: () => [
+        NationalProgramArea,
+        NationalCollaborationGroup,
+        RegionalProgramArea,
+        LocalProgramArea,
+        WorkingGroup,
+        GovernanceBody,
+      ],
       candidates: ({ like, folded }) => Prisma.sql`
         SELECT 'GROUP', g.id, g.name,
                CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
@@ -75,7 +103,12 @@ export const governanceModule: ModuleDescriptor = {
     },
   ],
   tables: [
-    { name: "governance_group", orderBy: "id", dependsOn: ["region", "healthcare_region"], selfReferences: ["parent_id", "program_area_id"] },
+    {
+      name: "governance_group",
+      orderBy: "id",
+      dependsOn: ["region", "healthcare_region"],
+      selfReferences: ["parent_id", "program_area_id"],
+    },
     { name: "group_mirror", orderBy: "group_id, program_area_id", dependsOn: ["governance_group"] },
     { name: "hosting", orderBy: "id", dependsOn: ["governance_group", "organisation"] },
     { name: "group_participation", orderBy: "id", dependsOn: ["governance_group", "organisation"] },

@@ -19,9 +19,14 @@ class MunicipalityGroupsArgs extends ActiveOnPageArgs {
 @Resolver(() => Municipality)
 export class MunicipalityGroupsResolver {
   @FieldResolver(() => GovernanceGroupConnection, {
-    description: "The groups the municipality sits in on `activeOn` (default today): as a participant (e.g. a joint LPO) or through a member representing it. National first, then healthcare-regional, then regional; by name.",
+    description:
+      "The groups the municipality sits in on `activeOn` (default today): as a participant (e.g. a joint LPO) or through a member representing it. National first, then healthcare-regional, then regional; by name.",
   })
-  async groups(@Root() municipality: MunicipalityRow, @Args() args: MunicipalityGroupsArgs, @Ctx() { loaders }: Context): Promise<ConnectionOf<Group>> {
+  async groups(
+    @Root() municipality: MunicipalityRow,
+    @Args() args: MunicipalityGroupsArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<ConnectionOf<Group>> {
     const groups = await loaders.groupsByMunicipalityId({ day: dayOf(args.activeOn) }).load(municipality.id);
     const onLevel = args.level ? groups.filter((group) => group.level === args.level) : groups;
     return toConnection(paginate(onLevel, args, "municipality-groups", groupByLevelOrder));

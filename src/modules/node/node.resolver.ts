@@ -40,12 +40,16 @@ export class NodeResolver {
 
   @Query(() => [Node], {
     nullable: "items",
-    description: "Objects by global ID, in the order asked for, in one round trip. An ID that names nothing gives null with a NOT_FOUND error for that item; a malformed one gives BAD_USER_INPUT.",
+    description:
+      "Objects by global ID, in the order asked for, in one round trip. An ID that names nothing gives null with a NOT_FOUND error for that item; a malformed one gives BAD_USER_INPUT.",
   })
   nodes(@Args() { ids }: NodesArgs, @Ctx() context: Context): Promise<object | null>[] {
     return ids.map(async (id, index) => {
       const node = await fetchNode(context, id, `ids[${index}]`);
-      if (!node) throw new GraphQLErrorWithCode(`Nothing has the ID ${JSON.stringify(id)}`, ErrorCode.NOT_FOUND, { argument: `ids[${index}]` });
+      if (!node)
+        throw new GraphQLErrorWithCode(`Nothing has the ID ${JSON.stringify(id)}`, ErrorCode.NOT_FOUND, {
+          argument: `ids[${index}]`,
+        });
       return node;
     });
   }

@@ -14,7 +14,13 @@ export const organisationsModule: ModuleDescriptor = {
   resolvers: [OrganisationResolver, OrganisationMutations],
   loaders: createOrganisationLoaders,
   nodeTypes: [{ typeName: "Organisation", fetch: (loaders, id) => loaders.organisationById.load(id) }],
-  auditEntities: [{ entity: "ORGANISATION", typeNames: ["Organisation"], fetch: (loaders, id) => foundAs("Organisation", loaders.organisationById.load(id)) }],
+  auditEntities: [
+    {
+      entity: "ORGANISATION",
+      typeNames: ["Organisation"],
+      fetch: (loaders, id) => foundAs("Organisation", loaders.organisationById.load(id)),
+    },
+  ],
   searchSources: [
     {
       kind: "ORGANISATION",

@@ -2,20 +2,25 @@ import { Field, ID, InputType, Int } from "type-graphql";
 import { OrganisationKind } from "../../generated/prisma/enums";
 import { Id, OptionalCountyCode, OptionalText, OptionalVersion, Slug, Sources, Text } from "../../graphql/validation";
 
-@InputType({ description: "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already." })
+@InputType({
+  description:
+    "A new organisation: an agency, a municipal association, a patient organisation or another body. Regions, healthcare regions and municipalities exist already.",
+})
 export class CreateOrganisationInput {
   @Field({ description: "Stable natural key, e.g. `riksforbundet-attention`." })
   @Slug()
   slug!: string;
 
-  @Field(() => OrganisationKind, { description: "What kind of organisation it is; not REGION, HEALTHCARE_REGION or MUNICIPALITY." })
+  @Field(() => OrganisationKind, {
+    description: "What kind of organisation it is; not REGION, HEALTHCARE_REGION or MUNICIPALITY.",
+  })
   kind!: OrganisationKind;
 
   @Field({ description: "Full name." })
   @Text(300)
   name!: string;
 
-  @Field(() => String, { description: "Abbreviation, e.g. \"SBU\".", nullable: true })
+  @Field(() => String, { description: 'Abbreviation, e.g. "SBU".', nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
@@ -23,7 +28,11 @@ export class CreateOrganisationInput {
   @OptionalText(4000)
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: "County code (länskod) when the organisation belongs to one county, e.g. a municipal association. Such an organisation is owned by that region." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "County code (länskod) when the organisation belongs to one county, e.g. a municipal association. Such an organisation is owned by that region.",
+  })
   @OptionalCountyCode()
   countyCode?: string | null;
 
@@ -31,7 +40,10 @@ export class CreateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
+  @Field(() => [String], {
+    description: "Public sources the record is based on: at most 50, each at most 2000 characters.",
+    nullable: true,
+  })
   @Sources()
   sources?: string[] | null;
 }
@@ -50,7 +62,7 @@ export class UpdateOrganisationInput {
   @OptionalText(300)
   name?: string;
 
-  @Field(() => String, { description: "Abbreviation, e.g. \"SBU\".", nullable: true })
+  @Field(() => String, { description: 'Abbreviation, e.g. "SBU".', nullable: true })
   @OptionalText(100)
   shortName?: string | null;
 
@@ -62,7 +74,10 @@ export class UpdateOrganisationInput {
   @OptionalText(2000)
   note?: string | null;
 
-  @Field(() => [String], { description: "Public sources the record is based on: at most 50, each at most 2000 characters.", nullable: true })
+  @Field(() => [String], {
+    description: "Public sources the record is based on: at most 50, each at most 2000 characters.",
+    nullable: true,
+  })
   @Sources()
   sources?: string[] | null;
 }

@@ -12,12 +12,21 @@ const UpdateOrganisationArgs = InputArgs(UpdateOrganisationInput);
 @Resolver()
 export class OrganisationMutations {
   @Mutation(() => Organisation, { description: "Records an organisation. CONFLICT when the slug is taken." })
-  createOrganisation(@Args(() => CreateOrganisationArgs) { input }: { input: CreateOrganisationInput }, @Ctx() context: Context): Promise<OrganisationRow> {
+  createOrganisation(
+    @Args(() => CreateOrganisationArgs) { input }: { input: CreateOrganisationInput },
+    @Ctx() context: Context,
+  ): Promise<OrganisationRow> {
     return new OrganisationWriteService(context.prisma).createOrganisation(context, input);
   }
 
-  @Mutation(() => Organisation, { description: "Changes an organisation's name, description, notes or sources. Regions, healthcare regions and municipalities come with the geography: changing them needs `write`, whatever their county." })
-  updateOrganisation(@Args(() => UpdateOrganisationArgs) { input }: { input: UpdateOrganisationInput }, @Ctx() context: Context): Promise<OrganisationRow> {
+  @Mutation(() => Organisation, {
+    description:
+      "Changes an organisation's name, description, notes or sources. Regions, healthcare regions and municipalities come with the geography: changing them needs `write`, whatever their county.",
+  })
+  updateOrganisation(
+    @Args(() => UpdateOrganisationArgs) { input }: { input: UpdateOrganisationInput },
+    @Ctx() context: Context,
+  ): Promise<OrganisationRow> {
     return new OrganisationWriteService(context.prisma).updateOrganisation(context, input);
   }
 }

@@ -7,7 +7,10 @@ import { Organisation } from "./organisation.types";
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
-  @Query(() => [Organisation], { description: "Government agencies (myndigheter) in knowledge governance, e.g. the nine of Rådet för styrning med kunskap." })
+  @Query(() => [Organisation], {
+    description:
+      "Government agencies (myndigheter) in knowledge governance, e.g. the nine of Rådet för styrning med kunskap.",
+  })
   agencies(@Ctx() { prisma }: Context): Promise<Organisation[]> {
     return new OrganisationService(prisma).byKind("AGENCY");
   }
@@ -22,12 +25,21 @@ export class OrganisationResolver {
     return organisation.regionId ? loaders.regionById.load(organisation.regionId) : null;
   }
 
-  @FieldResolver(() => HealthcareRegion, { nullable: true, description: "The healthcare region this organisation is, when it is one." })
-  healthcareRegion(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<HealthcareRegion | null> | null {
+  @FieldResolver(() => HealthcareRegion, {
+    nullable: true,
+    description: "The healthcare region this organisation is, when it is one.",
+  })
+  healthcareRegion(
+    @Root() organisation: Organisation,
+    @Ctx() { loaders }: Context,
+  ): Promise<HealthcareRegion | null> | null {
     return organisation.healthcareRegionId ? loaders.healthcareRegionById.load(organisation.healthcareRegionId) : null;
   }
 
-  @FieldResolver(() => Municipality, { nullable: true, description: "The municipality this organisation is, when it is one." })
+  @FieldResolver(() => Municipality, {
+    nullable: true,
+    description: "The municipality this organisation is, when it is one.",
+  })
   municipality(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<Municipality | null> | null {
     return organisation.municipalityId ? loaders.municipalityById.load(organisation.municipalityId) : null;
   }

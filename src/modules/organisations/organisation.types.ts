@@ -6,19 +6,27 @@ registerEnumType(OrganisationKind, {
   name: "OrganisationKind",
   description: "What kind of organisation it is.",
   valuesConfig: {
-    HEALTHCARE_REGION: { description: "A healthcare region (sjukvårdsregion) acting as an organisation, e.g. as host of an NPO." },
+    HEALTHCARE_REGION: {
+      description: "A healthcare region (sjukvårdsregion) acting as an organisation, e.g. as host of an NPO.",
+    },
     REGION: { description: "A region (formerly landsting)." },
     MUNICIPALITY: { description: "A municipality (kommun)." },
     AGENCY: { description: "A government agency (myndighet), e.g. Socialstyrelsen." },
     MEMBER_ORGANISATION: { description: "SKR – Sveriges Kommuner och Regioner." },
     DIGITAL_SERVICES_COMPANY: { description: "Inera, the regions' and municipalities' digital-services company." },
     MUNICIPAL_ASSOCIATION: { description: "A municipal association (kommunförbund), e.g. VästKom." },
-    PATIENT_ORGANISATION: { description: "A patient or relatives' organisation (patient- och närståendeorganisation)." },
+    PATIENT_ORGANISATION: {
+      description: "A patient or relatives' organisation (patient- och närståendeorganisation).",
+    },
     OTHER: { description: "Any other organisation." },
   },
 });
 
-@ObjectType({ implements: Node, description: "An organisation that hosts groups, takes part in them or is represented by members: agencies, SKR, Inera, municipal associations, patient organisations, and the regions, healthcare regions and municipalities as organisations." })
+@ObjectType({
+  implements: Node,
+  description:
+    "An organisation that hosts groups, takes part in them or is represented by members: agencies, SKR, Inera, municipal associations, patient organisations, and the regions, healthcare regions and municipalities as organisations.",
+})
 export class Organisation {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;
@@ -32,7 +40,7 @@ export class Organisation {
   @Field({ description: "Full name." })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: "Abbreviation where one is in use, e.g. \"SBU\"." })
+  @Field(() => String, { nullable: true, description: 'Abbreviation where one is in use, e.g. "SBU".' })
   shortName!: string | null;
 
   @Field(() => String, { nullable: true, description: "What the organisation does in knowledge governance." })
@@ -44,7 +52,9 @@ export class Organisation {
   @Field(() => [String], { description: "Public sources the record is based on." })
   sources!: string[];
 
-  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  @Field(() => Int, {
+    description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update.",
+  })
   version!: number;
 
   regionId!: string | null;

@@ -8,7 +8,16 @@ import { createdFields, definedOnly, writeTransaction, type Actor, type Transact
 import { updateRecord } from "../../db/update-record";
 import type { CreateOrganisationInput, UpdateOrganisationInput } from "./organisation.inputs";
 
-export const ORGANISATION_AUDIT_FIELDS = ["slug", "kind", "name", "shortName", "description", "countyCode", "note", "sources"] as const satisfies readonly (keyof Organisation)[];
+export const ORGANISATION_AUDIT_FIELDS = [
+  "slug",
+  "kind",
+  "name",
+  "shortName",
+  "description",
+  "countyCode",
+  "note",
+  "sources",
+] as const satisfies readonly (keyof Organisation)[];
 
 /** Regions, healthcare regions and municipalities are organisations too, but they come with the geography, not from writes. */
 const GEOGRAPHIC_KINDS: readonly OrganisationKind[] = ["HEALTHCARE_REGION", "REGION", "MUNICIPALITY"];
@@ -18,16 +27,48 @@ export class OrganisationWriteService {
 
   createOrganisation(actor: Actor, input: CreateOrganisationInput): Promise<Organisation> {
     authorizeAnyWrite(actor.caller, "organisations");
-    if (GEOGRAPHIC_KINDS.includes(input.kind)) throw new BadUserInputError(`Organisations of kind ${input.kind} come with the geography and cannot be created`, "input.kind");
-    authorizeWrite(actor.caller, [input.countyCode ?? null], input.countyCode ? `organisations in county ${input.countyCode}` : "organisations without a county");
+    if (GEOGRAPHIC_KINDS.includes(input.kind))
+      throw new BadUserInputError(
+        `Organisations of kind ${input.kind} come with the geography and cannot be created`,
+        "input.kind",
+      );
+    authorizeWrite(
+      actor.caller,
+      [input.countyCode ?? null],
+      input.countyCode ? `organisations in county ${input.countyCode}` : "organisations without a county",
+    );
     return writeTransaction(this.prisma, actor, async (tx, log) => {
       if (input.countyCode) await requireRegion(tx, input.countyCode);
       const taken = await tx.organisation.findUnique({ where: { slug: input.slug } });
-      if (taken) throw new ConflictError(`The slug ${input.slug} is taken`, { existing: { type: "Organisation", id: toGlobalId("Organisation", taken.id), slug: taken.slug, version: taken.version } });
+      if (taken)
+        throw new ConflictError(`The slug ${input.slug} is taken`, {
+          existing: {
+            type: "Organisation",
+            id: toGlobalId("Organisation", taken.id),
+            slug: taken.slug,
+            version: taken.version,
+          },
+        });
       const organisation = await tx.organisation.create({
-        data: { slug: input.slug, kind: input.kind, name: input.name.trim(), shortName: input.shortName ?? null, description: input.description ?? null, countyCode: input.countyCode ?? null, note: input.note ?? null, sources: input.sources ?? [], provenance: "RECORDED" },
+        data: {
+          slug: input.slug,
+          kind: input.kind,
+          name: input.name.trim(),
+          shortName: input.shortName ?? null,
+          description: input.description ?? null,
+          countyCode: input.countyCode ?? null,
+          note: input.note ?? null,
+          sources: input.sources ?? [],
+          provenance: "RECORDED",
+        },
       });
-      log.record({ entity: "ORGANISATION", entityId: organisation.id, action: "CREATED", version: organisation.version, changes: createdFields(organisation, ORGANISATION_AUDIT_FIELDS) });
+      log.record({
+        entity: "ORGANISATION",
+        entityId: organisation.id,
+        action: "CREATED",
+        version: organisation.version,
+        changes: createdFields(organisation, ORGANISATION_AUDIT_FIELDS),
+      });
       return organisation;
     });
   }
@@ -46,7 +87,11 @@ export class OrganisationWriteService {
         authorize: (before) => {
           // Regions, healthcare regions and municipalities come with the geography, whatever their county.
           const geographic = GEOGRAPHIC_KINDS.includes(before.kind);
-          authorizeWrite(actor.caller, [geographic ? null : before.countyCode], `the organisation ${before.slug}${geographic ? `, which comes with the geography (${before.kind})` : ""}`);
+          authorizeWrite(
+            actor.caller,
+            [geographic ? null : before.countyCode],
+            `the organisation ${before.slug}${geographic ? `, which comes with the geography (${before.kind})` : ""}`,
+          );
         },
         expectedVersion: input.expectedVersion,
         versionLabel: (before) => `The organisation ${before.slug}`,
@@ -62,5 +107,6 @@ export class OrganisationWriteService {
 }
 
 async function requireRegion(tx: Transaction, countyCode: string): Promise<void> {
-  if (!(await tx.region.findUnique({ where: { countyCode }, select: { id: true } }))) throw new NotFoundError(`No region has the county code ${countyCode}`, "input.countyCode");
+  if (!(await tx.region.findUnique({ where: { countyCode }, select: { id: true } })))
+    throw new NotFoundError(`No region has the county code ${countyCode}`, "input.countyCode");
 }

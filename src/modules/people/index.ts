@@ -11,7 +11,13 @@ export { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
 export { memberOrder } from "./people.order";
 export { Membership, MembershipConnection, Person } from "./people.types";
 export { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "./people.write";
-export { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "./membership.rules";
+export {
+  organisationPlaces,
+  periodProblem,
+  representationProblem,
+  roleProblem,
+  type OrganisationPlace,
+} from "./membership.rules";
 
 /** People and their memberships (seats) in groups. */
 export const peopleModule: ModuleDescriptor = {
@@ -24,7 +30,11 @@ export const peopleModule: ModuleDescriptor = {
   ],
   auditEntities: [
     { entity: "PERSON", typeNames: ["Person"], fetch: (loaders, id) => foundAs("Person", loaders.personById.load(id)) },
-    { entity: "MEMBERSHIP", typeNames: ["Membership"], fetch: (loaders, id) => foundAs("Membership", loaders.membershipById.load(id)) },
+    {
+      entity: "MEMBERSHIP",
+      typeNames: ["Membership"],
+      fetch: (loaders, id) => foundAs("Membership", loaders.membershipById.load(id)),
+    },
   ],
   searchSources: [
     {

@@ -11,7 +11,16 @@ import { runsPast } from "../../db/period";
  * steering and advisory bodies have no process leaders or coordinators of their own.
  */
 const STAFF_ROLES: readonly MembershipRole[] = ["PROCESS_LEADER", "COORDINATOR"];
-const KINDS_WITH_STAFF: readonly GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL", "NSG", "RPO", "LPO", "SUPPORT_FUNCTION", "KNOWLEDGE_COUNCIL", "COLLABORATION_STRUCTURE"];
+const KINDS_WITH_STAFF: readonly GroupKind[] = [
+  "NPO",
+  "PRIMARY_CARE_COUNCIL",
+  "NSG",
+  "RPO",
+  "LPO",
+  "SUPPORT_FUNCTION",
+  "KNOWLEDGE_COUNCIL",
+  "COLLABORATION_STRUCTURE",
+];
 
 /** Why the role is not allowed in a group of this kind, or undefined when it is. */
 export function roleProblem(role: MembershipRole, kind: GroupKind): string | undefined {
@@ -51,12 +60,16 @@ export interface GroupPlace {
  */
 export function representationProblem(organisation: OrganisationPlace, group: GroupPlace): string | undefined {
   if (group.level === "NATIONAL") return undefined;
-  if (NATIONAL_ONLY.includes(organisation.kind)) return `${organisation.slug} (${organisation.kind}) is represented only in national groups`;
+  if (NATIONAL_ONLY.includes(organisation.kind))
+    return `${organisation.slug} (${organisation.kind}) is represented only in national groups`;
   if (group.level === "HEALTHCARE_REGIONAL") {
-    const inside = organisation.healthcareRegionIds.length === 0 || (group.healthcareRegionId !== null && organisation.healthcareRegionIds.includes(group.healthcareRegionId));
+    const inside =
+      organisation.healthcareRegionIds.length === 0 ||
+      (group.healthcareRegionId !== null && organisation.healthcareRegionIds.includes(group.healthcareRegionId));
     return inside ? undefined : `${organisation.slug} is outside the group's healthcare region`;
   }
-  if (organisation.kind === "HEALTHCARE_REGION") return `A healthcare region (${organisation.slug}) is not represented in a region's own groups`;
+  if (organisation.kind === "HEALTHCARE_REGION")
+    return `A healthcare region (${organisation.slug}) is not represented in a region's own groups`;
   if (organisation.countyCode !== null && organisation.countyCode !== group.countyCode) {
     return `${organisation.slug} belongs to county ${organisation.countyCode}, not to the group's county ${group.countyCode ?? "?"}`;
   }
@@ -64,12 +77,24 @@ export function representationProblem(organisation: OrganisationPlace, group: Gr
 }
 
 /** Why the period is not possible, with the field at fault, or undefined: it runs backwards, or outside a dissolved group's life. */
-export function periodProblem(validFrom: Date, validTo: Date | null, group: GroupPlace): { field: "validFrom" | "validTo"; message: string } | undefined {
-  if (validTo !== null && validTo < validFrom) return { field: "validTo", message: "validTo must not be before validFrom" };
+export function periodProblem(
+  validFrom: Date,
+  validTo: Date | null,
+  group: GroupPlace,
+): { field: "validFrom" | "validTo"; message: string } | undefined {
+  if (validTo !== null && validTo < validFrom)
+    return { field: "validTo", message: "validTo must not be before validFrom" };
   if (group.validTo === null) return undefined;
-  if (validFrom > group.validTo) return { field: "validFrom", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that` };
+  if (validFrom > group.validTo)
+    return {
+      field: "validFrom",
+      message: `The group was dissolved on ${isoDay(group.validTo)}; a membership cannot start after that`,
+    };
   if (runsPast({ validTo }, group.validTo)) {
-    return { field: "validTo", message: `The group was dissolved on ${isoDay(group.validTo)}; a membership of it must end on or before that day, not ${validTo ? `run to ${isoDay(validTo)}` : "run on"}` };
+    return {
+      field: "validTo",
+      message: `The group was dissolved on ${isoDay(group.validTo)}; a membership of it must end on or before that day, not ${validTo ? `run to ${isoDay(validTo)}` : "run on"}`,
+    };
   }
   return undefined;
 }
@@ -83,7 +108,10 @@ const ORGANISATION_PLACE = row({
 });
 
 /** Where the given organisations belong, in one statement. */
-export async function organisationPlaces(tx: Transaction, where: { ids?: string[]; slugs?: string[] }): Promise<OrganisationPlace[]> {
+export async function organisationPlaces(
+  tx: Transaction,
+  where: { ids?: string[]; slugs?: string[] },
+): Promise<OrganisationPlace[]> {
   return queryRows(
     tx,
     Prisma.sql`SELECT o."id", o."slug", o."kind"::text AS "kind", coalesce(o."county_code", r."county_code", m."county_code") AS "countyCode",

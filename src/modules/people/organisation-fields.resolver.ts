@@ -12,9 +12,19 @@ import { MembershipConnection } from "./people.types";
 
 @Resolver(() => Organisation)
 export class OrganisationRepresentativesResolver {
-  @FieldResolver(() => MembershipConnection, { description: "Memberships in which someone represents this organisation, in force on `activeOn` (default today); by role and name." })
-  async representatives(@Root() organisation: Organisation, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = withRole(await loaders.membershipsByRepresentingOrganisationId({ day: dayOf(args.activeOn) }).load(organisation.id), args.role);
+  @FieldResolver(() => MembershipConnection, {
+    description:
+      "Memberships in which someone represents this organisation, in force on `activeOn` (default today); by role and name.",
+  })
+  async representatives(
+    @Root() organisation: Organisation,
+    @Args() args: MembersArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<MembershipConnection> {
+    const memberships = withRole(
+      await loaders.membershipsByRepresentingOrganisationId({ day: dayOf(args.activeOn) }).load(organisation.id),
+      args.role,
+    );
     return toConnection(paginate(memberships, args, "representatives", memberOrder));
   }
 }

@@ -13,7 +13,10 @@ export class MembersArgs extends ActiveOnPageArgs {
 
 @ArgsType()
 export class ChairArgs {
-  @Field(() => GraphQLDate, { nullable: true, description: "The chair on this day, e.g. \"2024-03-01\". Defaults to today." })
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description: 'The chair on this day, e.g. "2024-03-01". Defaults to today.',
+  })
   @IsOptional()
   activeOn?: Date | null;
 }

@@ -2,9 +2,19 @@ import { IsOptional } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { MembershipRole } from "../../generated/prisma/enums";
 import { GraphQLDate } from "../../graphql/scalars";
-import { Id, OptionalEmail, OptionalHsaId, OptionalId, OptionalPhone, OptionalText, OptionalVersion, Text } from "../../graphql/validation";
+import {
+  Id,
+  OptionalEmail,
+  OptionalHsaId,
+  OptionalId,
+  OptionalPhone,
+  OptionalText,
+  OptionalVersion,
+  Text,
+} from "../../graphql/validation";
 
-const EXPECTED_VERSION = "The version you last read; the change is refused with CONFLICT if the record has moved on since. Omit to overwrite.";
+const EXPECTED_VERSION =
+  "The version you last read; the change is refused with CONFLICT if the record has moved on since. Omit to overwrite.";
 
 @InputType({ description: "A new person." })
 export class CreatePersonInput {
@@ -32,7 +42,10 @@ export class CreatePersonInput {
   @OptionalText(200)
   externalId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "E-mail address (personal data, shown only to keys with `read:contact`)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "E-mail address (personal data, shown only to keys with `read:contact`).",
+  })
   @OptionalEmail()
   email?: string | null;
 
@@ -67,7 +80,10 @@ export class UpdatePersonInput {
   @OptionalHsaId()
   hsaId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "E-mail address (personal data, shown only to keys with `read:contact`)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "E-mail address (personal data, shown only to keys with `read:contact`).",
+  })
   @OptionalEmail()
   email?: string | null;
 
@@ -89,7 +105,11 @@ export class CreateMembershipInput {
   @Field(() => MembershipRole, { description: "The role; it must be one used in groups of this kind." })
   role!: MembershipRole;
 
-  @Field(() => ID, { nullable: true, description: "The global ID of the organisation represented; it must belong where the group works (see `representing` on Membership)." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The global ID of the organisation represented; it must belong where the group works (see `representing` on Membership).",
+  })
   @OptionalId()
   representing?: string | null;
 
@@ -100,7 +120,10 @@ export class CreateMembershipInput {
   @IsOptional()
   validTo?: Date | null;
 
-  @Field(() => String, { nullable: true, description: "The system the membership comes from; give it with `externalId`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The system the membership comes from; give it with `externalId`.",
+  })
   @OptionalText(100)
   sourceSystem?: string | null;
 
@@ -119,7 +142,10 @@ export class UpdateMembershipInput {
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => MembershipRole, { description: "A new role; it must be one used in groups of that kind.", nullable: true })
+  @Field(() => MembershipRole, {
+    description: "A new role; it must be one used in groups of that kind.",
+    nullable: true,
+  })
   @IsOptional()
   role?: MembershipRole;
 
@@ -146,7 +172,11 @@ export class EndMembershipInput {
   @OptionalVersion()
   expectedVersion?: number | null;
 
-  @Field(() => GraphQLDate, { nullable: true, description: "Last day of the membership; defaults to yesterday, so it is no longer in force today, or to the group's last day when the group was dissolved before that. It must not be after a dissolved group's last day." })
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description:
+      "Last day of the membership; defaults to yesterday, so it is no longer in force today, or to the group's last day when the group was dissolved before that. It must not be after a dissolved group's last day.",
+  })
   @IsOptional()
   validTo?: Date | null;
 }

@@ -5,7 +5,16 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { inForceWhere } from "../../db/period";
 
 /** The columns the API shows; leaving out bookkeeping columns halves the cost of reading rows. */
-const PERSON_FIELDS = { id: true, givenName: true, familyName: true, title: true, hsaId: true, sourceSystem: true, externalId: true, version: true } satisfies Prisma.PersonSelect;
+const PERSON_FIELDS = {
+  id: true,
+  givenName: true,
+  familyName: true,
+  title: true,
+  hsaId: true,
+  sourceSystem: true,
+  externalId: true,
+  version: true,
+} satisfies Prisma.PersonSelect;
 const MEMBERSHIP_FIELDS = {
   id: true,
   personId: true,
@@ -29,18 +38,32 @@ export interface MembershipFilter {
 }
 
 /** A role filter applied in memory, so `chair`, `members` and `members(role: …)` of a group share one batch. */
-export function withRole(memberships: MembershipWithPerson[], role: MembershipRole | null | undefined): MembershipWithPerson[] {
+export function withRole(
+  memberships: MembershipWithPerson[],
+  role: MembershipRole | null | undefined,
+): MembershipWithPerson[] {
   return role ? memberships.filter((membership) => membership.role === role) : memberships;
 }
 
 export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
   const personById = load<string, PersonRow | null>(async (ids) =>
-    sortByKeys(ids, await prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_FIELDS }), (row) => row.id),
+    sortByKeys(
+      ids,
+      await prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_FIELDS }),
+      (row) => row.id,
+    ),
   );
 
   /** Personal contact data, kept apart from the person; the resolvers check `read:contact` before loading it. */
   const contactByPersonId = load<string, { email: string | null; phone: string | null } | null>(async (ids) =>
-    sortByKeys(ids, await prisma.personContact.findMany({ where: { personId: { in: [...ids] } }, select: { personId: true, email: true, phone: true } }), (row) => row.personId),
+    sortByKeys(
+      ids,
+      await prisma.personContact.findMany({
+        where: { personId: { in: [...ids] } },
+        select: { personId: true, email: true, phone: true },
+      }),
+      (row) => row.personId,
+    ),
   );
 
   /** Memberships whose `field` is one of the keys, with their people (one statement), matching the filter. */
@@ -48,7 +71,10 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     loadersByArguments(({ day }: MembershipFilter) =>
       load<string, MembershipWithPerson[]>(async (keys) => {
         const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceWhere(day, "required") };
-        const rows = await prisma.membership.findMany({ where, select: { ...MEMBERSHIP_FIELDS, person: { select: PERSON_FIELDS } } });
+        const rows = await prisma.membership.findMany({
+          where,
+          select: { ...MEMBERSHIP_FIELDS, person: { select: PERSON_FIELDS } },
+        });
         for (const { person } of rows) personById.prime(person.id, person);
         return groupByKeys(keys, rows, (row) => row[field] as string);
       }),
@@ -58,7 +84,11 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     personById,
     contactByPersonId,
     membershipById: load<string, MembershipRow | null>(async (ids) =>
-      sortByKeys(ids, await prisma.membership.findMany({ where: { id: { in: [...ids] } }, select: MEMBERSHIP_FIELDS }), (row) => row.id),
+      sortByKeys(
+        ids,
+        await prisma.membership.findMany({ where: { id: { in: [...ids] } }, select: MEMBERSHIP_FIELDS }),
+        (row) => row.id,
+      ),
     ),
     membershipsByGroupId: membershipsBy("groupId"),
     membershipsByPersonId: membershipsBy("personId"),

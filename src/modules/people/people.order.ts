@@ -12,7 +12,13 @@ export function roleRank(role: MembershipRole): number {
 /** A group's members: chair first, then by role and name; earlier terms of a person after later ones. */
 export function memberOrder(membership: MembershipWithPerson): SortKey {
   const { person } = membership;
-  return [roleRank(membership.role), person.familyName, person.givenName, -membership.validFrom.getTime(), membership.id];
+  return [
+    roleRank(membership.role),
+    person.familyName,
+    person.givenName,
+    -membership.validFrom.getTime(),
+    membership.id,
+  ];
 }
 
 /** A person's memberships: most recent first. */

@@ -24,38 +24,60 @@ export class PersonResolver {
     return toGlobalId("Person", person.id);
   }
 
-  @FieldResolver(() => String, { description: "Given and family name, e.g. \"Åsa Öberg\"." })
+  @FieldResolver(() => String, { description: 'Given and family name, e.g. "Åsa Öberg".' })
   name(@Root() person: PersonRow): string {
     return `${person.givenName} ${person.familyName}`;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "E-mail address. Personal data: null, with a FORBIDDEN (or, without a key, UNAUTHENTICATED) error, unless the API key has the scope `read:contact`." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "E-mail address. Personal data: null, with a FORBIDDEN (or, without a key, UNAUTHENTICATED) error, unless the API key has the scope `read:contact`.",
+  })
   async email(@Root() person: PersonRow, @Ctx() { caller, loaders }: Context): Promise<string | null> {
     authorizeContact(caller);
     return (await loaders.contactByPersonId.load(person.id))?.email ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "Telephone number. Personal data: needs the scope `read:contact`, as `email`." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Telephone number. Personal data: needs the scope `read:contact`, as `email`.",
+  })
   async phone(@Root() person: PersonRow, @Ctx() { caller, loaders }: Context): Promise<string | null> {
     authorizeContact(caller);
     return (await loaders.contactByPersonId.load(person.id))?.phone ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The system the person was synced from, with `externalId`.") })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: identifierDescription("The system the person was synced from, with `externalId`."),
+  })
   sourceSystem(@Root() person: PersonRow, @Ctx() { caller }: Context): string | null {
     authorizeIdentifiers(caller);
     return person.sourceSystem;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The person's id in `sourceSystem`, e.g. an HR system's employee number.") })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: identifierDescription("The person's id in `sourceSystem`, e.g. an HR system's employee number."),
+  })
   externalId(@Root() person: PersonRow, @Ctx() { caller }: Context): string | null {
     authorizeIdentifiers(caller);
     return person.externalId;
   }
 
-  @FieldResolver(() => MembershipConnection, { description: "The person's memberships in force on `activeOn` (default today), most recent first." })
-  async memberships(@Root() person: PersonRow, @Args() args: MembersArgs, @Ctx() { loaders }: Context): Promise<MembershipConnection> {
-    const memberships = withRole(await loaders.membershipsByPersonId({ day: dayOf(args.activeOn) }).load(person.id), args.role);
+  @FieldResolver(() => MembershipConnection, {
+    description: "The person's memberships in force on `activeOn` (default today), most recent first.",
+  })
+  async memberships(
+    @Root() person: PersonRow,
+    @Args() args: MembersArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<MembershipConnection> {
+    const memberships = withRole(
+      await loaders.membershipsByPersonId({ day: dayOf(args.activeOn) }).load(person.id),
+      args.role,
+    );
     return toConnection(paginate(memberships, args, "person-memberships", personMembershipOrder));
   }
 }
@@ -67,13 +89,19 @@ export class MembershipResolver {
     return toGlobalId("Membership", membership.id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The system the membership was synced from, with `externalId`.") })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: identifierDescription("The system the membership was synced from, with `externalId`."),
+  })
   sourceSystem(@Root() membership: MembershipRow, @Ctx() { caller }: Context): string | null {
     authorizeIdentifiers(caller);
     return membership.sourceSystem;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: identifierDescription("The membership's id in `sourceSystem`.") })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: identifierDescription("The membership's id in `sourceSystem`."),
+  })
   externalId(@Root() membership: MembershipRow, @Ctx() { caller }: Context): string | null {
     authorizeIdentifiers(caller);
     return membership.externalId;
@@ -84,9 +112,15 @@ export class MembershipResolver {
     return required(await loaders.personById.load(membership.personId));
   }
 
-  @FieldResolver(() => Organisation, { nullable: true, description: "The organisation the person represents: a healthcare region, region, municipality, agency or patient organisation." })
+  @FieldResolver(() => Organisation, {
+    nullable: true,
+    description:
+      "The organisation the person represents: a healthcare region, region, municipality, agency or patient organisation.",
+  })
   representing(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<OrganisationRow | null> | null {
-    return membership.representingOrganisationId ? loaders.organisationById.load(membership.representingOrganisationId) : null;
+    return membership.representingOrganisationId
+      ? loaders.organisationById.load(membership.representingOrganisationId)
+      : null;
   }
 
   @FieldResolver(() => Boolean, { description: "True when the membership is in force today." })

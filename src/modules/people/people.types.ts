@@ -22,7 +22,8 @@ registerEnumType(MembershipRole, {
 
 @ObjectType({
   implements: Node,
-  description: "A person who sits in governance groups. Names, title and HSA-id are public, as in the national directory; the contact fields `email` and `phone` are personal data, readable only with the scope `read:contact`, and the source-system identifiers `sourceSystem` and `externalId` need `read:identifiers`.",
+  description:
+    "A person who sits in governance groups. Names, title and HSA-id are public, as in the national directory; the contact fields `email` and `phone` are personal data, readable only with the scope `read:contact`, and the source-system identifiers `sourceSystem` and `externalId` need `read:identifiers`.",
 })
 export class Person {
   @Field(() => ID, { description: "Opaque global ID." })
@@ -34,17 +35,27 @@ export class Person {
   @Field({ description: "Family name (efternamn)." })
   familyName!: string;
 
-  @Field(() => String, { nullable: true, description: "Professional title, e.g. \"överläkare\"." })
+  @Field(() => String, { nullable: true, description: 'Professional title, e.g. "överläkare".' })
   title!: string | null;
 
-  @Field(() => String, { nullable: true, description: "HSA-id: the person's identifier in the Swedish health-care directory (HSA), e.g. \"SE2321000131-P000000000001\"." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'HSA-id: the person\'s identifier in the Swedish health-care directory (HSA), e.g. "SE2321000131-P000000000001".',
+  })
   hsaId!: string | null;
 
-  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  @Field(() => Int, {
+    description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update.",
+  })
   version!: number;
 }
 
-@ObjectType({ implements: Node, description: "A person's seat in a group: a role, the organisation represented and a period. Ended memberships are kept." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A person's seat in a group: a role, the organisation represented and a period. Ended memberships are kept.",
+})
 export class Membership {
   @Field(() => ID, { description: "Opaque global ID." })
   id!: string;
@@ -58,7 +69,9 @@ export class Membership {
   @Field(() => GraphQLDate, { nullable: true, description: "Last day of the membership; null while it runs." })
   validTo!: Date | null;
 
-  @Field(() => Int, { description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update." })
+  @Field(() => Int, {
+    description: "Version of the record, raised by every change; pass it as `expectedVersion` when you update.",
+  })
   version!: number;
 
   personId!: string;

@@ -1,6 +1,17 @@
 import { Length } from "class-validator";
 import { OptionalEnumList } from "../../graphql/validation";
-import { Args, ArgsType, createUnionType, Ctx, Field, ObjectType, Query, registerEnumType, Resolver, type ClassType } from "type-graphql";
+import {
+  Args,
+  ArgsType,
+  createUnionType,
+  Ctx,
+  Field,
+  ObjectType,
+  Query,
+  registerEnumType,
+  Resolver,
+  type ClassType,
+} from "type-graphql";
 import type { Context } from "../../graphql/context";
 import type { ResolverClass, SearchSource } from "../../graphql/module";
 import { typed, type Typed } from "../../graphql/node";
@@ -27,11 +38,17 @@ export function createSearchResolver(sources: readonly SearchSource[]): Resolver
   });
 
   @ObjectType({ description: "A page of search results, best match first." })
-  class SearchResultConnection extends Connection(SearchResult as unknown as abstract new () => object, "SearchResult") {}
+  class SearchResultConnection extends Connection(
+    SearchResult as unknown as abstract new () => object,
+    "SearchResult",
+  ) {}
 
   @ArgsType()
   class SearchArgs extends ForwardPageArgs {
-    @Field({ description: "Words to look for, 2 to 100 characters. Case and accents do not matter: \"psyk\" finds Psykisk hälsa, \"halsa\" finds hälsa." })
+    @Field({
+      description:
+        'Words to look for, 2 to 100 characters. Case and accents do not matter: "psyk" finds Psykisk hälsa, "halsa" finds hälsa.',
+    })
     @Length(2, 100, { message: "query must be 2 to 100 characters" })
     query!: string;
 
@@ -50,9 +67,20 @@ export function createSearchResolver(sources: readonly SearchSource[]): Resolver
 
   @Resolver()
   class SearchResolver {
-    @Query(() => SearchResultConnection, { description: "Search groups, organisations and people by name, ranked: whole-name and prefix matches first, then words, substrings and near spellings." })
-    async search(@Args() { query, kinds, first, after }: SearchArgs, @Ctx() context: Context): Promise<ConnectionOf<object>> {
-      const page = await new SearchService(context.prisma, sources).search(query.trim(), kinds ?? [], first ?? 50, after);
+    @Query(() => SearchResultConnection, {
+      description:
+        "Search groups, organisations and people by name, ranked: whole-name and prefix matches first, then words, substrings and near spellings.",
+    })
+    async search(
+      @Args() { query, kinds, first, after }: SearchArgs,
+      @Ctx() context: Context,
+    ): Promise<ConnectionOf<object>> {
+      const page = await new SearchService(context.prisma, sources).search(
+        query.trim(),
+        kinds ?? [],
+        first ?? 50,
+        after,
+      );
       const nodes = await Promise.all(page.nodes.map((hit) => hydrate(context, hit)));
       const cursors = new Map(nodes.map((node, index) => [node, page.cursorOf(page.nodes[index]!)]));
       const found = nodes.filter((node): node is Typed<object> => node !== null);

@@ -30,13 +30,26 @@ export class SearchService {
   async search(query: string, kinds: readonly string[], first: number, after?: string): Promise<Page<SearchHit>> {
     const offset = after === undefined ? 0 : offsetOf(after);
     // Parameters (not CTE columns) in the conditions, so the planner can use the trigram indexes.
-    const match: SearchMatch = { folded: Prisma.sql`kg_fold(${query})`, like: Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})` };
+    const match: SearchMatch = {
+      folded: Prisma.sql`kg_fold(${query})`,
+      like: Prisma.sql`kg_fold(${`%${query.replace(/[\\%_]/g, "\\$&")}%`})`,
+    };
     const sources = this.sources.filter((source) => kinds.length === 0 || kinds.includes(source.kind));
-    const searchRow = row({ kind: oneOf(this.sources.map((source) => source.kind)), id: text(), score: float(), total: bigint() });
-    const rows = await queryRows(this.prisma, Prisma.sql`
+    const searchRow = row({
+      kind: oneOf(this.sources.map((source) => source.kind)),
+      id: text(),
+      score: float(),
+      total: bigint(),
+    });
+    const rows = await queryRows(
+      this.prisma,
+      Prisma.sql`
       WITH term AS (SELECT kg_fold(${query}) AS t),
       candidates (kind, id, label, tier, name, alias) AS (
-        ${Prisma.join(sources.map((source) => source.candidates(match)), " UNION ALL ")}
+        ${Prisma.join(
+          sources.map((source) => source.candidates(match)),
+          " UNION ALL ",
+        )}
       ),
       scored AS (
         SELECT c.kind, c.id, c.label, c.tier, greatest(
@@ -52,7 +65,9 @@ export class SearchService {
       SELECT kind, id::text AS id, score, count(*) OVER () AS total
         FROM scored
        ORDER BY score DESC, tier, label, id
-      OFFSET ${offset} LIMIT ${first + 1}`, searchRow);
+      OFFSET ${offset} LIMIT ${first + 1}`,
+      searchRow,
+    );
     const total = rows[0] ? Number(rows[0].total) : 0;
     const hits: SearchHit[] = rows.map(({ kind, id, score }) => ({ kind, id, score }));
     return {
@@ -67,6 +82,7 @@ export class SearchService {
 
 function offsetOf(cursor: string): number {
   const [offset] = decodeKeyCursor(SEARCH_CURSOR, cursor);
-  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) throw new BadUserInputError("`after` is not a cursor from this list", "after");
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0)
+    throw new BadUserInputError("`after` is not a cursor from this list", "after");
   return offset;
 }

@@ -19,11 +19,17 @@ registerEnumType(SyncMode, {
   description: "What a sync does with the source system's memberships in scope that the list does not have.",
   valuesConfig: {
     MERGE: { description: "Leave them: only add and update." },
-    REPLACE: { description: "End them (last day yesterday, or their first day if that is later): the list is the whole truth for the scope. Always atomic." },
+    REPLACE: {
+      description:
+        "End them (last day yesterday, or their first day if that is later): the list is the whole truth for the scope. Always atomic.",
+    },
   },
 });
 
-@InputType({ description: "The groups a sync covers: name the groups, or a region to cover every group it owns (its LPOs, LAGs and other bodies with its county code). Give exactly one." })
+@InputType({
+  description:
+    "The groups a sync covers: name the groups, or a region to cover every group it owns (its LPOs, LAGs and other bodies with its county code). Give exactly one.",
+})
 export class SyncScopeInput {
   @Field(() => [String], { nullable: true, description: "Slugs of the groups." })
   @IsOptional()
@@ -32,7 +38,10 @@ export class SyncScopeInput {
   @Bounded(MAX_SLUG_LENGTH, { each: true })
   groups?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: "County code (länskod) of the region whose groups are covered, e.g. \"22\"." })
+  @Field(() => String, {
+    nullable: true,
+    description: 'County code (länskod) of the region whose groups are covered, e.g. "22".',
+  })
   @OptionalCountyCode()
   countyCode?: string | null;
 }
@@ -42,7 +51,10 @@ export class SyncScopeInput {
  * with its index instead of failing the request. NUL characters, lone surrogates and dates out of
  * range are refused for the whole request before it runs (src/graphql/request-guards.ts).
  */
-@InputType({ description: "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`." })
+@InputType({
+  description:
+    "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`.",
+})
 export class SyncPersonInput {
   @Field(() => String, { nullable: true, description: "The person's id in the source system." })
   externalId?: string | null;
@@ -56,7 +68,10 @@ export class SyncPersonInput {
   @Field({ description: "Family name (efternamn); used when the person is created, compared with a stored person's." })
   familyName!: string;
 
-  @Field(() => String, { description: "Professional title; used when the person is created, compared with a stored person's when given.", nullable: true })
+  @Field(() => String, {
+    description: "Professional title; used when the person is created, compared with a stored person's when given.",
+    nullable: true,
+  })
   title?: string | null;
 }
 
@@ -74,7 +89,10 @@ export class SyncMembershipInput {
   @Field(() => MembershipRole, { description: "The role; it must be one used in groups of that kind." })
   role!: MembershipRole;
 
-  @Field(() => String, { nullable: true, description: "Slug of the organisation represented, e.g. `region-vasternorrland` or `kommun-2281`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Slug of the organisation represented, e.g. `region-vasternorrland` or `kommun-2281`.",
+  })
   representing?: string | null;
 
   @Field(() => GraphQLDate, { description: "First day." })
@@ -86,7 +104,10 @@ export class SyncMembershipInput {
 
 @InputType({ description: "A bulk membership sync from one source system." })
 export class SyncMembershipsInput {
-  @Field({ description: "Name of the source system, e.g. \"hr-region-22\". Only memberships from this source are updated or ended." })
+  @Field({
+    description:
+      'Name of the source system, e.g. "hr-region-22". Only memberships from this source are updated or ended.',
+  })
   @BoundedMatches(SOURCE_SYSTEM, 100, "sourceSystem must be letters, digits and . _ : -")
   sourceSystem!: string;
 
@@ -94,7 +115,10 @@ export class SyncMembershipsInput {
   @ValidateNested()
   scope!: SyncScopeInput;
 
-  @Field(() => SyncMode, { description: "MERGE (add and update) or REPLACE (also end what the list no longer has).", defaultValue: SyncMode.MERGE })
+  @Field(() => SyncMode, {
+    description: "MERGE (add and update) or REPLACE (also end what the list no longer has).",
+    defaultValue: SyncMode.MERGE,
+  })
   mode!: SyncMode;
 
   @Field({ defaultValue: false, description: "Check and report everything, then roll back: nothing is written." })
@@ -102,7 +126,8 @@ export class SyncMembershipsInput {
 
   @Field({
     defaultValue: false,
-    description: "MERGE only: when true, one bad row rejects the whole run. When false, valid rows are applied and bad rows reported. REPLACE is always atomic.",
+    description:
+      "MERGE only: when true, one bad row rejects the whole run. When false, valid rows are applied and bad rows reported. REPLACE is always atomic.",
   })
   atomic!: boolean;
 
@@ -117,7 +142,8 @@ export class SyncMembershipsInput {
 
   @Field({
     defaultValue: false,
-    description: "REPLACE only: a list without rows ends every running membership of the source in scope, and is refused unless this is true.",
+    description:
+      "REPLACE only: a list without rows ends every running membership of the source in scope, and is refused unless this is true.",
   })
   allowEmpty!: boolean;
 
@@ -132,4 +158,3 @@ export class SyncMembershipsInput {
   @ArrayMaxSize(MAX_SYNC_ROWS)
   memberships!: SyncMembershipInput[];
 }
-

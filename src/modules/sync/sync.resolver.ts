@@ -13,7 +13,10 @@ export class SyncResolver {
     description:
       "Makes the memberships of one source system in a scope match a list, in one transaction. Rows are keyed by the source system's membership ids, so running the same list again changes nothing. People are matched by external id or HSA-id and created when missing. Each row gets a result; a bad row fails alone in MERGE mode unless `atomic`, and rejects the whole run in REPLACE mode.",
   })
-  syncMemberships(@Args(() => SyncMembershipsArgs) { input }: { input: SyncMembershipsInput }, @Ctx() context: Context): Promise<SyncResult> {
+  syncMemberships(
+    @Args(() => SyncMembershipsArgs) { input }: { input: SyncMembershipsInput },
+    @Ctx() context: Context,
+  ): Promise<SyncResult> {
     return new SyncService(context.prisma).syncMemberships(context, input);
   }
 }

@@ -10,14 +10,49 @@ import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
 import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
-import { changedFields, createdFields, writeTransaction, type Actor, type AuditLog, type Transaction } from "../../db/audit-log";
-import { organisationPlaces, periodProblem, representationProblem, roleProblem, type OrganisationPlace } from "../people";
+import {
+  changedFields,
+  createdFields,
+  writeTransaction,
+  type Actor,
+  type AuditLog,
+  type Transaction,
+} from "../../db/audit-log";
+import {
+  organisationPlaces,
+  periodProblem,
+  representationProblem,
+  roleProblem,
+  type OrganisationPlace,
+} from "../people";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
-import { SyncItemStatus, type PersonFieldDrift, type SyncChange, type SyncItemError, type SyncItemResult, type SyncResult } from "./sync.types";
+import {
+  SyncItemStatus,
+  type PersonFieldDrift,
+  type SyncChange,
+  type SyncItemError,
+  type SyncItemResult,
+  type SyncResult,
+} from "./sync.types";
 
-type MembershipState = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo">;
-type ExistingMembership = Pick<Membership, "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo" | "sourceSystem" | "externalId" | "version"> & {
+type MembershipState = Pick<
+  Membership,
+  "id" | "personId" | "groupId" | "role" | "representingOrganisationId" | "validFrom" | "validTo"
+>;
+type ExistingMembership = Pick<
+  Membership,
+  | "id"
+  | "personId"
+  | "groupId"
+  | "role"
+  | "representingOrganisationId"
+  | "validFrom"
+  | "validTo"
+  | "sourceSystem"
+  | "externalId"
+  | "version"
+> & {
   /** The holder as stored, so results can name the person in words. */
   personName: string;
   personSourceSystem: string | null;
@@ -106,10 +141,15 @@ export class SyncService {
 
   async syncMemberships(actor: Actor, input: SyncMembershipsInput): Promise<SyncResult> {
     authorizeAnyWrite(actor.caller, "memberships");
-    if (!input.scope.groups === !input.scope.countyCode) throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    if (!input.scope.groups === !input.scope.countyCode)
+      throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
     const runId = randomUUID();
     // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
-    return writeTransaction(this.prisma, actor, (tx, log) => new SyncRun(tx, log, actor, input, runId).execute(), { syncRunId: runId, dryRun: input.dryRun, timeoutMs: 300_000 });
+    return writeTransaction(this.prisma, actor, (tx, log) => new SyncRun(tx, log, actor, input, runId).execute(), {
+      syncRunId: runId,
+      dryRun: input.dryRun,
+      timeoutMs: 300_000,
+    });
   }
 }
 
@@ -136,7 +176,13 @@ class SyncRun {
     private readonly input: SyncMembershipsInput,
     private readonly runId: string,
   ) {
-    this.rows = input.memberships.map((membership, index) => ({ index, input: membership, errors: [], personDrift: [], status: SyncItemStatus.FAILED }));
+    this.rows = input.memberships.map((membership, index) => ({
+      index,
+      input: membership,
+      errors: [],
+      personDrift: [],
+      status: SyncItemStatus.FAILED,
+    }));
   }
 
   async execute(): Promise<SyncResult> {
@@ -203,15 +249,24 @@ class SyncRun {
   private async lockScope(): Promise<void> {
     const { groups, countyCode } = this.input.scope;
     const inScope = groups ? Prisma.sql`"slug" = ANY(${groups}::text[])` : Prisma.sql`"county_code" = ${countyCode}`;
-    const locked = await queryRows(this.tx, Prisma.sql`SELECT "id" FROM "governance_group" WHERE ${inScope} ORDER BY "id" FOR UPDATE`, row({ id: text() }));
+    const locked = await queryRows(
+      this.tx,
+      Prisma.sql`SELECT "id" FROM "governance_group" WHERE ${inScope} ORDER BY "id" FOR UPDATE`,
+      row({ id: text() }),
+    );
     const found = await this.tx.group.findMany({ where: { id: { in: locked.map((row) => row.id) } } });
     if (groups) {
       const missing = groups.findIndex((slug) => !found.some((group) => group.slug === slug));
-      if (missing >= 0) throw new NotFoundError(`No group has the slug ${groups[missing]}`, `input.scope.groups[${missing}]`);
+      if (missing >= 0)
+        throw new NotFoundError(`No group has the slug ${groups[missing]}`, `input.scope.groups[${missing}]`);
     } else if (found.length === 0) {
       throw new NotFoundError(`Region ${countyCode} owns no groups`, "input.scope.countyCode");
     }
-    authorizeWrite(this.actor.caller, found.map((group) => group.countyCode), groups ? "memberships of these groups" : `memberships of region ${countyCode}'s groups`);
+    authorizeWrite(
+      this.actor.caller,
+      found.map((group) => group.countyCode),
+      groups ? "memberships of these groups" : `memberships of region ${countyCode}'s groups`,
+    );
     this.scope = new Map(found.map((group) => [group.id, group]));
     for (const group of found) this.groupsBySlug.set(group.slug, group);
   }
@@ -220,11 +275,15 @@ class SyncRun {
     const rows = this.input.memberships;
     const source = this.input.sourceSystem;
     const otherSlugs = [...new Set(rows.map((row) => row.group))].filter((slug) => !this.groupsBySlug.has(slug));
-    const personExternalIds = [...new Set(rows.flatMap((row) => (row.person.externalId ? [row.person.externalId] : [])))];
+    const personExternalIds = [
+      ...new Set(rows.flatMap((row) => (row.person.externalId ? [row.person.externalId] : []))),
+    ];
     const hsaIds = [...new Set(rows.flatMap((row) => (row.person.hsaId ? [row.person.hsaId] : [])))];
     const [outside, organisations, people, memberships] = await Promise.all([
       otherSlugs.length ? this.tx.group.findMany({ where: { slug: { in: otherSlugs } } }) : [],
-      organisationPlaces(this.tx, { slugs: [...new Set(rows.flatMap((row) => (row.representing ? [row.representing] : [])))] }),
+      organisationPlaces(this.tx, {
+        slugs: [...new Set(rows.flatMap((row) => (row.representing ? [row.representing] : [])))],
+      }),
       // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
       queryRows(
         this.tx,
@@ -251,7 +310,8 @@ class SyncRun {
       if (person.hsaId) this.peopleByHsaId.set(person.hsaId, person);
     }
     for (const membership of memberships) {
-      if (membership.sourceSystem === source && membership.externalId) this.existingByExternalId.set(membership.externalId, membership);
+      if (membership.sourceSystem === source && membership.externalId)
+        this.existingByExternalId.set(membership.externalId, membership);
       if (this.scope.has(membership.groupId)) this.inScope.set(membership.id, membership);
     }
   }
@@ -260,8 +320,10 @@ class SyncRun {
   private plan(row: Row): void {
     const { input } = row;
     const fail = (field: string, message: string, code = "BAD_USER_INPUT") => row.errors.push({ code, field, message });
-    if (!/\S/.test(input.externalId) || input.externalId.length > 200) fail("externalId", "externalId must be 1 to 200 characters, not blank");
-    else if (this.seenExternalIds.has(input.externalId)) fail("externalId", `Duplicate of row ${this.seenExternalIds.get(input.externalId)}`, "CONFLICT");
+    if (!/\S/.test(input.externalId) || input.externalId.length > 200)
+      fail("externalId", "externalId must be 1 to 200 characters, not blank");
+    else if (this.seenExternalIds.has(input.externalId))
+      fail("externalId", `Duplicate of row ${this.seenExternalIds.get(input.externalId)}`, "CONFLICT");
     else this.seenExternalIds.set(input.externalId, row.index);
 
     const personId = this.person(row, fail);
@@ -288,13 +350,30 @@ class SyncRun {
     const existing = this.existingByExternalId.get(input.externalId);
     if (existing && !this.scope.has(existing.groupId)) {
       const conflictsWith = this.storedChange(existing, null);
-      row.errors.push({ code: "CONFLICT", field: "externalId", message: `This source's membership ${input.externalId} is in a group outside the sync's scope: ${describeChange(conflictsWith)}`, conflictsWith });
+      row.errors.push({
+        code: "CONFLICT",
+        field: "externalId",
+        message: `This source's membership ${input.externalId} is in a group outside the sync's scope: ${describeChange(conflictsWith)}`,
+        conflictsWith,
+      });
     }
     if (row.errors.length > 0 || !group || !personId) return;
 
     row.existing = existing;
-    row.next = { id: existing?.id ?? randomUUID(), personId, groupId: group.id, role: input.role, representingOrganisationId: organisationId, validFrom: input.validFrom, validTo: input.validTo ?? null };
-    row.status = !existing ? SyncItemStatus.CREATED : Object.keys(changedFields(existing, row.next, FIELDS_COMPARED)).length ? SyncItemStatus.UPDATED : SyncItemStatus.UNCHANGED;
+    row.next = {
+      id: existing?.id ?? randomUUID(),
+      personId,
+      groupId: group.id,
+      role: input.role,
+      representingOrganisationId: organisationId,
+      validFrom: input.validFrom,
+      validTo: input.validTo ?? null,
+    };
+    row.status = !existing
+      ? SyncItemStatus.CREATED
+      : Object.keys(changedFields(existing, row.next, FIELDS_COMPARED)).length
+        ? SyncItemStatus.UPDATED
+        : SyncItemStatus.UNCHANGED;
   }
 
   /** The row's person: matched by external id, then HSA-id, or planned as new. */
@@ -302,17 +381,25 @@ class SyncRun {
     const { externalId, hsaId, givenName, familyName, title } = row.input.person;
     const before = row.errors.length;
     if (!externalId && !hsaId) fail("person", "A person needs an externalId or an hsaId");
-    if (externalId !== null && externalId !== undefined && (!/\S/.test(externalId) || externalId.length > 200)) fail("person.externalId", "externalId must be 1 to 200 characters, not blank");
-    if (hsaId && !HSA_ID.test(hsaId)) fail("person.hsaId", `${hsaId} is not an HSA-id such as SE2321000131-P000000000001`);
-    if (!/\S/.test(givenName) || givenName.length > 100) fail("person.givenName", "givenName must be 1 to 100 characters, not blank");
-    if (!/\S/.test(familyName) || familyName.length > 100) fail("person.familyName", "familyName must be 1 to 100 characters, not blank");
+    if (externalId !== null && externalId !== undefined && (!/\S/.test(externalId) || externalId.length > 200))
+      fail("person.externalId", "externalId must be 1 to 200 characters, not blank");
+    if (hsaId && !HSA_ID.test(hsaId))
+      fail("person.hsaId", `${hsaId} is not an HSA-id such as SE2321000131-P000000000001`);
+    if (!/\S/.test(givenName) || givenName.length > 100)
+      fail("person.givenName", "givenName must be 1 to 100 characters, not blank");
+    if (!/\S/.test(familyName) || familyName.length > 100)
+      fail("person.familyName", "familyName must be 1 to 100 characters, not blank");
     if (title && title.length > 200) fail("person.title", "title must be at most 200 characters");
     if (row.errors.length > before) return undefined;
 
     const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
     const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
     if (byExternalId && byHsaId && byExternalId.id !== byHsaId.id) {
-      fail("person.hsaId", `The HSA-id ${hsaId} belongs to ${byHsaId.givenName} ${byHsaId.familyName}${byHsaId.externalId ? ` (externalId ${byHsaId.externalId} of source system ${byHsaId.sourceSystem})` : ""}, not to the person with externalId ${externalId}`, "CONFLICT");
+      fail(
+        "person.hsaId",
+        `The HSA-id ${hsaId} belongs to ${byHsaId.givenName} ${byHsaId.familyName}${byHsaId.externalId ? ` (externalId ${byHsaId.externalId} of source system ${byHsaId.sourceSystem})` : ""}, not to the person with externalId ${externalId}`,
+        "CONFLICT",
+      );
       return undefined;
     }
     const known = byExternalId ?? byHsaId;
@@ -329,10 +416,22 @@ class SyncRun {
       }
       return planned.id;
     }
-    const person: NewPerson = { id: randomUUID(), givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null, externalId: externalId ?? null };
+    const person: NewPerson = {
+      id: randomUUID(),
+      givenName: givenName.trim(),
+      familyName: familyName.trim(),
+      title: title ?? null,
+      hsaId: hsaId ?? null,
+      externalId: externalId ?? null,
+    };
     this.newPeople.set(key, person);
     // Later rows with only the HSA-id (or only the external id) find the same new person.
-    const record: PersonRecord = { ...person, sourceSystem: externalId ? this.input.sourceSystem : null, version: 1, planned: true };
+    const record: PersonRecord = {
+      ...person,
+      sourceSystem: externalId ? this.input.sourceSystem : null,
+      version: 1,
+      planned: true,
+    };
     if (hsaId) this.peopleByHsaId.set(hsaId, record);
     if (externalId) this.peopleByExternalId.set(externalId, record);
     return person.id;
@@ -347,7 +446,12 @@ class SyncRun {
    */
   private checkDrift(row: Row, stored: PersonRecord): void {
     const { givenName, familyName, title, hsaId } = row.input.person;
-    const received: Record<DriftField, string | null> = { givenName: givenName.trim(), familyName: familyName.trim(), title: title ?? null, hsaId: hsaId ?? null };
+    const received: Record<DriftField, string | null> = {
+      givenName: givenName.trim(),
+      familyName: familyName.trim(),
+      title: title ?? null,
+      hsaId: hsaId ?? null,
+    };
     const owned = stored.sourceSystem === this.input.sourceSystem && stored.externalId !== null;
     for (const field of ["givenName", "familyName", "title", "hsaId"] as const) {
       const value = received[field];
@@ -383,7 +487,13 @@ class SyncRun {
     const listed = new Set(this.rows.map((row) => row.input.externalId));
     const lastDay = yesterday();
     return [...this.inScope.values()]
-      .filter((m) => m.sourceSystem === this.input.sourceSystem && m.externalId !== null && !listed.has(m.externalId) && runsPast(m, lastDay))
+      .filter(
+        (m) =>
+          m.sourceSystem === this.input.sourceSystem &&
+          m.externalId !== null &&
+          !listed.has(m.externalId) &&
+          runsPast(m, lastDay),
+      )
       .map((m) => ({ ...m, validTo: endedOn(m, lastDay) }));
   }
 
@@ -397,19 +507,26 @@ class SyncRun {
     const lastDay = yesterday();
     const source = this.input.sourceSystem;
     let running = 0;
-    for (const m of this.inScope.values()) if (m.sourceSystem === source && m.externalId !== null && runsPast(m, lastDay)) running++;
+    for (const m of this.inScope.values())
+      if (m.sourceSystem === source && m.externalId !== null && runsPast(m, lastDay)) running++;
     const wouldEnd = ended.length;
     const share = running === 0 ? 0 : wouldEnd / running;
     const { maxEndedShare, allowEmpty } = this.input;
     const details = { wouldEnd, running, share, maxEndedShare };
     if (this.rows.length === 0 && !allowEmpty) {
       const message = `A REPLACE without rows would end all ${wouldEnd} running memberships of ${source} in scope; give allowEmpty: true if that is meant`;
-      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.allowEmpty", message }], ...details });
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, {
+        fields: [{ path: "input.allowEmpty", message }],
+        ...details,
+      });
     }
     if (this.rows.length > 0 && share > maxEndedShare) {
       const percent = (value: number) => `${Math.round(value * 1000) / 10} %`;
       const message = `This REPLACE would end ${wouldEnd} of ${running} running memberships of ${source} in scope (${percent(share)}), more than maxEndedShare ${percent(maxEndedShare)}; raise maxEndedShare if that is meant`;
-      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, { fields: [{ path: "input.maxEndedShare", message }], ...details });
+      throw new GraphQLErrorWithCode(message, ErrorCode.BAD_USER_INPUT, {
+        fields: [{ path: "input.maxEndedShare", message }],
+        ...details,
+      });
     }
   }
 
@@ -433,19 +550,27 @@ class SyncRun {
       file(seatKey(entry.state), entry);
       if (entry.state.role === "CHAIR") file(chairsKey(entry.state), entry);
     };
-    const collides = (next: MembershipState) => ({ state: other }: Standing) => other.id !== next.id && periodsOverlap(other, next);
-    for (const m of this.inScope.values()) if (!touched.has(m.id)) add({ state: endedById.get(m.id) ?? m, stored: endedById.get(m.id) ?? m });
+    const collides =
+      (next: MembershipState) =>
+      ({ state: other }: Standing) =>
+        other.id !== next.id && periodsOverlap(other, next);
+    for (const m of this.inScope.values())
+      if (!touched.has(m.id)) add({ state: endedById.get(m.id) ?? m, stored: endedById.get(m.id) ?? m });
     for (const row of this.rows) {
       await this.pause.now();
       const next = row.next;
       if (!next || row.errors.length > 0) continue;
-      const clash = standing.get(seatKey(next))?.find(collides(next)) ?? (next.role === "CHAIR" ? standing.get(chairsKey(next))?.find(collides(next)) : undefined);
+      const clash =
+        standing.get(seatKey(next))?.find(collides(next)) ??
+        (next.role === "CHAIR" ? standing.get(chairsKey(next))?.find(collides(next)) : undefined);
       if (!clash) {
         add({ state: next, row });
         continue;
       }
       const between = period(clash.state);
-      const conflictsWith = clash.row ? this.rowChange(clash.row, clash.row.existing !== undefined) : this.storedChange(clash.stored as ExistingMembership, null);
+      const conflictsWith = clash.row
+        ? this.rowChange(clash.row, clash.row.existing !== undefined)
+        : this.storedChange(clash.stored as ExistingMembership, null);
       const where = describeChange(conflictsWith);
       row.errors.push({
         code: "CONFLICT",
@@ -462,66 +587,110 @@ class SyncRun {
   private async write(rows: Row[], ended: ExistingMembership[], newPeople: NewPerson[]): Promise<void> {
     const source = this.input.sourceSystem;
     if (newPeople.length > 0) {
-      await inChunks(newPeople, (chunk) => execute(
-        this.tx,
-        Prisma.sql`INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
+      await inChunks(newPeople, (chunk) =>
+        execute(
+          this.tx,
+          Prisma.sql`INSERT INTO "person" ("id", "given_name", "family_name", "title", "hsa_id", "source_system", "external_id")
          SELECT u.id, u.given_name, u.family_name, u.title, u.hsa_id, CASE WHEN u.external_id IS NULL THEN NULL ELSE ${source}::text END, u.external_id
          FROM json_to_recordset(${jsonRows(chunk.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId, external_id: p.externalId })))}::json)
            AS u(id uuid, given_name text, family_name text, title text, hsa_id text, external_id text)`,
-      ));
+        ),
+      );
       for (const person of newPeople) {
         await this.pause.now();
         const row = { ...person, sourceSystem: person.externalId ? source : null };
-        this.log.record({ entity: "PERSON", entityId: person.id, action: "CREATED", version: 1, changes: createdFields(row, PERSON_AUDIT_FIELDS) });
+        this.log.record({
+          entity: "PERSON",
+          entityId: person.id,
+          action: "CREATED",
+          version: 1,
+          changes: createdFields(row, PERSON_AUDIT_FIELDS),
+        });
       }
     }
-    const created = rows.filter((row) => row.status === SyncItemStatus.CREATED).map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
+    const created = rows
+      .filter((row) => row.status === SyncItemStatus.CREATED)
+      .map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
     if (created.length > 0) {
-      await inChunks(created, (chunk) => execute(
-        this.tx,
-        Prisma.sql`INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
+      await inChunks(created, (chunk) =>
+        execute(
+          this.tx,
+          Prisma.sql`INSERT INTO "membership" ("id", "person_id", "group_id", "role", "representing_organisation_id", "valid_from", "valid_to", "source_system", "external_id")
          SELECT u.id, u.person_id, u.group_id, u.role::"MembershipRole", u.organisation_id, u.valid_from, u.valid_to, ${source}::text, u.external_id
          FROM json_to_recordset(${jsonRows(chunk)}::json) AS u(${MEMBERSHIP_RECORD}, external_id text)`,
-      ));
+        ),
+      );
       for (const row of rows) {
         await this.pause.now();
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
         const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
-        this.log.record({ entity: "MEMBERSHIP", entityId: row.next.id, action: "CREATED", version: 1, changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS) });
+        this.log.record({
+          entity: "MEMBERSHIP",
+          entityId: row.next.id,
+          action: "CREATED",
+          version: 1,
+          changes: createdFields(membership, MEMBERSHIP_AUDIT_FIELDS),
+        });
       }
     }
     const updated = rows.filter((row) => row.status === SyncItemStatus.UPDATED);
     const changes = [
-      ...updated.map((row) => ({ before: row.existing as ExistingMembership, after: row.next as MembershipState, action: "UPDATED" as const })),
-      ...ended.map((after) => ({ before: this.inScope.get(after.id) as ExistingMembership, after, action: "ENDED" as const })),
+      ...updated.map((row) => ({
+        before: row.existing as ExistingMembership,
+        after: row.next as MembershipState,
+        action: "UPDATED" as const,
+      })),
+      ...ended.map((after) => ({
+        before: this.inScope.get(after.id) as ExistingMembership,
+        after,
+        action: "ENDED" as const,
+      })),
     ];
     if (changes.length > 0) {
-      await inChunks(changes, (chunk) => execute(
-        this.tx,
-        Prisma.sql`UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
+      await inChunks(changes, (chunk) =>
+        execute(
+          this.tx,
+          Prisma.sql`UPDATE "membership" m SET "person_id" = u.person_id, "group_id" = u.group_id, "role" = u.role::"MembershipRole", "representing_organisation_id" = u.organisation_id,
            "valid_from" = u.valid_from, "valid_to" = u.valid_to, "version" = m."version" + 1, "updated_at" = now()
          FROM json_to_recordset(${jsonRows(chunk.map((change) => membershipColumns(change.after)))}::json) AS u(${MEMBERSHIP_RECORD})
          WHERE m."id" = u.id`,
-      ));
+        ),
+      );
       for (const { before, after, action } of changes) {
         await this.pause.now();
-        this.log.record({ entity: "MEMBERSHIP", entityId: before.id, action, version: before.version + 1, changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS) });
+        this.log.record({
+          entity: "MEMBERSHIP",
+          entityId: before.id,
+          action,
+          version: before.version + 1,
+          changes: changedFields(before, { ...before, ...after }, MEMBERSHIP_AUDIT_FIELDS),
+        });
       }
     }
   }
 
   private async updatePeople(updates: PersonUpdate[]): Promise<void> {
     if (updates.length === 0) return;
-    await inChunks(updates.map((update) => update.after), (afters) => execute(
-      this.tx,
-      Prisma.sql`UPDATE "person" p SET "given_name" = u.given_name, "family_name" = u.family_name, "title" = u.title, "hsa_id" = u.hsa_id,
+    await inChunks(
+      updates.map((update) => update.after),
+      (afters) =>
+        execute(
+          this.tx,
+          Prisma.sql`UPDATE "person" p SET "given_name" = u.given_name, "family_name" = u.family_name, "title" = u.title, "hsa_id" = u.hsa_id,
          "version" = p."version" + 1, "updated_at" = now()
        FROM json_to_recordset(${jsonRows(afters.map((p) => ({ id: p.id, given_name: p.givenName, family_name: p.familyName, title: p.title, hsa_id: p.hsaId })))}::json)
          AS u(id uuid, given_name text, family_name text, title text, hsa_id text)
        WHERE p."id" = u.id`,
-    ));
+        ),
+    );
     for (const { before, after } of updates) {
-      this.log.record({ entity: "PERSON", entityId: before.id, action: "UPDATED", version: before.version + 1, changes: changedFields(before, after, PERSON_AUDIT_FIELDS) });
+      this.log.record({
+        entity: "PERSON",
+        entityId: before.id,
+        action: "UPDATED",
+        version: before.version + 1,
+        changes: changedFields(before, after, PERSON_AUDIT_FIELDS),
+      });
     }
   }
 
@@ -627,7 +796,9 @@ function describeChange(change: SyncChange): string {
 }
 
 /** The seven membership columns of a `json_to_recordset(…)` row. */
-const MEMBERSHIP_RECORD = Prisma.raw("id uuid, person_id uuid, group_id uuid, role text, organisation_id uuid, valid_from date, valid_to date");
+const MEMBERSHIP_RECORD = Prisma.raw(
+  "id uuid, person_id uuid, group_id uuid, role text, organisation_id uuid, valid_from date, valid_to date",
+);
 
 function membershipColumns(m: MembershipState): Record<string, string | null> {
   const role: MembershipRole = m.role;
@@ -674,6 +845,3 @@ function jsonRows(rows: Record<string, string | null | undefined>[]): string {
 function sameSeat(a: MembershipState, b: MembershipState): boolean {
   return a.personId === b.personId && a.role === b.role;
 }
-
-
-

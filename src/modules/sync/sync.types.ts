@@ -12,7 +12,8 @@ export enum SyncItemStatus {
 
 registerEnumType(SyncItemStatus, {
   name: "SyncItemStatus",
-  description: "What a sync does with one row. When the run is not applied (dry run, or rejected), it is what the run would have done.",
+  description:
+    "What a sync does with one row. When the run is not applied (dry run, or rejected), it is what the run would have done.",
   valuesConfig: {
     CREATED: { description: "A new membership." },
     UPDATED: { description: "An existing membership (same source system and externalId) changed." },
@@ -32,7 +33,11 @@ export class SyncItemError {
   @Field({ description: "What is wrong, in words." })
   message!: string;
 
-  @Field(() => SyncChange, { nullable: true, description: "For an overlap or a taken key (CONFLICT): the membership the row conflicts with, named by its source system and external id (or its row in this list), person, group, role and period." })
+  @Field(() => SyncChange, {
+    nullable: true,
+    description:
+      "For an overlap or a taken key (CONFLICT): the membership the row conflicts with, named by its source system and external id (or its row in this list), person, group, role and period.",
+  })
   conflictsWith?: SyncChange | null;
 }
 
@@ -47,7 +52,10 @@ export class PersonFieldDrift {
   @Field(() => String, { nullable: true, description: "The row's value." })
   received!: string | null;
 
-  @Field({ description: "Whether the run updates (or, when not applied, would update) the stored person to the row's value: only with `updatePeople`, for a person of this source, and an HSA-id only when none is stored." })
+  @Field({
+    description:
+      "Whether the run updates (or, when not applied, would update) the stored person to the row's value: only with `updatePeople`, for a person of this source, and an HSA-id only when none is stored.",
+  })
   updated!: boolean;
 }
 
@@ -62,28 +70,50 @@ export class SyncItemResult {
   @Field(() => SyncItemStatus, { description: "What the run does (or would do) with the row." })
   status!: SyncItemStatus;
 
-  @Field(() => ID, { nullable: true, description: "Global ID of the membership, when the run was applied and the row did not fail." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Global ID of the membership, when the run was applied and the row did not fail.",
+  })
   membershipId!: string | null;
 
   @Field(() => [SyncItemError], { description: "Why the row failed; empty when it did not." })
   errors!: SyncItemError[];
 
-  @Field(() => [PersonFieldDrift], { description: "Where the row's person (names, title, HSA-id) differs from the stored person; empty when it does not, or when the person is new. A row without a title or HSA-id does not drift on it." })
+  @Field(() => [PersonFieldDrift], {
+    description:
+      "Where the row's person (names, title, HSA-id) differs from the stored person; empty when it does not, or when the person is new. A row without a title or HSA-id does not drift on it.",
+  })
   personDrift!: PersonFieldDrift[];
 }
 
-@ObjectType({ description: "A membership a sync creates, updates or ends (or would, when the run is not applied), in the source system's own terms." })
+@ObjectType({
+  description:
+    "A membership a sync creates, updates or ends (or would, when the run is not applied), in the source system's own terms.",
+})
 export class SyncChange {
-  @Field(() => ID, { nullable: true, description: "Global ID of the membership; null for one a run that is not applied would create." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Global ID of the membership; null for one a run that is not applied would create.",
+  })
   membershipId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The source system the membership comes from; null for one entered through the API (a conflicting membership)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The source system the membership comes from; null for one entered through the API (a conflicting membership).",
+  })
   sourceSystem!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The membership's id in its source system; null when it has none." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The membership's id in its source system; null when it has none.",
+  })
   externalId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The person's id in the source system, when the person has one there." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The person's id in the source system, when the person has one there.",
+  })
   personExternalId!: string | null;
 
   @Field({ description: "The person's given and family name." })
@@ -98,10 +128,16 @@ export class SyncChange {
   @Field(() => GraphQLDate, { description: "First day." })
   validFrom!: Date;
 
-  @Field(() => GraphQLDate, { nullable: true, description: "Last day (for an ended membership, the day it ends on); null while it runs." })
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description: "Last day (for an ended membership, the day it ends on); null while it runs.",
+  })
   validTo!: Date | null;
 
-  @Field(() => Int, { nullable: true, description: "Position of the row in `memberships` that asks for it; null for a membership the list no longer has." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Position of the row in `memberships` that asks for it; null for a membership the list no longer has.",
+  })
   index!: number | null;
 }
 
@@ -140,7 +176,10 @@ export class SyncResult {
   @Field({ description: "True when it was a dry run." })
   dryRun!: boolean;
 
-  @Field({ description: "True when the changes were committed. False for a dry run, or when the run was rejected because a row failed in REPLACE mode or with `atomic: true`: then nothing was written and the counts say what would have happened." })
+  @Field({
+    description:
+      "True when the changes were committed. False for a dry run, or when the run was rejected because a row failed in REPLACE mode or with `atomic: true`: then nothing was written and the counts say what would have happened.",
+  })
   applied!: boolean;
 
   @Field(() => SyncCounts, { description: "How many rows had each outcome, and how many memberships were ended." })
@@ -155,14 +194,20 @@ export class SyncResult {
   @Field(() => [SyncChange], { description: "The memberships the run creates (or would create), in list order." })
   created!: SyncChange[];
 
-  @Field(() => [SyncChange], { description: "The memberships the run changes (or would change), as they are after the change, in list order." })
+  @Field(() => [SyncChange], {
+    description: "The memberships the run changes (or would change), as they are after the change, in list order.",
+  })
   updated!: SyncChange[];
 
-  @Field(() => [SyncChange], { description: "The memberships the run ends (or would end) because the list no longer has them (REPLACE), with their new last day. Listed in dry runs and rejected runs too." })
+  @Field(() => [SyncChange], {
+    description:
+      "The memberships the run ends (or would end) because the list no longer has them (REPLACE), with their new last day. Listed in dry runs and rejected runs too.",
+  })
   ended!: SyncChange[];
 
   @Field(() => [ID], {
-    description: "Global IDs of the memberships ended because the list no longer has them (REPLACE), only when the run was applied.",
+    description:
+      "Global IDs of the memberships ended because the list no longer has them (REPLACE), only when the run was applied.",
     deprecationReason: "Use `ended`, which names each membership by the source's ids and is listed in dry runs too.",
   })
   endedMembershipIds!: string[];
