@@ -5,6 +5,7 @@ import { createPrismaClient, type Database, type DatabaseOptions } from "../src/
 import { createApiKey } from "../src/access/api-keys";
 import { startServer } from "../src/server";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
+import { TEST_SERVER_CONFIG } from "./support/test-server";
 
 interface Server {
   url: string;
@@ -18,19 +19,7 @@ async function start(config: Partial<Config>, pool: Omit<DatabaseOptions, "url">
   const database = await createTestDatabase();
   const prisma = createPrismaClient({ url: database.url, poolSize: 4, ...pool });
   const server = await startServer({
-    config: {
-      port: 0,
-      host: "127.0.0.1",
-      exposeSqlStatementCount: true,
-      rateLimit: {
-        windowSeconds: 60,
-        keyRequests: 1_000_000,
-        anonymousRequests: 1_000_000,
-        redisUrl: undefined,
-        redisPrefix: "kunskapsgraf-test",
-      },
-      ...config,
-    },
+    config: { ...TEST_SERVER_CONFIG, ...config },
     prisma,
     logger: pino({ level: "silent" }),
   });

@@ -1,7 +1,6 @@
-import pg from "pg";
 import type { Config } from "../config";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { urlForDatabase } from "./postgres-admin";
+import { adminQuery, urlForDatabase } from "./postgres-admin";
 import { connectionProblem } from "./startup-problem";
 
 export interface DatabaseServer {
@@ -33,26 +32,20 @@ export async function openDatabaseServer(config: Config, log: (message: string) 
 
 async function connectOrCreate(url: string): Promise<boolean> {
   try {
-    await query(url, "SELECT 1");
+    await adminQuery(url, "SELECT 1", CONNECT_TIMEOUT_MS);
     return false;
   } catch (error) {
     if ((error as { code?: string }).code !== "3D000") throw connectionProblem(error, url) ?? error;
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
     try {
-      await query(urlForDatabase(url, "postgres"), `CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+      await adminQuery(
+        urlForDatabase(url, "postgres"),
+        `CREATE DATABASE "${name.replaceAll('"', '""')}"`,
+        CONNECT_TIMEOUT_MS,
+      );
     } catch {
       throw connectionProblem(error, url) ?? error;
     }
     return true;
-  }
-}
-
-async function query(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  try {
-    await client.connect();
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => {});
   }
 }

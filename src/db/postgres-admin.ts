@@ -1,13 +1,13 @@
 import pg from "pg";
 
-/** Runs SQL on a server's maintenance connection (CREATE/DROP DATABASE). */
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+/** Runs SQL on its own connection (CREATE/DROP DATABASE, a first probe); `connectTimeoutMs` bounds connecting. */
+export async function adminQuery(url: string, sql: string, connectTimeoutMs?: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   try {
+    await client.connect();
     await client.query(sql);
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { urlForDatabase } from "../../src/db/postgres-admin";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -58,9 +59,7 @@ export async function ensureTemplate(
     const building = `${database}_building`;
     await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${building}"${from ? ` TEMPLATE "${from}"` : ""}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${building}`;
-    await build(url.toString());
+    await build(urlForDatabase(adminUrl, building));
     await client.query(`ALTER DATABASE "${building}" RENAME TO "${database}"`);
     return true;
   } finally {

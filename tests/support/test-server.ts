@@ -33,6 +33,21 @@ export interface TestServerOptions {
   modules?: readonly ModuleDescriptor[];
 }
 
+/** A test server's settings: any free port, statement counts shown, rate limits high enough not to interfere. */
+export const TEST_SERVER_CONFIG: Partial<Config> = {
+  port: 0,
+  host: "127.0.0.1",
+  introspection: true,
+  exposeSqlStatementCount: true,
+  rateLimit: {
+    windowSeconds: 60,
+    keyRequests: 1_000_000,
+    anonymousRequests: 1_000_000,
+    redisUrl: undefined,
+    redisPrefix: "kunskapsgraf-test",
+  },
+};
+
 let keys = 0;
 
 export async function startTestServer({
@@ -57,21 +72,7 @@ export async function startTestServer({
     },
   );
   const server = await startServer({
-    config: {
-      port: 0,
-      host: "127.0.0.1",
-      introspection: true,
-      exposeSqlStatementCount: true,
-      dataloaderBatching: batching,
-      rateLimit: {
-        windowSeconds: 60,
-        keyRequests: 1_000_000,
-        anonymousRequests: 1_000_000,
-        redisUrl: undefined,
-        redisPrefix: "kunskapsgraf-test",
-      },
-      ...config,
-    },
+    config: { ...TEST_SERVER_CONFIG, dataloaderBatching: batching, ...config },
     prisma,
     logger,
     modules,
