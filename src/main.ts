@@ -5,11 +5,10 @@ import { ConfigError, loadConfig } from "./config";
 import { openDatabaseServer, type DatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
-import { createPrismaClient, type Database } from "./db/prisma";
+import type { Database } from "./db/prisma";
 import { assertPortFree, listenProblem, StartupProblem } from "./db/startup-problem";
-import { seedReferenceData } from "./seed/seed";
 import { createLogger } from "./observability/logger";
-import { startServer, type RunningServer } from "./server";
+import type { RunningServer } from "./server";
 
 const running: { database?: DatabaseServer; prisma?: Database; server?: RunningServer; stopping: boolean } = {
   stopping: false,
@@ -51,7 +50,14 @@ async function main(): Promise<void> {
   };
 
   await assertPortFree(config.port, config.host, "PORT");
-  running.database = await openDatabaseServer(config, () => {});
+  // The server's modules (about half a second of loading) load while PostgreSQL starts in its own
+  // process: from its first message, or once an external server has answered.
+  let postgresSpoke: () => void = () => {};
+  const postgresStarting = new Promise<void>((resolve) => (postgresSpoke = resolve));
+  const opening = openDatabaseServer(config, () => postgresSpoke());
+  await Promise.race([postgresStarting, opening.catch(() => {})]);
+  const { startServer, seedReferenceDataIfChanged, createPrismaClient } = loadServerModules();
+  running.database = await opening;
   await proceed();
   const database = running.database;
   logger.info(
@@ -72,8 +78,11 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await applyMigrations(database.url);
   await proceed();
   if (config.seedOnStart) {
-    const report = await seedReferenceData(prisma);
-    const written = Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
+    const report = await seedReferenceDataIfChanged(prisma);
+    const written =
+      report === "unchanged"
+        ? 0
+        : Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
     logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
   }
   await proceed();
@@ -86,6 +95,20 @@ async function main(): Promise<void> {
     { url: running.server.url, metricsUrl: running.server.metricsUrl },
     `Kunskapsgraf GraphQL API ready at ${running.server.url}`,
   );
+}
+
+/**
+ * Loaded with require rather than import(): import() of a CommonJS build is an ES module load,
+ * which the swc hook of `npm run dev` does not see.
+ */
+function loadServerModules() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ...(require("./server") as typeof import("./server")),
+    ...(require("./seed/seed") as typeof import("./seed/seed")),
+    ...(require("./db/prisma") as typeof import("./db/prisma")),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */

@@ -1,5 +1,6 @@
 import { createPrismaClient, type Database } from "../src/db/prisma";
-import { seedReferenceData } from "../src/seed/seed";
+import { seedReferenceData, seedReferenceDataIfChanged } from "../src/seed/seed";
+import { exportDatabase, importDatabase } from "../src/app/transfer";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
 let database: TestDatabase;
@@ -72,6 +73,53 @@ describe("reference seed", () => {
     expect(report.regions).toEqual({ created: 0, updated: 1, unchanged: 20 });
     expect((await prisma.region.findUniqueOrThrow({ where: { countyCode: "22" } })).name).toBe("Region Västernorrland");
     expect(await prisma.person.findUnique({ where: { id: person.id } })).not.toBeNull();
+  });
+});
+
+describe("seed on start", () => {
+  const seeded = async () => prisma.region.findUniqueOrThrow({ where: { countyCode: "13" } });
+  const writeThroughTheFeed = (name: string) =>
+    prisma.$transaction(async (tx) => {
+      const region = await tx.region.update({ where: { countyCode: "13" }, data: { name } });
+      await tx.auditEvent.create({
+        data: {
+          actor: "test",
+          entity: "ORGANISATION",
+          entityId: region.id,
+          action: "UPDATED",
+          version: 1,
+          changes: {},
+        },
+      });
+    });
+
+  it("runs once, then skips while its inputs and the change feed are as they were", async () => {
+    expect(await seedReferenceDataIfChanged(prisma)).not.toBe("unchanged");
+    expect(await seedReferenceDataIfChanged(prisma)).toBe("unchanged");
+    const state = await prisma.seedState.findUniqueOrThrow({ where: { id: 1 } });
+    expect(state.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("runs again after a write in the change feed, and reconciles what the write changed", async () => {
+    await seedReferenceDataIfChanged(prisma);
+    await writeThroughTheFeed("Fel namn");
+    const report = await seedReferenceDataIfChanged(prisma);
+    expect(report).not.toBe("unchanged");
+    expect((await seeded()).name).toBe("Region Halland");
+    expect(await seedReferenceDataIfChanged(prisma)).toBe("unchanged");
+  });
+
+  it("runs again after an import, which clears its state", async () => {
+    await seedReferenceDataIfChanged(prisma);
+    await importDatabase(database.url, await exportDatabase(database.url), { replace: true });
+    expect(await prisma.seedState.count()).toBe(0);
+    expect(await seedReferenceDataIfChanged(prisma)).not.toBe("unchanged");
+  });
+
+  it("runs again when the fingerprint differs (another build or other reference files)", async () => {
+    await seedReferenceDataIfChanged(prisma);
+    await prisma.seedState.update({ where: { id: 1 }, data: { fingerprint: "0".repeat(64) } });
+    expect(await seedReferenceDataIfChanged(prisma)).not.toBe("unchanged");
   });
 });
 

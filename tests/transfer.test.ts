@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { adminQuery } from "../src/db/postgres-admin";
-import { EXPORT_FORMAT_VERSION } from "../src/transfer/transfer";
+import { EXPORT_FORMAT_VERSION, NOT_TRANSFERRED } from "../src/transfer/transfer";
 import { exportDatabase, importDatabase, TABLES } from "../src/app/transfer";
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from "./support/test-database";
 
@@ -47,7 +47,8 @@ describe("export and import", () => {
     const client = new pg.default.Client({ connectionString: source.url });
     await client.connect();
     const { rows } = await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'",
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> ALL($1)",
+      [Object.keys(NOT_TRANSFERRED)],
     );
     await client.end();
     expect(TABLES.map((table) => table.name).sort()).toEqual(rows.map((row) => row.table_name).sort());

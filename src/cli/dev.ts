@@ -12,7 +12,7 @@ import { ConfigError, loadConfig } from "../config";
 import { openDatabaseServer } from "../db/database";
 import { applyMigrations, PROJECT_ROOT } from "../db/migrate";
 import { createPrismaClient } from "../db/prisma";
-import { seedReferenceData } from "../seed/seed";
+import { seedReferenceDataIfChanged } from "../seed/seed";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await applyMigrations(database.url);
   if (config.seedOnStart) {
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
-    await seedReferenceData(prisma).finally(() => prisma.$disconnect());
+    await seedReferenceDataIfChanged(prisma).finally(() => prisma.$disconnect());
   }
   const children: ChildProcess[] = [
     spawn(

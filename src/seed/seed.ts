@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { Database } from "../db/prisma";
 import type { GroupKind, GroupLevel, NameKind, OrganisationKind, Prisma, Provenance } from "../generated/prisma/client";
 import { reconcile, type ReconcileCounts } from "./reconcile";
-import { loadReferenceData, type ReferenceData } from "./reference-data";
+import { loadReferenceData, SEED_DIR, type ReferenceData } from "./reference-data";
 
 export type SeedReport = Record<string, ReconcileCounts>;
 type Tx = Prisma.TransactionClient;
@@ -40,6 +43,57 @@ export async function seedReferenceData(
   data: ReferenceData = loadReferenceData(),
 ): Promise<SeedReport> {
   return prisma.$transaction(async (tx) => new Seeder(tx, data).run(), { timeout: 120_000, maxWait: 30_000 });
+}
+
+/**
+ * What the seed's outcome depends on: the reference data files and the seed's own code (this
+ * directory, compiled or not). A different build or data file gives a different fingerprint.
+ */
+export function seedFingerprint(): string {
+  const hash = createHash("sha256");
+  for (const dir of [SEED_DIR, __dirname]) {
+    for (const file of readdirSync(dir).sort()) {
+      hash
+        .update(file)
+        .update("\0")
+        .update(readFileSync(path.join(dir, file)))
+        .update("\0");
+    }
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Seeds as `seedReferenceData` does, unless the seed already ran on the same fingerprint and the
+ * change feed has not moved since: then nothing can differ and start-up skips the seed's reads.
+ * Every write through the API (and every import, which clears the state) makes it run again,
+ * so seeded fields changed by a write are reconciled exactly as before.
+ */
+export async function seedReferenceDataIfChanged(prisma: Database): Promise<SeedReport | "unchanged"> {
+  const fingerprint = seedFingerprint();
+  const [state, position] = await Promise.all([
+    prisma.seedState.findUnique({ where: { id: 1 } }),
+    changeFeedPosition(prisma),
+  ]);
+  if (state?.fingerprint === fingerprint && state.changePosition === position) return "unchanged";
+  return prisma.$transaction(
+    async (tx) => {
+      const report = await new Seeder(tx, loadReferenceData()).run();
+      const changePosition = await changeFeedPosition(tx);
+      await tx.seedState.upsert({
+        where: { id: 1 },
+        create: { fingerprint, changePosition },
+        update: { fingerprint, changePosition, seededAt: new Date() },
+      });
+      return report;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+async function changeFeedPosition(prisma: Database | Tx): Promise<bigint> {
+  const last = await prisma.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+  return last?.id ?? 0n;
 }
 
 interface GroupRow {

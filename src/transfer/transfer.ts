@@ -14,6 +14,12 @@ export const EXPORT_FORMAT_VERSION = 1;
 /** The tables to export and import: the modules' declarations, referenced tables first (src/app orders them). */
 export type TransferTables = readonly TableDeclaration[];
 
+/** Tables that are not part of an export, and why. */
+export const NOT_TRANSFERRED: Readonly<Record<string, string>> = {
+  _prisma_migrations: "the migration history: both sides are migrated to the same version instead",
+  seed_state: "start-up bookkeeping of this database; an import clears it so the seed runs again",
+};
+
 export class TransferError extends Error {}
 
 type Row = Record<string, unknown>;
@@ -92,6 +98,8 @@ export async function importDatabase(
             "The database already holds data: import into an empty (migrated) database, or pass --replace",
           );
       }
+      // The seed runs again on the next start: it reconciles the imported reference rows.
+      await client.query(`DELETE FROM "seed_state"`); // see NOT_TRANSFERRED
       const counts: Record<string, number> = {};
       for (const table of tables) {
         const { name } = table;
