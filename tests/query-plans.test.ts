@@ -9,7 +9,7 @@ import { createTestDatabase, DATASET_SCALES, type DatasetScale, type TestDatabas
  * planner as it runs in production (sequential scans allowed, tables ANALYZEd). The statements
  * below are the WHERE shapes the loaders send: a batch of keys as `= ANY($1::uuid[])` and, for
  * records with a period, the in-force predicate of src/db/period.ts. A plan fails when it reads a
- * table that grows with the data (BIG_TABLES) sequentially, or reads any table the statement names
+ * table of at least BIG_TABLE_ROWS rows sequentially, or reads any table the statement names
  * through another index than the one named for it.
  *
  * To cover a new loader, add an entry to LOOKUPS: the statement, the SQL that picks a realistic
