@@ -1,15 +1,17 @@
 /**
  * What the benchmarks share: a fresh, migrated database on an embedded or external PostgreSQL,
- * the API in its own process as it runs in production, and the server's peak memory.
+ * the API in its own process as it runs in production, and what processes cost: CPU time and
+ * peak memory read from /proc (Linux; elsewhere they are reported as unknown).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres";
 import { freePort } from "../src/db/free-port";
 import { applyMigrations, PROJECT_ROOT } from "../src/db/migrate";
 import { adminQuery, urlForDatabase } from "../src/db/postgres-admin";
+import pg from "pg";
 
 export type Target = "embedded" | "external";
 
@@ -25,6 +27,8 @@ export function selectTargets(only: string | undefined): Target[] {
 interface PostgresServer {
   /** URL of the server's maintenance database. */
   adminUrl: string;
+  /** The embedded server's data directory; undefined for the external one. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -36,9 +40,11 @@ async function startPostgres(target: Target): Promise<PostgresServer> {
   if (target === "external")
     return { adminUrl: process.env.DATABASE_URL ?? DEFAULT_EXTERNAL_URL, stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-bench-"));
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
+  const dataDir = path.join(dir, "pg");
+  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort() });
   return {
     adminUrl: embedded.url("postgres"),
+    dataDir,
     stop: async () => {
       await embedded.stop();
       await rm(dir, { recursive: true, force: true });
@@ -48,6 +54,13 @@ async function startPostgres(target: Target): Promise<PostgresServer> {
 
 export interface BenchDatabase {
   url: string;
+  /**
+   * CPU time (ms) PostgreSQL has spent so far on this benchmark, per process id: on the embedded
+   * server every process of the cluster (the postmaster and its children), on the external one
+   * the backends connected to the benchmark's database (other databases' work is not counted).
+   * Undefined where /proc does not show them (another machine, another user).
+   */
+  postgresCpu(): Promise<Map<number, number> | undefined>;
   /** Drops the database, then stops its server if it was started for the benchmark. */
   stop(): Promise<void>;
 }
@@ -80,7 +93,8 @@ export async function prepareDatabase<T extends object>(
     const url = urlForDatabase(server.adminUrl, name);
     log(`${target}: preparing ${name} (${steps})`);
     await applyMigrations(url);
-    return { ...(await populate(url)), url, stop };
+    const postgresCpu = () => (server.dataDir ? clusterCpu(server.dataDir) : backendCpu(url, name));
+    return { ...(await populate(url)), url, postgresCpu, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -136,6 +150,80 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
   });
+}
+
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on every Linux architecture in use
+
+/** CPU time (user + system, ms) of a process so far, or undefined where /proc cannot tell. */
+export async function processCpuMs(pid: number): Promise<number | undefined> {
+  try {
+    return cpuOfStat(await readFile(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a /proc/<pid>/stat line (fields 14 and 15, counted after the command's closing parenthesis). */
+function cpuOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+function parentOfStat(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+/** CPU of the embedded cluster's postmaster (the first line of postmaster.pid) and its children, per pid. */
+async function clusterCpu(dataDir: string): Promise<Map<number, number> | undefined> {
+  let postmaster: number;
+  try {
+    postmaster = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+  } catch {
+    return undefined;
+  }
+  const cpu = new Map<number, number>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => undefined);
+    if (stat && (Number(entry) === postmaster || parentOfStat(stat) === postmaster))
+      cpu.set(Number(entry), cpuOfStat(stat));
+  }
+  return cpu;
+}
+
+/** CPU of the external server's backends connected to the benchmark database, per pid. */
+async function backendCpu(url: string, database: string): Promise<Map<number, number> | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [database],
+    );
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows) {
+      const ms = await processCpuMs(pid);
+      if (ms === undefined) return undefined;
+      cpu.set(pid, ms);
+    }
+    return cpu;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * CPU spent between two readings of `postgresCpu`: each process's growth, counting processes
+ * that started in between from zero (a process that ended in between takes its time with it).
+ */
+export function cpuSpent(
+  before: Map<number, number> | undefined,
+  after: Map<number, number> | undefined,
+): number | undefined {
+  if (!before || !after) return undefined;
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** The process's peak resident memory so far (VmHWM) in MB, or "?" where /proc cannot tell. */
