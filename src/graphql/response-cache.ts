@@ -179,7 +179,9 @@ export class ResponseCache {
     let body = answer.body;
     if (exposeSqlStatementCount) {
       const result = JSON.parse(body.toString()) as { data: unknown; extensions?: Record<string, unknown> };
-      body = Buffer.from(`${JSON.stringify({ ...result, extensions: { ...result.extensions, sqlStatements: statements } })}\n`);
+      body = Buffer.from(
+        `${JSON.stringify({ ...result, extensions: { ...result.extensions, sqlStatements: statements } })}\n`,
+      );
     }
     res.status(200);
     res.setHeader("content-type", answer.contentType);
