@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { isUtf8 } from "node:buffer";
 import path from "node:path";
@@ -28,6 +27,7 @@ import { MODULES, registryOf } from "./app";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
+import { requestIdOf } from "./observability/request-id";
 import { authenticate } from "./access/api-keys";
 import { createRateLimiter } from "./access/rate-limit";
 import { mayRead } from "./access/authorize";
@@ -37,7 +37,7 @@ import type { Scope } from "./access/scopes";
 import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
-import { ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
+import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 
 export type { Logger };
 
@@ -66,9 +66,6 @@ type Admission = { caller: Caller; refused: false } | { caller: Caller | undefin
 
 const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
 
-/** A request id from the caller's `x-request-id` when it is a sensible token, else a new one. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
 export async function startServer({
   config: given,
@@ -83,7 +80,6 @@ export async function startServer({
   app.set("trust proxy", Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
-  const httpServer = http.createServer(app);
   const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
   const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
@@ -109,6 +105,14 @@ export async function startServer({
       logger,
       exposeSqlStatementCount: config.exposeSqlStatementCount,
     });
+  const cachedAdmission = async (req: express.Request, res: express.Response): Promise<Caller | undefined> => {
+    const admitted = await admission(req, res);
+    return admitted.refused ? undefined : admitted.caller;
+  };
+  // Anonymous hits are answered before Express (see ResponseCache.front).
+  const httpServer = http.createServer(
+    responseCache ? responseCache.front(app, cachedAdmission, config.corsOrigins.length > 0) : app,
+  );
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),
     introspection: config.introspection,
@@ -187,21 +191,14 @@ export async function startServer({
   app.use(
     "/graphql",
     (req, res, next) => {
-      const given = req.header("x-request-id");
-      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.locals.requestId = requestIdOf(req.header("x-request-id"));
       res.setHeader("x-request-id", res.locals.requestId as string);
       // Every statement the request causes is counted against it.
       countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
     },
+    earlyBodyProblem(),
     express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
-    ...(responseCache
-      ? [
-          responseCache.middleware(async (req, res) => {
-            const admitted = await admission(req, res);
-            return admitted.refused ? undefined : admitted.caller;
-          }),
-        ]
-      : []),
+    ...(responseCache ? [responseCache.middleware(cachedAdmission)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

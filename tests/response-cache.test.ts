@@ -434,6 +434,61 @@ describe("the response cache's bounds and switch", () => {
   });
 });
 
+describe("the response cache in front of Express", () => {
+  /** Status, content type and body, without the request id (new for every request). */
+  async function raw(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+      body,
+    });
+    const text = (await response.text()).replace(/"requestId":"[^"]*"/g, '"requestId":"…"');
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      requestId: response.headers.get("x-request-id"),
+      text,
+    };
+  }
+
+  it("answers bodies it cannot use exactly as the server without it does", async () => {
+    const off = await startTestServer();
+    try {
+      const bodies: (string | Buffer)[] = [
+        '{"query": ',
+        "5",
+        "",
+        Buffer.from([0x7b, 0x22, 0x71, 0xff, 0xfe, 0x22, 0x7d]),
+        JSON.stringify([{ query: "{ healthcareRegions { slug } }" }]),
+        JSON.stringify({ query: "{ healthcareRegions { slug } }", variables: "not an object" }),
+      ];
+      for (const body of bodies) {
+        for (let repeat = 0; repeat < 2; repeat++) {
+          const [cached, plain] = [await raw(server.url, body), await raw(off.url, body)];
+          expect({ body: body.toString(), ...cached, requestId: undefined }).toEqual({
+            body: body.toString(),
+            ...plain,
+            requestId: undefined,
+          });
+          expect(cached.requestId).toMatch(/^[0-9a-f-]{36}$/);
+        }
+      }
+    } finally {
+      await off.stop();
+    }
+  });
+
+  it("keeps the caller's request id on a hit", async () => {
+    const body = JSON.stringify({ query: "{ healthcareRegions { name } }" });
+    await raw(server.url, body);
+    const hit = await raw(server.url, body, { "x-request-id": "intranet-4711" });
+    expect(hit.requestId).toBe("intranet-4711");
+    expect(server.logs).toContainEqual(
+      expect.objectContaining({ msg: "graphql request", requestId: "intranet-4711", cache: "hit" }),
+    );
+  });
+});
+
 describe("the data-change triggers", () => {
   it("are on every table, so no writer and no future table can leave a cache stale", async () => {
     const client = new pg.Client({ connectionString: server.database.url });

@@ -1,4 +1,6 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
+import type http from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type express from "express";
 import type { Logger } from "pino";
@@ -9,6 +11,7 @@ import type { Metrics } from "../observability/metrics";
 import type { SqlStatementCounter } from "../db/sql-statement-counter";
 import { ByteLru, type Sized } from "./byte-lru";
 import { isoDay, today } from "./period";
+import { requestIdOf } from "../observability/request-id";
 
 /**
  * Request bodies larger than this are not looked up: building their key costs more than a hit
@@ -100,10 +103,7 @@ export class ResponseCache {
         next();
         return;
       }
-      const day = isoDay(today());
-      const key = createHash("sha256")
-        .update(JSON.stringify([requestKey, readVisibility(caller), day, req.header("accept") ?? ""]))
-        .digest("base64");
+      const { key, day } = keyOf(requestKey, caller, req.header("accept"));
       const version = dataVersion.current;
       // Checked again: authentication and the rate limit may have waited on Redis or the database.
       if (!dataVersion.following) {
@@ -114,7 +114,7 @@ export class ResponseCache {
       const answer = this.answers.get(key);
       if (answer) {
         metrics.responseCacheLookups.inc({ result: "hit" });
-        this.sendHit(res, answer, caller, started);
+        this.sendHit(res, answer, caller, res.locals.requestId as string, started);
         return;
       }
       metrics.responseCacheLookups.inc({ result: "miss" });
@@ -126,6 +126,85 @@ export class ResponseCache {
       });
       next();
     };
+  }
+
+  /**
+   * The HTTP server's handler: anonymous hits are answered here, before Express, which costs
+   * about as much as the rest of a hit; everything else goes to `app`. Only requests that Express
+   * would hand to the cache unchanged are taken: POST /graphql of a JSON body of known length
+   * (at most MAX_CACHEABLE_REQUEST_BYTES) without a key, and without an `Origin` when CORS is on
+   * (Express adds its headers). The body read here is handed on parsed, or as the error
+   * `express.json` would have raised (see `earlyBodyProblem`); `admit` is the same admission the
+   * Express path uses, done once.
+   */
+  front(
+    app: express.Express,
+    admit: (req: express.Request, res: express.Response) => Promise<Caller | undefined>,
+    corsEnabled: boolean,
+  ): http.RequestListener {
+    return (req, res) => {
+      const length = Number(req.headers["content-length"]);
+      if (
+        req.method !== "POST" ||
+        req.url !== "/graphql" ||
+        req.headers.authorization !== undefined ||
+        req.headers["content-encoding"] !== undefined ||
+        (corsEnabled && req.headers.origin !== undefined) ||
+        !JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "") ||
+        !(length <= MAX_CACHEABLE_REQUEST_BYTES) ||
+        !this.options.dataVersion.following
+      ) {
+        void app(req, res);
+        return;
+      }
+      const started = process.hrtime.bigint();
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const parsed = parseJsonBody(Buffer.concat(chunks));
+        if ("problem" in parsed) {
+          (req as EarlyRead).earlyBodyProblem = parsed.problem;
+          void app(req, res);
+          return;
+        }
+        (req as EarlyRead).body = parsed.body;
+        this.answerEarly(app, admit, req, res, parsed.body, started).catch((error: unknown) => {
+          this.options.logger.error({ err: error }, "Unexpected error while answering from the response cache");
+          if (res.headersSent) res.destroy();
+          else void app(req, res);
+        });
+      });
+    };
+  }
+
+  private async answerEarly(
+    app: express.Express,
+    admit: (req: express.Request, res: express.Response) => Promise<Caller | undefined>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: unknown,
+    started: bigint,
+  ): Promise<void> {
+    const { dataVersion, metrics } = this.options;
+    const requestKey =
+      typeof body === "object" && body !== null && !Array.isArray(body) ? canonicalJson(body) : undefined;
+    if (requestKey === undefined) return void app(req, res);
+    // What Express does first, so that admission reads the request as it would (the client's address behind proxies).
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    const expressReq = req as express.Request;
+    const expressRes = res as express.Response;
+    expressRes.locals = Object.create(null) as Record<string, unknown>;
+    const caller = await admit(expressReq, expressRes);
+    if (!caller) return void app(req, res);
+    const { key } = keyOf(requestKey, caller, req.headers.accept);
+    const answer = dataVersion.following ? this.answers.get(key) : undefined;
+    // A miss is executed by the Express path, which finds the admission done and looks up again.
+    if (!answer) return void app(req, res);
+    metrics.responseCacheLookups.inc({ result: "hit" });
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", requestId);
+    this.sendHit(expressRes, answer, caller, requestId, started);
   }
 
   /**
@@ -172,10 +251,16 @@ export class ResponseCache {
     this.reportSize();
   }
 
-  private sendHit(res: express.Response, answer: CachedAnswer, caller: Caller, started: bigint): void {
+  private sendHit(
+    res: express.Response,
+    answer: CachedAnswer,
+    caller: Caller,
+    requestId: string,
+    started: bigint,
+  ): void {
     const { metrics, logger, exposeSqlStatementCount } = this.options;
-    // Authenticating a key is a statement; an anonymous hit has none.
-    const statements = (res.locals.sqlStatements as SqlStatementCounter).count;
+    // Authenticating a key is a statement; an anonymous hit (answered before Express counts) has none.
+    const statements = (res.locals.sqlStatements as SqlStatementCounter | undefined)?.count ?? 0;
     let body = answer.body;
     if (exposeSqlStatementCount) {
       const result = JSON.parse(body.toString()) as { data: unknown; extensions?: Record<string, unknown> };
@@ -183,7 +268,7 @@ export class ResponseCache {
         `${JSON.stringify({ ...result, extensions: { ...result.extensions, sqlStatements: statements } })}\n`,
       );
     }
-    res.status(200);
+    res.statusCode = 200;
     res.setHeader("content-type", answer.contentType);
     res.setHeader("content-length", body.length);
     res.setHeader("x-cache", "hit");
@@ -195,7 +280,7 @@ export class ResponseCache {
     metrics.sqlStatements.observe({ operation }, statements);
     logger.info(
       {
-        requestId: res.locals.requestId as string,
+        requestId,
         caller: caller.name,
         operationName: answer.operationName,
         durationMs: Math.round(seconds * 1000),
@@ -216,6 +301,59 @@ export class ResponseCache {
     this.options.metrics.responseCacheBytes.set(this.answers.bytes);
     this.options.metrics.responseCacheEntries.set(this.answers.size);
   }
+}
+
+/** The content types `express.json` parses without a charset question: JSON in UTF-8. */
+const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+
+/** A request whose body the front door read: parsed, or what `express.json` would have failed with. */
+interface EarlyRead extends http.IncomingMessage {
+  body?: unknown;
+  earlyBodyProblem?: BodyProblem;
+}
+
+/** body-parser's error for a body it cannot parse: the server's body-problem handler answers it. */
+export interface BodyProblem extends Error {
+  status: number;
+  type: string;
+}
+
+/**
+ * Express middleware before `express.json`: a body the front door read and could not parse fails
+ * the way `express.json` fails it (it skips bodies already read).
+ */
+export function earlyBodyProblem(): express.Handler {
+  return (req, _res, next) => {
+    const problem = (req as EarlyRead).earlyBodyProblem;
+    if (problem) next(problem);
+    else next();
+  };
+}
+
+/** A JSON body as body-parser reads it (strict: an object or an array; empty is `{}`), or its error. */
+function parseJsonBody(raw: Buffer): { body: unknown } | { problem: BodyProblem } {
+  const fail = (type: string, message: string) => ({
+    problem: Object.assign(new Error(message), { status: 400, type }),
+  });
+  if (!isUtf8(raw)) return fail("encoding.invalid", "The request body is not valid UTF-8");
+  const text = raw.toString("utf8");
+  if (text.trim() === "") return { body: {} };
+  const first = text.trimStart()[0];
+  if (first !== "{" && first !== "[") return fail("entity.parse.failed", "The request body is not valid JSON");
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch {
+    return fail("entity.parse.failed", "The request body is not valid JSON");
+  }
+}
+
+/** The cache key of a request body in canonical form, asked by this caller with this Accept header. */
+function keyOf(requestKey: string, caller: Caller, accept: string | undefined): { key: string; day: string } {
+  const day = isoDay(today());
+  const key = createHash("sha256")
+    .update(JSON.stringify([requestKey, readVisibility(caller), day, accept ?? ""]))
+    .digest("base64");
+  return { key, day };
 }
 
 /**
