@@ -111,7 +111,12 @@ export async function startServer({
   };
   // Anonymous hits are answered before Express (see ResponseCache.front).
   const httpServer = http.createServer(
-    responseCache ? responseCache.front(app, cachedAdmission, config.corsOrigins.length > 0) : app,
+    responseCache
+      ? responseCache.front(app, cachedAdmission, {
+          corsEnabled: config.corsOrigins.length > 0,
+          bodyLimitBytes: config.requestBodyLimitBytes,
+        })
+      : app,
   );
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),

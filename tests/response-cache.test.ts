@@ -478,6 +478,20 @@ describe("the response cache in front of Express", () => {
     }
   });
 
+  it("leaves a body over REQUEST_BODY_LIMIT_BYTES to be refused, even when it could be cached", async () => {
+    const limited = await startTestServer({ config: { ...CACHE_ON, requestBodyLimitBytes: 1024 } });
+    try {
+      const body = JSON.stringify({ query: `{ healthcareRegions { slug } }${" ".repeat(2000)}` });
+      for (let repeat = 0; repeat < 2; repeat++) {
+        const refused = await raw(limited.url, body);
+        expect(refused.status).toBe(413);
+        expect(refused.text).toContain("REQUEST_BODY_LIMIT_BYTES");
+      }
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it("keeps the caller's request id on a hit", async () => {
     const body = JSON.stringify({ query: "{ healthcareRegions { name } }" });
     await raw(server.url, body);

@@ -13,10 +13,11 @@ export interface DataVersionOptions {
   /**
    * How often the listening connection is probed. A connection that stops answering (a frozen
    * server, a network that drops packets) loses notifications without an error; the probe bounds
-   * how long that can go unnoticed to this interval plus `probeTimeoutMs`. @default 5000
+   * how long that can go unnoticed to this interval plus `probeTimeoutMs`: about 2 s, as long as
+   * /readyz takes to notice. @default 1000
    */
   probeIntervalMs?: number;
-  /** @default 2000 */
+  /** @default 1000 */
   probeTimeoutMs?: number;
 }
 
@@ -38,7 +39,7 @@ export class DataVersion {
   private readonly advanceListeners: (() => void)[] = [];
 
   constructor(private readonly options: DataVersionOptions) {
-    this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs ?? 5_000);
+    this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs ?? 1_000);
     this.probeTimer.unref();
   }
 
@@ -84,7 +85,7 @@ export class DataVersion {
       // Named, so that an operator (and a test) can find it in pg_stat_activity.
       application_name: "kunskapsgraf-data-version",
       keepAlive: true,
-      query_timeout: this.options.probeTimeoutMs ?? 2_000,
+      query_timeout: this.options.probeTimeoutMs ?? 1_000,
       connectionTimeoutMillis: 5_000,
     });
     client.on("notification", () => this.advance());

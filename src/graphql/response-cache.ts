@@ -140,8 +140,10 @@ export class ResponseCache {
   front(
     app: express.Express,
     admit: (req: express.Request, res: express.Response) => Promise<Caller | undefined>,
-    corsEnabled: boolean,
+    { corsEnabled, bodyLimitBytes }: { corsEnabled: boolean; bodyLimitBytes: number },
   ): http.RequestListener {
+    // A body over REQUEST_BODY_LIMIT_BYTES is Express's to refuse (413).
+    const maxBytes = Math.min(MAX_CACHEABLE_REQUEST_BYTES, bodyLimitBytes);
     return (req, res) => {
       const length = Number(req.headers["content-length"]);
       if (
@@ -151,7 +153,7 @@ export class ResponseCache {
         req.headers["content-encoding"] !== undefined ||
         (corsEnabled && req.headers.origin !== undefined) ||
         !JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "") ||
-        !(length <= MAX_CACHEABLE_REQUEST_BYTES) ||
+        !(length <= maxBytes) ||
         !this.options.dataVersion.following
       ) {
         void app(req, res);
