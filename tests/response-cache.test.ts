@@ -214,6 +214,13 @@ describe("the response cache", () => {
     const nameOn = (url: string) => post(url, GROUP_NAME, { slug });
     const nameIn = (answer: Answer) => (answer.body.data?.group as { name: string } | null)?.name;
 
+    it("keeps its answers while the servers only probe their connections (every second, through the channel)", async () => {
+      const query = `{ nationalProgramAreas { slug } }`;
+      await post(server.url, query);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect((await post(server.url, query)).cache).toBe("hit");
+    });
+
     it("sees a write through the other server within a bounded time", async () => {
       const before = nameIn(await nameOn(server.url));
       expect((await nameOn(server.url)).cache).toBe("hit");

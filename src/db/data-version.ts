@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Logger } from "pino";
 
@@ -37,6 +38,10 @@ export class DataVersion {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly probeTimer: NodeJS.Timeout;
   private readonly advanceListeners: (() => void)[] = [];
+  /** The payload of this process's own probes; other processes' probes start with "probe:" too. */
+  private readonly probeToken = `probe:${randomUUID()}`;
+  private probeEchoed: (() => void) | undefined;
+  private probing = false;
 
   constructor(private readonly options: DataVersionOptions) {
     this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs ?? 1_000);
@@ -88,12 +93,22 @@ export class DataVersion {
       query_timeout: this.options.probeTimeoutMs ?? 1_000,
       connectionTimeoutMillis: 5_000,
     });
-    client.on("notification", () => this.advance());
+    client.on("notification", ({ payload }) => {
+      // Probes (this process's and other replicas') are not writes; the triggers send table names.
+      if (payload?.startsWith("probe:")) {
+        if (payload === this.probeToken) this.probeEchoed?.();
+        return;
+      }
+      this.advance();
+    });
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
       await client.query(`LISTEN ${DATA_CHANGED_CHANNEL}`);
+      // Behind a pooler in transaction mode LISTEN succeeds and nothing ever arrives: follow only
+      // a connection whose own notification comes back.
+      await this.echo(client);
       if (this.stopped) {
         await client.end();
         return;
@@ -133,13 +148,38 @@ export class DataVersion {
     this.reconnectTimer.unref();
   }
 
+  /**
+   * Probes the whole path a write's notification takes: the connection, the server, and delivery
+   * back to this listener. A connection that no longer answers is given up.
+   */
   private async probe(): Promise<void> {
     const client = this.client;
-    if (!client) return;
+    if (!client || this.probing) return;
+    this.probing = true;
     try {
-      await client.query("SELECT 1");
+      await this.echo(client);
     } catch (error) {
       this.lost(client, error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** Sends this process's probe on the channel and waits until it comes back, at most `probeTimeoutMs`. */
+  private async echo(client: pg.Client): Promise<void> {
+    const timeoutMs = this.options.probeTimeoutMs ?? 1_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.all([
+        new Promise<void>((resolve, reject) => {
+          this.probeEchoed = resolve;
+          timer = setTimeout(() => reject(new Error(`no notification came back within ${timeoutMs} ms`)), timeoutMs);
+        }),
+        client.query(`SELECT pg_notify('${DATA_CHANGED_CHANNEL}', $1)`, [this.probeToken]),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.probeEchoed = undefined;
     }
   }
 }
