@@ -43,6 +43,16 @@ export interface Config {
   readonly anonymousAccess: "read" | "none";
   /** Largest request body accepted, in bytes; a membership sync of 10 000 rows is about 3 MB. @default 16777216 */
   readonly requestBodyLimitBytes: number;
+  /**
+   * Answers to queries kept in memory and served again while no write has committed since (see
+   * src/graphql/response-cache.ts).
+   */
+  readonly responseCache: {
+    /** @default true */
+    readonly enabled: boolean;
+    /** Memory the cached answers may take, in bytes; the least recently used go first. @default 67108864 */
+    readonly maxBytes: number;
+  };
   /** Limits checked before execution. */
   readonly queryLimits: {
     readonly maxDepth: number;
@@ -173,6 +183,15 @@ export function loadConfig(env: Env = process.env): Config {
       (raw) => parseIntegerIn(raw, 1024, 256 * 1024 * 1024),
       "a whole number of bytes from 1024 to 268435456",
     ),
+    responseCache: {
+      enabled: read("RESPONSE_CACHE", true, parseBoolean, "on or off"),
+      maxBytes: read(
+        "RESPONSE_CACHE_MAX_BYTES",
+        64 * 1024 * 1024,
+        (raw) => parseIntegerIn(raw, 65_536, 2 ** 36),
+        "a whole number of bytes from 65536 to 68719476736",
+      ),
+    },
     queryLimits: {
       maxDepth: read("MAX_QUERY_DEPTH", 15, (raw) => parseIntegerIn(raw, 1, 1000), "a whole number from 1 to 1000"),
       maxAliases: read(

@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { isUtf8 } from "node:buffer";
 import path from "node:path";
@@ -28,13 +27,17 @@ import { MODULES, registryOf } from "./app";
 import type { Logger } from "./observability/logger";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
+import { requestIdOf } from "./observability/request-id";
 import { authenticate } from "./access/api-keys";
 import { createRateLimiter } from "./access/rate-limit";
+import { mayRead } from "./access/authorize";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
 import type { Scope } from "./access/scopes";
 import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
+import { DataVersion } from "./db/data-version";
+import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 
 export type { Logger };
 
@@ -56,12 +59,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number };
+type RequestContext = Context & CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number };
+
+/** Authentication and the rate limit, done once per request: the caller, or why it was refused. */
+type Admission = { caller: Caller; refused: false } | { caller: Caller | undefined; refused: true; error: unknown };
 
 const GRAPHIQL_DIR = path.join(PROJECT_ROOT, "dist", "graphiql");
-
-/** A request id from the caller's `x-request-id` when it is a sensible token, else a new one. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds and starts the HTTP server. Tests call it with port 0 and use the returned URL. */
 export async function startServer({
@@ -77,10 +80,44 @@ export async function startServer({
   app.set("trust proxy", Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
-  const httpServer = http.createServer(app);
   const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
   const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
+  const admission = (req: express.Request, res: express.Response): Promise<Admission> =>
+    ((res.locals.admission as Promise<Admission> | undefined) ??= admit(req));
+  const admit = async (req: express.Request): Promise<Admission> => {
+    let caller: Caller | undefined;
+    try {
+      caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
+      await rateLimiter.consume(caller, req.ip ?? "unknown");
+      return { caller, refused: false };
+    } catch (error) {
+      return { caller, refused: true, error };
+    }
+  };
+  const dataVersion = config.responseCache.enabled ? await followDataVersion(prisma, logger) : undefined;
+  const responseCache =
+    dataVersion &&
+    new ResponseCache({
+      dataVersion,
+      maxBytes: config.responseCache.maxBytes,
+      metrics,
+      logger,
+      exposeSqlStatementCount: config.exposeSqlStatementCount,
+    });
+  const cachedAdmission = async (req: express.Request, res: express.Response): Promise<Caller | undefined> => {
+    const admitted = await admission(req, res);
+    return admitted.refused ? undefined : admitted.caller;
+  };
+  // Anonymous hits are answered before Express (see ResponseCache.front).
+  const httpServer = http.createServer(
+    responseCache
+      ? responseCache.front(app, cachedAdmission, {
+          corsEnabled: config.corsOrigins.length > 0,
+          bodyLimitBytes: config.requestBodyLimitBytes,
+        })
+      : app,
+  );
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),
     introspection: config.introspection,
@@ -106,6 +143,7 @@ export async function startServer({
       ApolloServerPluginCacheControlDisabled(),
       requireReadAccess(),
       requestGuards<RequestContext>(),
+      ...(responseCache ? [responseCache.plugin<RequestContext>()] : []),
       observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });
@@ -158,29 +196,31 @@ export async function startServer({
   app.use(
     "/graphql",
     (req, res, next) => {
-      const given = req.header("x-request-id");
-      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.locals.requestId = requestIdOf(req.header("x-request-id"));
       res.setHeader("x-request-id", res.locals.requestId as string);
       // Every statement the request causes is counted against it.
       countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
     },
+    earlyBodyProblem(),
     express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
+    ...(responseCache ? [responseCache.middleware(cachedAdmission)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
-        let caller: Caller | undefined;
-        try {
-          caller = await authenticate(prisma, req.header("authorization"), anonymousScopes);
-          await rateLimiter.consume(caller, req.ip ?? "unknown");
-        } catch (error) {
+        const admitted = await admission(req, res);
+        if (admitted.refused) {
           // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
-          const refusal = refusalOf(error, requestId, logger);
+          const refusal = refusalOf(admitted.error, requestId, logger);
           const code = String(refusal.extensions.code);
           metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
-          logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
+          logger.info(
+            { requestId, caller: admitted.caller?.name ?? null, errorCodes: [code] },
+            "graphql request refused",
+          );
           throw refusal;
         }
+        const { caller } = admitted;
         return {
           ...createContext(
             prisma,
@@ -190,6 +230,7 @@ export async function startServer({
           ),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
+          responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
         };
       },
     }),
@@ -205,6 +246,7 @@ export async function startServer({
     });
   } catch (error) {
     metricsServer?.close();
+    await dataVersion?.stop();
     throw error;
   }
   return {
@@ -213,9 +255,19 @@ export async function startServer({
     async stop() {
       await apollo.stop();
       await rateLimiter.close();
+      await dataVersion?.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },
   };
+}
+
+/** The data version of the database under `prisma`, followed through a LISTEN connection of its own. */
+async function followDataVersion(prisma: Database, logger: Logger): Promise<DataVersion> {
+  const connectionString = poolOf(prisma)?.options.connectionString;
+  if (connectionString === undefined) throw new Error("The response cache needs the database's connection string");
+  const dataVersion = new DataVersion({ connectionString, logger });
+  await dataVersion.start();
+  return dataVersion;
 }
 
 async function listen(app: express.Express, port: number, host: string): Promise<http.Server> {
@@ -348,7 +400,7 @@ function requireReadAccess(): ApolloServerPlugin<RequestContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue: { caller } }) {
-          if (caller.keyId === null && !caller.scopes.includes("read")) {
+          if (!mayRead(caller)) {
             throw new GraphQLErrorWithCode(
               "This service needs an API key (Authorization: Bearer …)",
               ErrorCode.UNAUTHENTICATED,

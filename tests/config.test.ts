@@ -58,3 +58,28 @@ describe("configuration", () => {
     ]);
   });
 });
+
+describe("response cache settings", () => {
+  it("is on with 64 MiB by default, and can be switched off or sized", () => {
+    expect(loadConfig({}).responseCache).toEqual({ enabled: true, maxBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ RESPONSE_CACHE: "off", RESPONSE_CACHE_MAX_BYTES: "1048576" }).responseCache).toEqual({
+      enabled: false,
+      maxBytes: 1_048_576,
+    });
+    expect(loadConfig({ RESPONSE_CACHE: "on" }).responseCache.enabled).toBe(true);
+  });
+
+  it("refuses values it cannot use, naming them", () => {
+    let error: unknown;
+    try {
+      loadConfig({ RESPONSE_CACHE: "sometimes", RESPONSE_CACHE_MAX_BYTES: "64MB" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'RESPONSE_CACHE="sometimes" is not on or off',
+      'RESPONSE_CACHE_MAX_BYTES="64MB" is not a whole number of bytes from 65536 to 68719476736',
+    ]);
+    expect(() => loadConfig({ RESPONSE_CACHE_MAX_BYTES: "1000" })).toThrow(ConfigError);
+  });
+});

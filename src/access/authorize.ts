@@ -43,8 +43,13 @@ export function authorizeAnyWrite(caller: Caller, what: string): void {
 }
 
 /** Personal contact fields: only keys with `read:contact`. */
+export function mayReadContact(caller: Caller): boolean {
+  return caller.scopes.includes("read:contact");
+}
+
+/** Personal contact fields: only keys with `read:contact`. */
 export function authorizeContact(caller: Caller): void {
-  if (caller.scopes.includes("read:contact")) return;
+  if (mayReadContact(caller)) return;
   if (caller.keyId === null)
     throw new GraphQLErrorWithCode(
       "Contact details are personal data: they need an API key with the scope read:contact",
@@ -62,14 +67,16 @@ export function authorizeContact(caller: Caller): void {
  * `externalId`): keys with `read:identifiers`, and keys that write or administer, since
  * integrations sync with their own identifiers.
  */
+export function mayReadIdentifiers(caller: Caller): boolean {
+  return caller.scopes.some(
+    (scope) =>
+      scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined,
+  );
+}
+
+/** See `mayReadIdentifiers`. */
 export function authorizeIdentifiers(caller: Caller): void {
-  if (
-    caller.scopes.some(
-      (scope) =>
-        scope === "read:identifiers" || scope === "write" || scope === "admin" || regionOfScope(scope) !== undefined,
-    )
-  )
-    return;
+  if (mayReadIdentifiers(caller)) return;
   if (caller.keyId === null)
     throw new GraphQLErrorWithCode(
       "Source-system identifiers need an API key with the scope read:identifiers",
@@ -83,8 +90,13 @@ export function authorizeIdentifiers(caller: Caller): void {
 }
 
 /** Keys and the audit trail. */
+export function mayReadAdmin(caller: Caller): boolean {
+  return caller.scopes.includes("admin");
+}
+
+/** Keys and the audit trail. */
 export function authorizeAdmin(caller: Caller, what: string): void {
-  if (caller.scopes.includes("admin")) return;
+  if (mayReadAdmin(caller)) return;
   if (caller.keyId === null)
     throw new GraphQLErrorWithCode(
       `Reading ${what} needs an API key with the admin scope (Authorization: Bearer …)`,
@@ -95,4 +107,25 @@ export function authorizeAdmin(caller: Caller, what: string): void {
     ErrorCode.FORBIDDEN,
     { requiredScopes: ["admin"] },
   );
+}
+
+/** Reading at all: every key, and anonymous callers unless ANONYMOUS_ACCESS=none. */
+export function mayRead(caller: Caller): boolean {
+  return caller.keyId !== null || caller.scopes.includes("read");
+}
+
+/**
+ * What a caller may see, as a short text: two callers with the same visibility get the same
+ * answer to a query that succeeds (they differ at most in the errors they would get), so a cached
+ * answer may be shared between them and no others. Every read check above (`mayRead*`) must be
+ * part of it.
+ */
+export function readVisibility(caller: Caller): string {
+  const visible = [
+    mayRead(caller) && "read",
+    mayReadContact(caller) && "contact",
+    mayReadIdentifiers(caller) && "identifiers",
+    mayReadAdmin(caller) && "admin",
+  ];
+  return visible.filter((name) => name !== false).join(",");
 }

@@ -52,6 +52,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCacheLookups = new client.Counter({
+    name: "kg_response_cache_requests_total",
+    help: "GraphQL requests by what the response cache did: hit (answered from it), miss (executed, and kept if it may be), bypass (not looked up: the cache cannot vouch for its answers now, or the request cannot be cached).",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+
+  readonly responseCacheEvictions = new client.Counter({
+    name: "kg_response_cache_evictions_total",
+    help: "Cached answers dropped to stay within RESPONSE_CACHE_MAX_BYTES (not counting those dropped because the data changed).",
+    registers: [this.registry],
+  });
+
+  readonly responseCacheBytes = new client.Gauge({
+    name: "kg_response_cache_bytes",
+    help: "Memory held by cached answers, in bytes (bodies and keys).",
+    registers: [this.registry],
+  });
+
+  readonly responseCacheEntries = new client.Gauge({
+    name: "kg_response_cache_entries",
+    help: "Answers in the response cache.",
+    registers: [this.registry],
+  });
+
   constructor(pool: pg.Pool | undefined, configuredOperationNames: readonly string[] = []) {
     this.configuredNames = new Set(configuredOperationNames);
     client.collectDefaultMetrics({ register: this.registry, prefix: "kg_" });

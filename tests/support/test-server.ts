@@ -33,9 +33,14 @@ export interface TestServerOptions {
   modules?: readonly ModuleDescriptor[];
 }
 
-/** A test server's settings: any free port, statement counts shown, rate limits high enough not to interfere. */
+/**
+ * A test server's settings: any free port, statement counts shown, rate limits high enough not to
+ * interfere, and no response cache, so that every request executes and its statement count means
+ * what it says (tests/response-cache.test.ts turns the cache on).
+ */
 export const TEST_SERVER_CONFIG: Partial<Config> = {
   port: 0,
+  responseCache: { enabled: false, maxBytes: 64 * 1024 * 1024 },
   host: "127.0.0.1",
   introspection: true,
   exposeSqlStatementCount: true,
