@@ -22,9 +22,9 @@ export class HealthcareRegionResolver {
   })
   healthcareRegion(
     @Args() { slug }: HealthcareRegionSlugArgs,
-    @Ctx() { prisma }: Context,
+    @Ctx() { loaders }: Context,
   ): Promise<HealthcareRegion | null> {
-    return new GeographyService(prisma).healthcareRegion(slug);
+    return loaders.healthcareRegionBySlug.load(slug);
   }
 
   @FieldResolver(() => ID)
@@ -107,8 +107,8 @@ export class MunicipalityResolver {
     nullable: true,
     description: 'One municipality by kommunkod, e.g. "2281"; null when there is none.',
   })
-  municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { prisma }: Context): Promise<Municipality | null> {
-    return new GeographyService(prisma).municipality(code);
+  municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { loaders }: Context): Promise<Municipality | null> {
+    return loaders.municipalityByCode.load(code);
   }
 
   @FieldResolver(() => ID)

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import type { Group } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography";
@@ -28,7 +28,7 @@ import {
   WorkingGroup,
 } from "./governance.types";
 
-type Row = Group;
+type Row = GroupRow;
 
 /** Fields every governance body has, inherited by each implementing type. */
 @Resolver(() => GovernanceGroup)

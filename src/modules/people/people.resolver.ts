@@ -1,12 +1,11 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { Organisation as OrganisationRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, today } from "../../graphql/period";
 import { isInForce } from "../../db/period";
 import { authorizeContact, authorizeIdentifiers } from "../../access/authorize";
-import { Organisation } from "../organisations";
+import { Organisation, type OrganisationRow } from "../organisations";
 import { MembersArgs } from "./people.args";
 import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
