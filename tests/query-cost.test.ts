@@ -80,3 +80,33 @@ describe("SQL statements per intranet operation", () => {
     );
   });
 });
+
+describe("what is worked out once per document", () => {
+  it("gives each set of variables its own cost, however often the document comes", async () => {
+    const query = `query Members($first: Int!) { groups(first: $first) { nodes { members(first: $first) { nodes { role } } } } }`;
+    const costOf = async (first: number) => {
+      const result = await gql(servers.x1!.url, query, { first });
+      expect(result.errors).toBeUndefined();
+      return (result.extensions?.cost as { requested: number }).requested;
+    };
+    const small = await costOf(2);
+    const large = await costOf(20);
+    expect(large).toBeGreaterThan(small * 10);
+    expect([await costOf(2), await costOf(20), await costOf(2)]).toEqual([small, large, small]);
+  });
+
+  it("checks the variables of every request, and refuses a document's bad literal every time", async () => {
+    const search = `query Find($q: String!) { search(query: $q, first: 1) { totalCount } }`;
+    expect((await gql(servers.x1!.url, search, { q: "psyk" })).errors).toBeUndefined();
+    const refused = await gql(servers.x1!.url, search, { q: "ps\u0000yk" });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "query" }] });
+    expect((await gql(servers.x1!.url, search, { q: "psyk" })).errors).toBeUndefined();
+
+    const literal = `{ search(query: "ps\\u0000yk", first: 1) { totalCount } }`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await gql(servers.x1!.url, literal);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "query" }] });
+      expect(answer.extensions?.sqlStatements).toBe(0);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { keyedRow, sqlReader } from "../../db/read-sql";
 import { array, nullable, row, text } from "../../db/sql";
+import { HealthcareRegion, Municipality, Region } from "./geography.types";
 
 /** The columns of each the API shows, on the tables aliased `hr`, `r` and `mu`. */
 export const HEALTHCARE_REGION_COLUMNS = Prisma.sql`hr.id, hr.slug, hr.name, hr.sources`;
@@ -12,28 +13,37 @@ export const REGION_COLUMNS = Prisma.sql`r.id, r.county_code AS "countyCode", r.
 export const MUNICIPALITY_COLUMNS = Prisma.sql`mu.id, mu.code, mu.name, mu.county_code AS "countyCode",
   mu.healthcare_region_id AS "healthcareRegionId"`;
 
-export const healthcareRegionRow = row({
-  id: text(),
-  slug: text(),
-  name: text(),
-  sources: array(text()),
-});
-export const regionRow = row({
-  id: text(),
-  countyCode: text(),
-  slug: text(),
-  name: text(),
-  countyName: text(),
-  note: nullable(text()),
-  sources: array(text()),
-});
-export const municipalityRow = row({
-  id: text(),
-  code: text(),
-  name: text(),
-  countyCode: text(),
-  healthcareRegionId: text(),
-});
+export const healthcareRegionRow = row(
+  {
+    id: text(),
+    slug: text(),
+    name: text(),
+    sources: array(text()),
+  },
+  () => HealthcareRegion.prototype,
+);
+export const regionRow = row(
+  {
+    id: text(),
+    countyCode: text(),
+    slug: text(),
+    name: text(),
+    countyName: text(),
+    note: nullable(text()),
+    sources: array(text()),
+  },
+  () => Region.prototype,
+);
+export const municipalityRow = row(
+  {
+    id: text(),
+    code: text(),
+    name: text(),
+    countyCode: text(),
+    healthcareRegionId: text(),
+  },
+  () => Municipality.prototype,
+);
 
 export type HealthcareRegionRow = ReturnType<typeof healthcareRegionRow>;
 export type RegionRow = ReturnType<typeof regionRow>;

@@ -5,6 +5,7 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
 import { inForceSql } from "../../db/period";
 import { keyedRow, sqlReader } from "../../db/read-sql";
+import { groupPrototypeOf, Hosting, OtherName } from "./governance.types";
 import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
 import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
 import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
@@ -20,28 +21,31 @@ export const GROUP_COLUMNS = Prisma.sql`g.id, g.slug, g.kind, g.level, g.name, g
   g.valid_from AS "validFrom", g.valid_to AS "validTo", g.period_note AS "periodNote",
   g.provenance, g.note, g.sources`;
 
-export const groupRow = row({
-  id: text(),
-  slug: text(),
-  kind: groupKind,
-  level: oneOf(Object.values(GroupLevel)),
-  name: text(),
-  version: int(),
-  shortName: nullable(text()),
-  description: nullable(text()),
-  parentId: nullable(text()),
-  programAreaId: nullable(text()),
-  healthcareRegionId: nullable(text()),
-  countyCode: nullable(text()),
-  municipalParticipation: boolean(),
-  municipalParticipationNote: nullable(text()),
-  validFrom: nullable(date()),
-  validTo: nullable(date()),
-  periodNote: nullable(text()),
-  provenance: oneOf(Object.values(Provenance)),
-  note: nullable(text()),
-  sources: array(text()),
-});
+export const groupRow = row(
+  {
+    id: text(),
+    slug: text(),
+    kind: groupKind,
+    level: oneOf(Object.values(GroupLevel)),
+    name: text(),
+    version: int(),
+    shortName: nullable(text()),
+    description: nullable(text()),
+    parentId: nullable(text()),
+    programAreaId: nullable(text()),
+    healthcareRegionId: nullable(text()),
+    countyCode: nullable(text()),
+    municipalParticipation: boolean(),
+    municipalParticipationNote: nullable(text()),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    periodNote: nullable(text()),
+    provenance: oneOf(Object.values(Provenance)),
+    note: nullable(text()),
+    sources: array(text()),
+  },
+  (record) => groupPrototypeOf(record.kind),
+);
 
 /** A governance body as the API reads it. */
 export type GroupRow = ReturnType<typeof groupRow>;
@@ -56,23 +60,29 @@ const GROUP_KEYS = {
   parentId: { column: Prisma.sql`g.parent_id`, keys: Prisma.sql`uuid[]` },
 } as const;
 
-const hostingRow = row({
-  groupId: text(),
-  organisationId: text(),
-  kind: oneOf(Object.values(HostingKind)),
-  validFrom: nullable(date()),
-  validTo: nullable(date()),
-  note: nullable(text()),
-});
+const hostingRow = row(
+  {
+    groupId: text(),
+    organisationId: text(),
+    kind: oneOf(Object.values(HostingKind)),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    note: nullable(text()),
+  },
+  () => Hosting.prototype,
+);
 export type HostingRow = ReturnType<typeof hostingRow>;
 
-const otherNameRow = row({
-  groupId: text(),
-  kind: oneOf(Object.values(NameKind)),
-  name: text(),
-  usedUntil: nullable(date()),
-  note: nullable(text()),
-});
+const otherNameRow = row(
+  {
+    groupId: text(),
+    kind: oneOf(Object.values(NameKind)),
+    name: text(),
+    usedUntil: nullable(date()),
+    note: nullable(text()),
+  },
+  () => OtherName.prototype,
+);
 export type OtherNameRow = ReturnType<typeof otherNameRow>;
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {

@@ -4,26 +4,30 @@ import { OrganisationKind, Prisma } from "../../generated/prisma/client";
 import { sortByKeys } from "../../graphql/batch";
 import { sqlReader } from "../../db/read-sql";
 import { array, int, nullable, oneOf, row, text } from "../../db/sql";
+import { Organisation } from "./organisation.types";
 
 /** An organisation's columns the API shows, on the table aliased `o`. */
 export const ORGANISATION_COLUMNS = Prisma.sql`o.id, o.slug, o.kind, o.name, o.short_name AS "shortName",
   o.description, o.note, o.sources, o.version, o.region_id AS "regionId",
   o.healthcare_region_id AS "healthcareRegionId", o.municipality_id AS "municipalityId"`;
 
-export const organisationRow = row({
-  id: text(),
-  slug: text(),
-  kind: oneOf(Object.values(OrganisationKind)),
-  name: text(),
-  shortName: nullable(text()),
-  description: nullable(text()),
-  note: nullable(text()),
-  sources: array(text()),
-  version: int(),
-  regionId: nullable(text()),
-  healthcareRegionId: nullable(text()),
-  municipalityId: nullable(text()),
-});
+export const organisationRow = row(
+  {
+    id: text(),
+    slug: text(),
+    kind: oneOf(Object.values(OrganisationKind)),
+    name: text(),
+    shortName: nullable(text()),
+    description: nullable(text()),
+    note: nullable(text()),
+    sources: array(text()),
+    version: int(),
+    regionId: nullable(text()),
+    healthcareRegionId: nullable(text()),
+    municipalityId: nullable(text()),
+  },
+  () => Organisation.prototype,
+);
 
 export type OrganisationRow = ReturnType<typeof organisationRow>;
 

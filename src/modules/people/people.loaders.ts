@@ -5,6 +5,7 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { inForceSql } from "../../db/period";
 import { sqlReader } from "../../db/read-sql";
 import { date, int, nullable, oneOf, row, text } from "../../db/sql";
+import { Membership, Person } from "./people.types";
 
 /** A person's columns the API shows, on the table aliased `pe`. */
 export const PERSON_COLUMNS = Prisma.sql`pe.id, pe.given_name AS "givenName", pe.family_name AS "familyName",
@@ -18,28 +19,34 @@ const MEMBER_PERSON_COLUMNS = Prisma.sql`pe.given_name AS "person.givenName", pe
   pe.title AS "person.title", pe.hsa_id AS "person.hsaId", pe.source_system AS "person.sourceSystem",
   pe.external_id AS "person.externalId", pe.version AS "person.version"`;
 
-export const personRow = row({
-  id: text(),
-  givenName: text(),
-  familyName: text(),
-  title: nullable(text()),
-  hsaId: nullable(text()),
-  sourceSystem: nullable(text()),
-  externalId: nullable(text()),
-  version: int(),
-});
-const membershipRow = row({
-  id: text(),
-  personId: text(),
-  groupId: text(),
-  role: oneOf(Object.values(MembershipRole)),
-  representingOrganisationId: nullable(text()),
-  validFrom: date(),
-  validTo: nullable(date()),
-  sourceSystem: nullable(text()),
-  externalId: nullable(text()),
-  version: int(),
-});
+export const personRow = row(
+  {
+    id: text(),
+    givenName: text(),
+    familyName: text(),
+    title: nullable(text()),
+    hsaId: nullable(text()),
+    sourceSystem: nullable(text()),
+    externalId: nullable(text()),
+    version: int(),
+  },
+  () => Person.prototype,
+);
+const membershipRow = row(
+  {
+    id: text(),
+    personId: text(),
+    groupId: text(),
+    role: oneOf(Object.values(MembershipRole)),
+    representingOrganisationId: nullable(text()),
+    validFrom: date(),
+    validTo: nullable(date()),
+    sourceSystem: nullable(text()),
+    externalId: nullable(text()),
+    version: int(),
+  },
+  () => Membership.prototype,
+);
 const memberPersonRow = row({
   "person.givenName": text(),
   "person.familyName": text(),
@@ -55,21 +62,19 @@ export type MembershipRow = ReturnType<typeof membershipRow>;
 export type MembershipWithPerson = MembershipRow & { person: PersonRow };
 
 function membershipWithPerson(value: unknown): MembershipWithPerson {
-  const membership = membershipRow(value);
-  const person = memberPersonRow(value);
-  return {
-    ...membership,
-    person: {
-      id: membership.personId,
-      givenName: person["person.givenName"],
-      familyName: person["person.familyName"],
-      title: person["person.title"],
-      hsaId: person["person.hsaId"],
-      sourceSystem: person["person.sourceSystem"],
-      externalId: person["person.externalId"],
-      version: person["person.version"],
-    },
-  };
+  const membership = membershipRow(value) as MembershipWithPerson;
+  const columns = memberPersonRow(value);
+  const person = Object.create(Person.prototype) as PersonRow;
+  person.id = membership.personId;
+  person.givenName = columns["person.givenName"];
+  person.familyName = columns["person.familyName"];
+  person.title = columns["person.title"];
+  person.hsaId = columns["person.hsaId"];
+  person.sourceSystem = columns["person.sourceSystem"];
+  person.externalId = columns["person.externalId"];
+  person.version = columns["person.version"];
+  membership.person = person;
+  return membership;
 }
 
 /** The columns memberships are found by in batches, as constant SQL. */

@@ -7,7 +7,7 @@ import { isInForce } from "../../db/period";
 import { authorizeContact, authorizeIdentifiers } from "../../access/authorize";
 import { Organisation, type OrganisationRow } from "../organisations";
 import { MembersArgs } from "./people.args";
-import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
+import { withRole, type MembershipRow, type MembershipWithPerson, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
 import { Membership, MembershipConnection, Person } from "./people.types";
 
@@ -107,8 +107,13 @@ export class MembershipResolver {
   }
 
   @FieldResolver(() => Person, { description: "Who holds the seat." })
-  async person(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<PersonRow> {
-    return required(await loaders.personById.load(membership.personId));
+  person(
+    @Root() membership: MembershipRow | MembershipWithPerson,
+    @Ctx() { loaders }: Context,
+  ): PersonRow | Promise<PersonRow> {
+    // Memberships listed for a group or a person come with their person: answered without a promise.
+    if ("person" in membership) return membership.person;
+    return loaders.personById.load(membership.personId).then(required);
   }
 
   @FieldResolver(() => Organisation, {
