@@ -7,6 +7,8 @@
  *   npx tsx bench/read-cpu.ts                      # every intranet operation
  *   options: --only chain,region-lpo-members --requests N (default 1500) --concurrency N (default 4)
  *            --scale N (data set, default 1)
+ *            --variant 'name:KEY=value KEY=value' (repeatable: the API once per variant, with that environment,
+ *            on the same database; e.g. --variant base: --variant 'semi64:NODE_OPTIONS=--max-semi-space-size=64')
  *   the server is dist/main.js as built (npm run build)
  */
 import "reflect-metadata";
@@ -24,6 +26,7 @@ const { values: options } = parseArgs({
     requests: { type: "string", default: "1500" },
     concurrency: { type: "string", default: "4" },
     scale: { type: "string", default: "1" },
+    variant: { type: "string", multiple: true },
   },
 });
 const requests = Number(options.requests);
@@ -73,36 +76,54 @@ async function main(): Promise<void> {
     },
   );
   const rows: string[] = [];
+  const variants = (options.variant ?? ["default:"]).map((spec) => {
+    const [name = "", settings = ""] = spec.split(/:(.*)/s);
+    const env = Object.fromEntries(
+      settings
+        .split(" ")
+        .filter(Boolean)
+        .map((setting) => setting.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    return { name, env };
+  });
   try {
-    const server = await startApi(database.url, { RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000" });
-    try {
-      const pid = server.process.pid;
-      if (pid === undefined) throw new Error("The API process has no pid");
-      for (const operation of INTRANET_OPERATIONS.filter((op) => !only || only.includes(op.name))) {
-        await send(server.url, operation, Math.max(100, requests / 5));
-        const sqlStatements = await post(server.url, operation);
-        const before = await cpuMs(pid);
-        const start = performance.now();
-        await send(server.url, operation, requests);
-        const elapsed = performance.now() - start;
-        const perRequest = ((await cpuMs(pid)) - before) / requests;
-        log(`${operation.name}: ${perRequest.toFixed(2)} ms CPU/request, ${sqlStatements} SQL`);
-        rows.push(
-          `| ${operation.name} | ${perRequest.toFixed(2)} | ${((requests * 1000) / elapsed).toFixed(0)} | ${sqlStatements} |`,
-        );
-      }
-    } finally {
-      await server.stop();
-    }
+    for (const variant of variants) await measureVariant(database.url, variant, rows);
   } finally {
     await database.stop();
   }
   console.log(
     `\nNode ${process.version} · data set ×${scale} · ${requests} requests × operation · ${concurrency} clients\n`,
   );
-  console.log("| operation | server CPU ms/request | req/s | SQL/request |");
-  console.log("|---|---:|---:|---:|");
+  console.log("| variant | operation | server CPU ms/request | req/s | SQL/request |");
+  console.log("|---|---|---:|---:|---:|");
   for (const row of rows) console.log(row);
+}
+
+async function measureVariant(
+  databaseUrl: string,
+  variant: { name: string; env: Record<string, string> },
+  rows: string[],
+): Promise<void> {
+  const server = await startApi(databaseUrl, { RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000", ...variant.env });
+  try {
+    const pid = server.process.pid;
+    if (pid === undefined) throw new Error("The API process has no pid");
+    for (const operation of INTRANET_OPERATIONS.filter((op) => !only || only.includes(op.name))) {
+      await send(server.url, operation, Math.max(100, requests / 5));
+      const sqlStatements = await post(server.url, operation);
+      const before = await cpuMs(pid);
+      const start = performance.now();
+      await send(server.url, operation, requests);
+      const elapsed = performance.now() - start;
+      const perRequest = ((await cpuMs(pid)) - before) / requests;
+      log(`${variant.name} ${operation.name}: ${perRequest.toFixed(2)} ms CPU/request, ${sqlStatements} SQL`);
+      rows.push(
+        `| ${variant.name} | ${operation.name} | ${perRequest.toFixed(2)} | ${((requests * 1000) / elapsed).toFixed(0)} | ${sqlStatements} |`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -110,3 +110,42 @@ describe("what is worked out once per document", () => {
     }
   });
 });
+
+describe("sources are read only where a field asks for them", () => {
+  it("reads a level's sources in one more statement, and answers what is stored", async () => {
+    const server = servers.x1!;
+    const query = (withSources: boolean) =>
+      `{ region(countyCode: "22") { ${withSources ? "sources" : ""} healthcareRegion { name ${withSources ? "sources" : ""} }
+         localProgramAreas { name ${withSources ? "sources" : ""} } }
+         agencies { name ${withSources ? "sources" : ""} } }`;
+    const without = await gql(server.url, query(false));
+    const withSources = await gql<{
+      region: {
+        sources: string[];
+        healthcareRegion: { sources: string[] };
+        localProgramAreas: { name: string; sources: string[] }[];
+      };
+      agencies: { name: string; sources: string[] }[];
+    }>(server.url, query(true));
+    expect(without.errors).toBeUndefined();
+    expect(withSources.errors).toBeUndefined();
+    // One statement each for the region's, the healthcare region's, the LPOs' and the agencies' sources.
+    expect(withSources.extensions?.sqlStatements).toBe(Number(without.extensions?.sqlStatements) + 4);
+
+    const region = withSources.data!.region;
+    const stored = await server.prisma.region.findUniqueOrThrow({
+      where: { countyCode: "22" },
+      include: { healthcareRegions: { include: { healthcareRegion: true }, orderBy: { position: "asc" } } },
+    });
+    expect(region.sources).toEqual(stored.sources);
+    expect(region.healthcareRegion.sources).toEqual(stored.healthcareRegions[0]?.healthcareRegion.sources);
+    const lpos = await server.prisma.group.findMany({ where: { countyCode: "22", kind: "LPO" } });
+    expect(region.localProgramAreas.length).toBeGreaterThan(0);
+    for (const lpo of region.localProgramAreas)
+      expect(lpo.sources).toEqual(lpos.find((row) => row.name === lpo.name)?.sources);
+    const agencies = await server.prisma.organisation.findMany({ where: { kind: "AGENCY" } });
+    expect(withSources.data!.agencies.length).toBe(agencies.length);
+    for (const agency of withSources.data!.agencies)
+      expect(agency.sources).toEqual(agencies.find((row) => row.name === agency.name)?.sources);
+  });
+});

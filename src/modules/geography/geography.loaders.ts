@@ -7,9 +7,9 @@ import { array, nullable, row, text } from "../../db/sql";
 import { HealthcareRegion, Municipality, Region } from "./geography.types";
 
 /** The columns of each the API shows, on the tables aliased `hr`, `r` and `mu`. */
-export const HEALTHCARE_REGION_COLUMNS = Prisma.sql`hr.id, hr.slug, hr.name, hr.sources`;
+export const HEALTHCARE_REGION_COLUMNS = Prisma.sql`hr.id, hr.slug, hr.name`;
 export const REGION_COLUMNS = Prisma.sql`r.id, r.county_code AS "countyCode", r.slug, r.name,
-  r.county_name AS "countyName", r.note, r.sources`;
+  r.county_name AS "countyName", r.note`;
 export const MUNICIPALITY_COLUMNS = Prisma.sql`mu.id, mu.code, mu.name, mu.county_code AS "countyCode",
   mu.healthcare_region_id AS "healthcareRegionId"`;
 
@@ -18,7 +18,6 @@ export const healthcareRegionRow = row(
     id: text(),
     slug: text(),
     name: text(),
-    sources: array(text()),
   },
   () => HealthcareRegion.prototype,
 );
@@ -30,7 +29,6 @@ export const regionRow = row(
     name: text(),
     countyName: text(),
     note: nullable(text()),
-    sources: array(text()),
   },
   () => Region.prototype,
 );
@@ -92,7 +90,24 @@ export function createGeographyLoaders(prisma: Database, load: LoaderFactory) {
       (row) => row.id,
     ),
   );
+  /** `sources`, read only where a field asks for them. */
+  const sourcesById = (name: string, table: "healthcare_region" | "region") =>
+    load<string, string[]>(async (ids) =>
+      sortByKeys(
+        ids,
+        await read.rows(
+          name,
+          table === "region"
+            ? Prisma.sql`SELECT r.id, r.sources FROM region r WHERE r.id = ANY(${[...ids]}::uuid[])`
+            : Prisma.sql`SELECT hr.id, hr.sources FROM healthcare_region hr WHERE hr.id = ANY(${[...ids]}::uuid[])`,
+          row({ id: text(), sources: array(text()) }),
+        ),
+        (row) => row.id,
+      ).map((row) => row?.sources ?? []),
+    );
   return {
+    regionSourcesById: sourcesById("region_sources_by_id", "region"),
+    healthcareRegionSourcesById: sourcesById("healthcare_region_sources_by_id", "healthcare_region"),
     regionById,
     regionByCountyCode,
     healthcareRegionById,

@@ -32,6 +32,16 @@ export class HealthcareRegionResolver {
     return toGlobalId("HealthcareRegion", healthcareRegion.id);
   }
 
+  @FieldResolver(() => [String])
+  sources(
+    @Root() healthcareRegion: { id: string } | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    return "sources" in healthcareRegion
+      ? healthcareRegion.sources
+      : loaders.healthcareRegionSourcesById.load(healthcareRegion.id);
+  }
+
   @FieldResolver(() => [Region], {
     description:
       "Its regions by county code. Region Halland belongs to both Södra and Västra, each with part of its municipalities.",
@@ -68,6 +78,14 @@ export class RegionResolver {
   @FieldResolver(() => ID)
   id(@Root() region: Region): string {
     return toGlobalId("Region", region.id);
+  }
+
+  @FieldResolver(() => [String])
+  sources(
+    @Root() region: { id: string } | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    return "sources" in region ? region.sources : loaders.regionSourcesById.load(region.id);
   }
 
   @FieldResolver(() => HealthcareRegion, {

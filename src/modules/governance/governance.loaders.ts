@@ -19,7 +19,7 @@ export const GROUP_COLUMNS = Prisma.sql`g.id, g.slug, g.kind, g.level, g.name, g
   g.municipal_participation AS "municipalParticipation",
   g.municipal_participation_note AS "municipalParticipationNote",
   g.valid_from AS "validFrom", g.valid_to AS "validTo", g.period_note AS "periodNote",
-  g.provenance, g.note, g.sources`;
+  g.provenance, g.note`;
 
 export const groupRow = row(
   {
@@ -42,10 +42,12 @@ export const groupRow = row(
     periodNote: nullable(text()),
     provenance: oneOf(Object.values(Provenance)),
     note: nullable(text()),
-    sources: array(text()),
   },
   (record) => groupPrototypeOf(record.kind),
 );
+
+/** A record's `sources`, read only where a field asks for them. */
+const sourcesRow = row({ id: text(), sources: array(text()) });
 
 /** A governance body as the API reads it. */
 export type GroupRow = ReturnType<typeof groupRow>;
@@ -226,6 +228,17 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       );
       return groupByKeys(ids, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     }),
+    groupSourcesById: load<string, string[]>(async (ids) =>
+      sortByKeys(
+        ids,
+        await read.rows(
+          "group_sources_by_id",
+          Prisma.sql`SELECT g.id, g.sources FROM governance_group g WHERE g.id = ANY(${[...ids]}::uuid[])`,
+          sourcesRow,
+        ),
+        (row) => row.id,
+      ).map((row) => row?.sources ?? []),
+    ),
     otherNamesByGroupId: load<string, OtherNameRow[]>(async (ids) => {
       const names = await read.rows(
         "other_names_by_group",

@@ -8,7 +8,7 @@ import { Organisation } from "./organisation.types";
 
 /** An organisation's columns the API shows, on the table aliased `o`. */
 export const ORGANISATION_COLUMNS = Prisma.sql`o.id, o.slug, o.kind, o.name, o.short_name AS "shortName",
-  o.description, o.note, o.sources, o.version, o.region_id AS "regionId",
+  o.description, o.note, o.version, o.region_id AS "regionId",
   o.healthcare_region_id AS "healthcareRegionId", o.municipality_id AS "municipalityId"`;
 
 export const organisationRow = row(
@@ -20,7 +20,6 @@ export const organisationRow = row(
     shortName: nullable(text()),
     description: nullable(text()),
     note: nullable(text()),
-    sources: array(text()),
     version: int(),
     regionId: nullable(text()),
     healthcareRegionId: nullable(text()),
@@ -34,6 +33,17 @@ export type OrganisationRow = ReturnType<typeof organisationRow>;
 export function createOrganisationLoaders(prisma: Database, load: LoaderFactory) {
   const read = sqlReader(prisma);
   return {
+    organisationSourcesById: load<string, string[]>(async (ids) =>
+      sortByKeys(
+        ids,
+        await read.rows(
+          "organisation_sources_by_id",
+          Prisma.sql`SELECT o.id, o.sources FROM organisation o WHERE o.id = ANY(${[...ids]}::uuid[])`,
+          row({ id: text(), sources: array(text()) }),
+        ),
+        (row) => row.id,
+      ).map((row) => row?.sources ?? []),
+    ),
     organisationById: load<string, OrganisationRow | null>(async (ids) =>
       sortByKeys(
         ids,
