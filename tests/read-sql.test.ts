@@ -73,6 +73,25 @@ describe("the read path (prepared statements on the pg pool)", () => {
       expect(await slugs(day)).toHaveLength(3);
   });
 
+  it("runs a query with very many texts unnamed past a few dozen, so prepared statements stay bounded", async () => {
+    const read = sqlReader(prisma);
+    for (let size = 1; size <= 40; size++) {
+      const values = Array.from({ length: size }, (_, index) => index);
+      const [found] = await read.rows(
+        "many_texts_check",
+        Prisma.sql`SELECT cardinality(ARRAY[${Prisma.join(values)}]::int[]) AS n`,
+        row({ n: int() }),
+      );
+      expect(found?.n).toBe(size);
+    }
+    const [prepared] = await read.rows(
+      "prepared_count_check",
+      Prisma.sql`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'many_texts_check%'`,
+      row({ n: bigint() }),
+    );
+    expect(prepared?.n).toBe(32n);
+  });
+
   it("counts each statement against the request that sends it and refuses statements past its deadline", async () => {
     const read = sqlReader(prisma);
     const one = Prisma.sql`SELECT 1 AS one`;

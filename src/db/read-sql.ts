@@ -36,16 +36,23 @@ const readTypes = {
 /**
  * A statement's name on the connection for each distinct text: PostgreSQL parses and plans a
  * named statement once per connection. One query may have a few texts (a period condition is
- * `TRUE` when every period counts), each gets its own name.
+ * `TRUE` when every period counts), each gets its own name. A query whose text is put together
+ * from many optional parts (the filters of `groups`) could have hundreds; past
+ * `VARIANTS_PER_QUERY` texts it runs unnamed, so callers cannot fill the server's memory with
+ * prepared statements.
  */
+const VARIANTS_PER_QUERY = 32;
 const statementNames = new Map<string, string>();
+const variantCounts = new Map<string, number>();
 
-function statementName(name: string, text: string): string {
-  let named = statementNames.get(text);
-  if (named === undefined) {
-    named = `${name}_${statementNames.size}`;
-    statementNames.set(text, named);
-  }
+function statementName(name: string, text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known !== undefined) return known;
+  const variants = variantCounts.get(name) ?? 0;
+  const named = variants < VARIANTS_PER_QUERY ? `${name}_${variants}` : undefined;
+  variantCounts.set(name, variants + 1);
+  // Unnamed texts are not remembered either: they may be unbounded in number.
+  if (named !== undefined) statementNames.set(text, named);
   return named;
 }
 
@@ -58,8 +65,9 @@ export class SqlReader {
    * query reads (`group_by_slug`); queries must not share one.
    */
   async rows<Row>(name: string, query: Prisma.Sql, decode: RowDecoder<Row>): Promise<Row[]> {
+    const statement = statementName(name, query.text);
     const result = await this.pool.query<Record<string, unknown>>({
-      name: statementName(name, query.text),
+      ...(statement === undefined ? {} : { name: statement }),
       text: query.text,
       values: query.values,
       types: readTypes,
