@@ -72,6 +72,30 @@ export default tseslint.config(
     },
   },
   {
+    // Modules read through sqlReader (src/db/read-sql.ts) and write through Prisma, never the driver itself.
+    files: ["src/modules/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "class-validator",
+              importNames: ["Matches"],
+              message:
+                "Use BoundedMatches from src/graphql/validation.ts: it checks the length before the pattern runs.",
+            },
+            {
+              name: "pg",
+              message:
+                "Read with sqlReader(prisma).rows(name, Prisma.sql`…`, row({ … })) from src/db/read-sql.ts: parameters, constant identifiers, rows checked, statements counted.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Raw SQL goes through Prisma.sql templates and src/db/sql.ts (parameters, constant identifiers, rows checked).
     files: ["src/**/*.ts"],
     ignores: ["src/generated/**"],

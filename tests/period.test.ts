@@ -12,6 +12,7 @@ import {
   type Period,
 } from "../src/db/period";
 import { array, bigint, date, float, int, nullable, queryRows, row, SqlRowError, text } from "../src/db/sql";
+import { sqlReader } from "../src/db/read-sql";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
 const day = (text: string) => new Date(`${text}T00:00:00Z`);
@@ -116,8 +117,15 @@ describe("in force on a day: the JavaScript, Prisma and SQL forms agree", () => 
       Prisma.sql`SELECT g.slug FROM governance_group g WHERE g.slug LIKE 'period-case-%' AND ${inForceSql("g", on)}`,
       row({ slug: text() }),
     );
+    // The read path sends the same condition to the pg pool as a prepared statement.
+    const byReadPath = await sqlReader(prisma).rows(
+      "period_case_groups",
+      Prisma.sql`SELECT g.slug FROM governance_group g WHERE g.slug LIKE 'period-case-%' AND ${inForceSql("g", on)}`,
+      row({ slug: text() }),
+    );
     expect(sorted(byPrisma.map(({ slug }) => groupCase.get(slug) as number))).toEqual(expected);
     expect(sorted(bySql.map(({ slug }) => groupCase.get(slug) as number))).toEqual(expected);
+    expect(sorted(byReadPath.map(({ slug }) => groupCase.get(slug) as number))).toEqual(expected);
   });
 
   it.each(DAYS.map((on) => [label(on), on] as const))("for memberships (start required) on %s", async (_, on) => {
@@ -134,6 +142,12 @@ describe("in force on a day: the JavaScript, Prisma and SQL forms agree", () => 
     );
     expect(sorted(byPrisma.map(({ id }) => membershipCase.get(id) as number))).toEqual(expected);
     expect(sorted(bySql.map(({ id }) => membershipCase.get(id) as number))).toEqual(expected);
+    const byReadPath = await sqlReader(prisma).rows(
+      "period_case_memberships",
+      Prisma.sql`SELECT m.id FROM membership m WHERE m.id = ANY(${ids}::uuid[]) AND ${inForceSql("m", on)}`,
+      row({ id: text() }),
+    );
+    expect(sorted(byReadPath.map(({ id }) => membershipCase.get(id) as number))).toEqual(expected);
   });
 
   it("includes the first and the last day, and every period when the day is null", () => {

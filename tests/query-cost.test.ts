@@ -9,8 +9,8 @@ const EXPECTED_STATEMENTS: Record<string, number> = {
   chain: 13,
   // region; LPOs; program areas, members; their RPOs, organisations represented; healthcare regions
   "region-lpo-members": 7,
-  // municipality; its seats at all three levels; those groups; their chairs
-  "municipality-groups": 4,
+  // municipality; the groups it sits in at all three levels; their chairs
+  "municipality-groups": 3,
   // NPOs and their count; members on the day; organisations represented
   "members-on-date": 4,
   // ranked hits; the groups among them
@@ -78,5 +78,74 @@ describe("SQL statements per intranet operation", () => {
     expect(together.map((result) => result.extensions?.sqlStatements)).toEqual(
       together.map(() => alone.extensions?.sqlStatements),
     );
+  });
+});
+
+describe("what is worked out once per document", () => {
+  it("gives each set of variables its own cost, however often the document comes", async () => {
+    const query = `query Members($first: Int!) { groups(first: $first) { nodes { members(first: $first) { nodes { role } } } } }`;
+    const costOf = async (first: number) => {
+      const result = await gql(servers.x1!.url, query, { first });
+      expect(result.errors).toBeUndefined();
+      return (result.extensions?.cost as { requested: number }).requested;
+    };
+    const small = await costOf(2);
+    const large = await costOf(20);
+    expect(large).toBeGreaterThan(small * 10);
+    expect([await costOf(2), await costOf(20), await costOf(2)]).toEqual([small, large, small]);
+  });
+
+  it("checks the variables of every request, and refuses a document's bad literal every time", async () => {
+    const search = `query Find($q: String!) { search(query: $q, first: 1) { totalCount } }`;
+    expect((await gql(servers.x1!.url, search, { q: "psyk" })).errors).toBeUndefined();
+    const refused = await gql(servers.x1!.url, search, { q: "ps\u0000yk" });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "query" }] });
+    expect((await gql(servers.x1!.url, search, { q: "psyk" })).errors).toBeUndefined();
+
+    const literal = `{ search(query: "ps\\u0000yk", first: 1) { totalCount } }`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await gql(servers.x1!.url, literal);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ path: "query" }] });
+      expect(answer.extensions?.sqlStatements).toBe(0);
+    }
+  });
+});
+
+describe("sources are read only where a field asks for them", () => {
+  it("reads a level's sources in one more statement, and answers what is stored", async () => {
+    const server = servers.x1!;
+    const query = (withSources: boolean) =>
+      `{ region(countyCode: "22") { ${withSources ? "sources" : ""} healthcareRegion { name ${withSources ? "sources" : ""} }
+         localProgramAreas { name ${withSources ? "sources" : ""} } }
+         agencies { name ${withSources ? "sources" : ""} } }`;
+    const without = await gql(server.url, query(false));
+    const withSources = await gql<{
+      region: {
+        sources: string[];
+        healthcareRegion: { sources: string[] };
+        localProgramAreas: { name: string; sources: string[] }[];
+      };
+      agencies: { name: string; sources: string[] }[];
+    }>(server.url, query(true));
+    expect(without.errors).toBeUndefined();
+    expect(withSources.errors).toBeUndefined();
+    // One statement each for the region's, the healthcare region's, the LPOs' and the agencies' sources.
+    expect(withSources.extensions?.sqlStatements).toBe(Number(without.extensions?.sqlStatements) + 4);
+
+    const region = withSources.data!.region;
+    const stored = await server.prisma.region.findUniqueOrThrow({
+      where: { countyCode: "22" },
+      include: { healthcareRegions: { include: { healthcareRegion: true }, orderBy: { position: "asc" } } },
+    });
+    expect(region.sources).toEqual(stored.sources);
+    expect(region.healthcareRegion.sources).toEqual(stored.healthcareRegions[0]?.healthcareRegion.sources);
+    const lpos = await server.prisma.group.findMany({ where: { countyCode: "22", kind: "LPO" } });
+    expect(region.localProgramAreas.length).toBeGreaterThan(0);
+    for (const lpo of region.localProgramAreas)
+      expect(lpo.sources).toEqual(lpos.find((row) => row.name === lpo.name)?.sources);
+    const agencies = await server.prisma.organisation.findMany({ where: { kind: "AGENCY" } });
+    expect(withSources.data!.agencies.length).toBe(agencies.length);
+    for (const agency of withSources.data!.agencies)
+      expect(agency.sources).toEqual(agencies.find((row) => row.name === agency.name)?.sources);
   });
 });

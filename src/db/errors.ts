@@ -76,8 +76,9 @@ const UNAVAILABLE_MESSAGES = [
 /**
  * Whether an error means the database is unavailable (down, restarting, unreachable, frozen or
  * overloaded) rather than that the request is wrong or the code is: the one place where every
- * form in which Prisma, its driver adapter, pg and pg-pool report that is recognised. Causes and
- * the adapter error Prisma wraps are followed.
+ * form in which Prisma, its driver adapter, pg and pg-pool report that is recognised. Causes,
+ * the adapter error Prisma wraps and the value graphql-js wraps when what was thrown is not an
+ * `Error` of its realm (`thrownValue`, e.g. a socket error under Jest's module sandbox) are followed.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -93,6 +94,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       message?: unknown;
       cause?: unknown;
       originalError?: unknown;
+      thrownValue?: unknown;
       meta?: { driverAdapterError?: unknown };
     };
     if (
@@ -109,7 +111,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(fields.message as string))
     )
       return true;
-    pending.push(fields.cause, fields.originalError, fields.meta?.driverAdapterError);
+    pending.push(fields.cause, fields.originalError, fields.thrownValue, fields.meta?.driverAdapterError);
   }
   return false;
 }

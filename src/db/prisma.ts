@@ -51,6 +51,16 @@ export function createPrismaClient({
   const prisma = new PrismaClient({
     adapter: adapter as unknown as NonNullable<Prisma.PrismaClientOptions["adapter"]>,
   });
+  // Reads go to the pool directly (src/db/read-sql.ts), so Prisma may never open its adapter,
+  // which is where the pool would get its idle-client error listener and its end on $disconnect.
+  // Without a listener, a server closing an idle connection (a restart) would crash the process;
+  // pg-pool has already dropped that client, so there is nothing more to do.
+  pool.on("error", () => {});
+  const disconnect = prisma.$disconnect.bind(prisma);
+  prisma.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
   pools.set(prisma, pool);
   return prisma;
 }

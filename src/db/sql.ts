@@ -107,15 +107,21 @@ export function oneOf<const Values extends readonly string[]>(values: Values): D
   };
 }
 
-/** A row decoder from one decoder per column; columns the query returns beyond these are dropped. */
+/**
+ * A row decoder from one decoder per column; columns the query returns beyond these are dropped.
+ * `prototypeOf` gives decoded rows a prototype, e.g. their GraphQL object type's: type-graphql
+ * hands a field resolver its parent as is when it is an instance of the type, and otherwise
+ * copies it into a new instance on every call.
+ */
 export function row<Shape extends Record<string, Decoder<unknown>>>(
   shape: Shape,
+  prototypeOf?: (record: Record<string, unknown>) => object,
 ): RowDecoder<{ [Column in keyof Shape]: ReturnType<Shape[Column]> }> {
   const columns = Object.entries(shape);
   return (value) => {
     if (typeof value !== "object" || value === null) throw new SqlRowError("(row)", "an object", value);
     const record = value as Record<string, unknown>;
-    const decoded: Record<string, unknown> = {};
+    const decoded = (prototypeOf ? Object.create(prototypeOf(record)) : {}) as Record<string, unknown>;
     for (const [column, decoder] of columns) {
       if (!(column in record)) throw new SqlRowError(column, "a value", undefined);
       decoded[column] = decoder(record[column], column);

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, isListType, getNullableType, type ValidationContext } from "graphql";
+import { GraphQLError, isListType, getNullableType, type DocumentNode, type ValidationContext } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "./pagination";
 import type { SqlStatementCounter } from "../db/sql-statement-counter";
@@ -81,26 +81,40 @@ export interface CostReport {
   cost?: number;
 }
 
+/** Costs kept per document and (operation name, variables); a document's are forgotten beyond this many. */
+const COSTS_PER_DOCUMENT = 64;
+
 /** Computes each operation's cost before it executes, refuses it above the limit, and tells the caller. */
 export function costLimitPlugin<Context extends CostReport>(maxCost: number): ApolloServerPlugin<Context> {
+  // The cost depends only on the schema (fixed), the document and the variables. Apollo Server
+  // keeps one parsed document per distinct query text, so a repeated request finds its cost here.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, contextValue }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              operationName: request.operationName ?? undefined,
-              estimators: [pageAwareEstimator],
-            });
-          } catch (error) {
-            // Bad variables are reported by execution with their own message; a runaway fragment expansion is not.
-            if (error instanceof GraphQLError && /query nodes/i.test(error.message))
-              throw new QueryTooComplexError(error.message, "nodes", 10_000, undefined);
-            return;
+          const variables = request.variables ?? {};
+          const key = `${request.operationName ?? ""}\u0000${Object.keys(variables).length > 0 ? JSON.stringify(variables) : ""}`;
+          let known = costs.get(document);
+          let cost = known?.get(key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables,
+                operationName: request.operationName ?? undefined,
+                estimators: [pageAwareEstimator],
+              });
+            } catch (error) {
+              // Bad variables are reported by execution with their own message; a runaway fragment expansion is not.
+              if (error instanceof GraphQLError && /query nodes/i.test(error.message))
+                throw new QueryTooComplexError(error.message, "nodes", 10_000, undefined);
+              return;
+            }
+            if (!known) costs.set(document, (known = new Map()));
+            if (known.size >= COSTS_PER_DOCUMENT) known.clear();
+            known.set(key, cost);
           }
           contextValue.cost = cost;
           if (cost > maxCost) {

@@ -88,17 +88,28 @@ export function Connection<Node extends object>(nodeType: ClassType<Node> | (abs
 /** What a connection field resolves to, before its nodes' own fields are resolved. */
 export type ConnectionOf<Node> = ReturnType<typeof toConnection<Node>>;
 
+/** A connection whose cursors are made when a field asks for them: most pages are read through `nodes` alone. */
 export function toConnection<Node>(page: Page<Node>) {
-  const edges = page.nodes.map((node) => ({ cursor: page.cursorOf(node), node }));
+  let edges: { cursor: string; node: Node }[] | undefined;
+  const cursorAt = (index: number) => {
+    const node = page.nodes.at(index);
+    return node === undefined ? null : page.cursorOf(node);
+  };
   return {
-    edges,
+    get edges() {
+      return (edges ??= page.nodes.map((node) => ({ cursor: page.cursorOf(node), node })));
+    },
     nodes: page.nodes,
     totalCount: page.totalCount,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return cursorAt(0);
+      },
+      get endCursor() {
+        return cursorAt(-1);
+      },
     },
   };
 }

@@ -57,10 +57,12 @@ export function requestGuards<Context extends GuardedContext>(): ApolloServerPlu
         async didResolveOperation({ operation, document, schema, request, contextValue }) {
           if (!operation) return;
           if (operation.operation === "mutation") refuseWithoutWriteScope(contextValue.caller);
-          const invalid = [
-            ...invalidLiterals(document),
-            ...invalidVariables(schema, document, operation, request.variables ?? {}),
-          ];
+          const checked = checkedDocument(document);
+          const variables = request.variables ?? {};
+          const invalid =
+            operation.variableDefinitions?.length && Object.keys(variables).length > 0
+              ? [...checked.invalidLiterals, ...invalidVariables(schema, checked.variableUse, operation, variables)]
+              : checked.invalidLiterals;
           if (invalid.length > 0) {
             throw new GraphQLErrorWithCode(
               `Invalid argument: ${invalid.map((field) => `\`${field.path}\`: ${field.message}`).join("; ")}`,
@@ -114,6 +116,28 @@ function argumentPath(
     .join(".");
 }
 
+/** What a document alone tells: its invalid literals, and where each variable is first used. */
+interface CheckedDocument {
+  invalidLiterals: InvalidField[];
+  /** Variable name → the argument path of its first use. */
+  variableUse: Map<string, string>;
+}
+
+/**
+ * Apollo Server keeps one parsed document per distinct query text, so a document is walked once,
+ * not on every request that sends it.
+ */
+const checkedDocuments = new WeakMap<DocumentNode, CheckedDocument>();
+
+function checkedDocument(document: DocumentNode): CheckedDocument {
+  let checked = checkedDocuments.get(document);
+  if (!checked) {
+    checked = { invalidLiterals: invalidLiterals(document), variableUse: variableUse(document) };
+    checkedDocuments.set(document, checked);
+  }
+  return checked;
+}
+
 function invalidLiterals(document: DocumentNode): InvalidField[] {
   const invalid: InvalidField[] = [];
   visit(document, {
@@ -125,12 +149,7 @@ function invalidLiterals(document: DocumentNode): InvalidField[] {
   return invalid;
 }
 
-function invalidVariables(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  values: Record<string, unknown>,
-): InvalidField[] {
+function variableUse(document: DocumentNode): Map<string, string> {
   const usedAt = new Map<string, string>();
   visit(document, {
     VariableDefinition: () => false,
@@ -138,6 +157,15 @@ function invalidVariables(
       if (!usedAt.has(node.name.value)) usedAt.set(node.name.value, argumentPath(ancestors, parent));
     },
   });
+  return usedAt;
+}
+
+function invalidVariables(
+  schema: GraphQLSchema,
+  usedAt: ReadonlyMap<string, string>,
+  operation: OperationDefinitionNode,
+  values: Record<string, unknown>,
+): InvalidField[] {
   const invalid: InvalidField[] = [];
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;

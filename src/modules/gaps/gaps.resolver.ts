@@ -12,18 +12,13 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import type {
-  Group,
-  HealthcareRegion as HealthcareRegionRow,
-  Region as RegionRow,
-} from "../../generated/prisma/client";
 import type { MembershipRow } from "../people";
 import type { Context } from "../../graphql/context";
 import { Connection, paginate, PageArgs, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { today } from "../../graphql/period";
 import { GraphQLDate } from "../../graphql/scalars";
-import { HealthcareRegion, Region } from "../geography";
-import { GovernanceGroup, NationalProgramArea } from "../governance";
+import { HealthcareRegion, Region, type HealthcareRegionRow, type RegionRow } from "../geography";
+import { GovernanceGroup, NationalProgramArea, type GroupRow } from "../governance";
 import { Membership } from "../people";
 import { GapsService, StructureGapKind, type StructureGapRow } from "./gaps.service";
 
@@ -106,7 +101,7 @@ export class StructureGapResolver {
   }
 
   @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The group concerned, if one is." })
-  group(@Root() gap: StructureGapRow, @Ctx() { loaders }: Context): Promise<Group | null> | null {
+  group(@Root() gap: StructureGapRow, @Ctx() { loaders }: Context): Promise<GroupRow | null> | null {
     return gap.groupId ? loaders.groupById.load(gap.groupId) : null;
   }
 
@@ -114,7 +109,7 @@ export class StructureGapResolver {
     nullable: true,
     description: "The national program area concerned, if one is.",
   })
-  programArea(@Root() gap: StructureGapRow, @Ctx() { loaders }: Context): Promise<Group | null> | null {
+  programArea(@Root() gap: StructureGapRow, @Ctx() { loaders }: Context): Promise<GroupRow | null> | null {
     return gap.programAreaId ? loaders.groupById.load(gap.programAreaId) : null;
   }
 

@@ -22,14 +22,24 @@ export class HealthcareRegionResolver {
   })
   healthcareRegion(
     @Args() { slug }: HealthcareRegionSlugArgs,
-    @Ctx() { prisma }: Context,
+    @Ctx() { loaders }: Context,
   ): Promise<HealthcareRegion | null> {
-    return new GeographyService(prisma).healthcareRegion(slug);
+    return loaders.healthcareRegionBySlug.load(slug);
   }
 
   @FieldResolver(() => ID)
   id(@Root() healthcareRegion: HealthcareRegion): string {
     return toGlobalId("HealthcareRegion", healthcareRegion.id);
+  }
+
+  @FieldResolver(() => [String])
+  sources(
+    @Root() healthcareRegion: { id: string } | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    return "sources" in healthcareRegion
+      ? healthcareRegion.sources
+      : loaders.healthcareRegionSourcesById.load(healthcareRegion.id);
   }
 
   @FieldResolver(() => [Region], {
@@ -70,6 +80,14 @@ export class RegionResolver {
     return toGlobalId("Region", region.id);
   }
 
+  @FieldResolver(() => [String])
+  sources(
+    @Root() region: { id: string } | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    return "sources" in region ? region.sources : loaders.regionSourcesById.load(region.id);
+  }
+
   @FieldResolver(() => HealthcareRegion, {
     description:
       "The healthcare region the region belongs to. For Region Halland, split between Södra and Västra, this is Södra (where Halland is represented in SKS); see `healthcareRegions`.",
@@ -107,8 +125,8 @@ export class MunicipalityResolver {
     nullable: true,
     description: 'One municipality by kommunkod, e.g. "2281"; null when there is none.',
   })
-  municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { prisma }: Context): Promise<Municipality | null> {
-    return new GeographyService(prisma).municipality(code);
+  municipality(@Args() { code }: MunicipalityCodeArgs, @Ctx() { loaders }: Context): Promise<Municipality | null> {
+    return loaders.municipalityByCode.load(code);
   }
 
   @FieldResolver(() => ID)

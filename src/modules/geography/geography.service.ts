@@ -1,52 +1,68 @@
 import type { Database } from "../../db/prisma";
-import type { HealthcareRegion, Municipality, Region } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
+import { sqlReader } from "../../db/read-sql";
+import { bigint, row } from "../../db/sql";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
+import {
+  HEALTHCARE_REGION_COLUMNS,
+  healthcareRegionRow,
+  MUNICIPALITY_COLUMNS,
+  municipalityRow,
+  REGION_COLUMNS,
+  regionRow,
+  type HealthcareRegionRow,
+  type MunicipalityRow,
+  type RegionRow,
+} from "./geography.loaders";
 
 const MUNICIPALITY_CURSOR = "municipality";
 
 export class GeographyService {
   constructor(private readonly prisma: Database) {}
 
-  healthcareRegions(): Promise<HealthcareRegion[]> {
-    return this.prisma.healthcareRegion.findMany({ orderBy: { slug: "asc" } });
+  healthcareRegions(): Promise<HealthcareRegionRow[]> {
+    return sqlReader(this.prisma).rows(
+      "healthcare_regions",
+      Prisma.sql`SELECT ${HEALTHCARE_REGION_COLUMNS} FROM healthcare_region hr ORDER BY hr.slug`,
+      healthcareRegionRow,
+    );
   }
 
-  healthcareRegion(slug: string): Promise<HealthcareRegion | null> {
-    return this.prisma.healthcareRegion.findUnique({ where: { slug } });
-  }
-
-  regions(): Promise<Region[]> {
-    return this.prisma.region.findMany({ orderBy: { countyCode: "asc" } });
-  }
-
-  region(countyCode: string): Promise<Region | null> {
-    return this.prisma.region.findUnique({ where: { countyCode } });
-  }
-
-  municipality(code: string): Promise<Municipality | null> {
-    return this.prisma.municipality.findUnique({ where: { code } });
+  regions(): Promise<RegionRow[]> {
+    return sqlReader(this.prisma).rows(
+      "regions",
+      Prisma.sql`SELECT ${REGION_COLUMNS} FROM region r ORDER BY r.county_code`,
+      regionRow,
+    );
   }
 
   /** Municipalities in code order, optionally of one county, a page at a time (keyset on code). */
   async municipalities(
     filter: { countyCode?: string },
     page: { first?: number; after?: string },
-  ): Promise<Page<Municipality>> {
+  ): Promise<Page<MunicipalityRow>> {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
     const afterCode =
       page.after === undefined ? undefined : String(decodeKeyCursor(MUNICIPALITY_CURSOR, page.after)[0]);
-    const where = filter.countyCode ? { countyCode: filter.countyCode } : {};
-    const [rows, totalCount] = await Promise.all([
-      this.prisma.municipality.findMany({
-        where: afterCode ? { ...where, code: { gt: afterCode } } : where,
-        orderBy: { code: "asc" },
-        take: first + 1,
-      }),
-      this.prisma.municipality.count({ where }),
+    const read = sqlReader(this.prisma);
+    const inCounty = filter.countyCode ? Prisma.sql`mu.county_code = ${filter.countyCode}` : Prisma.sql`TRUE`;
+    const [rows, [count]] = await Promise.all([
+      read.rows(
+        "municipalities_page",
+        Prisma.sql`SELECT ${MUNICIPALITY_COLUMNS} FROM municipality mu
+          WHERE ${inCounty} ${afterCode ? Prisma.sql`AND mu.code > ${afterCode}` : Prisma.empty}
+          ORDER BY mu.code LIMIT ${first + 1}`,
+        municipalityRow,
+      ),
+      read.rows(
+        "municipalities_count",
+        Prisma.sql`SELECT count(*) AS count FROM municipality mu WHERE ${inCounty}`,
+        row({ count: bigint() }),
+      ),
     ]);
     return {
       nodes: rows.slice(0, first),
-      totalCount,
+      totalCount: Number(count?.count ?? 0),
       hasNextPage: rows.length > first,
       hasPreviousPage: afterCode !== undefined,
       cursorOf: (municipality) => encodeKeyCursor(MUNICIPALITY_CURSOR, [municipality.code]),

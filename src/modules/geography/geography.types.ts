@@ -16,8 +16,9 @@ export class HealthcareRegion {
   @Field({ description: 'Official name, e.g. "Norra sjukvårdsregionen".' })
   name!: string;
 
+  /** Absent on rows the read path loads: the resolver's `sources` field loads them when asked. */
   @Field(() => [String], { description: "Public sources the record is based on." })
-  sources!: string[];
+  sources?: string[];
 }
 
 @ObjectType({
@@ -44,8 +45,9 @@ export class Region {
   @Field(() => String, { nullable: true, description: "Remarks on the region's status or representation." })
   note!: string | null;
 
+  /** Absent on rows the read path loads: the resolver's `sources` field loads them when asked. */
   @Field(() => [String], { description: "Public sources the record is based on." })
-  sources!: string[];
+  sources?: string[];
 }
 
 @ObjectType({

@@ -25,3 +25,14 @@ export const geographyModule: ModuleDescriptor = {
     { name: "municipality", orderBy: "id", dependsOn: ["region", "healthcare_region"] },
   ],
 };
+export {
+  HEALTHCARE_REGION_COLUMNS,
+  MUNICIPALITY_COLUMNS,
+  REGION_COLUMNS,
+  healthcareRegionRow,
+  municipalityRow,
+  regionRow,
+  type HealthcareRegionRow,
+  type MunicipalityRow,
+  type RegionRow,
+} from "./geography.loaders";

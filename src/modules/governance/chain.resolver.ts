@@ -1,8 +1,9 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
-import type { Group, GroupKind, Region as RegionRow } from "../../generated/prisma/client";
+import type { GroupKind } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { CountyCode, Slug } from "../../graphql/validation";
-import { HealthcareRegion, Region } from "../geography";
+import { HealthcareRegion, Region, type RegionRow } from "../geography";
 import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
 
 const PROGRAM_AREA_KINDS: GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL"];
@@ -23,11 +24,11 @@ class GovernanceChainArgs {
     "One program area through the three levels for one region: the NPO, the RPO(s) of the region's healthcare region(s), the region's LPO(s). Each body's `workingGroups` gives its NAGs, RAGs and LAGs.",
 })
 export class GovernanceChain {
-  programArea!: Group;
+  programArea!: GroupRow;
   regionRow!: RegionRow;
   healthcareRegionRows!: HealthcareRegion[];
-  regionalProgramAreaRows!: Group[];
-  localProgramAreaRows!: Group[];
+  regionalProgramAreaRows!: GroupRow[];
+  localProgramAreaRows!: GroupRow[];
 }
 
 @Resolver(() => GovernanceChain)
@@ -65,7 +66,7 @@ export class GovernanceChainResolver {
   }
 
   @FieldResolver(() => NationalProgramArea, { description: "The NPO (nationellt programområde)." })
-  nationalProgramArea(@Root() chain: GovernanceChain): Group {
+  nationalProgramArea(@Root() chain: GovernanceChain): GroupRow {
     return chain.programArea;
   }
 
@@ -84,14 +85,14 @@ export class GovernanceChainResolver {
   @FieldResolver(() => [RegionalProgramArea], {
     description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions.",
   })
-  regionalProgramAreas(@Root() chain: GovernanceChain): Group[] {
+  regionalProgramAreas(@Root() chain: GovernanceChain): GroupRow[] {
     return chain.regionalProgramAreaRows;
   }
 
   @FieldResolver(() => [LocalProgramArea], {
     description: "The region's LPO(s) (lokalt programområde) mirroring the NPO.",
   })
-  localProgramAreas(@Root() chain: GovernanceChain): Group[] {
+  localProgramAreas(@Root() chain: GovernanceChain): GroupRow[] {
     return chain.localProgramAreaRows;
   }
 }

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { Group } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { HealthcareRegion, Region } from "../geography";
 import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
@@ -11,7 +11,7 @@ export class HealthcareRegionGroupsResolver {
   @FieldResolver(() => [RegionalProgramArea], {
     description: "Its RPOs (sjukvårdsregionala programområden), one per NPO.",
   })
-  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Group[]> {
+  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
     return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
   }
 }
@@ -19,7 +19,7 @@ export class HealthcareRegionGroupsResolver {
 @Resolver(() => Region)
 export class RegionGroupsResolver {
   @FieldResolver(() => [LocalProgramArea], { description: "The region's LPOs (lokala programområden)." })
-  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Group[]> {
+  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
     return loaders.localProgramAreasByCountyCode.load(region.countyCode);
   }
 }

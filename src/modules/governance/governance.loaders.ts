@@ -1,132 +1,253 @@
 import type { Database } from "../../db/prisma";
-import {
-  Prisma,
-  type Group,
-  type GroupKind,
-  type Hosting,
-  type Municipality,
-  type Organisation,
-  type OtherName,
-} from "../../generated/prisma/client";
+import { Prisma, GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
-import { inForceSql, inForceWhere } from "../../db/period";
-import { queryRows, row, text } from "../../db/sql";
+import { inForceSql } from "../../db/period";
+import { keyedRow, sqlReader } from "../../db/read-sql";
+import { groupPrototypeOf, Hosting, OtherName } from "./governance.types";
+import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
+import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
+import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
+
+const groupKind = oneOf(Object.values(GroupKind));
+
+/** A governance body's columns the API shows, on the table aliased `g`. */
+export const GROUP_COLUMNS = Prisma.sql`g.id, g.slug, g.kind, g.level, g.name, g.version,
+  g.short_name AS "shortName", g.description, g.parent_id AS "parentId", g.program_area_id AS "programAreaId",
+  g.healthcare_region_id AS "healthcareRegionId", g.county_code AS "countyCode",
+  g.municipal_participation AS "municipalParticipation",
+  g.municipal_participation_note AS "municipalParticipationNote",
+  g.valid_from AS "validFrom", g.valid_to AS "validTo", g.period_note AS "periodNote",
+  g.provenance, g.note`;
+
+export const groupRow = row(
+  {
+    id: text(),
+    slug: text(),
+    kind: groupKind,
+    level: oneOf(Object.values(GroupLevel)),
+    name: text(),
+    version: int(),
+    shortName: nullable(text()),
+    description: nullable(text()),
+    parentId: nullable(text()),
+    programAreaId: nullable(text()),
+    healthcareRegionId: nullable(text()),
+    countyCode: nullable(text()),
+    municipalParticipation: boolean(),
+    municipalParticipationNote: nullable(text()),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    periodNote: nullable(text()),
+    provenance: oneOf(Object.values(Provenance)),
+    note: nullable(text()),
+  },
+  (record) => groupPrototypeOf(record.kind),
+);
+
+/** A record's `sources`, read only where a field asks for them. */
+const sourcesRow = row({ id: text(), sources: array(text()) });
+
+/** A governance body as the API reads it. */
+export type GroupRow = ReturnType<typeof groupRow>;
+
+const byTextKey = keyedRow(groupRow);
+
+/** The columns groups are found by in batches, each as constant SQL with the array type of its keys. */
+const GROUP_KEYS = {
+  programAreaId: { column: Prisma.sql`g.program_area_id`, keys: Prisma.sql`uuid[]` },
+  healthcareRegionId: { column: Prisma.sql`g.healthcare_region_id`, keys: Prisma.sql`uuid[]` },
+  countyCode: { column: Prisma.sql`g.county_code`, keys: Prisma.sql`text[]` },
+  parentId: { column: Prisma.sql`g.parent_id`, keys: Prisma.sql`uuid[]` },
+} as const;
+
+const hostingRow = row(
+  {
+    groupId: text(),
+    organisationId: text(),
+    kind: oneOf(Object.values(HostingKind)),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    note: nullable(text()),
+  },
+  () => Hosting.prototype,
+);
+export type HostingRow = ReturnType<typeof hostingRow>;
+
+const otherNameRow = row(
+  {
+    groupId: text(),
+    kind: oneOf(Object.values(NameKind)),
+    name: text(),
+    usedUntil: nullable(date()),
+    note: nullable(text()),
+  },
+  () => OtherName.prototype,
+);
+export type OtherNameRow = ReturnType<typeof otherNameRow>;
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
+  const read = sqlReader(prisma);
+
   /** Groups (optionally of one kind) whose `field` is one of the keys, by slug. */
-  const groupsBy = (field: "programAreaId" | "healthcareRegionId" | "countyCode" | "parentId", kind?: GroupKind) =>
-    load<string, Group[]>(async (keys) => {
-      const where: Prisma.GroupWhereInput = { kind, [field]: { in: [...keys] } };
-      const groups = await prisma.group.findMany({ where, orderBy: { slug: "asc" } });
-      return groupByKeys(keys, groups, (group) => group[field] as string);
+  const groupsBy = (name: string, field: keyof typeof GROUP_KEYS, kind?: GroupKind) => {
+    const { column, keys: keyType } = GROUP_KEYS[field];
+    const ofKind = kind ? Prisma.sql`AND g.kind = ${kind}::"GroupKind"` : Prisma.empty;
+    return load<string, GroupRow[]>(async (keys) => {
+      const rows = await read.rows(
+        name,
+        Prisma.sql`SELECT ${column}::text AS key, ${GROUP_COLUMNS} FROM governance_group g
+          WHERE ${column} = ANY(${[...keys]}::${keyType}) ${ofKind}
+          ORDER BY g.slug`,
+        byTextKey,
+      );
+      return groupByKeys(keys, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     });
+  };
   return {
     // The level is filtered in memory, so a municipality's groups at three levels are one query.
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
-      load<string, Group[]>(async (municipalityIds) => {
-        // Participations and representing memberships in force on the day, with each group's row.
-        const rows = await queryRows(
-          prisma,
+      load<string, GroupRow[]>(async (municipalityIds) => {
+        // Groups with participations or representing memberships in force on the day.
+        const rows = await read.rows(
+          "groups_by_municipality",
           Prisma.sql`
-          SELECT DISTINCT o.municipality_id::text AS "municipalityId", g.id::text AS id
-            FROM organisation o
-            CROSS JOIN LATERAL (
-              SELECT p.group_id FROM group_participation p
-               WHERE p.organisation_id = o.id
-                 AND ${inForceSql("p", day)}
-              UNION
-              SELECT m.group_id FROM membership m
-               WHERE m.representing_organisation_id = o.id
-                 AND ${inForceSql("m", day)}
+          SELECT seat.municipality_id::text AS key, ${GROUP_COLUMNS}
+            FROM (
+              SELECT DISTINCT o.municipality_id, s.group_id
+                FROM organisation o
+                CROSS JOIN LATERAL (
+                  SELECT p.group_id FROM group_participation p
+                   WHERE p.organisation_id = o.id
+                     AND ${inForceSql("p", day)}
+                  UNION
+                  SELECT m.group_id FROM membership m
+                   WHERE m.representing_organisation_id = o.id
+                     AND ${inForceSql("m", day)}
+                ) AS s
+               WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
             ) AS seat
             JOIN governance_group g ON g.id = seat.group_id
-           WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
-             AND ${inForceSql("g", day)}`,
-          row({ municipalityId: text(), id: text() }),
+           WHERE ${inForceSql("g", day)}`,
+          byTextKey,
         );
-        const groups = await prisma.group.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.id))] } } });
-        const byId = new Map(groups.map((group) => [group.id, group]));
-        return groupByKeys(municipalityIds, rows, (row) => row.municipalityId).map((seats) =>
-          seats.flatMap((seat) => byId.get(seat.id) ?? []),
-        );
+        return groupByKeys(municipalityIds, rows, (row) => row.key).map((found) => found.map((row) => row.row));
       }),
     ),
-    groupBySlug: load<string, Group | null>(async (slugs) =>
-      sortByKeys(slugs, await prisma.group.findMany({ where: { slug: { in: [...slugs] } } }), (row) => row.slug),
+    groupBySlug: load<string, GroupRow | null>(async (slugs) =>
+      sortByKeys(
+        slugs,
+        await read.rows(
+          "group_by_slug",
+          Prisma.sql`SELECT ${GROUP_COLUMNS} FROM governance_group g WHERE g.slug = ANY(${[...slugs]}::text[])`,
+          groupRow,
+        ),
+        (row) => row.slug,
+      ),
     ),
-    groupById: load<string, Group | null>(async (ids) =>
-      sortByKeys(ids, await prisma.group.findMany({ where: { id: { in: [...ids] } } }), (row) => row.id),
+    groupById: load<string, GroupRow | null>(async (ids) =>
+      sortByKeys(
+        ids,
+        await read.rows(
+          "group_by_id",
+          Prisma.sql`SELECT ${GROUP_COLUMNS} FROM governance_group g WHERE g.id = ANY(${[...ids]}::uuid[])`,
+          groupRow,
+        ),
+        (row) => row.id,
+      ),
     ),
-    regionalProgramAreasByProgramAreaId: groupsBy("programAreaId", "RPO"),
-    regionalProgramAreasByHealthcareRegionId: groupsBy("healthcareRegionId", "RPO"),
-    localProgramAreasByCountyCode: groupsBy("countyCode", "LPO"),
-    localProgramAreasByProgramAreaId: load<string, Group[]>(async (ids) => {
-      const mirrors = await prisma.groupMirror.findMany({
-        where: { programAreaId: { in: [...ids] }, group: { kind: "LPO" } },
-        include: { group: true },
-        orderBy: { group: { slug: "asc" } },
-      });
-      return groupByKeys(ids, mirrors, (mirror) => mirror.programAreaId).map((rows) =>
-        rows.map((mirror) => mirror.group),
+    regionalProgramAreasByProgramAreaId: groupsBy("rpos_by_program_area", "programAreaId", "RPO"),
+    regionalProgramAreasByHealthcareRegionId: groupsBy("rpos_by_healthcare_region", "healthcareRegionId", "RPO"),
+    localProgramAreasByCountyCode: groupsBy("lpos_by_county", "countyCode", "LPO"),
+    localProgramAreasByProgramAreaId: load<string, GroupRow[]>(async (ids) => {
+      const rows = await read.rows(
+        "lpos_by_program_area",
+        Prisma.sql`SELECT gm.program_area_id::text AS key, ${GROUP_COLUMNS}
+          FROM group_mirror gm JOIN governance_group g ON g.id = gm.group_id
+          WHERE gm.program_area_id = ANY(${[...ids]}::uuid[]) AND g.kind = 'LPO'
+          ORDER BY g.slug`,
+        byTextKey,
       );
+      return groupByKeys(ids, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     }),
-    programAreasByGroupId: load<string, Group[]>(async (ids) => {
-      const mirrors = await prisma.groupMirror.findMany({
-        where: { groupId: { in: [...ids] } },
-        include: { programArea: true },
-        orderBy: { programArea: { slug: "asc" } },
-      });
-      return groupByKeys(ids, mirrors, (mirror) => mirror.groupId).map((rows) =>
-        rows.map((mirror) => mirror.programArea),
+    programAreasByGroupId: load<string, GroupRow[]>(async (ids) => {
+      const rows = await read.rows(
+        "program_areas_by_group",
+        Prisma.sql`SELECT gm.group_id::text AS key, ${GROUP_COLUMNS}
+          FROM group_mirror gm JOIN governance_group g ON g.id = gm.program_area_id
+          WHERE gm.group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY g.slug`,
+        byTextKey,
       );
+      return groupByKeys(ids, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     }),
-    workingGroupsByParentId: groupsBy("parentId"),
-    hostingsByGroupId: load<string, Hosting[]>(async (ids) => {
-      const hostings = await prisma.hosting.findMany({
-        where: { groupId: { in: [...ids] } },
-        orderBy: [{ validFrom: { sort: "asc", nulls: "first" } }, { kind: "asc" }],
-      });
+    workingGroupsByParentId: groupsBy("working_groups_by_parent", "parentId"),
+    hostingsByGroupId: load<string, HostingRow[]>(async (ids) => {
+      const hostings = await read.rows(
+        "hostings_by_group",
+        Prisma.sql`SELECT h.group_id AS "groupId", h.organisation_id AS "organisationId", h.kind,
+            h.valid_from AS "validFrom", h.valid_to AS "validTo", h.note
+          FROM hosting h WHERE h.group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY h.valid_from ASC NULLS FIRST, h.kind`,
+        hostingRow,
+      );
       return groupByKeys(ids, hostings, (row) => row.groupId);
     }),
-    currentHostByGroupId: load<string, Organisation | null>(async (ids) => {
-      const day = today();
-      const hostings = await prisma.hosting.findMany({
-        where: {
-          groupId: { in: [...ids] },
-          kind: "ACTIVE",
-          ...inForceWhere(day, "optional"),
-        },
-        include: { organisation: true },
-      });
-      return sortByKeys(ids, hostings, (hosting) => hosting.groupId).map((hosting) => hosting?.organisation ?? null);
-    }),
-    participatingMunicipalitiesByGroupId: load<string, Municipality[]>(async (ids) => {
-      const participations = await prisma.groupParticipation.findMany({
-        where: { groupId: { in: [...ids] }, organisation: { kind: "MUNICIPALITY" } },
-        include: { organisation: { include: { municipality: true } } },
-        orderBy: { organisation: { slug: "asc" } },
-      });
-      return groupByKeys(ids, participations, (p) => p.groupId).map((rows) =>
-        rows.flatMap((p) => (p.organisation.municipality ? [p.organisation.municipality] : [])),
+    currentHostByGroupId: load<string, OrganisationRow | null>(async (ids) => {
+      const rows = await read.rows(
+        "current_host_by_group",
+        Prisma.sql`SELECT h.group_id::text AS key, ${ORGANISATION_COLUMNS}
+          FROM hosting h JOIN organisation o ON o.id = h.organisation_id
+          WHERE h.group_id = ANY(${[...ids]}::uuid[]) AND h.kind = 'ACTIVE' AND ${inForceSql("h", today())}`,
+        keyedRow(organisationRow),
       );
+      return sortByKeys(ids, rows, (row) => row.key).map((row) => row?.row ?? null);
     }),
-    linkedGroupsByGroupId: load<string, Group[]>(async (ids) => {
-      const relations = await prisma.groupRelation.findMany({
-        where: { fromGroupId: { in: [...ids] } },
-        include: { toGroup: true },
-      });
-      return groupByKeys(ids, relations, (relation) => relation.fromGroupId).map((rows) =>
-        rows.map((relation) => relation.toGroup),
+    participatingMunicipalitiesByGroupId: load<string, MunicipalityRow[]>(async (ids) => {
+      const rows = await read.rows(
+        "participating_municipalities_by_group",
+        Prisma.sql`SELECT p.group_id::text AS key, ${MUNICIPALITY_COLUMNS}
+          FROM group_participation p
+          JOIN organisation o ON o.id = p.organisation_id
+          JOIN municipality mu ON mu.id = o.municipality_id
+          WHERE p.group_id = ANY(${[...ids]}::uuid[]) AND o.kind = 'MUNICIPALITY'
+          ORDER BY o.slug`,
+        keyedRow(municipalityRow),
       );
+      return groupByKeys(ids, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     }),
-    otherNamesByGroupId: load<string, OtherName[]>(async (ids) => {
-      const names = await prisma.otherName.findMany({
-        where: { groupId: { in: [...ids] } },
-        orderBy: [{ kind: "asc" }, { name: "asc" }],
-      });
-      return groupByKeys(ids, names, (row) => row.groupId as string);
+    linkedGroupsByGroupId: load<string, GroupRow[]>(async (ids) => {
+      const rows = await read.rows(
+        "linked_groups_by_group",
+        Prisma.sql`SELECT r.from_group_id::text AS key, ${GROUP_COLUMNS}
+          FROM group_relation r JOIN governance_group g ON g.id = r.to_group_id
+          WHERE r.from_group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY g.slug`,
+        byTextKey,
+      );
+      return groupByKeys(ids, rows, (row) => row.key).map((found) => found.map((row) => row.row));
+    }),
+    groupSourcesById: load<string, string[]>(async (ids) =>
+      sortByKeys(
+        ids,
+        await read.rows(
+          "group_sources_by_id",
+          Prisma.sql`SELECT g.id, g.sources FROM governance_group g WHERE g.id = ANY(${[...ids]}::uuid[])`,
+          sourcesRow,
+        ),
+        (row) => row.id,
+      ).map((row) => row?.sources ?? []),
+    ),
+    otherNamesByGroupId: load<string, OtherNameRow[]>(async (ids) => {
+      const names = await read.rows(
+        "other_names_by_group",
+        Prisma.sql`SELECT n.group_id AS "groupId", n.kind, n.name, n.used_until AS "usedUntil", n.note
+          FROM other_name n WHERE n.group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY n.kind, n.name`,
+        otherNameRow,
+      );
+      return groupByKeys(ids, names, (row) => row.groupId);
     }),
   };
 }

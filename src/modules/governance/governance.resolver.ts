@@ -1,9 +1,9 @@
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import type { Group } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography";
-import { Organisation } from "../organisations";
+import { Organisation, type OrganisationRow } from "../organisations";
 import { ActiveOnArgs, dayOf, today } from "../../graphql/period";
 import { isInForce } from "../../db/period";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
@@ -28,7 +28,7 @@ import {
   WorkingGroup,
 } from "./governance.types";
 
-type Row = Group;
+type Row = GroupRow;
 
 /** Fields every governance body has, inherited by each implementing type. */
 @Resolver(() => GovernanceGroup)
@@ -36,6 +36,15 @@ export class GovernanceGroupResolver {
   @FieldResolver(() => ID)
   id(@Root() group: Row): string {
     return toGlobalId(typeNameOfKind(group.kind), group.id);
+  }
+
+  @FieldResolver(() => [String])
+  sources(
+    @Root() group: Row | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    // Rows a mutation returns have them; the read path leaves them out unless asked.
+    return "sources" in group ? group.sources : loaders.groupSourcesById.load(group.id);
   }
 
   @FieldResolver(() => [OtherName])
@@ -104,7 +113,7 @@ export class GovernanceGroupResolver {
     description:
       "The organisation holding the active värdskap (hosting) today, e.g. a healthcare region or SKR; null where none is recorded.",
   })
-  host(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Organisation | null> {
+  host(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OrganisationRow | null> {
     return loaders.currentHostByGroupId.load(group.id);
   }
 
@@ -245,7 +254,7 @@ export class WorkingGroupResolver {
 @Resolver(() => Hosting)
 export class HostingResolver {
   @FieldResolver(() => Organisation, { description: "The host: a healthcare region (as organisation) or SKR." })
-  organisation(@Root() hosting: Hosting, @Ctx() { loaders }: Context): Promise<Organisation | null> {
+  organisation(@Root() hosting: Hosting, @Ctx() { loaders }: Context): Promise<OrganisationRow | null> {
     return loaders.organisationById.load(hosting.organisationId);
   }
 }

@@ -275,3 +275,17 @@ export function typeNameOfKind(kind: GroupKind): string {
 
 @ObjectType({ description: "A page of governance groups." })
 export class GovernanceGroupConnection extends Connection(GovernanceGroup, "GovernanceGroup") {}
+
+const CLASS_OF_TYPE_NAME: Record<string, typeof GovernanceGroup> = {
+  NationalProgramArea,
+  NationalCollaborationGroup,
+  RegionalProgramArea,
+  LocalProgramArea,
+  WorkingGroup,
+  GovernanceBody,
+};
+
+/** The prototype of the object type a group of this kind is shown as (a kind the row decoder then checks). */
+export function groupPrototypeOf(kind: unknown): object {
+  return (CLASS_OF_TYPE_NAME[TYPE_NAME_OF_KIND[kind as GroupKind]] ?? GovernanceBody).prototype;
+}

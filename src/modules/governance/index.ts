@@ -27,6 +27,7 @@ import { MembershipGroupResolver } from "./membership-fields.resolver";
 import { MunicipalityGroupsResolver } from "./municipality-groups.resolver";
 import { GroupMutations } from "./group.mutations";
 
+export { type GroupRow } from "./governance.loaders";
 export {
   GovernanceBody,
   GovernanceGroup,

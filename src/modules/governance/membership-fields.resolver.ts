@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { Group } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { Membership, type MembershipRow } from "../people";
 import { GovernanceGroup } from "./governance.types";
@@ -9,7 +9,7 @@ import { GovernanceGroup } from "./governance.types";
 @Resolver(() => Membership)
 export class MembershipGroupResolver {
   @FieldResolver(() => GovernanceGroup, { description: "The group." })
-  async group(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<Group> {
+  async group(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<GroupRow> {
     return required(await loaders.groupById.load(membership.groupId));
   }
 }

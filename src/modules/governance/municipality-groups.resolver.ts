@@ -1,11 +1,11 @@
 import { IsOptional } from "class-validator";
 import { Args, ArgsType, Ctx, Field, FieldResolver, Resolver, Root } from "type-graphql";
-import type { Group, Municipality as MunicipalityRow } from "../../generated/prisma/client";
+import type { GroupRow } from "./governance.loaders";
 import { GroupLevel } from "../../generated/prisma/enums";
 import type { Context } from "../../graphql/context";
 import { paginate, toConnection, type ConnectionOf } from "../../graphql/pagination";
 import { ActiveOnPageArgs, dayOf } from "../../graphql/period";
-import { Municipality } from "../geography";
+import { Municipality, type MunicipalityRow } from "../geography";
 import { groupByLevelOrder } from "./governance.order";
 import { GovernanceGroupConnection } from "./governance.types";
 
@@ -26,7 +26,7 @@ export class MunicipalityGroupsResolver {
     @Root() municipality: MunicipalityRow,
     @Args() args: MunicipalityGroupsArgs,
     @Ctx() { loaders }: Context,
-  ): Promise<ConnectionOf<Group>> {
+  ): Promise<ConnectionOf<GroupRow>> {
     const groups = await loaders.groupsByMunicipalityId({ day: dayOf(args.activeOn) }).load(municipality.id);
     const onLevel = args.level ? groups.filter((group) => group.level === args.level) : groups;
     return toConnection(paginate(onLevel, args, "municipality-groups", groupByLevelOrder));

@@ -7,6 +7,7 @@ import { OrganisationResolver } from "./organisation.resolver";
 import { Organisation } from "./organisation.types";
 
 export { Organisation };
+export { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "./organisation.loaders";
 
 /** Agencies, patient organisations and the organisations the geography comes with. */
 export const organisationsModule: ModuleDescriptor = {

@@ -4,6 +4,7 @@ import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography";
 import { OrganisationService } from "./organisation.service";
 import { Organisation } from "./organisation.types";
+import type { OrganisationRow } from "./organisation.loaders";
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -11,13 +12,22 @@ export class OrganisationResolver {
     description:
       "Government agencies (myndigheter) in knowledge governance, e.g. the nine of Rådet för styrning med kunskap.",
   })
-  agencies(@Ctx() { prisma }: Context): Promise<Organisation[]> {
+  agencies(@Ctx() { prisma }: Context): Promise<OrganisationRow[]> {
     return new OrganisationService(prisma).byKind("AGENCY");
   }
 
   @FieldResolver(() => ID)
   id(@Root() organisation: Organisation): string {
     return toGlobalId("Organisation", organisation.id);
+  }
+
+  @FieldResolver(() => [String])
+  sources(
+    @Root() organisation: OrganisationRow | { id: string; sources: string[] },
+    @Ctx() { loaders }: Context,
+  ): string[] | Promise<string[]> {
+    // Rows a mutation returns have them; the read path leaves them out unless asked.
+    return "sources" in organisation ? organisation.sources : loaders.organisationSourcesById.load(organisation.id);
   }
 
   @FieldResolver(() => Region, { nullable: true, description: "The region this organisation is, when it is one." })

@@ -1,36 +1,88 @@
 import type { Database } from "../../db/prisma";
-import type { MembershipRole, Prisma } from "../../generated/prisma/client";
+import { MembershipRole, Prisma } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
-import { inForceWhere } from "../../db/period";
+import { inForceSql } from "../../db/period";
+import { sqlReader } from "../../db/read-sql";
+import { date, int, nullable, oneOf, row, text } from "../../db/sql";
+import { Membership, Person } from "./people.types";
 
-/** The columns the API shows; leaving out bookkeeping columns halves the cost of reading rows. */
-const PERSON_FIELDS = {
-  id: true,
-  givenName: true,
-  familyName: true,
-  title: true,
-  hsaId: true,
-  sourceSystem: true,
-  externalId: true,
-  version: true,
-} satisfies Prisma.PersonSelect;
-const MEMBERSHIP_FIELDS = {
-  id: true,
-  personId: true,
-  groupId: true,
-  role: true,
-  representingOrganisationId: true,
-  validFrom: true,
-  validTo: true,
-  sourceSystem: true,
-  externalId: true,
-  version: true,
-} satisfies Prisma.MembershipSelect;
+/** A person's columns the API shows, on the table aliased `pe`. */
+export const PERSON_COLUMNS = Prisma.sql`pe.id, pe.given_name AS "givenName", pe.family_name AS "familyName",
+  pe.title, pe.hsa_id AS "hsaId", pe.source_system AS "sourceSystem", pe.external_id AS "externalId", pe.version`;
+/** A membership's columns the API shows, on the table aliased `m`. */
+const MEMBERSHIP_COLUMNS = Prisma.sql`m.id, m.person_id AS "personId", m.group_id AS "groupId", m.role,
+  m.representing_organisation_id AS "representingOrganisationId", m.valid_from AS "validFrom",
+  m.valid_to AS "validTo", m.source_system AS "sourceSystem", m.external_id AS "externalId", m.version`;
+/** The person's columns beside a membership's, prefixed so that the two `id`s and sources stay apart. */
+const MEMBER_PERSON_COLUMNS = Prisma.sql`pe.given_name AS "person.givenName", pe.family_name AS "person.familyName",
+  pe.title AS "person.title", pe.hsa_id AS "person.hsaId", pe.source_system AS "person.sourceSystem",
+  pe.external_id AS "person.externalId", pe.version AS "person.version"`;
 
-export type PersonRow = Prisma.PersonGetPayload<{ select: typeof PERSON_FIELDS }>;
-export type MembershipRow = Prisma.MembershipGetPayload<{ select: typeof MEMBERSHIP_FIELDS }>;
+export const personRow = row(
+  {
+    id: text(),
+    givenName: text(),
+    familyName: text(),
+    title: nullable(text()),
+    hsaId: nullable(text()),
+    sourceSystem: nullable(text()),
+    externalId: nullable(text()),
+    version: int(),
+  },
+  () => Person.prototype,
+);
+const membershipRow = row(
+  {
+    id: text(),
+    personId: text(),
+    groupId: text(),
+    role: oneOf(Object.values(MembershipRole)),
+    representingOrganisationId: nullable(text()),
+    validFrom: date(),
+    validTo: nullable(date()),
+    sourceSystem: nullable(text()),
+    externalId: nullable(text()),
+    version: int(),
+  },
+  () => Membership.prototype,
+);
+const memberPersonRow = row({
+  "person.givenName": text(),
+  "person.familyName": text(),
+  "person.title": nullable(text()),
+  "person.hsaId": nullable(text()),
+  "person.sourceSystem": nullable(text()),
+  "person.externalId": nullable(text()),
+  "person.version": int(),
+});
+
+export type PersonRow = ReturnType<typeof personRow>;
+export type MembershipRow = ReturnType<typeof membershipRow>;
 export type MembershipWithPerson = MembershipRow & { person: PersonRow };
+
+function membershipWithPerson(value: unknown): MembershipWithPerson {
+  const membership = membershipRow(value) as MembershipWithPerson;
+  const columns = memberPersonRow(value);
+  const person = Object.create(Person.prototype) as PersonRow;
+  person.id = membership.personId;
+  person.givenName = columns["person.givenName"];
+  person.familyName = columns["person.familyName"];
+  person.title = columns["person.title"];
+  person.hsaId = columns["person.hsaId"];
+  person.sourceSystem = columns["person.sourceSystem"];
+  person.externalId = columns["person.externalId"];
+  person.version = columns["person.version"];
+  membership.person = person;
+  return membership;
+}
+
+/** The columns memberships are found by in batches, as constant SQL. */
+const MEMBERSHIP_KEYS = {
+  groupId: Prisma.sql`m.group_id`,
+  personId: Prisma.sql`m.person_id`,
+  representingOrganisationId: Prisma.sql`m.representing_organisation_id`,
+} as const;
 
 export interface MembershipFilter {
   /** null: every period. */
@@ -46,10 +98,15 @@ export function withRole(
 }
 
 export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
+  const read = sqlReader(prisma);
   const personById = load<string, PersonRow | null>(async (ids) =>
     sortByKeys(
       ids,
-      await prisma.person.findMany({ where: { id: { in: [...ids] } }, select: PERSON_FIELDS }),
+      await read.rows(
+        "person_by_id",
+        Prisma.sql`SELECT ${PERSON_COLUMNS} FROM person pe WHERE pe.id = ANY(${[...ids]}::uuid[])`,
+        personRow,
+      ),
       (row) => row.id,
     ),
   );
@@ -58,23 +115,27 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
   const contactByPersonId = load<string, { email: string | null; phone: string | null } | null>(async (ids) =>
     sortByKeys(
       ids,
-      await prisma.personContact.findMany({
-        where: { personId: { in: [...ids] } },
-        select: { personId: true, email: true, phone: true },
-      }),
+      await read.rows(
+        "contact_by_person",
+        Prisma.sql`SELECT c.person_id AS "personId", c.email, c.phone
+          FROM person_contact c WHERE c.person_id = ANY(${[...ids]}::uuid[])`,
+        row({ personId: text(), email: nullable(text()), phone: nullable(text()) }),
+      ),
       (row) => row.personId,
     ),
   );
 
   /** Memberships whose `field` is one of the keys, with their people (one statement), matching the filter. */
-  const membershipsBy = (field: "groupId" | "personId" | "representingOrganisationId") =>
+  const membershipsBy = (name: string, field: keyof typeof MEMBERSHIP_KEYS) =>
     loadersByArguments(({ day }: MembershipFilter) =>
       load<string, MembershipWithPerson[]>(async (keys) => {
-        const where: Prisma.MembershipWhereInput = { [field]: { in: [...keys] }, ...inForceWhere(day, "required") };
-        const rows = await prisma.membership.findMany({
-          where,
-          select: { ...MEMBERSHIP_FIELDS, person: { select: PERSON_FIELDS } },
-        });
+        const rows = await read.rows(
+          name,
+          Prisma.sql`SELECT ${MEMBERSHIP_COLUMNS}, ${MEMBER_PERSON_COLUMNS}
+            FROM membership m JOIN person pe ON pe.id = m.person_id
+            WHERE ${MEMBERSHIP_KEYS[field]} = ANY(${[...keys]}::uuid[]) AND ${inForceSql("m", day)}`,
+          membershipWithPerson,
+        );
         for (const { person } of rows) personById.prime(person.id, person);
         return groupByKeys(keys, rows, (row) => row[field] as string);
       }),
@@ -86,13 +147,20 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
     membershipById: load<string, MembershipRow | null>(async (ids) =>
       sortByKeys(
         ids,
-        await prisma.membership.findMany({ where: { id: { in: [...ids] } }, select: MEMBERSHIP_FIELDS }),
+        await read.rows(
+          "membership_by_id",
+          Prisma.sql`SELECT ${MEMBERSHIP_COLUMNS} FROM membership m WHERE m.id = ANY(${[...ids]}::uuid[])`,
+          membershipRow,
+        ),
         (row) => row.id,
       ),
     ),
-    membershipsByGroupId: membershipsBy("groupId"),
-    membershipsByPersonId: membershipsBy("personId"),
-    membershipsByRepresentingOrganisationId: membershipsBy("representingOrganisationId"),
+    membershipsByGroupId: membershipsBy("memberships_by_group", "groupId"),
+    membershipsByPersonId: membershipsBy("memberships_by_person", "personId"),
+    membershipsByRepresentingOrganisationId: membershipsBy(
+      "memberships_by_representing_organisation",
+      "representingOrganisationId",
+    ),
   };
 }
 

@@ -1,14 +1,13 @@
 import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { Organisation as OrganisationRow } from "../../generated/prisma/client";
 import type { Context } from "../../graphql/context";
 import { toGlobalId } from "../../graphql/global-id";
 import { paginate, toConnection } from "../../graphql/pagination";
 import { dayOf, today } from "../../graphql/period";
 import { isInForce } from "../../db/period";
 import { authorizeContact, authorizeIdentifiers } from "../../access/authorize";
-import { Organisation } from "../organisations";
+import { Organisation, type OrganisationRow } from "../organisations";
 import { MembersArgs } from "./people.args";
-import { withRole, type MembershipRow, type PersonRow } from "./people.loaders";
+import { withRole, type MembershipRow, type MembershipWithPerson, type PersonRow } from "./people.loaders";
 import { personMembershipOrder } from "./people.order";
 import { Membership, MembershipConnection, Person } from "./people.types";
 
@@ -108,8 +107,13 @@ export class MembershipResolver {
   }
 
   @FieldResolver(() => Person, { description: "Who holds the seat." })
-  async person(@Root() membership: MembershipRow, @Ctx() { loaders }: Context): Promise<PersonRow> {
-    return required(await loaders.personById.load(membership.personId));
+  person(
+    @Root() membership: MembershipRow | MembershipWithPerson,
+    @Ctx() { loaders }: Context,
+  ): PersonRow | Promise<PersonRow> {
+    // Memberships listed for a group or a person come with their person: answered without a promise.
+    if ("person" in membership) return membership.person;
+    return loaders.personById.load(membership.personId).then(required);
   }
 
   @FieldResolver(() => Organisation, {

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { BadUserInputError } from "../../graphql/errors";
-import { bigint, float, oneOf, queryRows, row, text } from "../../db/sql";
+import { bigint, float, oneOf, row, text } from "../../db/sql";
+import { sqlReader } from "../../db/read-sql";
 import type { SearchMatch, SearchSource } from "../../graphql/module";
 import { decodeKeyCursor, encodeKeyCursor, type Page } from "../../graphql/pagination";
 
@@ -41,8 +42,8 @@ export class SearchService {
       score: float(),
       total: bigint(),
     });
-    const rows = await queryRows(
-      this.prisma,
+    const rows = await sqlReader(this.prisma).rows(
+      "search",
       Prisma.sql`
       WITH term AS (SELECT kg_fold(${query}) AS t),
       candidates (kind, id, label, tier, name, alias) AS (
