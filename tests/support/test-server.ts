@@ -104,7 +104,7 @@ export async function startTestServer({
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   data?: Data | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-  extensions?: { sqlStatements?: number };
+  extensions?: { sqlStatements?: number; cost?: Record<string, number> };
 }
 
 /** POSTs an operation the way any GraphQL client does. */

@@ -128,8 +128,11 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
                 ) AS s
                WHERE o.municipality_id = ANY(${[...municipalityIds]}::uuid[])
             ) AS seat
-            JOIN governance_group g ON g.id = seat.group_id
-           WHERE ${inForceSql("g", day)}`,
+            -- Each group by key (OFFSET 0 keeps it a per-seat look-up): as a plain join the
+            -- planner, expecting hundreds of seats per organisation, reads every group once.
+            CROSS JOIN LATERAL (
+              SELECT * FROM governance_group g WHERE g.id = seat.group_id AND ${inForceSql("g", day)} OFFSET 0
+            ) AS g`,
           byTextKey,
         );
         return groupByKeys(municipalityIds, rows, (row) => row.key).map((found) => found.map((row) => row.row));

@@ -132,7 +132,11 @@ export function createPeopleLoaders(prisma: Database, load: LoaderFactory) {
         const rows = await read.rows(
           name,
           Prisma.sql`SELECT ${MEMBERSHIP_COLUMNS}, ${MEMBER_PERSON_COLUMNS}
-            FROM membership m JOIN person pe ON pe.id = m.person_id
+            FROM membership m
+            -- The person by key for each membership (OFFSET 0 keeps the planner from flattening
+            -- it): as a plain join the planner hashes the whole person table once a batch holds a
+            -- few thousand memberships (tests/query-plans.test.ts).
+            JOIN LATERAL (SELECT * FROM person pe WHERE pe.id = m.person_id OFFSET 0) pe ON TRUE
             WHERE ${MEMBERSHIP_KEYS[field]} = ANY(${[...keys]}::uuid[]) AND ${inForceSql("m", day)}`,
           membershipWithPerson,
         );
