@@ -1,19 +1,21 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import pg from "pg";
-import { DATASET_REFERENCE_DATE } from "../src/dataset/generate";
-import { inForceSql } from "../src/db/period";
-import { Prisma } from "../src/generated/prisma/client";
-import { createTestDatabase, DATASET_SCALES, type DatasetScale, type TestDatabase } from "./support/test-database";
+import { INTRANET_OPERATIONS } from "../bench/queries";
+import { readStatements, type ReadStatement } from "../src/db/read-sql";
+import { DATASET_SCALES, type DatasetScale } from "./support/test-database";
+import { gql, startTestServer, type TestServer } from "./support/test-server";
 
 /**
  * Every loader look-up runs on the index meant for it, on the 1× and 10× data sets, with the
  * planner as it runs in production (sequential scans allowed, tables ANALYZEd). The statements
- * below are the WHERE shapes the loaders send: a batch of keys as `= ANY($1::uuid[])` and, for
- * records with a period, the in-force predicate of src/db/period.ts. A plan fails when it reads a
- * table of at least BIG_TABLE_ROWS rows sequentially, or reads any table the statement names
- * through another index than the one named for it.
+ * explained are the loaders' own: a test server serves the intranet operations and a sweep while
+ * the test listens to what the read path sends (src/db/read-sql.ts), then each statement is
+ * EXPLAINed with its batch of keys replaced by a realistic one, parameters as the driver sends
+ * them. A plan fails when it reads a table of at least BIG_TABLE_ROWS rows sequentially, or reads
+ * any table through another index than the one named for it.
  *
- * To cover a new loader, add an entry to LOOKUPS: the statement, the SQL that picks a realistic
- * batch of keys for it, and the index each table must be read through.
+ * A new loader's statement fails the test until it has an entry in LOOKUPS (its name, the SQL that
+ * picks a realistic batch of keys, the index each table must be read through) or in NOT_LOOKUPS.
  */
 
 /**
@@ -25,47 +27,19 @@ const BIG_TABLE_ROWS = 5_000;
 
 interface Lookup {
   name: string;
-  /** SQL whose first column is the batch of keys, as a loader would get them. */
+  /**
+   * The name the loader sends its statement under (src/db/read-sql.ts). The test EXPLAINs each
+   * text the loader sent under it while serving the operations below (a day and every period
+   * are different texts), with its batch of keys replaced by `keys`.
+   */
+  reads: string;
+  /** SQL whose first column is a realistic batch of keys for the statement. */
   keys: string;
-  /** The statement for a batch of keys; `day` null means every period. */
-  statement: (keys: string[], day: Date | null) => Prisma.Sql;
-  /** The days to explain it for: a date (the default) and, where loaders offer it, every period (null). */
-  days?: (Date | null)[];
   /**
    * Table → the index it must be read through (when it is read through an index at all); a list
    * where more than one is right (the primary key and a unique index leading with the same column).
    */
   indexes: Record<string, string | string[]>;
-}
-
-const ON_REFERENCE_DAY = new Date(`${DATASET_REFERENCE_DATE}T00:00:00Z`);
-const DAY_AND_EVERY_PERIOD = [ON_REFERENCE_DAY, null];
-
-const MEMBERSHIP_COLUMNS = Prisma.sql`m.id, m.person_id, m.group_id, m.role, m.representing_organisation_id,
-  m.valid_from, m.valid_to, m.source_system, m.external_id, m.version,
-  p.given_name, p.family_name, p.title, p.hsa_id, p.source_system AS person_source_system, p.external_id AS person_external_id, p.version AS person_version`;
-
-/**
- * Memberships (with their people) whose `column` is one of the keys and that are in force on the
- * day. The people are read by key for each membership (LATERAL … OFFSET 0 keeps the planner from
- * flattening it): as a plain join the planner hashes the whole person table once a batch holds a
- * few thousand memberships (Västernorrland's groups at 10×: 42 000 people read for 2 600
- * memberships, 27–53 ms against 12–20 ms by key).
- */
-function membershipsBy(column: Prisma.Sql) {
-  return (keys: string[], day: Date | null) => Prisma.sql`
-    SELECT ${MEMBERSHIP_COLUMNS}
-      FROM membership m
-      JOIN LATERAL (SELECT * FROM person p WHERE p.id = m.person_id OFFSET 0) p ON TRUE
-     WHERE ${column} = ANY(${keys}::uuid[]) AND ${inForceSql("m", day)}`;
-}
-
-/** Groups (optionally of one kind) whose `column` is one of the keys, by slug. */
-function groupsBy(column: Prisma.Sql, keyType: Prisma.Sql, kind?: string) {
-  return (keys: string[]) => Prisma.sql`
-    SELECT g.* FROM governance_group g
-     WHERE ${column} = ANY(${keys}::${keyType}[]) ${kind ? Prisma.sql`AND g.kind = ${kind}::"GroupKind"` : Prisma.empty}
-     ORDER BY g.slug`;
 }
 
 const GROUPS_OF_VASTERNORRLAND = `SELECT id FROM governance_group WHERE county_code = '22'`;
@@ -79,136 +53,122 @@ const GROUP_BY_ID = ["governance_group_pkey", "governance_group_id_kind_key"];
  * is as right as the key column's index.
  */
 const OR_BY_KIND = "governance_group_kind_name_idx";
-/**
- * A group's members: the b-tree on (group_id, role), or the GiST index behind
- * kg_membership_no_overlap, which the planner takes for small batches and which leads with
- * group_id (checked below). When it led with person_id, every group look-up read the whole index.
- */
+/** A group's members: the (group, role) index or the group-first overlap constraint's index. */
 const MEMBERS_OF_GROUP = ["membership_group_id_role_idx", "kg_membership_no_overlap"];
 
+/**
+ * The loaders' look-ups. Memberships are joined to their people by key (LATERAL … OFFSET 0): as a
+ * plain join the planner hashes the whole person table once a batch holds a few thousand
+ * memberships (Västernorrland's groups at 10×: 42 000 people read for 2 600 memberships, 27–53 ms
+ * against 12–20 ms by key). A municipality's groups are read by key the same way.
+ */
 const LOOKUPS: Lookup[] = [
   {
     name: "memberships by group",
+    reads: "memberships_by_group",
     keys: GROUPS_OF_VASTERNORRLAND,
-    statement: membershipsBy(Prisma.sql`m.group_id`),
-    days: DAY_AND_EVERY_PERIOD,
     indexes: { membership: MEMBERS_OF_GROUP, person: "person_pkey" },
   },
   {
-    name: "memberships by group (the NPOs, members on a date)",
+    name: "memberships by group (the NPOs)",
+    reads: "memberships_by_group",
     keys: NPOS,
-    statement: membershipsBy(Prisma.sql`m.group_id`),
-    days: DAY_AND_EVERY_PERIOD,
     indexes: { membership: MEMBERS_OF_GROUP, person: "person_pkey" },
   },
   {
     name: "memberships by person",
+    reads: "memberships_by_person",
     keys: `SELECT person_id FROM membership WHERE group_id IN (SELECT id FROM governance_group WHERE county_code = '22' AND kind = 'LPO')`,
-    statement: membershipsBy(Prisma.sql`m.person_id`),
-    days: DAY_AND_EVERY_PERIOD,
     indexes: { membership: "membership_person_id_idx", person: "person_pkey" },
   },
   {
     name: "memberships by representing organisation",
+    reads: "memberships_by_representing_organisation",
     keys: `SELECT id FROM organisation WHERE county_code = '22'`,
-    statement: membershipsBy(Prisma.sql`m.representing_organisation_id`),
-    days: DAY_AND_EVERY_PERIOD,
     indexes: { membership: "membership_representing_organisation_id_idx", person: "person_pkey" },
   },
   {
     name: "membership by id",
+    reads: "membership_by_id",
     keys: `SELECT id FROM membership ORDER BY external_id LIMIT 50`,
-    statement: (keys) => Prisma.sql`SELECT * FROM membership m WHERE m.id = ANY(${keys}::uuid[])`,
     indexes: { membership: "membership_pkey" },
   },
   {
     name: "person by id",
+    reads: "person_by_id",
     keys: `SELECT person_id FROM membership ORDER BY external_id LIMIT 100`,
-    statement: (keys) => Prisma.sql`SELECT * FROM person p WHERE p.id = ANY(${keys}::uuid[])`,
     indexes: { person: "person_pkey" },
   },
   {
     name: "contact by person",
+    reads: "contact_by_person",
     keys: `SELECT person_id FROM membership ORDER BY external_id LIMIT 100`,
-    statement: (keys) => Prisma.sql`SELECT * FROM person_contact c WHERE c.person_id = ANY(${keys}::uuid[])`,
     indexes: { person_contact: "person_contact_pkey" },
   },
   {
     name: "group by id",
+    reads: "group_by_id",
     keys: GROUPS_OF_VASTERNORRLAND,
-    statement: (keys) => Prisma.sql`SELECT * FROM governance_group g WHERE g.id = ANY(${keys}::uuid[])`,
     indexes: { governance_group: GROUP_BY_ID },
   },
   {
     name: "group by slug",
+    reads: "group_by_slug",
     keys: `SELECT slug FROM governance_group WHERE kind = 'NPO'`,
-    statement: (keys) => Prisma.sql`SELECT * FROM governance_group g WHERE g.slug = ANY(${keys}::text[])`,
     indexes: { governance_group: "governance_group_slug_key" },
   },
   {
     name: "RPOs by program area",
+    reads: "rpos_by_program_area",
     keys: NPOS,
-    statement: groupsBy(Prisma.sql`g.program_area_id`, Prisma.sql`uuid`, "RPO"),
     indexes: { governance_group: ["governance_group_program_area_id_healthcare_region_id_key", OR_BY_KIND] },
   },
   {
     name: "RPOs by healthcare region",
+    reads: "rpos_by_healthcare_region",
     keys: `SELECT id FROM healthcare_region`,
-    statement: groupsBy(Prisma.sql`g.healthcare_region_id`, Prisma.sql`uuid`, "RPO"),
     indexes: { governance_group: ["governance_group_healthcare_region_id_idx", OR_BY_KIND] },
   },
   {
     name: "LPOs by county",
+    reads: "lpos_by_county",
     keys: `SELECT county_code FROM region WHERE county_code IN ('22', '01')`,
-    statement: groupsBy(Prisma.sql`g.county_code`, Prisma.sql`text`, "LPO"),
     indexes: { governance_group: ["governance_group_county_code_idx", OR_BY_KIND] },
   },
   {
     name: "working groups by parent",
+    reads: "working_groups_by_parent",
     keys: `SELECT id FROM governance_group WHERE county_code = '22' AND kind = 'LPO'`,
-    statement: groupsBy(Prisma.sql`g.parent_id`, Prisma.sql`uuid`),
     indexes: { governance_group: "governance_group_parent_id_idx" },
   },
   {
     name: "LPOs mirroring a program area",
+    reads: "lpos_by_program_area",
     keys: NPOS,
-    statement: (keys) => Prisma.sql`
-      SELECT gm.program_area_id, g.* FROM group_mirror gm JOIN governance_group g ON g.id = gm.group_id
-       WHERE gm.program_area_id = ANY(${keys}::uuid[]) AND g.kind = 'LPO' ORDER BY g.slug`,
     indexes: { group_mirror: "group_mirror_program_area_id_idx", governance_group: [...GROUP_BY_ID, OR_BY_KIND] },
   },
   {
     name: "program areas a group mirrors",
+    reads: "program_areas_by_group",
     keys: GROUPS_OF_VASTERNORRLAND,
-    statement: (keys) => Prisma.sql`
-      SELECT gm.group_id, g.* FROM group_mirror gm JOIN governance_group g ON g.id = gm.program_area_id
-       WHERE gm.group_id = ANY(${keys}::uuid[]) ORDER BY g.slug`,
     indexes: { group_mirror: "group_mirror_pkey", governance_group: GROUP_BY_ID },
   },
   {
     name: "hostings by group",
+    reads: "hostings_by_group",
     keys: NPOS,
-    statement: (keys) => Prisma.sql`
-      SELECT h.* FROM hosting h WHERE h.group_id = ANY(${keys}::uuid[]) ORDER BY h.valid_from NULLS FIRST, h.kind`,
-    indexes: { hosting: "hosting_group_id_organisation_id_kind_key" },
+    indexes: { hosting: "hosting_group_id_organisation_id_kind_key", organisation: "organisation_pkey" },
   },
   {
     name: "current host by group",
+    reads: "current_host_by_group",
     keys: NPOS,
-    statement: (keys, day) => Prisma.sql`
-      SELECT h.group_id, o.* FROM hosting h JOIN organisation o ON o.id = h.organisation_id
-       WHERE h.group_id = ANY(${keys}::uuid[]) AND h.kind = 'ACTIVE' AND ${inForceSql("h", day)}`,
     indexes: { hosting: "hosting_group_id_organisation_id_kind_key", organisation: "organisation_pkey" },
   },
   {
     name: "participating municipalities by group",
+    reads: "participating_municipalities_by_group",
     keys: GROUPS_OF_VASTERNORRLAND,
-    statement: (keys, day) => Prisma.sql`
-      SELECT p.group_id, mu.* FROM group_participation p
-        JOIN organisation o ON o.id = p.organisation_id AND o.kind = 'MUNICIPALITY'
-        JOIN municipality mu ON mu.id = o.municipality_id
-       WHERE p.group_id = ANY(${keys}::uuid[]) AND ${inForceSql("p", day)} ORDER BY o.slug`,
-    days: DAY_AND_EVERY_PERIOD,
     indexes: {
       group_participation: "group_participation_group_id_organisation_id_role_key",
       organisation: "organisation_pkey",
@@ -216,32 +176,9 @@ const LOOKUPS: Lookup[] = [
     },
   },
   {
-    name: "participations by organisation",
-    keys: `SELECT id FROM organisation WHERE county_code = '22'`,
-    statement: (keys, day) => Prisma.sql`
-      SELECT p.* FROM group_participation p WHERE p.organisation_id = ANY(${keys}::uuid[]) AND ${inForceSql("p", day)}`,
-    days: DAY_AND_EVERY_PERIOD,
-    indexes: { group_participation: "group_participation_organisation_id_idx" },
-  },
-  {
-    // The groups are read by key for each seat (LATERAL … OFFSET 0): as a plain join the planner,
-    // expecting hundreds of representing memberships per organisation (a region has thousands, a
-    // municipality a handful), reads all of governance_group once per municipality.
     name: "groups of a municipality (participations and representing memberships)",
+    reads: "groups_by_municipality",
     keys: `SELECT id FROM municipality WHERE code IN ('2281', '2262', '0180')`,
-    statement: (keys, day) => Prisma.sql`
-      SELECT DISTINCT o.municipality_id AS "municipalityId", g.id
-        FROM organisation o
-        CROSS JOIN LATERAL (
-          SELECT p.group_id FROM group_participation p WHERE p.organisation_id = o.id AND ${inForceSql("p", day)}
-          UNION
-          SELECT m.group_id FROM membership m WHERE m.representing_organisation_id = o.id AND ${inForceSql("m", day)}
-        ) AS seat
-        CROSS JOIN LATERAL (
-          SELECT g.id FROM governance_group g WHERE g.id = seat.group_id AND ${inForceSql("g", day)} OFFSET 0
-        ) AS g
-       WHERE o.municipality_id = ANY(${keys}::uuid[])`,
-    days: DAY_AND_EVERY_PERIOD,
     indexes: {
       organisation: "organisation_municipality_id_key",
       group_participation: "group_participation_organisation_id_idx",
@@ -251,48 +188,101 @@ const LOOKUPS: Lookup[] = [
   },
   {
     name: "linked groups by group",
+    reads: "linked_groups_by_group",
     keys: GROUPS_OF_VASTERNORRLAND,
-    statement: (keys) => Prisma.sql`
-      SELECT r.from_group_id, g.* FROM group_relation r JOIN governance_group g ON g.id = r.to_group_id
-       WHERE r.from_group_id = ANY(${keys}::uuid[])`,
     indexes: { group_relation: "group_relation_pkey", governance_group: GROUP_BY_ID },
   },
   {
     name: "other names by group",
+    reads: "other_names_by_group",
     keys: NPOS,
-    statement: (keys) => Prisma.sql`
-      SELECT n.* FROM other_name n WHERE n.group_id = ANY(${keys}::uuid[]) ORDER BY n.kind, n.name`,
     indexes: { other_name: "other_name_group_id_idx" },
   },
   {
     name: "organisation by id",
+    reads: "organisation_by_id",
     keys: `SELECT id FROM organisation WHERE county_code = '22'`,
-    statement: (keys) => Prisma.sql`SELECT * FROM organisation o WHERE o.id = ANY(${keys}::uuid[])`,
     indexes: { organisation: "organisation_pkey" },
   },
   {
     name: "municipalities by county",
+    reads: "municipalities_by_county",
     keys: `SELECT county_code FROM region WHERE county_code IN ('22', '01')`,
-    statement: (keys) => Prisma.sql`
-      SELECT * FROM municipality mu WHERE mu.county_code = ANY(${keys}::text[]) ORDER BY mu.code`,
     indexes: { municipality: "municipality_county_code_code_idx" },
   },
   {
     name: "municipalities by healthcare region",
+    reads: "municipalities_by_healthcare_region",
     keys: `SELECT id FROM healthcare_region`,
-    statement: (keys) => Prisma.sql`
-      SELECT * FROM municipality mu WHERE mu.healthcare_region_id = ANY(${keys}::uuid[]) ORDER BY mu.code`,
     indexes: { municipality: "municipality_healthcare_region_id_idx" },
   },
   {
-    name: "regions by healthcare region",
+    name: "region by county code",
+    reads: "region_by_county_code",
+    keys: `SELECT county_code FROM region`,
+    indexes: { region: "region_county_code_key" },
+  },
+  {
+    name: "healthcare region by id",
+    reads: "healthcare_region_by_id",
     keys: `SELECT id FROM healthcare_region`,
-    statement: (keys) => Prisma.sql`
-      SELECT l.healthcare_region_id, r.* FROM region_healthcare_region l JOIN region r ON r.id = l.region_id
-       WHERE l.healthcare_region_id = ANY(${keys}::uuid[]) ORDER BY r.county_code`,
+    indexes: { healthcare_region: "healthcare_region_pkey" },
+  },
+  {
+    name: "healthcare regions of a region",
+    reads: "healthcare_regions_by_region",
+    keys: `SELECT id FROM region`,
+    indexes: { region_healthcare_region: "region_healthcare_region_pkey", healthcare_region: "healthcare_region_pkey" },
+  },
+  {
+    name: "municipality by code",
+    reads: "municipality_by_code",
+    keys: `SELECT code FROM municipality WHERE county_code IN ('22', '01')`,
+    indexes: { municipality: "municipality_code_key" },
+  },
+  {
+    name: "regions by healthcare region",
+    reads: "regions_by_healthcare_region",
+    keys: `SELECT id FROM healthcare_region`,
     indexes: { region_healthcare_region: "region_healthcare_region_healthcare_region_id_idx", region: "region_pkey" },
   },
 ];
+
+/**
+ * Operations that together make the loaders send every look-up above, for a day and, where the
+ * API offers it (`activeOn: null`), for every period: the intranet operations and a sweep of the
+ * relations they do not reach.
+ */
+const SWEEP = `query Sweep {
+  nationalProgramAreas {
+    slug otherNames { name } hostings { kind organisation { name } } host { name }
+    localProgramAreas { slug } regionalProgramAreas { slug healthcareRegion { regions { name } municipalities { name } } }
+    members(activeOn: null, first: 5) { nodes { role person { memberships(activeOn: null, first: 5) { nodes { role } } } } }
+  }
+  region(countyCode: "22") {
+    localProgramAreas {
+      slug parent { slug } linkedGroups { slug } municipalities { name } workingGroups { slug }
+      members(first: 5) { nodes { person { memberships(first: 5) { nodes { role } } } } }
+    }
+    municipalities { name groups(first: 5) { nodes { slug } } }
+  }
+  healthcareRegions { regionalProgramAreas { slug } }
+  municipality(code: "2281") { groups(activeOn: null, first: 5) { nodes { slug } } }
+  agencies { name representatives(first: 5) { nodes { role } } all: representatives(activeOn: null, first: 5) { nodes { role } } }
+}`;
+
+/**
+ * Statements the operations send that are not look-ups by key, and why they need no entry: lists
+ * and pages that read a whole (small) table or walk an index in order.
+ */
+const NOT_LOOKUPS: Record<string, string> = {
+  groups_page: "the groups connection: a filtered page of groups in slug order",
+  groups_count: "the groups connection's totalCount over the same filter",
+  healthcare_regions: "the list of the six healthcare regions",
+  national_program_areas: "the list of NPOs, a kind the reference structure fixes",
+  organisations_by_kind: "the list of one kind of organisation (agencies): a small table",
+  search: "a search by name, on the trigram indexes of the search-index migration, not by key",
+};
 
 /** One way a plan reads a table: sequentially, or through a named index. */
 interface TableRead {
@@ -376,14 +366,69 @@ describe("planProblems", () => {
   });
 });
 
+interface Request {
+  query: string;
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** The statements the read path sends while serving `requests`: each distinct text under each name, with the values of its first use. */
+async function statementsSent(url: string, requests: Request[]): Promise<Map<string, ReadStatement[]>> {
+  const sent = new Map<string, ReadStatement[]>();
+  const listener = (message: unknown) => {
+    const statement = message as ReadStatement;
+    const texts = sent.get(statement.name) ?? [];
+    if (!texts.some((known) => known.text === statement.text)) sent.set(statement.name, [...texts, statement]);
+  };
+  subscribe(readStatements.name, listener);
+  try {
+    for (const { query, variables, headers } of requests) {
+      const result = await gql(url, query, variables, headers);
+      expect(result.errors).toBeUndefined();
+    }
+  } finally {
+    unsubscribe(readStatements.name, listener);
+  }
+  return sent;
+}
+
+/** Objects by global ID (a membership, a person with contact details), the way `node` reads them. */
+const BY_ID = `query ById($membership: ID!, $person: ID!) {
+  membership: node(id: $membership) { ... on Membership { role } }
+  person: node(id: $person) { ... on Person { familyName email } }
+}`;
+
+async function byIdRequest(server: TestServer): Promise<Request> {
+  const { data } = await gql<{
+    region: { localProgramAreas: { members: { nodes: { id: string; person: { id: string } }[] } }[] };
+  }>(
+    server.url,
+    `{ region(countyCode: "22") { localProgramAreas { members(first: 1) { nodes { id person { id } } } } } }`,
+  );
+  const member = data!.region.localProgramAreas.flatMap((lpo) => lpo.members.nodes)[0]!;
+  return {
+    query: BY_ID,
+    variables: { membership: member.id, person: member.person.id },
+    headers: await server.keyHeaders(["read", "read:contact"]),
+  };
+}
+
+/** The statement's values with its batch of keys (its one array value) replaced by `keys`. */
+function withKeys(statement: ReadStatement, keys: string[]): unknown[] {
+  const arrays = statement.values.filter((value) => Array.isArray(value));
+  expect([statement.name, arrays.length]).toEqual([statement.name, 1]);
+  return statement.values.map((value) => (Array.isArray(value) ? keys : value));
+}
+
 describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (scale: DatasetScale) => {
-  let database: TestDatabase;
+  let server: TestServer;
   let client: pg.Client;
   let tableOfIndex: Map<string, string>;
   let bigTables: Set<string>;
+  let sent: Map<string, ReadStatement[]>;
   beforeAll(async () => {
-    database = await createTestDatabase({ dataset: scale });
-    client = new pg.Client({ connectionString: database.url });
+    server = await startTestServer({ dataset: scale, poolSize: 2 });
+    client = new pg.Client({ connectionString: server.database.url });
     await client.connect();
     await client.query("ANALYZE");
     const { rows } = await client.query<{ index: string; table: string }>(
@@ -398,14 +443,20 @@ describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (s
       [BIG_TABLE_ROWS],
     );
     bigTables = new Set(tables.rows.map((row) => row.table));
+    sent = await statementsSent(server.url, [
+      ...INTRANET_OPERATIONS.map(({ query, variables }) => ({ query, variables })),
+      { query: SWEEP },
+      await byIdRequest(server),
+    ]);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await server?.stop();
   });
 
   /** The plan as run, as text, for failure messages. */
-  async function explainAnalyze(statement: Prisma.Sql): Promise<string[]> {
-    const { rows } = await client.query<{ "QUERY PLAN": string }>(
-      `EXPLAIN (ANALYZE, COSTS OFF) ${statement.text}`,
-      statement.values,
-    );
+  async function explainAnalyze(text: string, values: unknown[]): Promise<string[]> {
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${text}`, values);
     return rows.map((row) => row["QUERY PLAN"]);
   }
 
@@ -422,10 +473,6 @@ describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (s
     expect([...bigTables].sort()).toEqual(expect.arrayContaining(["membership", "person", "person_contact"]));
     if (scale === 10) expect(bigTables).toContain("governance_group");
   });
-  afterAll(async () => {
-    await client?.end();
-    await database?.drop();
-  });
 
   it("names only indexes that exist, on the tables they index", () => {
     for (const lookup of LOOKUPS)
@@ -434,27 +481,41 @@ describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (s
           expect([lookup.name, index, tableOfIndex.get(index)]).toEqual([lookup.name, index, table]);
   });
 
-  const cases = LOOKUPS.flatMap((lookup) =>
-    (lookup.days ?? [ON_REFERENCE_DAY]).map((day) => ({
-      label: `${lookup.name}${day ? "" : ", every period"}`,
-      lookup,
-      day,
-    })),
-  );
-  it.each(cases)("$label", async ({ lookup, day }) => {
+  it("sees every look-up sent by the operations, and every statement they send has a look-up", () => {
+    const planned = new Set(LOOKUPS.map((lookup) => lookup.reads));
+    const loaderStatements = [...sent.keys()].filter((name) => !NOT_LOOKUPS[name]);
+    expect(loaderStatements.filter((name) => !planned.has(name))).toEqual([]);
+    expect([...planned].filter((name) => !sent.has(name))).toEqual([]);
+  });
+
+  it("sees each look-up with a period both for a day and for every period", () => {
+    const withPeriods = [
+      "memberships_by_group",
+      "memberships_by_person",
+      "memberships_by_representing_organisation",
+      "groups_by_municipality",
+    ];
+    for (const name of withPeriods) expect([name, sent.get(name)?.length]).toEqual([name, 2]);
+  });
+
+  it.each(LOOKUPS)("$name", async (lookup) => {
     const keys = (
       await client.query<{ key: string }>(`SELECT DISTINCT k::text AS key FROM (${lookup.keys}) AS keys(k)`)
     ).rows.map((row) => row.key);
     expect(keys.length).toBeGreaterThan(0);
-    const statement = lookup.statement(keys, day);
-    const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) ${statement.text}`,
-      statement.values,
-    );
-    const reads = tableReads(rows[0]!["QUERY PLAN"][0].Plan, tableOfIndex);
-    const problems = planProblems(reads, lookup.indexes, bigTables);
-    // A failure shows the plan as run, so it says what the planner chose instead and what it cost.
-    const plan = problems.length ? ["", ...(await explainAnalyze(statement))] : [];
-    expect([...problems, ...plan]).toEqual([]);
+    const statements = sent.get(lookup.reads) ?? [];
+    expect([lookup.reads, statements.length > 0]).toEqual([lookup.reads, true]);
+    const problems: string[] = [];
+    for (const statement of statements) {
+      const values = withKeys(statement, keys);
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+        `EXPLAIN (FORMAT JSON) ${statement.text}`,
+        values,
+      );
+      const found = planProblems(tableReads(rows[0]!["QUERY PLAN"][0].Plan, tableOfIndex), lookup.indexes, bigTables);
+      // A failure shows the statement and the plan as run: what the planner chose instead and what it cost.
+      if (found.length) problems.push(...found, statement.text, ...(await explainAnalyze(statement.text, values)));
+    }
+    expect(problems).toEqual([]);
   });
 });

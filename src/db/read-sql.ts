@@ -1,3 +1,4 @@
+import diagnostics_channel from "node:diagnostics_channel";
 import pg from "pg";
 import type { Prisma } from "../generated/prisma/client";
 import { poolOf, type Database } from "./prisma";
@@ -56,6 +57,19 @@ function statementName(name: string, text: string): string | undefined {
   return named;
 }
 
+/** A read statement as sent: its name, text and parameter values. */
+export interface ReadStatement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Every read statement, as sent, for tools that check what the read path does (the query-plan
+ * test EXPLAINs them); publishing costs nothing while nobody subscribes.
+ */
+export const readStatements = diagnostics_channel.channel("kunskapsgraf:read-sql");
+
 /** Runs reads on the pool under a Prisma client. */
 export class SqlReader {
   constructor(private readonly pool: pg.Pool) {}
@@ -66,6 +80,8 @@ export class SqlReader {
    */
   async rows<Row>(name: string, query: Prisma.Sql, decode: RowDecoder<Row>): Promise<Row[]> {
     const statement = statementName(name, query.text);
+    if (readStatements.hasSubscribers)
+      readStatements.publish({ name, text: query.text, values: query.values } satisfies ReadStatement);
     const result = await this.pool.query<Record<string, unknown>>({
       ...(statement === undefined ? {} : { name: statement }),
       text: query.text,
