@@ -164,6 +164,9 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
         if (name === "group" || name === "groups") return "lpo-22-psykisk-halsa";
         if (name === "sourceSystem") return "hostile-test";
         if (name === "externalId") return parent === "person" ? "person-1" : "row-1";
+        // Row cells are text as the source has them (see SyncMembershipInput).
+        if (name === "role") return "MEMBER";
+        if (name === "validFrom") return "2024-03-01";
       }
       const byName: Record<string, string> = {
         slug:
@@ -220,8 +223,15 @@ function validValue(position: Pick<Position, "root" | "field" | "path">, type: G
   return validLeaf(position, nullable.name);
 }
 
-/** Optional fields a request needs to be valid: a sync needs a scope and runs as a dry run here. */
-const NEEDED_OPTIONAL_FIELDS = new Set(["syncMemberships:groups", "syncMemberships:dryRun"]);
+/**
+ * Optional fields a request needs to be valid: a sync needs a scope and runs as a dry run here,
+ * and a sync row's cells are all nullable (a missing cell fails its row, not the request).
+ */
+const NEEDED_OPTIONAL_FIELDS = new Set(
+  ["groups", "dryRun", "externalId", "person", "givenName", "familyName", "group", "role", "validFrom"].map(
+    (field) => `syncMemberships:${field}`,
+  ),
+);
 
 function validArguments(root: Root, field: GraphQLField<unknown, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -439,7 +449,11 @@ function namesPosition(fields: unknown, position: Position): boolean {
   );
 }
 
-/** A sync row's own fields are checked by the sync, which reports the row as FAILED naming the field. */
+/**
+ * A sync row's cells (text as the source has them) are checked by the sync, which reports the row
+ * as FAILED naming the field: NUL, lone surrogates, over-long text and bad dates in a row are
+ * per-row errors by design, so that one bad cell of 50 000 rows cannot refuse the whole run.
+ */
 function isFailedSyncRow(response: GraphQLResponse, position: Position): boolean {
   const [input, memberships, index, ...rowPath] = position.path;
   if (

@@ -1,10 +1,16 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
   coerceInputValue,
+  getNamedType,
+  getNullableType,
   GraphQLError,
+  isInputObjectType,
+  isListType,
   Kind,
   typeFromAST,
+  TypeInfo,
   visit,
+  visitWithTypeInfo,
   type ASTNode,
   type DocumentNode,
   type GraphQLInputType,
@@ -58,7 +64,7 @@ export function requestGuards<Context extends GuardedContext>(): ApolloServerPlu
           if (!operation) return;
           if (operation.operation === "mutation") refuseWithoutWriteScope(contextValue.caller);
           const invalid = [
-            ...invalidLiterals(document),
+            ...invalidLiterals(schema, document),
             ...invalidVariables(schema, document, operation, request.variables ?? {}),
           ];
           if (invalid.length > 0) {
@@ -114,15 +120,36 @@ function argumentPath(
     .join(".");
 }
 
-function invalidLiterals(document: DocumentNode): InvalidField[] {
+function invalidLiterals(schema: GraphQLSchema, document: DocumentNode): InvalidField[] {
   const invalid: InvalidField[] = [];
-  visit(document, {
-    StringValue(node, _key, parent, _path, ancestors) {
-      const problem = stringProblem(node.value);
-      if (problem) invalid.push({ path: argumentPath(ancestors, parent) || "document", message: problem });
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      ObjectValue() {
+        // A literal sync row: its cells are the resolver's to check, row by row.
+        const type = typeInfo.getInputType();
+        return type && cellsCheckedByResolver(type) ? false : undefined;
+      },
+      StringValue(node, _key, parent, _path, ancestors) {
+        const problem = stringProblem(node.value);
+        if (problem) invalid.push({ path: argumentPath(ancestors, parent) || "document", message: problem });
+      },
+    }),
+  );
   return invalid;
+}
+
+/**
+ * The extension that marks an input type whose string fields its resolver checks itself, per
+ * item (a sync row): NUL characters and lone surrogates in them are reported by the resolver
+ * for that item instead of refusing the request, and the guard does not walk them.
+ */
+export const CELLS_CHECKED_BY_RESOLVER = "cellsCheckedByResolver";
+
+function cellsCheckedByResolver(type: GraphQLInputType): boolean {
+  const named = getNamedType(type);
+  return isInputObjectType(named) && named.extensions[CELLS_CHECKED_BY_RESOLVER] === true;
 }
 
 function invalidVariables(
@@ -146,7 +173,7 @@ function invalidVariables(
     if (value === undefined || !type) continue;
     const at = usedAt.get(name) || name;
     const before = invalid.length;
-    collectStringProblems(value, at, invalid);
+    collectStringProblems(value, type, at, invalid);
     if (invalid.length > before) continue;
     coerceInputValue(value, type, (path, _invalidValue, error) => {
       invalid.push({ path: [at, ...path].join("."), message: error.message });
@@ -155,17 +182,33 @@ function invalidVariables(
   return invalid;
 }
 
-function collectStringProblems(value: unknown, path: string, invalid: InvalidField[]): void {
+/**
+ * NUL characters and lone surrogates anywhere in a variable's value, walked with its type so
+ * that the items of a type whose cells its resolver checks (tens of thousands of sync rows) are
+ * skipped. A value that does not fit its type is walked untyped below that point; the coercion
+ * that follows refuses it.
+ */
+function collectStringProblems(
+  value: unknown,
+  type: GraphQLInputType | undefined,
+  path: string,
+  invalid: InvalidField[],
+): void {
+  if (type && cellsCheckedByResolver(type)) return;
+  const nullable = type && (getNullableType(type) as GraphQLInputType);
   if (typeof value === "string") {
     const problem = stringProblem(value);
     if (problem) invalid.push({ path, message: problem });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => collectStringProblems(item, `${path}.${index}`, invalid));
+    const itemType = nullable && isListType(nullable) ? (nullable.ofType as GraphQLInputType) : undefined;
+    if (itemType && cellsCheckedByResolver(itemType)) return;
+    value.forEach((item, index) => collectStringProblems(item, itemType, `${path}.${index}`, invalid));
   } else if (typeof value === "object" && value !== null) {
+    const fields = nullable && isInputObjectType(nullable) ? nullable.getFields() : undefined;
     for (const [key, item] of Object.entries(value)) {
       const problem = stringProblem(key);
       if (problem) invalid.push({ path, message: `a field name ${problem}` });
-      else collectStringProblems(item, `${path}.${key}`, invalid);
+      else collectStringProblems(item, fields?.[key]?.type, `${path}.${key}`, invalid);
     }
   }
 }

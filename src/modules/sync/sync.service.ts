@@ -8,7 +8,6 @@ import { date, execute, int, nullable, oneOf, queryRows, row, text } from "../..
 import { BadUserInputError, ErrorCode, GraphQLErrorWithCode, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
-import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
 import {
   changedFields,
@@ -26,6 +25,7 @@ import {
   type OrganisationPlace,
 } from "../people";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
+import { parseSyncRow, type SyncRowValues } from "./sync.cells";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
 import {
   SyncItemStatus,
@@ -122,6 +122,8 @@ interface NewPerson {
 interface Row {
   index: number;
   input: SyncMembershipInput;
+  /** The row's cells, checked and converted; absent when a cell is bad (then `errors` says which). */
+  values?: SyncRowValues;
   errors: SyncItemError[];
   status: SyncItemStatus;
   personDrift: PersonFieldDrift[];
@@ -185,9 +187,20 @@ class SyncRun {
     }));
   }
 
+  /** The rows whose every cell is good: only their values reach SQL statements and the checks. */
+  private get parsedRows(): (Row & { values: SyncRowValues })[] {
+    return this.rows.filter((row): row is Row & { values: SyncRowValues } => row.values !== undefined);
+  }
+
   async execute(): Promise<SyncResult> {
     await this.lockScope();
     syncProgress.publish({ runId: this.runId, phase: "started" });
+    for (const row of this.rows) {
+      const { values, errors } = parseSyncRow(row.input);
+      row.values = values;
+      row.errors.push(...errors);
+      await this.pause.now();
+    }
     await this.load();
     for (const row of this.rows) {
       this.plan(row);
@@ -272,7 +285,7 @@ class SyncRun {
   }
 
   private async load(): Promise<void> {
-    const rows = this.input.memberships;
+    const rows = this.parsedRows.map((row) => row.values);
     const source = this.input.sourceSystem;
     const otherSlugs = [...new Set(rows.map((row) => row.group))].filter((slug) => !this.groupsBySlug.has(slug));
     const personExternalIds = [
@@ -318,15 +331,14 @@ class SyncRun {
 
   /** Checks one row and works out the membership it asks for. */
   private plan(row: Row): void {
-    const { input } = row;
+    const input = row.values;
+    if (!input) return;
     const fail = (field: string, message: string, code = "BAD_USER_INPUT") => row.errors.push({ code, field, message });
-    if (!/\S/.test(input.externalId) || input.externalId.length > 200)
-      fail("externalId", "externalId must be 1 to 200 characters, not blank");
-    else if (this.seenExternalIds.has(input.externalId))
+    if (this.seenExternalIds.has(input.externalId))
       fail("externalId", `Duplicate of row ${this.seenExternalIds.get(input.externalId)}`, "CONFLICT");
     else this.seenExternalIds.set(input.externalId, row.index);
 
-    const personId = this.person(row, fail);
+    const personId = this.person(row, input, fail);
     const known = this.groupsBySlug.get(input.group);
     if (!known) fail("group", `No group has the slug ${input.group}`, "NOT_FOUND");
     else if (!this.scope.has(known.id)) fail("group", `${input.group} is outside the sync's scope`);
@@ -367,7 +379,7 @@ class SyncRun {
       role: input.role,
       representingOrganisationId: organisationId,
       validFrom: input.validFrom,
-      validTo: input.validTo ?? null,
+      validTo: input.validTo,
     };
     row.status = !existing
       ? SyncItemStatus.CREATED
@@ -377,20 +389,12 @@ class SyncRun {
   }
 
   /** The row's person: matched by external id, then HSA-id, or planned as new. */
-  private person(row: Row, fail: (field: string, message: string, code?: string) => void): string | undefined {
-    const { externalId, hsaId, givenName, familyName, title } = row.input.person;
-    const before = row.errors.length;
-    if (!externalId && !hsaId) fail("person", "A person needs an externalId or an hsaId");
-    if (externalId !== null && externalId !== undefined && (!/\S/.test(externalId) || externalId.length > 200))
-      fail("person.externalId", "externalId must be 1 to 200 characters, not blank");
-    if (hsaId && !HSA_ID.test(hsaId))
-      fail("person.hsaId", `${hsaId} is not an HSA-id such as SE2321000131-P000000000001`);
-    if (!/\S/.test(givenName) || givenName.length > 100)
-      fail("person.givenName", "givenName must be 1 to 100 characters, not blank");
-    if (!/\S/.test(familyName) || familyName.length > 100)
-      fail("person.familyName", "familyName must be 1 to 100 characters, not blank");
-    if (title && title.length > 200) fail("person.title", "title must be at most 200 characters");
-    if (row.errors.length > before) return undefined;
+  private person(
+    row: Row,
+    values: SyncRowValues,
+    fail: (field: string, message: string, code?: string) => void,
+  ): string | undefined {
+    const { externalId, hsaId, givenName, familyName, title } = values.person;
 
     const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
     const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
@@ -404,7 +408,7 @@ class SyncRun {
     }
     const known = byExternalId ?? byHsaId;
     if (known) {
-      if (!known.planned) this.checkDrift(row, known);
+      if (!known.planned) this.checkDrift(row, values, known);
       return known.id;
     }
     const key = externalId ? `ext:${externalId}` : `hsa:${hsaId}`;
@@ -418,11 +422,11 @@ class SyncRun {
     }
     const person: NewPerson = {
       id: randomUUID(),
-      givenName: givenName.trim(),
-      familyName: familyName.trim(),
-      title: title ?? null,
-      hsaId: hsaId ?? null,
-      externalId: externalId ?? null,
+      givenName,
+      familyName,
+      title,
+      hsaId,
+      externalId,
     };
     this.newPeople.set(key, person);
     // Later rows with only the HSA-id (or only the external id) find the same new person.
@@ -444,14 +448,9 @@ class SyncRun {
    * changed. The first row that changes a person decides; later rows are compared with the stored
    * person as it is.
    */
-  private checkDrift(row: Row, stored: PersonRecord): void {
-    const { givenName, familyName, title, hsaId } = row.input.person;
-    const received: Record<DriftField, string | null> = {
-      givenName: givenName.trim(),
-      familyName: familyName.trim(),
-      title: title ?? null,
-      hsaId: hsaId ?? null,
-    };
+  private checkDrift(row: Row, values: SyncRowValues, stored: PersonRecord): void {
+    const { givenName, familyName, title, hsaId } = values.person;
+    const received: Record<DriftField, string | null> = { givenName, familyName, title, hsaId };
     const owned = stored.sourceSystem === this.input.sourceSystem && stored.externalId !== null;
     for (const field of ["givenName", "familyName", "title", "hsaId"] as const) {
       const value = received[field];
@@ -484,6 +483,7 @@ class SyncRun {
 
   /** REPLACE: the source's running memberships in scope that the list no longer has. */
   private toEnd(): ExistingMembership[] {
+    // A REPLACE with a bad row is rejected, but says what it would end: a row's key counts as listed even when another cell is bad.
     const listed = new Set(this.rows.map((row) => row.input.externalId));
     const lastDay = yesterday();
     return [...this.inScope.values()]
@@ -610,7 +610,10 @@ class SyncRun {
     }
     const created = rows
       .filter((row) => row.status === SyncItemStatus.CREATED)
-      .map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
+      .map((row) => ({
+        ...membershipColumns(row.next as MembershipState),
+        external_id: (row.values as SyncRowValues).externalId,
+      }));
     if (created.length > 0) {
       await inChunks(created, (chunk) =>
         execute(
@@ -623,7 +626,7 @@ class SyncRun {
       for (const row of rows) {
         await this.pause.now();
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
-        const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
+        const membership = { ...row.next, sourceSystem: source, externalId: (row.values as SyncRowValues).externalId };
         this.log.record({
           entity: "MEMBERSHIP",
           entityId: row.next.id,
@@ -698,7 +701,7 @@ class SyncRun {
     const ok = row.errors.length === 0 && row.next;
     return {
       index: row.index,
-      externalId: row.input.externalId,
+      externalId: typeof row.input.externalId === "string" ? row.input.externalId : null,
       status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
       membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
       errors: row.errors,
@@ -709,14 +712,15 @@ class SyncRun {
   /** A created or updated membership as its row gives it; `idExists` when the membership is (or stays) in the database. */
   private rowChange(row: Row, idExists: boolean): SyncChange {
     const next = row.next as MembershipState;
-    const { person } = row.input;
+    const values = row.values as SyncRowValues;
+    const { person } = values;
     return {
       membershipId: idExists ? toGlobalId("Membership", next.id) : null,
       sourceSystem: this.input.sourceSystem,
-      externalId: row.input.externalId,
-      personExternalId: person.externalId ?? null,
-      personName: `${person.givenName.trim()} ${person.familyName.trim()}`,
-      group: row.input.group,
+      externalId: values.externalId,
+      personExternalId: person.externalId,
+      personName: `${person.givenName} ${person.familyName}`,
+      group: values.group,
       role: next.role,
       validFrom: next.validFrom,
       validTo: next.validTo,
