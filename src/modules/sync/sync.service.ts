@@ -201,6 +201,7 @@ class SyncRun {
       row.errors.push(...errors);
       await this.pause.now();
     }
+    await this.lockPersonKeys();
     await this.load();
     for (const row of this.rows) {
       this.plan(row);
@@ -282,6 +283,30 @@ class SyncRun {
     );
     this.scope = new Map(found.map((group) => [group.id, group]));
     for (const group of found) this.groupsBySlug.set(group.slug, group);
+  }
+
+  /**
+   * Syncs of different scopes do not wait for each other's groups, yet may create the same new
+   * person (one source's external id, or one HSA-id from two sources). Each takes transaction-level
+   * advisory locks on buckets of its rows' person keys, in ascending order, before it reads the
+   * people: a second sync with a shared key waits here for the first to commit, then finds the
+   * person it created, instead of colliding on the unique keys (a rerun of the whole sync) or
+   * deadlocking with it. Buckets bound the number of locks a run holds, whatever its size.
+   */
+  private async lockPersonKeys(): Promise<void> {
+    const buckets = new Set<number>();
+    for (const { values } of this.parsedRows) {
+      const { externalId, hsaId } = values.person;
+      if (externalId !== null) buckets.add(personKeyBucket(`ext\u0000${this.input.sourceSystem}\u0000${externalId}`));
+      if (hsaId !== null) buckets.add(personKeyBucket(`hsa\u0000${hsaId}`));
+    }
+    if (buckets.size === 0) return;
+    await queryRows(
+      this.tx,
+      Prisma.sql`SELECT count(pg_advisory_xact_lock(${PERSON_KEY_LOCK_CLASS}::int, b))::int AS "locked"
+        FROM (SELECT b FROM unnest(${[...buckets].sort((a, b) => a - b)}::int[]) AS b ORDER BY b) AS ordered`,
+      row({ locked: int() }),
+    );
   }
 
   private async load(): Promise<void> {
@@ -754,6 +779,19 @@ class SyncRun {
  * when its own checks and writes are done) for monitoring and for tests that watch the event loop.
  */
 export const syncProgress = channel("kunskapsgraf:sync");
+
+/** The first key of the sync's person-key advisory locks (`pg_advisory_xact_lock(int, int)`); no other lock uses it. */
+const PERSON_KEY_LOCK_CLASS = 0x5359_4e43; // "SYNC"
+
+/** How many buckets person keys are hashed into: at most this many advisory locks per run. */
+const PERSON_KEY_BUCKETS = 256;
+
+/** FNV-1a of the key, into one of PERSON_KEY_BUCKETS buckets. */
+function personKeyBucket(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % PERSON_KEY_BUCKETS;
+}
 
 /** How many rows of work a sync does between two turns of the event loop. */
 const YIELD_EVERY_ROWS = 1_000;
