@@ -110,6 +110,7 @@ export async function startServer({
     ],
   });
   await apollo.start();
+  const background = modules.flatMap((module) => (module.background ? [module.background({ prisma, logger })] : []));
 
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
@@ -205,6 +206,7 @@ export async function startServer({
     });
   } catch (error) {
     metricsServer?.close();
+    await Promise.all(background.map((work) => work.stop()));
     throw error;
   }
   return {
@@ -212,6 +214,7 @@ export async function startServer({
     metricsUrl: `${metricsServer ? baseUrl(metricsServer, config.metrics.host) : baseUrl(httpServer, config.host)}/metrics`,
     async stop() {
       await apollo.stop();
+      await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },

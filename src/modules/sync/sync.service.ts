@@ -27,6 +27,7 @@ import {
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
 import { parseSyncRow, type SyncRowValues } from "./sync.cells";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
+import { NATIONAL_OWNER, PROGRESS_EVERY_ROWS, syncRunsOf, type SyncRunRow, type SyncRuns } from "./sync-runs";
 import {
   SyncItemStatus,
   type PersonFieldDrift,
@@ -141,17 +142,93 @@ const FIELDS_COMPARED = ["personId", "groupId", "role", "representingOrganisatio
 export class SyncService {
   constructor(private readonly prisma: Database) {}
 
+  /** A synchronous sync: recorded as a run, and answered with its result. */
   async syncMemberships(actor: Actor, input: SyncMembershipsInput): Promise<SyncResult> {
-    authorizeAnyWrite(actor.caller, "memberships");
-    if (!input.scope.groups === !input.scope.countyCode)
-      throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    const owners = await this.authorize(actor, input);
+    const runs = syncRunsOf(this.prisma);
     const runId = randomUUID();
-    // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
-    return writeTransaction(this.prisma, actor, (tx, log) => new SyncRun(tx, log, actor, input, runId).execute(), {
-      syncRunId: runId,
-      dryRun: input.dryRun,
-      timeoutMs: 300_000,
+    await runs.recordStart(runId, actor, input, owners, false);
+    return this.run(actor, input, runId, runs, false);
+  }
+
+  /** An asynchronous sync: checked for access and scope, recorded as QUEUED, and run in the background. */
+  async startMembershipSync(actor: Actor, input: SyncMembershipsInput): Promise<SyncRunRow> {
+    const owners = await this.authorize(actor, input);
+    const runs = syncRunsOf(this.prisma);
+    const runId = randomUUID();
+    const recorded = await runs.recordStart(runId, actor, input, owners, true);
+    runs.enqueue(runId, { caller: actor.caller, requestId: actor.requestId }, input);
+    return recorded;
+  }
+
+  /**
+   * Runs a recorded sync. The run's SUCCEEDED status is written in the sync's own transaction, so
+   * a run whose process dies stays RUNNING only when nothing of it was applied. Not bound by the
+   * request's read deadline (mutations never are), nor by anything else once its transaction began.
+   */
+  async run(
+    actor: Actor,
+    input: SyncMembershipsInput,
+    runId: string,
+    runs: SyncRuns,
+    keepResult: boolean,
+  ): Promise<SyncResult> {
+    try {
+      // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
+      const result = await writeTransaction(
+        this.prisma,
+        actor,
+        async (tx, log) => {
+          const result = await new SyncRun(
+            tx,
+            log,
+            actor,
+            input,
+            runId,
+            (rowsDone) => void runs.progress(runId, rowsDone),
+          ).execute();
+          await runs.recordResult(tx, runId, result, keepResult);
+          return result;
+        },
+        { syncRunId: runId, dryRun: input.dryRun, timeoutMs: 300_000 },
+      );
+      // A dry run's transaction rolled its status back with everything else.
+      if (input.dryRun) await runs.recordResult(this.prisma, runId, result, keepResult);
+      return result;
+    } catch (error) {
+      await runs.recordFailure(runId, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Who owns the scope's groups, once the caller may sync them (the run checks again under its
+   * locks): a refused sync is not recorded as a run.
+   */
+  private async authorize(actor: Actor, input: SyncMembershipsInput): Promise<string[]> {
+    authorizeAnyWrite(actor.caller, "memberships");
+    const { groups, countyCode } = input.scope;
+    if (!groups === !countyCode)
+      throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    const found = await this.prisma.group.findMany({
+      where: groups ? { slug: { in: groups } } : { countyCode },
+      select: { slug: true, countyCode: true },
     });
+    if (groups) {
+      const slugs = new Set(found.map((group) => group.slug));
+      const missing = groups.findIndex((slug) => !slugs.has(slug));
+      if (missing >= 0)
+        throw new NotFoundError(`No group has the slug ${groups[missing]}`, `input.scope.groups[${missing}]`);
+    } else if (found.length === 0) {
+      throw new NotFoundError(`Region ${countyCode} owns no groups`, "input.scope.countyCode");
+    }
+    const owners = found.map((group) => group.countyCode);
+    authorizeWrite(
+      actor.caller,
+      owners,
+      groups ? "memberships of these groups" : `memberships of region ${countyCode}'s groups`,
+    );
+    return [...new Set(owners.map((owner) => owner ?? NATIONAL_OWNER))].sort();
   }
 }
 
@@ -177,6 +254,7 @@ class SyncRun {
     private readonly actor: Actor,
     private readonly input: SyncMembershipsInput,
     private readonly runId: string,
+    private readonly onProgress: (rowsDone: number) => void = () => undefined,
   ) {
     this.rows = input.memberships.map((membership, index) => ({
       index,
@@ -205,6 +283,7 @@ class SyncRun {
     await this.load();
     for (const row of this.rows) {
       this.plan(row);
+      if ((row.index + 1) % PROGRESS_EVERY_ROWS === 0) this.onProgress(row.index + 1);
       await this.pause.now();
     }
     const ended = this.input.mode === SyncMode.REPLACE ? this.toEnd() : [];
