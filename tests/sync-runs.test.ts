@@ -152,6 +152,27 @@ describe("startMembershipSync", () => {
     expect(finished.error).toContain("allowEmpty");
   });
 
+  it("keeps the result of a run whose bad rows hold NUL and lone surrogates, which PostgreSQL cannot store, as U+FFFD", async () => {
+    const bad = rows(3, "nul");
+    bad[1] = { ...bad[1]!, externalId: "nul-\u0000-m1" };
+    bad[2] = { ...bad[2]!, externalId: "nul-\ud800-m2" };
+    const input = { sourceSystem: "runs-nul", scope: { countyCode: "22" }, memberships: bad };
+    const started = await gql<{ startMembershipSync: Run }>(server.url, START, { input }, writer22);
+    const finished = await waitFor(server.url, started.data!.startMembershipSync.id, writer22);
+    expect(finished).toMatchObject({ status: "SUCCEEDED", applied: true, counts: { created: 1, failed: 2 } });
+    expect(finished.result!.failures).toEqual([{ index: 1 }, { index: 2 }]);
+    const stored = await gql<{ syncRun: { result: { failures: { externalId: string }[] } } }>(
+      server.url,
+      `query($id: ID!) { syncRun(id: $id) { result { failures { externalId } } } }`,
+      { id: finished.id },
+      writer22,
+    );
+    expect(stored.data!.syncRun.result.failures.map((failure) => failure.externalId)).toEqual([
+      "nul-\uFFFD-m1",
+      "nul-\uFFFD-m2",
+    ]);
+  });
+
   it("records a dry run as SUCCEEDED and not applied", async () => {
     const input = { sourceSystem: "runs-dry", scope: { countyCode: "22" }, dryRun: true, memberships: rows(5, "dr") };
     const started = await gql<{ startMembershipSync: Run }>(server.url, START, { input }, writer22);

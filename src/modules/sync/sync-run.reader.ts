@@ -5,6 +5,7 @@ import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { int, queryRows, row, text } from "../../db/sql";
 import { GraphQLError } from "graphql";
+import { BadUserInputError } from "../../graphql/errors";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import { NATIONAL_OWNER, storedResult, type SyncRunRow } from "./sync-runs";
 import { SyncMode } from "./sync.inputs";
@@ -46,7 +47,7 @@ export class SyncRunReader {
 
   async run(caller: Caller, id: string): Promise<SyncRunView | null> {
     refuseWithoutRunAccess(caller);
-    if (!UUID.test(id)) return null;
+    if (!UUID.test(id)) throw new BadUserInputError("`id` is not a sync run id", "id");
     const row = await this.prisma.syncRun.findUnique({ where: { id } });
     if (!row) return null;
     if (!caller.scopes.includes("admin"))

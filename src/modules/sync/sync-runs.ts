@@ -111,7 +111,7 @@ export class SyncRuns implements BackgroundWork {
     await execute(
       client,
       Prisma.sql`UPDATE "sync_run" SET "status" = 'SUCCEEDED', "rows_done" = "rows_total", "applied" = ${result.applied},
-        "counts" = ${JSON.stringify(result.counts)}::jsonb, "result" = ${keepResult ? JSON.stringify(result) : null}::jsonb,
+        "counts" = ${JSON.stringify(result.counts)}::jsonb, "result" = ${keepResult ? storableJson(result) : null}::jsonb,
         "finished_at" = now() WHERE "id" = ${id}::uuid`,
     );
   }
@@ -119,8 +119,9 @@ export class SyncRuns implements BackgroundWork {
   async recordFailure(id: string, error: unknown): Promise<void> {
     const code =
       error instanceof GraphQLErrorWithCode ? String(error.extensions.code) : ErrorCode.INTERNAL_SERVER_ERROR;
-    const message =
-      error instanceof GraphQLErrorWithCode ? error.message : "The run failed unexpectedly; nothing was applied";
+    const message = storableText(
+      error instanceof GraphQLErrorWithCode ? error.message : "The run failed unexpectedly; nothing was applied",
+    );
     try {
       await execute(
         this.prisma,
@@ -214,6 +215,18 @@ export function syncRunsOf(prisma: Database): SyncRuns {
   if (!runs)
     throw new GraphQLErrorWithCode("Sync runs are not recorded by this process", ErrorCode.SERVICE_UNAVAILABLE);
   return runs;
+}
+
+/**
+ * A result as JSON that `jsonb` and `text` take: a result echoes rows' cells, and a bad cell may
+ * hold a NUL or a lone surrogate (reported on its row), which PostgreSQL refuses; each becomes U+FFFD.
+ */
+function storableJson(result: SyncResult): string {
+  return JSON.stringify(result, (_key, value: unknown) => (typeof value === "string" ? storableText(value) : value));
+}
+
+function storableText(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed().replaceAll("\u0000", "\uFFFD");
 }
 
 /** Dates in a stored result come back as the Date objects the result types serialise. */
