@@ -177,3 +177,24 @@ it("reports NUL in a row written into the document itself on the row, but still 
     { path: "input.sourceSystem", message: expect.stringContaining("NUL") as string },
   ]);
 });
+
+it("refuses a row that is not text-shaped (a number for a cell, an unknown field, not an object) for the request, naming the row's field", async () => {
+  const shapes: { row: unknown; path: string }[] = [
+    { row: { ...goodRow("shape", 0), role: 7 }, path: "input.memberships.1.role" },
+    { row: { ...goodRow("shape", 0), person: { givenName: ["x"] } }, path: "input.memberships.1.person.givenName" },
+    { row: { ...goodRow("shape", 0), colour: "red" }, path: "input.memberships.1" },
+    { row: "hr-1;Anna;MEMBER", path: "input.memberships.1" },
+    { row: null, path: "input.memberships.1" },
+  ];
+  for (const { row, path } of shapes) {
+    const response = await gql(
+      server.url,
+      SYNC,
+      { input: { sourceSystem: "cells-shape", scope: { countyCode: "22" }, memberships: [goodRow("shape", 1), row] } },
+      writer,
+    );
+    expect(response.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(response.errors?.[0]?.extensions?.fields).toEqual([{ path, message: expect.any(String) as string }]);
+  }
+  expect(await server.prisma.syncRun.count({ where: { sourceSystem: "cells-shape" } })).toBe(0);
+});

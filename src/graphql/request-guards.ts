@@ -6,6 +6,7 @@ import {
   GraphQLError,
   isInputObjectType,
   isListType,
+  isNonNullType,
   Kind,
   typeFromAST,
   TypeInfo,
@@ -13,7 +14,9 @@ import {
   visitWithTypeInfo,
   type ASTNode,
   type DocumentNode,
+  type GraphQLEnumType,
   type GraphQLInputType,
+  type GraphQLScalarType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
@@ -175,11 +178,103 @@ function invalidVariables(
     const before = invalid.length;
     collectStringProblems(value, type, at, invalid);
     if (invalid.length > before) continue;
-    coerceInputValue(value, type, (path, _invalidValue, error) => {
+    // Lists of items whose cells the resolver checks (50 000 sync rows) are set aside and checked
+    // for shape only: graphql-js coerces the whole value again when it executes, and a second full
+    // coercion here cost as much as the first.
+    const setAside: CheckedItems[] = [];
+    coerceInputValue(setAsideCheckedItems(value, type, [], setAside), type, (path, _invalidValue, error) => {
       invalid.push({ path: [at, ...path].join("."), message: error.message });
     });
+    for (const { items, itemType, path } of setAside)
+      items.forEach((item, index) => checkShape(item, itemType, [at, ...path, index].join("."), invalid));
   }
   return invalid;
+}
+
+interface CheckedItems {
+  items: unknown[];
+  itemType: GraphQLInputType;
+  path: (string | number)[];
+}
+
+/**
+ * `value` with each list of items whose cells the resolver checks replaced by an empty list (a
+ * list type accepts one), copying only the objects on the way to such a list; the lists set aside.
+ */
+function setAsideCheckedItems(
+  value: unknown,
+  type: GraphQLInputType,
+  path: (string | number)[],
+  setAside: CheckedItems[],
+): unknown {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) {
+    const itemType = nullable.ofType as GraphQLInputType;
+    if (Array.isArray(value) && cellsCheckedByResolver(itemType)) {
+      setAside.push({ items: value, itemType, path });
+      return [];
+    }
+    return value;
+  }
+  if (!isInputObjectType(nullable) || typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const fields = nullable.getFields();
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const field = fields[key];
+    if (!field) continue;
+    const replaced = setAsideCheckedItems(item, field.type, [...path, key], setAside);
+    if (replaced !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = replaced;
+  }
+  return copy ?? value;
+}
+
+/**
+ * What coercion would refuse in `value`, reported as graphql-js words it, without building the
+ * coerced value: the shape of items whose cells the resolver checks (it reports bad cells per item).
+ */
+function checkShape(value: unknown, type: GraphQLInputType, path: string, invalid: InvalidField[]): void {
+  if (isNonNullType(type)) {
+    if (value === null || value === undefined)
+      invalid.push({ path, message: `Expected non-nullable type "${String(type)}" not to be null.` });
+    else checkShape(value, type.ofType as GraphQLInputType, path, invalid);
+    return;
+  }
+  if (value === null || value === undefined) return;
+  if (isListType(type)) {
+    const itemType = type.ofType as GraphQLInputType;
+    if (Array.isArray(value)) value.forEach((item, index) => checkShape(item, itemType, `${path}.${index}`, invalid));
+    else checkShape(value, itemType, path, invalid);
+    return;
+  }
+  if (isInputObjectType(type)) {
+    if (typeof value !== "object" || Array.isArray(value)) {
+      invalid.push({ path, message: `Expected type "${type.name}" to be an object.` });
+      return;
+    }
+    const fields = type.getFields();
+    const record = value as Record<string, unknown>;
+    for (const field of Object.values(fields)) {
+      const item = record[field.name];
+      if (item === undefined && isNonNullType(field.type) && field.defaultValue === undefined)
+        invalid.push({
+          path: `${path}.${field.name}`,
+          message: `Field "${field.name}" of required type "${String(field.type)}" was not provided.`,
+        });
+      else checkShape(item, field.type, `${path}.${field.name}`, invalid);
+    }
+    for (const key of Object.keys(record))
+      if (!fields[key]) invalid.push({ path, message: `Field "${key}" is not defined by type "${type.name}".` });
+    return;
+  }
+  const leaf = getNamedType(type) as GraphQLScalarType | GraphQLEnumType;
+  let parsed: unknown;
+  let problem = "";
+  try {
+    parsed = leaf.parseValue(value);
+  } catch (error) {
+    problem = error instanceof Error ? ` ${error.message}` : "";
+  }
+  if (parsed === undefined) invalid.push({ path, message: `Expected type "${leaf.name}".${problem}` });
 }
 
 /**
