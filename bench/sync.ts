@@ -2,12 +2,15 @@
  * Sync benchmark: `syncMemberships` over HTTP against the API on an embedded and an external
  * PostgreSQL. On a freshly seeded database it syncs N memberships (default 10 000) into the
  * groups of the county with the most groups, runs the identical list again (everything
- * unchanged), then a list with 5 % of the rows changed. Prints wall time, rows/s, SQL statements
- * per request and the server's peak memory.
+ * unchanged), then a list with 5 % of the rows changed, then 50 000 rows (--big-rows) into one
+ * group. Prints wall time, rows/s, SQL statements per request, the longest event-loop stall in
+ * the server during the request (its `kg_nodejs_eventloop_lag_max_seconds` metric, which
+ * prom-client measures with monitorEventLoopDelay and resets at each scrape) and the server's
+ * peak memory.
  *
  *   npm run bench:sync                     # both databases
  *   npm run bench:sync -- --only embedded  # or: external
- *   options: --rows N (default 10000)
+ *   options: --rows N (default 10000), --big-rows N (default 50000; 0 leaves the case out)
  *   the external server is DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres
  */
 import "reflect-metadata";
@@ -36,6 +39,8 @@ type Row = {
 interface Scenario {
   name: string;
   rows: Row[];
+  /** "bench" unless given. */
+  sourceSystem?: string;
   expected: Partial<Counts>;
 }
 
@@ -47,13 +52,19 @@ interface Measurement {
   sqlStatements: number;
   megabytesSent: number;
   peakRssMb: string;
+  stallMs: number;
   counts: Counts;
 }
 
 const { values: options } = parseArgs({
-  options: { only: { type: "string" }, rows: { type: "string", default: "10000" } },
+  options: {
+    only: { type: "string" },
+    rows: { type: "string", default: "10000" },
+    "big-rows": { type: "string", default: "50000" },
+  },
 });
 const rowCount = Number(options.rows);
+const bigRowCount = Number(options["big-rows"]);
 
 async function main(): Promise<void> {
   if (options.only && options.only !== "embedded" && options.only !== "external")
@@ -68,11 +79,13 @@ async function main(): Promise<void> {
       try {
         setup = `county ${database.countyCode}: ${database.groups.length} LPOs, representing ${database.representing}`;
         for (const scenario of scenarios(database)) {
+          await longestStallMs(server.url); // resets the server's measurement
           const measurement = await measure(server.url, database.apiKey, database.countyCode, scenario);
-          const result = { target, ...measurement, peakRssMb: await peakRssMb(server.process) };
+          const stallMs = await longestStallMs(server.url);
+          const result = { target, ...measurement, stallMs, peakRssMb: await peakRssMb(server.process) };
           results.push(result);
           log(
-            `${target} ${scenario.name}: ${result.seconds.toFixed(2)} s, ${result.rowsPerSecond.toFixed(0)} rows/s, ${result.sqlStatements} SQL, peak RSS ${result.peakRssMb} MB`,
+            `${target} ${scenario.name}: ${result.seconds.toFixed(2)} s, ${result.rowsPerSecond.toFixed(0)} rows/s, ${result.sqlStatements} SQL, stall ${stallMs.toFixed(0)} ms, peak RSS ${result.peakRssMb} MB`,
           );
         }
       } finally {
@@ -165,6 +178,20 @@ function scenarios({ groups, representing }: SyncFixture): Scenario[] {
   }));
   const changed = rows.map((row, i) => (i % 20 === 0 ? { ...row, validTo: "2027-12-31" } : row));
   const changedCount = Math.ceil(rowCount / 20);
+  // Another source, one group: every row a member, every row a new person.
+  const big: Row[] = Array.from({ length: bigRowCount }, (_, i) => ({
+    externalId: `bench-big-m-${i}`,
+    person: {
+      externalId: `bench-big-p-${i}`,
+      givenName: given[i % given.length]!,
+      familyName: family[Math.floor(i / given.length) % family.length]!,
+    },
+    group: groups[0]!,
+    role: "MEMBER",
+    representing,
+    validFrom: "2024-01-01",
+    validTo: null,
+  }));
   return [
     { name: "initial", rows, expected: { created: rowCount, failed: 0, peopleCreated: rowCount } },
     { name: "identical re-run", rows, expected: { unchanged: rowCount, created: 0, updated: 0, failed: 0 } },
@@ -173,6 +200,16 @@ function scenarios({ groups, representing }: SyncFixture): Scenario[] {
       rows: changed,
       expected: { updated: changedCount, unchanged: rowCount - changedCount, failed: 0 },
     },
+    ...(bigRowCount > 0
+      ? [
+          {
+            name: `${bigRowCount} into one group`,
+            rows: big,
+            sourceSystem: "bench-big",
+            expected: { created: bigRowCount, failed: 0 },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -181,10 +218,17 @@ async function measure(
   apiKey: string,
   countyCode: string,
   scenario: Scenario,
-): Promise<Omit<Measurement, "target" | "peakRssMb">> {
+): Promise<Omit<Measurement, "target" | "peakRssMb" | "stallMs">> {
   const body = JSON.stringify({
     query: SYNC,
-    variables: { input: { sourceSystem: "bench", scope: { countyCode }, mode: "MERGE", memberships: scenario.rows } },
+    variables: {
+      input: {
+        sourceSystem: scenario.sourceSystem ?? "bench",
+        scope: { countyCode },
+        mode: "MERGE",
+        memberships: scenario.rows,
+      },
+    },
   });
   const start = performance.now();
   const response = await fetch(url, {
@@ -221,17 +265,27 @@ async function measure(
   };
 }
 
+/** The server's longest event-loop stall since the last scrape, in ms; scraping resets it. */
+async function longestStallMs(graphqlUrl: string): Promise<number> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
+  const value = /^kg_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1];
+  if (value === undefined) throw new Error("The server's metrics have no kg_nodejs_eventloop_lag_max_seconds");
+  return Number(value) * 1000;
+}
+
 function printReport(results: Measurement[], setup: string): void {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(
     `\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${cpu} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version} · ${rowCount} rows · ${setup}\n`,
   );
-  console.log("| database | run | result | wall s | rows/s | SQL/request | request MB | server peak RSS MB |");
-  console.log("|---|---|---|---:|---:|---:|---:|---:|");
+  console.log(
+    "| database | run | result | wall s | rows/s | SQL/request | request MB | longest stall ms | server peak RSS MB |",
+  );
+  console.log("|---|---|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const counts = `${r.counts.created} created, ${r.counts.updated} updated, ${r.counts.unchanged} unchanged`;
     console.log(
-      `| ${r.target} | ${r.scenario} | ${counts} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toFixed(0)} | ${r.sqlStatements} | ${r.megabytesSent.toFixed(1)} | ${r.peakRssMb} |`,
+      `| ${r.target} | ${r.scenario} | ${counts} | ${r.seconds.toFixed(2)} | ${r.rowsPerSecond.toFixed(0)} | ${r.sqlStatements} | ${r.megabytesSent.toFixed(1)} | ${r.stallMs.toFixed(0)} | ${r.peakRssMb} |`,
     );
   }
   console.log("\nPeak RSS is the server's high-water mark since it started, so it covers the runs before it too.");

@@ -5,18 +5,23 @@
  * A plain GraphQL client: Node's built-in fetch POSTs { query, variables } as JSON; no GraphQL
  * client library is needed.
  *
- * It first runs the sync as a dry run and prints what would happen. If any row fails, it stops
- * with exit code 1 and nothing is written. Otherwise it runs the real sync and prints its result.
- * Exit code 2: bad configuration or file, the API unreachable, or the API answered with errors.
+ * It first runs the sync as a dry run and prints what would happen, as a table of the memberships
+ * it would create, update and end. If any row fails, it stops with exit code 1 and nothing is
+ * written; so does a REPLACE that would end more than --max-ended-share of the source's running
+ * memberships (default 0.2: a truncated export must not wipe a region). Otherwise it runs the real
+ * sync and prints its result. Exit code 2: bad configuration or file, the API unreachable, or the
+ * API answered with errors.
  *
  *   npx tsc -p examples/tsconfig.json
  *   KG_API_KEY=kg_… node dist-examples/examples/sync-memberships-from-csv.js examples/memberships.csv --county 22
  *
  * Environment: KG_API_URL (default http://127.0.0.1:4000/graphql), KG_API_KEY (required),
  * KG_SOURCE_SYSTEM (default "hr-example"), KG_SCOPE_COUNTY (or --county).
- * Options: --county <county code>, --mode MERGE|REPLACE (default MERGE).
+ * Options: --county <county code>, --mode MERGE|REPLACE (default MERGE), --max-ended-share <0..1>
+ * (REPLACE only, default 0.2).
  * CSV columns: membership_id, person_id, hsa_id, given_name, family_name, title, group, role,
- * representing, valid_from, valid_to (dates YYYY-MM-DD; empty cells mean "none").
+ * representing, valid_from, valid_to (dates YYYY-MM-DD; empty cells mean "none"), separated by
+ * commas or by semicolons (as Swedish Excel saves CSV), told apart by the header line.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -27,8 +32,12 @@ const SYNC_MUTATION = `mutation Sync($input: SyncMembershipsInput!) {
     applied
     counts { created updated unchanged ended failed peopleCreated }
     failures { index externalId errors { code field message } }
+    created { ...Change }
+    updated { ...Change }
+    ended { ...Change }
   }
-}`;
+}
+fragment Change on SyncChange { externalId personName group role validFrom validTo index }`;
 
 const COLUMNS = [
   "membership_id",
@@ -51,24 +60,53 @@ interface CsvRow {
   cells: Record<Column, string>;
 }
 
+interface SyncChange {
+  externalId: string | null;
+  personName: string;
+  group: string;
+  role: string;
+  validFrom: string;
+  validTo: string | null;
+  index: number | null;
+}
+
 interface SyncResult {
   runId: string;
   applied: boolean;
   counts: { created: number; updated: number; unchanged: number; ended: number; failed: number; peopleCreated: number };
-  failures: { index: number; externalId: string; errors: { code: string; field: string; message: string }[] }[];
+  failures: { index: number; externalId: string | null; errors: { code: string; field: string; message: string }[] }[];
+  created: SyncChange[];
+  updated: SyncChange[];
+  ended: SyncChange[];
+}
+
+interface GraphQLError {
+  message: string;
+  extensions?: { code?: string; wouldEnd?: number; running?: number; share?: number };
 }
 
 interface GraphQLResponse<Data> {
   data?: Data | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: GraphQLError[];
 }
 
 /** A problem that stops the script with exit code 2. */
 class FatalError extends Error {}
 
+/** The API answered with errors. */
+class ApiError extends FatalError {
+  constructor(readonly errors: GraphQLError[]) {
+    super(errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("\n"));
+  }
+}
+
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
-  options: { county: { type: "string" }, mode: { type: "string", default: "MERGE" } },
+  options: {
+    county: { type: "string" },
+    mode: { type: "string", default: "MERGE" },
+    "max-ended-share": { type: "string", default: "0.2" },
+  },
 });
 const config = {
   apiUrl: process.env.KG_API_URL ?? "http://127.0.0.1:4000/graphql",
@@ -76,6 +114,7 @@ const config = {
   sourceSystem: process.env.KG_SOURCE_SYSTEM ?? "hr-example",
   countyCode: options.county ?? process.env.KG_SCOPE_COUNTY,
   mode: options.mode,
+  maxEndedShare: Number(options["max-ended-share"]),
 };
 
 async function main(): Promise<number> {
@@ -86,20 +125,38 @@ async function main(): Promise<number> {
   if (!config.countyCode) throw new FatalError("Give the region's county code: --county 22 or KG_SCOPE_COUNTY=22.");
   if (config.mode !== "MERGE" && config.mode !== "REPLACE")
     throw new FatalError(`--mode must be MERGE or REPLACE, not ${config.mode}.`);
+  if (!(config.maxEndedShare >= 0 && config.maxEndedShare <= 1))
+    throw new FatalError(`--max-ended-share must be a share from 0 to 1, not ${options["max-ended-share"]}.`);
 
-  const rows = readCsv(file);
+  const { rows, delimiter } = readCsv(file);
   const input = {
     sourceSystem: config.sourceSystem,
     scope: { countyCode: config.countyCode },
     mode: config.mode,
     memberships: rows.map(toMembership),
+    ...(config.mode === "REPLACE" ? { maxEndedShare: config.maxEndedShare } : {}),
   };
   console.log(
-    `${rows.length} rows from ${file}; syncing county ${config.countyCode} as ${config.sourceSystem} (${config.mode}).`,
+    `${rows.length} rows from ${file} (separated by "${delimiter}"); syncing county ${config.countyCode} as ${config.sourceSystem} (${config.mode}).`,
   );
 
-  const dryRun = await sync({ ...input, dryRun: true });
+  let dryRun: SyncResult;
+  try {
+    dryRun = await sync({ ...input, dryRun: true });
+  } catch (error) {
+    // The API refuses a REPLACE that would end more than maxEndedShare, dry run or not.
+    const refusal =
+      error instanceof ApiError ? error.errors.find((e) => e.extensions?.wouldEnd !== undefined) : undefined;
+    if (!refusal?.extensions) throw error;
+    const { wouldEnd, running, share } = refusal.extensions;
+    console.log(
+      `Refused: this REPLACE would end ${wouldEnd} of the ${running} running memberships of ${config.sourceSystem} (${percent(share ?? 0)}), more than --max-ended-share ${config.maxEndedShare}.`,
+    );
+    console.log("Nothing was written. If the file really is complete, run again with a higher --max-ended-share.");
+    return 1;
+  }
   printSummary("Dry run", dryRun, rows);
+  printPlan(dryRun, rows);
   if (dryRun.counts.failed > 0) {
     console.log("Nothing was written: fix the rows above and run again.");
     return 1;
@@ -161,10 +218,7 @@ async function graphql<Data>(query: string, variables: Record<string, unknown>):
   } catch {
     throw new FatalError(`HTTP ${response.status} from ${config.apiUrl}: ${text.slice(0, 300)}`);
   }
-  if (body.errors?.length)
-    throw new FatalError(
-      body.errors.map((error) => `${error.extensions?.code ?? "ERROR"}: ${error.message}`).join("\n"),
-    );
+  if (body.errors?.length) throw new ApiError(body.errors);
   if (!body.data) throw new FatalError(`HTTP ${response.status} from ${config.apiUrl} without data`);
   return body.data;
 }
@@ -183,28 +237,73 @@ function printSummary(title: string, result: SyncResult, rows: CsvRow[]): void {
   }
 }
 
-function readCsv(file: string): CsvRow[] {
+/** What the run would do, one membership a line: the file's line, the membership, who, where, as what, when. */
+function printPlan(result: SyncResult, rows: CsvRow[]): void {
+  const changes = [
+    ...result.created.map((change) => ["create", change] as const),
+    ...result.updated.map((change) => ["update", change] as const),
+    ...result.ended.map((change) => ["end", change] as const),
+  ];
+  if (changes.length === 0) return;
+  const table = [
+    ["", "line", "membership", "person", "group", "role", "from", "to"],
+    ...changes.map(([action, change]) => [
+      action,
+      change.index === null ? "-" : String(rows[change.index]?.line ?? "-"),
+      change.externalId ?? "-",
+      change.personName,
+      change.group,
+      change.role,
+      change.validFrom,
+      change.validTo ?? "",
+    ]),
+  ];
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+  for (const line of table)
+    console.log(
+      `  ${line
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd()}`,
+    );
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10} %`;
+}
+
+function readCsv(file: string): { rows: CsvRow[]; delimiter: string } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new FatalError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const [header, ...records] = parseCsv(text.replace(/^\uFEFF/, ""));
+  const content = text.replace(/^\uFEFF/, "");
+  const delimiter = delimiterOf(content);
+  const [header, ...records] = parseCsv(content, delimiter);
   const names = header?.cells.map((name) => name.trim().toLowerCase()) ?? [];
   const missing = COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new FatalError(`${file} lacks the columns ${missing.join(", ")}`);
-  return records.map(({ line, cells }) => ({
+  const rows = records.map(({ line, cells }) => ({
     line,
     cells: Object.fromEntries(COLUMNS.map((column) => [column, cells[names.indexOf(column)] ?? ""])) as Record<
       Column,
       string
     >,
   }));
+  return { rows, delimiter };
 }
 
-/** Simple CSV: comma-separated, a field in double quotes may hold commas, line breaks and "" for a quote. Blank lines are skipped. */
-function parseCsv(text: string): { line: number; cells: string[] }[] {
+/** `;` when the header line has more semicolons than commas (Swedish Excel), else `,`. */
+function delimiterOf(text: string): string {
+  const header = text.split("\n", 1)[0] ?? "";
+  const count = (char: string) => header.split(char).length - 1;
+  return count(";") > count(",") ? ";" : ",";
+}
+
+/** Simple CSV: a field in double quotes may hold the delimiter, line breaks and "" for a quote. Blank lines are skipped. */
+function parseCsv(text: string, delimiter: string): { line: number; cells: string[] }[] {
   const records: { line: number; cells: string[] }[] = [];
   let cells: string[] = [];
   let cell = "";
@@ -228,7 +327,7 @@ function parseCsv(text: string): { line: number; cells: string[] }[] {
       else cell += char;
     } else if (char === '"') {
       quoted = true;
-    } else if (char === ",") {
+    } else if (char === delimiter) {
       cells.push(cell);
       cell = "";
     } else if (char === "\n") {

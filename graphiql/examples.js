@@ -65,10 +65,10 @@ query Gaps {
 # (npm run keys -- create --name my-sync --scopes write:region:22).
 mutation DryRunSync(
   $memberships: [SyncMembershipInput!]! = [
-    { externalId: "hr-22-0001", group: "lpo-22-psykisk-halsa", role: SECRETARY, validFrom: "2025-01-01",
+    { externalId: "hr-22-0001", group: "lpo-22-psykisk-halsa", role: "SECRETARY", validFrom: "2025-01-01",
       representing: "region-vasternorrland",
       person: { externalId: "e-1001", hsaId: "SE2321000180-E000000000101", givenName: "Karin", familyName: "Sjöberg" } }
-    { externalId: "hr-22-0002", group: "lpo-22-psykisk-halsa", role: MEMBER, validFrom: "2025-01-01",
+    { externalId: "hr-22-0002", group: "lpo-22-psykisk-halsa", role: "MEMBER", validFrom: "2025-01-01",
       representing: "kommun-2281",
       person: { externalId: "e-1002", givenName: "Olof", familyName: "Nordin" } }
   ]

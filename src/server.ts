@@ -148,6 +148,7 @@ export async function startServer({
     ],
   });
   await apollo.start();
+  const background = modules.flatMap((module) => (module.background ? [module.background({ prisma, logger })] : []));
 
   app.disable("x-powered-by");
   app.get("/healthz", (_req, res) => {
@@ -246,6 +247,7 @@ export async function startServer({
     });
   } catch (error) {
     metricsServer?.close();
+    await Promise.all(background.map((work) => work.stop()));
     await dataVersion?.stop();
     throw error;
   }
@@ -254,6 +256,7 @@ export async function startServer({
     metricsUrl: `${metricsServer ? baseUrl(metricsServer, config.metrics.host) : baseUrl(httpServer, config.host)}/metrics`,
     async stop() {
       await apollo.stop();
+      await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
       await dataVersion?.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));

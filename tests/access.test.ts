@@ -70,6 +70,7 @@ async function organisationId(slug: string): Promise<string> {
 const UPDATE_PERSON = `mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { id } }`;
 const UPDATE_ORGANISATION = `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }`;
 const SYNC = `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`;
+const START_SYNC = `mutation($input: SyncMembershipsInput!) { startMembershipSync(input: $input) { id } }`;
 
 /**
  * Each mutation with a target, and who owns the target: a region's county code (that region's key
@@ -245,6 +246,24 @@ const MUTATIONS: Record<
   },
   "syncMemberships (scope of two regions)": {
     query: SYNC,
+    owner: null,
+    input: async (caller) => ({
+      sourceSystem: `hr-${unique(caller)}`,
+      scope: { groups: ["lpo-22-psykisk-halsa", "lpo-01-psykisk-halsa"] },
+      memberships: [],
+    }),
+  },
+  startMembershipSync: {
+    query: START_SYNC,
+    owner: "22",
+    input: async (caller) => ({
+      sourceSystem: `hr-${unique(caller)}`,
+      scope: { groups: ["lpo-22-psykisk-halsa"] },
+      memberships: [],
+    }),
+  },
+  "startMembershipSync (scope of two regions)": {
+    query: START_SYNC,
     owner: null,
     input: async (caller) => ({
       sourceSystem: `hr-${unique(caller)}`,

@@ -33,6 +33,9 @@ export interface ChangeRecord {
  */
 const CHANGE_FEED_LOCK = 0x4b47_4346;
 
+/** Audit events written per statement. */
+const AUDIT_CHUNK_RECORDS = 5_000;
+
 /** The changes of one transaction, written together when it is about to commit. */
 export class AuditLog {
   private readonly records: ChangeRecord[] = [];
@@ -48,13 +51,25 @@ export class AuditLog {
   async flush(tx: Transaction, actor: Actor, syncRunId: string | null): Promise<void> {
     if (this.records.length === 0) return;
     await execute(tx, Prisma.sql`SELECT pg_advisory_xact_lock(${CHANGE_FEED_LOCK}::bigint)`);
-    await execute(
-      tx,
-      Prisma.sql`INSERT INTO "audit_event" ("actor", "request_id", "sync_run_id", "entity", "entity_id", "action", "version", "changes")
-       SELECT ${actor.caller.name}::text, ${actor.requestId}::text, ${syncRunId}::uuid, u.entity::"AuditEntity", u.entity_id::uuid, u.action::"AuditAction", u.version, u.changes::jsonb
-       FROM unnest(${this.records.map((r) => r.entity)}::text[], ${this.records.map((r) => r.entityId)}::text[], ${this.records.map((r) => r.action)}::text[],
-                   ${this.records.map((r) => r.version)}::int[], ${this.records.map((r) => JSON.stringify(r.changes))}::text[]) AS u(entity, entity_id, action, version, changes)`,
-    );
+    // In chunks, each one JSON parameter, with a turn of the event loop between them: handing a
+    // statement's parameters to the driver holds the event loop in proportion to their size, and
+    // a large sync writes 100 000 events. Ids still follow the order of the records.
+    for (let start = 0; start < this.records.length; start += AUDIT_CHUNK_RECORDS) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const chunk = this.records.slice(start, start + AUDIT_CHUNK_RECORDS).map((r) => ({
+        entity: r.entity,
+        entity_id: r.entityId,
+        action: r.action,
+        version: r.version,
+        changes: r.changes,
+      }));
+      await execute(
+        tx,
+        Prisma.sql`INSERT INTO "audit_event" ("actor", "request_id", "sync_run_id", "entity", "entity_id", "action", "version", "changes")
+         SELECT ${actor.caller.name}::text, ${actor.requestId}::text, ${syncRunId}::uuid, u.entity::"AuditEntity", u.entity_id, u.action::"AuditAction", u.version, u.changes
+         FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS u(entity text, entity_id uuid, action text, version int, changes jsonb)`,
+      );
+    }
     this.records.length = 0;
   }
 }

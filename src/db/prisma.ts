@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
+import pg from "pg";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import { ContextPreservingPool, CountingClient } from "./sql-statement-counter";
 
@@ -68,4 +68,15 @@ export function createPrismaClient({
 /** The connection pool under a client, for pool metrics. */
 export function poolOf(prisma: Database): pg.Pool | undefined {
   return pools.get(prisma);
+}
+
+/**
+ * A connection of its own, outside the pool, to the database under a client: for session state
+ * that must last as long as the process (an advisory lock, LISTEN), not one statement.
+ */
+export function dedicatedConnection(prisma: Database): pg.Client {
+  const options = pools.get(prisma)?.options;
+  if (!options?.connectionString)
+    throw new Error("This database client has no connection string (use createPrismaClient)");
+  return new pg.Client({ connectionString: options.connectionString, keepAlive: true });
 }

@@ -42,6 +42,21 @@ export interface ModuleDescriptor {
   tables?: readonly TableDeclaration[];
   /** Its mutations and the scopes that may call them (the access matrix must cover each). */
   mutations?: readonly MutationDeclaration[];
+  /** Work it does in the background while a server runs (queued sync runs, say): started with the server, stopped before its database client closes. */
+  background?: (services: BackgroundServices) => BackgroundWork;
+}
+
+export interface BackgroundServices {
+  prisma: Database;
+  logger: {
+    warn(details: object, message: string): void;
+    error(details: object, message: string): void;
+  };
+}
+
+export interface BackgroundWork {
+  /** Lets work in progress finish (or records it as stopped) and releases what it holds. */
+  stop(): Promise<void>;
 }
 
 // type-graphql takes classes; their instances are never seen by the root.

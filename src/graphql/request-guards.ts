@@ -1,13 +1,22 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
   coerceInputValue,
+  getNamedType,
+  getNullableType,
   GraphQLError,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
   Kind,
   typeFromAST,
+  TypeInfo,
   visit,
+  visitWithTypeInfo,
   type ASTNode,
   type DocumentNode,
+  type GraphQLEnumType,
   type GraphQLInputType,
+  type GraphQLScalarType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
@@ -57,7 +66,7 @@ export function requestGuards<Context extends GuardedContext>(): ApolloServerPlu
         async didResolveOperation({ operation, document, schema, request, contextValue }) {
           if (!operation) return;
           if (operation.operation === "mutation") refuseWithoutWriteScope(contextValue.caller);
-          const checked = checkedDocument(document);
+          const checked = checkedDocument(schema, document);
           const variables = request.variables ?? {};
           const invalid =
             operation.variableDefinitions?.length && Object.keys(variables).length > 0
@@ -129,24 +138,13 @@ interface CheckedDocument {
  */
 const checkedDocuments = new WeakMap<DocumentNode, CheckedDocument>();
 
-function checkedDocument(document: DocumentNode): CheckedDocument {
+function checkedDocument(schema: GraphQLSchema, document: DocumentNode): CheckedDocument {
   let checked = checkedDocuments.get(document);
   if (!checked) {
-    checked = { invalidLiterals: invalidLiterals(document), variableUse: variableUse(document) };
+    checked = { invalidLiterals: invalidLiterals(schema, document), variableUse: variableUse(document) };
     checkedDocuments.set(document, checked);
   }
   return checked;
-}
-
-function invalidLiterals(document: DocumentNode): InvalidField[] {
-  const invalid: InvalidField[] = [];
-  visit(document, {
-    StringValue(node, _key, parent, _path, ancestors) {
-      const problem = stringProblem(node.value);
-      if (problem) invalid.push({ path: argumentPath(ancestors, parent) || "document", message: problem });
-    },
-  });
-  return invalid;
 }
 
 function variableUse(document: DocumentNode): Map<string, string> {
@@ -158,6 +156,38 @@ function variableUse(document: DocumentNode): Map<string, string> {
     },
   });
   return usedAt;
+}
+
+function invalidLiterals(schema: GraphQLSchema, document: DocumentNode): InvalidField[] {
+  const invalid: InvalidField[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      ObjectValue() {
+        // A literal sync row: its cells are the resolver's to check, row by row.
+        const type = typeInfo.getInputType();
+        return type && cellsCheckedByResolver(type) ? false : undefined;
+      },
+      StringValue(node, _key, parent, _path, ancestors) {
+        const problem = stringProblem(node.value);
+        if (problem) invalid.push({ path: argumentPath(ancestors, parent) || "document", message: problem });
+      },
+    }),
+  );
+  return invalid;
+}
+
+/**
+ * The extension that marks an input type whose string fields its resolver checks itself, per
+ * item (a sync row): NUL characters and lone surrogates in them are reported by the resolver
+ * for that item instead of refusing the request, and the guard does not walk them.
+ */
+export const CELLS_CHECKED_BY_RESOLVER = "cellsCheckedByResolver";
+
+function cellsCheckedByResolver(type: GraphQLInputType): boolean {
+  const named = getNamedType(type);
+  return isInputObjectType(named) && named.extensions[CELLS_CHECKED_BY_RESOLVER] === true;
 }
 
 function invalidVariables(
@@ -174,26 +204,134 @@ function invalidVariables(
     if (value === undefined || !type) continue;
     const at = usedAt.get(name) || name;
     const before = invalid.length;
-    collectStringProblems(value, at, invalid);
+    collectStringProblems(value, type, at, invalid);
     if (invalid.length > before) continue;
-    coerceInputValue(value, type, (path, _invalidValue, error) => {
+    // Lists of items whose cells the resolver checks (50 000 sync rows) are set aside and checked
+    // for shape only: graphql-js coerces the whole value again when it executes, and a second full
+    // coercion here cost as much as the first.
+    const setAside: CheckedItems[] = [];
+    coerceInputValue(setAsideCheckedItems(value, type, [], setAside), type, (path, _invalidValue, error) => {
       invalid.push({ path: [at, ...path].join("."), message: error.message });
     });
+    for (const { items, itemType, path } of setAside)
+      items.forEach((item, index) => checkShape(item, itemType, [at, ...path, index].join("."), invalid));
   }
   return invalid;
 }
 
-function collectStringProblems(value: unknown, path: string, invalid: InvalidField[]): void {
+interface CheckedItems {
+  items: unknown[];
+  itemType: GraphQLInputType;
+  path: (string | number)[];
+}
+
+/**
+ * `value` with each list of items whose cells the resolver checks replaced by an empty list (a
+ * list type accepts one), copying only the objects on the way to such a list; the lists set aside.
+ */
+function setAsideCheckedItems(
+  value: unknown,
+  type: GraphQLInputType,
+  path: (string | number)[],
+  setAside: CheckedItems[],
+): unknown {
+  const nullable = getNullableType(type) as GraphQLInputType;
+  if (isListType(nullable)) {
+    const itemType = nullable.ofType as GraphQLInputType;
+    if (Array.isArray(value) && cellsCheckedByResolver(itemType)) {
+      setAside.push({ items: value, itemType, path });
+      return [];
+    }
+    return value;
+  }
+  if (!isInputObjectType(nullable) || typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const fields = nullable.getFields();
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const field = fields[key];
+    if (!field) continue;
+    const replaced = setAsideCheckedItems(item, field.type, [...path, key], setAside);
+    if (replaced !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = replaced;
+  }
+  return copy ?? value;
+}
+
+/**
+ * What coercion would refuse in `value`, reported as graphql-js words it, without building the
+ * coerced value: the shape of items whose cells the resolver checks (it reports bad cells per item).
+ */
+function checkShape(value: unknown, type: GraphQLInputType, path: string, invalid: InvalidField[]): void {
+  if (isNonNullType(type)) {
+    if (value === null || value === undefined)
+      invalid.push({ path, message: `Expected non-nullable type "${String(type)}" not to be null.` });
+    else checkShape(value, type.ofType as GraphQLInputType, path, invalid);
+    return;
+  }
+  if (value === null || value === undefined) return;
+  if (isListType(type)) {
+    const itemType = type.ofType as GraphQLInputType;
+    if (Array.isArray(value)) value.forEach((item, index) => checkShape(item, itemType, `${path}.${index}`, invalid));
+    else checkShape(value, itemType, path, invalid);
+    return;
+  }
+  if (isInputObjectType(type)) {
+    if (typeof value !== "object" || Array.isArray(value)) {
+      invalid.push({ path, message: `Expected type "${type.name}" to be an object.` });
+      return;
+    }
+    const fields = type.getFields();
+    const record = value as Record<string, unknown>;
+    for (const field of Object.values(fields)) {
+      const item = record[field.name];
+      if (item === undefined && isNonNullType(field.type) && field.defaultValue === undefined)
+        invalid.push({
+          path: `${path}.${field.name}`,
+          message: `Field "${field.name}" of required type "${String(field.type)}" was not provided.`,
+        });
+      else checkShape(item, field.type, `${path}.${field.name}`, invalid);
+    }
+    for (const key of Object.keys(record))
+      if (!fields[key]) invalid.push({ path, message: `Field "${key}" is not defined by type "${type.name}".` });
+    return;
+  }
+  const leaf = getNamedType(type) as GraphQLScalarType | GraphQLEnumType;
+  let parsed: unknown;
+  let problem = "";
+  try {
+    parsed = leaf.parseValue(value);
+  } catch (error) {
+    problem = error instanceof Error ? ` ${error.message}` : "";
+  }
+  if (parsed === undefined) invalid.push({ path, message: `Expected type "${leaf.name}".${problem}` });
+}
+
+/**
+ * NUL characters and lone surrogates anywhere in a variable's value, walked with its type so
+ * that the items of a type whose cells its resolver checks (tens of thousands of sync rows) are
+ * skipped. A value that does not fit its type is walked untyped below that point; the coercion
+ * that follows refuses it.
+ */
+function collectStringProblems(
+  value: unknown,
+  type: GraphQLInputType | undefined,
+  path: string,
+  invalid: InvalidField[],
+): void {
+  if (type && cellsCheckedByResolver(type)) return;
+  const nullable = type && (getNullableType(type) as GraphQLInputType);
   if (typeof value === "string") {
     const problem = stringProblem(value);
     if (problem) invalid.push({ path, message: problem });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => collectStringProblems(item, `${path}.${index}`, invalid));
+    const itemType = nullable && isListType(nullable) ? (nullable.ofType as GraphQLInputType) : undefined;
+    if (itemType && cellsCheckedByResolver(itemType)) return;
+    value.forEach((item, index) => collectStringProblems(item, itemType, `${path}.${index}`, invalid));
   } else if (typeof value === "object" && value !== null) {
+    const fields = nullable && isInputObjectType(nullable) ? nullable.getFields() : undefined;
     for (const [key, item] of Object.entries(value)) {
       const problem = stringProblem(key);
       if (problem) invalid.push({ path, message: `a field name ${problem}` });
-      else collectStringProblems(item, `${path}.${key}`, invalid);
+      else collectStringProblems(item, fields?.[key]?.type, `${path}.${key}`, invalid);
     }
   }
 }

@@ -26,6 +26,7 @@ describe("module registry", () => {
       "person",
       "person_contact",
       "membership",
+      "sync_run",
       "api_key",
       "audit_event",
     ]);

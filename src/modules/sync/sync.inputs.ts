@@ -1,7 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Max, Min, ValidateNested } from "class-validator";
-import { Field, Float, InputType, registerEnumType } from "type-graphql";
-import { MembershipRole } from "../../generated/prisma/enums";
-import { GraphQLDate } from "../../graphql/scalars";
+import { Extensions, Field, Float, InputType, registerEnumType } from "type-graphql";
+import { CELLS_CHECKED_BY_RESOLVER } from "../../graphql/request-guards";
 import { Bounded, BoundedMatches, MAX_SLUG_LENGTH, OptionalCountyCode, SOURCE_SYSTEM } from "../../graphql/validation";
 
 export const MAX_SYNC_ROWS = 50_000;
@@ -47,47 +46,69 @@ export class SyncScopeInput {
 }
 
 /**
- * Row fields are checked by the sync itself, lengths included, so that each bad row is reported
- * with its index instead of failing the request. NUL characters, lone surrogates and dates out of
- * range are refused for the whole request before it runs (src/graphql/request-guards.ts).
+ * Every cell of a row is a nullable `String`, as the source system has it, and is checked by the
+ * sync itself (src/modules/sync/sync.cells.ts): a bad cell (a date that does not exist, an unknown
+ * role, a NUL character, an over-long name) fails its row with an error naming the field, never
+ * the request. The request guards leave these cells to the sync for the same reason.
  */
 @InputType({
   description:
-    "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`.",
+    "The person holding a synced membership. Matched by `externalId` in the sync's source system, else by `hsaId`; created when neither matches. A matched person's differing fields are reported as `personDrift`, and changed only with `updatePeople`. Each field is checked by the sync: a bad value fails the row, not the request.",
 })
 export class SyncPersonInput {
-  @Field(() => String, { nullable: true, description: "The person's id in the source system." })
+  @Field(() => String, { nullable: true, description: "The person's id in the source system, at most 200 characters." })
   externalId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "HSA-id." })
+  @Field(() => String, { nullable: true, description: "HSA-id, e.g. SE2321000131-P000000000001." })
   hsaId?: string | null;
 
-  @Field({ description: "Given name (förnamn); used when the person is created, compared with a stored person's." })
-  givenName!: string;
-
-  @Field({ description: "Family name (efternamn); used when the person is created, compared with a stored person's." })
-  familyName!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Given name (förnamn), required, at most 100 characters; used when the person is created, compared with a stored person's.",
+  })
+  givenName?: string | null;
 
   @Field(() => String, {
-    description: "Professional title; used when the person is created, compared with a stored person's when given.",
+    nullable: true,
+    description:
+      "Family name (efternamn), required, at most 100 characters; used when the person is created, compared with a stored person's.",
+  })
+  familyName?: string | null;
+
+  @Field(() => String, {
+    description:
+      "Professional title, at most 200 characters; used when the person is created, compared with a stored person's when given.",
     nullable: true,
   })
   title?: string | null;
 }
 
-@InputType({ description: "One membership as the source system has it." })
+@Extensions({ [CELLS_CHECKED_BY_RESOLVER]: true })
+@InputType({
+  description:
+    "One membership as the source system has it. Every field is text, checked by the sync: a bad value fails this row (`FAILED`, with an error naming the field), never the whole request.",
+})
 export class SyncMembershipInput {
-  @Field({ description: "The membership's id in the source system: the key that makes a sync repeatable." })
-  externalId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The membership's id in the source system, required, at most 200 characters: the key that makes a sync repeatable.",
+  })
+  externalId?: string | null;
 
-  @Field(() => SyncPersonInput, { description: "Who holds the seat." })
-  person!: SyncPersonInput;
+  @Field(() => SyncPersonInput, { nullable: true, description: "Who holds the seat; required." })
+  person?: SyncPersonInput | null;
 
-  @Field({ description: "Slug of the group; it must be within the scope." })
-  group!: string;
+  @Field(() => String, { nullable: true, description: "Slug of the group, required; it must be within the scope." })
+  group?: string | null;
 
-  @Field(() => MembershipRole, { description: "The role; it must be one used in groups of that kind." })
-  role!: MembershipRole;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The role, required: a `MembershipRole` name such as `MEMBER` or `CHAIR`, one used in groups of that kind.",
+  })
+  role?: string | null;
 
   @Field(() => String, {
     nullable: true,
@@ -95,11 +116,11 @@ export class SyncMembershipInput {
   })
   representing?: string | null;
 
-  @Field(() => GraphQLDate, { description: "First day." })
-  validFrom!: Date;
+  @Field(() => String, { nullable: true, description: "First day as YYYY-MM-DD (1000-01-01 to 9999-12-31), required." })
+  validFrom?: string | null;
 
-  @Field(() => GraphQLDate, { description: "Last day; null while it runs.", nullable: true })
-  validTo?: Date | null;
+  @Field(() => String, { nullable: true, description: "Last day as YYYY-MM-DD; null or absent while it runs." })
+  validTo?: string | null;
 }
 
 @InputType({ description: "A bulk membership sync from one source system." })

@@ -8,7 +8,6 @@ import { date, execute, int, nullable, oneOf, queryRows, row, text } from "../..
 import { BadUserInputError, ErrorCode, GraphQLErrorWithCode, NotFoundError } from "../../graphql/errors";
 import { toGlobalId } from "../../graphql/global-id";
 import { isoDay, yesterday } from "../../graphql/period";
-import { HSA_ID } from "../../graphql/validation";
 import { authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
 import {
   changedFields,
@@ -26,7 +25,9 @@ import {
   type OrganisationPlace,
 } from "../people";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
+import { parseSyncRow, type SyncRowValues } from "./sync.cells";
 import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
+import { NATIONAL_OWNER, PROGRESS_EVERY_ROWS, syncRunsOf, type SyncRunRow, type SyncRuns } from "./sync-runs";
 import {
   SyncItemStatus,
   type PersonFieldDrift,
@@ -122,6 +123,8 @@ interface NewPerson {
 interface Row {
   index: number;
   input: SyncMembershipInput;
+  /** The row's cells, checked and converted; absent when a cell is bad (then `errors` says which). */
+  values?: SyncRowValues;
   errors: SyncItemError[];
   status: SyncItemStatus;
   personDrift: PersonFieldDrift[];
@@ -139,17 +142,93 @@ const FIELDS_COMPARED = ["personId", "groupId", "role", "representingOrganisatio
 export class SyncService {
   constructor(private readonly prisma: Database) {}
 
+  /** A synchronous sync: recorded as a run, and answered with its result. */
   async syncMemberships(actor: Actor, input: SyncMembershipsInput): Promise<SyncResult> {
-    authorizeAnyWrite(actor.caller, "memberships");
-    if (!input.scope.groups === !input.scope.countyCode)
-      throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    const owners = await this.authorize(actor, input);
+    const runs = syncRunsOf(this.prisma);
     const runId = randomUUID();
-    // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
-    return writeTransaction(this.prisma, actor, (tx, log) => new SyncRun(tx, log, actor, input, runId).execute(), {
-      syncRunId: runId,
-      dryRun: input.dryRun,
-      timeoutMs: 300_000,
+    await runs.recordStart(runId, actor, input, owners, false);
+    return this.run(actor, input, runId, runs, false);
+  }
+
+  /** An asynchronous sync: checked for access and scope, recorded as QUEUED, and run in the background. */
+  async startMembershipSync(actor: Actor, input: SyncMembershipsInput): Promise<SyncRunRow> {
+    const owners = await this.authorize(actor, input);
+    const runs = syncRunsOf(this.prisma);
+    const runId = randomUUID();
+    const recorded = await runs.recordStart(runId, actor, input, owners, true);
+    runs.enqueue(runId, { caller: actor.caller, requestId: actor.requestId }, input);
+    return recorded;
+  }
+
+  /**
+   * Runs a recorded sync. The run's SUCCEEDED status is written in the sync's own transaction, so
+   * a run whose process dies stays RUNNING only when nothing of it was applied. Not bound by the
+   * request's read deadline (mutations never are), nor by anything else once its transaction began.
+   */
+  async run(
+    actor: Actor,
+    input: SyncMembershipsInput,
+    runId: string,
+    runs: SyncRuns,
+    keepResult: boolean,
+  ): Promise<SyncResult> {
+    try {
+      // A dry run writes like a real one, so the database's own constraints are checked too, then rolls back.
+      const result = await writeTransaction(
+        this.prisma,
+        actor,
+        async (tx, log) => {
+          const result = await new SyncRun(
+            tx,
+            log,
+            actor,
+            input,
+            runId,
+            (rowsDone) => void runs.progress(runId, rowsDone),
+          ).execute();
+          await runs.recordResult(tx, runId, result, keepResult);
+          return result;
+        },
+        { syncRunId: runId, dryRun: input.dryRun, timeoutMs: 300_000 },
+      );
+      // A dry run's transaction rolled its status back with everything else.
+      if (input.dryRun) await runs.recordResult(this.prisma, runId, result, keepResult);
+      return result;
+    } catch (error) {
+      await runs.recordFailure(runId, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Who owns the scope's groups, once the caller may sync them (the run checks again under its
+   * locks): a refused sync is not recorded as a run.
+   */
+  private async authorize(actor: Actor, input: SyncMembershipsInput): Promise<string[]> {
+    authorizeAnyWrite(actor.caller, "memberships");
+    const { groups, countyCode } = input.scope;
+    if (!groups === !countyCode)
+      throw new BadUserInputError("Give the scope as either groups or countyCode", "input.scope");
+    const found = await this.prisma.group.findMany({
+      where: groups ? { slug: { in: groups } } : { countyCode },
+      select: { slug: true, countyCode: true },
     });
+    if (groups) {
+      const slugs = new Set(found.map((group) => group.slug));
+      const missing = groups.findIndex((slug) => !slugs.has(slug));
+      if (missing >= 0)
+        throw new NotFoundError(`No group has the slug ${groups[missing]}`, `input.scope.groups[${missing}]`);
+    } else if (found.length === 0) {
+      throw new NotFoundError(`Region ${countyCode} owns no groups`, "input.scope.countyCode");
+    }
+    const owners = found.map((group) => group.countyCode);
+    authorizeWrite(
+      actor.caller,
+      owners,
+      groups ? "memberships of these groups" : `memberships of region ${countyCode}'s groups`,
+    );
+    return [...new Set(owners.map((owner) => owner ?? NATIONAL_OWNER))].sort();
   }
 }
 
@@ -175,6 +254,7 @@ class SyncRun {
     private readonly actor: Actor,
     private readonly input: SyncMembershipsInput,
     private readonly runId: string,
+    private readonly onProgress: (rowsDone: number) => void = () => undefined,
   ) {
     this.rows = input.memberships.map((membership, index) => ({
       index,
@@ -185,12 +265,25 @@ class SyncRun {
     }));
   }
 
+  /** The rows whose every cell is good: only their values reach SQL statements and the checks. */
+  private get parsedRows(): (Row & { values: SyncRowValues })[] {
+    return this.rows.filter((row): row is Row & { values: SyncRowValues } => row.values !== undefined);
+  }
+
   async execute(): Promise<SyncResult> {
     await this.lockScope();
     syncProgress.publish({ runId: this.runId, phase: "started" });
+    for (const row of this.rows) {
+      const { values, errors } = parseSyncRow(row.input);
+      row.values = values;
+      row.errors.push(...errors);
+      await this.pause.now();
+    }
+    await this.lockPersonKeys();
     await this.load();
     for (const row of this.rows) {
       this.plan(row);
+      if ((row.index + 1) % PROGRESS_EVERY_ROWS === 0) this.onProgress(row.index + 1);
       await this.pause.now();
     }
     const ended = this.input.mode === SyncMode.REPLACE ? this.toEnd() : [];
@@ -271,8 +364,32 @@ class SyncRun {
     for (const group of found) this.groupsBySlug.set(group.slug, group);
   }
 
+  /**
+   * Syncs of different scopes do not wait for each other's groups, yet may create the same new
+   * person (one source's external id, or one HSA-id from two sources). Each takes transaction-level
+   * advisory locks on buckets of its rows' person keys, in ascending order, before it reads the
+   * people: a second sync with a shared key waits here for the first to commit, then finds the
+   * person it created, instead of colliding on the unique keys (a rerun of the whole sync) or
+   * deadlocking with it. Buckets bound the number of locks a run holds, whatever its size.
+   */
+  private async lockPersonKeys(): Promise<void> {
+    const buckets = new Set<number>();
+    for (const { values } of this.parsedRows) {
+      const { externalId, hsaId } = values.person;
+      if (externalId !== null) buckets.add(personKeyBucket(`ext\u0000${this.input.sourceSystem}\u0000${externalId}`));
+      if (hsaId !== null) buckets.add(personKeyBucket(`hsa\u0000${hsaId}`));
+    }
+    if (buckets.size === 0) return;
+    await queryRows(
+      this.tx,
+      Prisma.sql`SELECT count(pg_advisory_xact_lock(${PERSON_KEY_LOCK_CLASS}::int, b))::int AS "locked"
+        FROM (SELECT b FROM unnest(${[...buckets].sort((a, b) => a - b)}::int[]) AS b ORDER BY b) AS ordered`,
+      row({ locked: int() }),
+    );
+  }
+
   private async load(): Promise<void> {
-    const rows = this.input.memberships;
+    const rows = this.parsedRows.map((row) => row.values);
     const source = this.input.sourceSystem;
     const otherSlugs = [...new Set(rows.map((row) => row.group))].filter((slug) => !this.groupsBySlug.has(slug));
     const personExternalIds = [
@@ -318,15 +435,14 @@ class SyncRun {
 
   /** Checks one row and works out the membership it asks for. */
   private plan(row: Row): void {
-    const { input } = row;
+    const input = row.values;
+    if (!input) return;
     const fail = (field: string, message: string, code = "BAD_USER_INPUT") => row.errors.push({ code, field, message });
-    if (!/\S/.test(input.externalId) || input.externalId.length > 200)
-      fail("externalId", "externalId must be 1 to 200 characters, not blank");
-    else if (this.seenExternalIds.has(input.externalId))
+    if (this.seenExternalIds.has(input.externalId))
       fail("externalId", `Duplicate of row ${this.seenExternalIds.get(input.externalId)}`, "CONFLICT");
     else this.seenExternalIds.set(input.externalId, row.index);
 
-    const personId = this.person(row, fail);
+    const personId = this.person(row, input, fail);
     const known = this.groupsBySlug.get(input.group);
     if (!known) fail("group", `No group has the slug ${input.group}`, "NOT_FOUND");
     else if (!this.scope.has(known.id)) fail("group", `${input.group} is outside the sync's scope`);
@@ -367,7 +483,7 @@ class SyncRun {
       role: input.role,
       representingOrganisationId: organisationId,
       validFrom: input.validFrom,
-      validTo: input.validTo ?? null,
+      validTo: input.validTo,
     };
     row.status = !existing
       ? SyncItemStatus.CREATED
@@ -377,20 +493,12 @@ class SyncRun {
   }
 
   /** The row's person: matched by external id, then HSA-id, or planned as new. */
-  private person(row: Row, fail: (field: string, message: string, code?: string) => void): string | undefined {
-    const { externalId, hsaId, givenName, familyName, title } = row.input.person;
-    const before = row.errors.length;
-    if (!externalId && !hsaId) fail("person", "A person needs an externalId or an hsaId");
-    if (externalId !== null && externalId !== undefined && (!/\S/.test(externalId) || externalId.length > 200))
-      fail("person.externalId", "externalId must be 1 to 200 characters, not blank");
-    if (hsaId && !HSA_ID.test(hsaId))
-      fail("person.hsaId", `${hsaId} is not an HSA-id such as SE2321000131-P000000000001`);
-    if (!/\S/.test(givenName) || givenName.length > 100)
-      fail("person.givenName", "givenName must be 1 to 100 characters, not blank");
-    if (!/\S/.test(familyName) || familyName.length > 100)
-      fail("person.familyName", "familyName must be 1 to 100 characters, not blank");
-    if (title && title.length > 200) fail("person.title", "title must be at most 200 characters");
-    if (row.errors.length > before) return undefined;
+  private person(
+    row: Row,
+    values: SyncRowValues,
+    fail: (field: string, message: string, code?: string) => void,
+  ): string | undefined {
+    const { externalId, hsaId, givenName, familyName, title } = values.person;
 
     const byExternalId = externalId ? this.peopleByExternalId.get(externalId) : undefined;
     const byHsaId = hsaId ? this.peopleByHsaId.get(hsaId) : undefined;
@@ -404,7 +512,7 @@ class SyncRun {
     }
     const known = byExternalId ?? byHsaId;
     if (known) {
-      if (!known.planned) this.checkDrift(row, known);
+      if (!known.planned) this.checkDrift(row, values, known);
       return known.id;
     }
     const key = externalId ? `ext:${externalId}` : `hsa:${hsaId}`;
@@ -418,11 +526,11 @@ class SyncRun {
     }
     const person: NewPerson = {
       id: randomUUID(),
-      givenName: givenName.trim(),
-      familyName: familyName.trim(),
-      title: title ?? null,
-      hsaId: hsaId ?? null,
-      externalId: externalId ?? null,
+      givenName,
+      familyName,
+      title,
+      hsaId,
+      externalId,
     };
     this.newPeople.set(key, person);
     // Later rows with only the HSA-id (or only the external id) find the same new person.
@@ -444,14 +552,9 @@ class SyncRun {
    * changed. The first row that changes a person decides; later rows are compared with the stored
    * person as it is.
    */
-  private checkDrift(row: Row, stored: PersonRecord): void {
-    const { givenName, familyName, title, hsaId } = row.input.person;
-    const received: Record<DriftField, string | null> = {
-      givenName: givenName.trim(),
-      familyName: familyName.trim(),
-      title: title ?? null,
-      hsaId: hsaId ?? null,
-    };
+  private checkDrift(row: Row, values: SyncRowValues, stored: PersonRecord): void {
+    const { givenName, familyName, title, hsaId } = values.person;
+    const received: Record<DriftField, string | null> = { givenName, familyName, title, hsaId };
     const owned = stored.sourceSystem === this.input.sourceSystem && stored.externalId !== null;
     for (const field of ["givenName", "familyName", "title", "hsaId"] as const) {
       const value = received[field];
@@ -484,6 +587,7 @@ class SyncRun {
 
   /** REPLACE: the source's running memberships in scope that the list no longer has. */
   private toEnd(): ExistingMembership[] {
+    // A REPLACE with a bad row is rejected, but says what it would end: a row's key counts as listed even when another cell is bad.
     const listed = new Set(this.rows.map((row) => row.input.externalId));
     const lastDay = yesterday();
     return [...this.inScope.values()]
@@ -610,7 +714,10 @@ class SyncRun {
     }
     const created = rows
       .filter((row) => row.status === SyncItemStatus.CREATED)
-      .map((row) => ({ ...membershipColumns(row.next as MembershipState), external_id: row.input.externalId }));
+      .map((row) => ({
+        ...membershipColumns(row.next as MembershipState),
+        external_id: (row.values as SyncRowValues).externalId,
+      }));
     if (created.length > 0) {
       await inChunks(created, (chunk) =>
         execute(
@@ -623,7 +730,7 @@ class SyncRun {
       for (const row of rows) {
         await this.pause.now();
         if (row.status !== SyncItemStatus.CREATED || !row.next) continue;
-        const membership = { ...row.next, sourceSystem: source, externalId: row.input.externalId };
+        const membership = { ...row.next, sourceSystem: source, externalId: (row.values as SyncRowValues).externalId };
         this.log.record({
           entity: "MEMBERSHIP",
           entityId: row.next.id,
@@ -698,7 +805,7 @@ class SyncRun {
     const ok = row.errors.length === 0 && row.next;
     return {
       index: row.index,
-      externalId: row.input.externalId,
+      externalId: typeof row.input.externalId === "string" ? row.input.externalId : null,
       status: row.errors.length > 0 ? SyncItemStatus.FAILED : row.status,
       membershipId: applied && ok && row.next ? toGlobalId("Membership", row.next.id) : null,
       errors: row.errors,
@@ -709,14 +816,15 @@ class SyncRun {
   /** A created or updated membership as its row gives it; `idExists` when the membership is (or stays) in the database. */
   private rowChange(row: Row, idExists: boolean): SyncChange {
     const next = row.next as MembershipState;
-    const { person } = row.input;
+    const values = row.values as SyncRowValues;
+    const { person } = values;
     return {
       membershipId: idExists ? toGlobalId("Membership", next.id) : null,
       sourceSystem: this.input.sourceSystem,
-      externalId: row.input.externalId,
-      personExternalId: person.externalId ?? null,
-      personName: `${person.givenName.trim()} ${person.familyName.trim()}`,
-      group: row.input.group,
+      externalId: values.externalId,
+      personExternalId: person.externalId,
+      personName: `${person.givenName} ${person.familyName}`,
+      group: values.group,
       role: next.role,
       validFrom: next.validFrom,
       validTo: next.validTo,
@@ -750,6 +858,19 @@ class SyncRun {
  * when its own checks and writes are done) for monitoring and for tests that watch the event loop.
  */
 export const syncProgress = channel("kunskapsgraf:sync");
+
+/** The first key of the sync's person-key advisory locks (`pg_advisory_xact_lock(int, int)`); no other lock uses it. */
+const PERSON_KEY_LOCK_CLASS = 0x5359_4e43; // "SYNC"
+
+/** How many buckets person keys are hashed into: at most this many advisory locks per run. */
+const PERSON_KEY_BUCKETS = 256;
+
+/** FNV-1a of the key, into one of PERSON_KEY_BUCKETS buckets. */
+function personKeyBucket(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % PERSON_KEY_BUCKETS;
+}
 
 /** How many rows of work a sync does between two turns of the event loop. */
 const YIELD_EVERY_ROWS = 1_000;

@@ -64,8 +64,8 @@ export class SyncItemResult {
   @Field(() => Int, { description: "Position of the row in `memberships`, from 0." })
   index!: number;
 
-  @Field({ description: "The row's externalId." })
-  externalId!: string;
+  @Field(() => String, { nullable: true, description: "The row's externalId as sent; null when the row has none." })
+  externalId!: string | null;
 
   @Field(() => SyncItemStatus, { description: "What the run does (or would do) with the row." })
   status!: SyncItemStatus;

@@ -1,0 +1,112 @@
+import { authorizeAdmin, authorizeAnyWrite, authorizeWrite } from "../../access/authorize";
+import type { Caller } from "../../access/caller";
+import { regionOfScope } from "../../access/scopes";
+import type { Database } from "../../db/prisma";
+import { Prisma } from "../../generated/prisma/client";
+import { int, queryRows, row, text } from "../../db/sql";
+import { GraphQLError } from "graphql";
+import { BadUserInputError } from "../../graphql/errors";
+import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
+import { NATIONAL_OWNER, storedResult, type SyncRunRow } from "./sync-runs";
+import { SyncMode } from "./sync.inputs";
+import type { SyncRunsArgs, SyncRunView } from "./sync-run.types";
+import type { SyncCounts } from "./sync.types";
+
+const RUNS_CURSOR = "sync-runs";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reading sync runs. A run shows who synced what (and, for an asynchronous run, the people and
+ * memberships of its result), so it is read by those who may run that sync: a key with `write`,
+ * a region's key for runs whose every group its region owns, and `admin`.
+ */
+export class SyncRunReader {
+  constructor(private readonly prisma: Database) {}
+
+  static view(this: void, row: SyncRunRow): SyncRunView {
+    return {
+      id: row.id,
+      sourceSystem: row.sourceSystem,
+      startedBy: row.startedBy,
+      mode: row.mode === "REPLACE" ? SyncMode.REPLACE : SyncMode.MERGE,
+      dryRun: row.dryRun,
+      asynchronous: row.asynchronous,
+      status: row.status,
+      rowsTotal: row.rowsTotal,
+      rowsDone: row.rowsDone,
+      applied: row.applied,
+      counts: (row.counts as SyncCounts | null) ?? null,
+      result: storedResult(row.result),
+      errorCode: row.errorCode,
+      error: row.error,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+    };
+  }
+
+  async run(caller: Caller, id: string): Promise<SyncRunView | null> {
+    refuseWithoutRunAccess(caller);
+    if (!UUID.test(id)) throw new BadUserInputError("`id` is not a sync run id", "id");
+    const row = await this.prisma.syncRun.findUnique({ where: { id } });
+    if (!row) return null;
+    if (!caller.scopes.includes("admin"))
+      authorizeWrite(
+        caller,
+        row.owners.map((owner) => (owner === NATIONAL_OWNER ? null : owner)),
+        `the sync runs of these groups`,
+      );
+    return SyncRunReader.view(row);
+  }
+
+  /** Newest first, keyset-paginated on the creation sequence. */
+  async runs(caller: Caller, args: SyncRunsArgs): Promise<Page<SyncRunView>> {
+    refuseWithoutRunAccess(caller);
+    const everything = caller.scopes.includes("admin") || caller.scopes.includes("write");
+    const regions = caller.scopes.flatMap((scope) => regionOfScope(scope) ?? []);
+    // A region's key reads the runs whose every group its regions own.
+    const readable = everything ? Prisma.sql`TRUE` : Prisma.sql`"owners" <@ ${regions}::text[]`;
+    const visible = Prisma.sql`"source_system" = ${args.sourceSystem} AND ${readable}`;
+    const size = args.first ?? DEFAULT_PAGE_SIZE;
+    const after = args.after ? decodeKeyCursor(RUNS_CURSOR, args.after, "after", ["int64"])[0]! : undefined;
+    const [keys, [count]] = await Promise.all([
+      queryRows(
+        this.prisma,
+        Prisma.sql`SELECT "id", "sequence"::text AS "sequence" FROM "sync_run"
+          WHERE ${visible} AND (${after ?? null}::bigint IS NULL OR "sequence" < ${after ?? null}::bigint)
+          ORDER BY "sequence" DESC LIMIT ${size + 1}`,
+        row({ id: text(), sequence: text() }),
+      ),
+      queryRows(
+        this.prisma,
+        Prisma.sql`SELECT count(*)::int AS "total" FROM "sync_run" WHERE ${visible}`,
+        row({ total: int() }),
+      ),
+    ]);
+    const pageKeys = keys.slice(0, size);
+    const rows = await this.prisma.syncRun.findMany({ where: { id: { in: pageKeys.map((key) => key.id) } } });
+    const byId = new Map(rows.map((found) => [found.id, found]));
+    const sequences = new Map(pageKeys.map((key) => [key.id, key.sequence]));
+    return {
+      nodes: pageKeys.flatMap((key) => {
+        const found = byId.get(key.id);
+        return found ? [SyncRunReader.view(found)] : [];
+      }),
+      totalCount: count?.total ?? 0,
+      hasNextPage: keys.length > size,
+      hasPreviousPage: after !== undefined,
+      cursorOf: (view) => encodeKeyCursor(RUNS_CURSOR, [sequences.get(view.id)!]),
+    };
+  }
+}
+
+/** Runs are read by keys that may sync (a write scope) and by admins; anyone else is refused before anything is read. */
+function refuseWithoutRunAccess(caller: Caller): void {
+  if (caller.scopes.includes("admin")) return;
+  try {
+    authorizeAnyWrite(caller, "memberships");
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    authorizeAdmin(caller, "sync runs (they need the admin scope or a write scope)");
+  }
+}

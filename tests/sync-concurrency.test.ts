@@ -1,0 +1,135 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { gql, startTestServer, type TestServer } from "./support/test-server";
+
+/**
+ * Syncs of different scopes do not wait for each other's group locks, yet may both create the
+ * same new person: the same external id of one source, or the same HSA-id from two sources. Both
+ * must succeed with one person, whatever order their rows are in, and neither may have to be
+ * rerun from the start (a sync of 10 000 rows rerun is seconds lost, and reruns are bounded: a
+ * third would fail the run) or deadlock: they serialise on the people's keys.
+ */
+const SYNC = `mutation($input: SyncMembershipsInput!) {
+  syncMemberships(input: $input) {
+    applied
+    counts { created failed peopleCreated }
+    failures { index errors { code field message } }
+  }
+}`;
+
+interface Result {
+  applied: boolean;
+  counts: { created: number; failed: number; peopleCreated: number };
+  failures: { index: number; errors: { code: string; field: string; message: string }[] }[];
+}
+
+let server: TestServer;
+let writer: Record<string, string>;
+let groups: string[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  writer = await server.keyHeaders(["write:region:22"], "concurrent-hr");
+  groups = (
+    await server.prisma.group.findMany({
+      where: { countyCode: "22", kind: "LPO" },
+      orderBy: { slug: "asc" },
+      select: { slug: true },
+    })
+  ).map((g) => g.slug);
+});
+
+afterAll(() => server.stop());
+
+/** How many times each run started (locked its scope): more than once is a rerun of the whole transaction. */
+const starts = new Map<string, number>();
+const onProgress = (message: unknown) => {
+  const { runId, phase } = message as { runId: string; phase: string };
+  if (phase === "started") starts.set(runId, (starts.get(runId) ?? 0) + 1);
+};
+beforeEach(() => {
+  starts.clear();
+  subscribe("kunskapsgraf:sync", onProgress);
+});
+afterEach(() => {
+  unsubscribe("kunskapsgraf:sync", onProgress);
+  expect([...starts.values()].filter((count) => count > 1)).toEqual([]);
+  expect(starts.size).toBeGreaterThan(0);
+});
+
+const PEOPLE = 300;
+
+function people(round: number) {
+  return Array.from({ length: PEOPLE }, (_, i) => ({
+    externalId: `race-${round}-p${i}`,
+    hsaId: `SE2321000180-RACE${round}X${String(i).padStart(5, "0")}`,
+    givenName: "Samtidig",
+    familyName: `Person ${round} ${i}`,
+  }));
+}
+
+async function sync(sourceSystem: string, group: string, rows: Record<string, unknown>[]) {
+  return gql<{ syncMemberships: Result }>(
+    server.url,
+    SYNC,
+    { input: { sourceSystem, scope: { groups: [group] }, memberships: rows } },
+    writer,
+  );
+}
+
+function rowsFor(prefix: string, group: string, persons: Record<string, unknown>[]) {
+  return persons.map((person, i) => ({
+    externalId: `${prefix}-m${i}`,
+    person,
+    group,
+    role: "MEMBER",
+    validFrom: "2024-01-01",
+  }));
+}
+
+it("six syncs of different scopes that create the same people (same source's external ids) all succeed with one person each, none rerun", async () => {
+  for (let round = 0; round < 3; round++) {
+    const persons = people(round).map(({ externalId, givenName, familyName }) => ({
+      externalId,
+      givenName,
+      familyName,
+    }));
+    // Opposite orders: without a common order of locking, the two inserts would wait for each other.
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((k) =>
+        sync("race-hr", groups[k]!, rowsFor(`${k}-${round}`, groups[k]!, k % 2 ? [...persons].reverse() : persons)),
+      ),
+    );
+    for (const result of results) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.syncMemberships).toMatchObject({ applied: true, counts: { created: PEOPLE, failed: 0 } });
+    }
+    expect(results.reduce((sum, result) => sum + result.data!.syncMemberships.counts.peopleCreated, 0)).toBe(PEOPLE);
+    expect(
+      await server.prisma.person.count({
+        where: { sourceSystem: "race-hr", externalId: { startsWith: `race-${round}-` } },
+      }),
+    ).toBe(PEOPLE);
+  }
+});
+
+it("six syncs from six sources that create people with the same HSA-ids all succeed with one person each, none rerun", async () => {
+  for (let round = 10; round < 13; round++) {
+    const persons = people(round);
+    const results = await Promise.all(
+      [6, 7, 8, 9, 10, 11].map((k) =>
+        sync(
+          `race-hsa-${k}`,
+          groups[k]!,
+          rowsFor(`h${k}-${round}`, groups[k]!, k % 2 ? [...persons].reverse() : persons),
+        ),
+      ),
+    );
+    for (const result of results) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.syncMemberships).toMatchObject({ applied: true, counts: { created: PEOPLE, failed: 0 } });
+    }
+    expect(await server.prisma.person.count({ where: { hsaId: { startsWith: `SE2321000180-RACE${round}X` } } })).toBe(
+      PEOPLE,
+    );
+  }
+});
