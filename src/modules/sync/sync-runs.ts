@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Actor } from "../../db/audit-log";
 import { dedicatedConnection, type Database } from "../../db/prisma";
-import { execute, type SqlClient } from "../../db/sql";
+import { boolean, execute, queryRows, row, type SqlClient } from "../../db/sql";
 import { Prisma, type SyncRun as SyncRunRow } from "../../generated/prisma/client";
 import { SyncRunStatus } from "../../generated/prisma/enums";
 import { ErrorCode, GraphQLErrorWithCode } from "../../graphql/errors";
@@ -171,12 +171,20 @@ export class SyncRuns implements BackgroundWork {
    */
   private async sweep(): Promise<void> {
     try {
+      const interrupted = Prisma.sql`r."status" IN ('QUEUED', 'RUNNING') AND r."instance_key" <> ${this.instanceKey}
+            AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l."locktype" = 'advisory' AND l."granted"
+              AND l."classid" = ${INSTANCE_LOCK_CLASS}::int::oid AND l."objid" = r."instance_key"::oid AND l."objsubid" = 2)`;
+      // Looked for first: an UPDATE, even of no rows, notifies every server's response cache.
+      const [found] = await queryRows(
+        this.prisma,
+        Prisma.sql`SELECT EXISTS (SELECT 1 FROM "sync_run" r WHERE ${interrupted}) AS "any"`,
+        row({ any: boolean() }),
+      );
+      if (!found?.any) return;
       const swept = await execute(
         this.prisma,
         Prisma.sql`UPDATE "sync_run" r SET "status" = 'FAILED', "error_code" = ${ErrorCode.SERVICE_UNAVAILABLE}, "error" = ${INTERRUPTED}, "finished_at" = now()
-          WHERE r."status" IN ('QUEUED', 'RUNNING') AND r."instance_key" <> ${this.instanceKey}
-            AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l."locktype" = 'advisory' AND l."granted"
-              AND l."classid" = ${INSTANCE_LOCK_CLASS}::int::oid AND l."objid" = r."instance_key"::oid AND l."objsubid" = 2)`,
+          WHERE ${interrupted}`,
       );
       if (swept > 0) this.logger.warn({ runs: swept }, "sync runs of a server process that stopped were marked FAILED");
     } catch (error) {
