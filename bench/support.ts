@@ -112,11 +112,14 @@ export interface ApiProcess {
 /**
  * The API as it runs in production: its own process, started with `node dist/main.js` on a free
  * port, without migrating or seeding and reporting SQL statement counts. `env` is added to that
- * environment. Resolves once the API answers its health check.
+ * environment. Resolves once the API answers its health check. BENCH_SERVER_NODE_ARGS (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof") is given to the server's node, which NODE_OPTIONS cannot do
+ * for every flag.
  */
 export async function startApi(databaseUrl: string, env: Record<string, string> = {}): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "dist", "main.js")], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter((arg) => arg !== "");
+  const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, "dist", "main.js")], {
     env: {
       ...process.env,
       NODE_ENV: "production",

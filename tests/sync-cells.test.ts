@@ -198,3 +198,22 @@ it("refuses a row that is not text-shaped (a number for a cell, an unknown field
   }
   expect(await server.prisma.syncRun.count({ where: { sourceSystem: "cells-shape" } })).toBe(0);
 });
+
+it("checks the shape of every row of a long list, the guards taking several turns of the event loop over it", async () => {
+  // The guards check 2 000 rows per turn: bad rows on both sides of each boundary, and the last one.
+  const badAt = [0, 1_999, 2_000, 3_999, 4_000, 4_499];
+  const memberships: unknown[] = Array.from({ length: 4_500 }, (_, i) =>
+    badAt.includes(i) ? { ...goodRow("long", i), role: i } : goodRow("long", i),
+  );
+  const response = await gql(
+    server.url,
+    SYNC,
+    { input: { sourceSystem: "cells-long", scope: { countyCode: "22" }, memberships } },
+    writer,
+  );
+  expect(response.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  expect(response.errors?.[0]?.extensions?.fields).toEqual(
+    badAt.map((index) => ({ path: `input.memberships.${index}.role`, message: expect.any(String) as string })),
+  );
+  expect(await server.prisma.syncRun.count({ where: { sourceSystem: "cells-long" } })).toBe(0);
+});

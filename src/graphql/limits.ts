@@ -6,6 +6,7 @@ import { getComplexity, type ComplexityEstimator } from "graphql-query-complexit
 import { DEFAULT_PAGE_SIZE } from "./pagination";
 import type { SqlStatementCounter } from "../db/sql-statement-counter";
 import { ErrorCode, GraphQLErrorWithCode } from "./errors";
+import { withoutResolverCheckedItems } from "./request-guards";
 import { ServiceUnavailableError } from "./service-unavailable";
 
 /** Limits checked before a request executes. */
@@ -92,8 +93,10 @@ export function costLimitPlugin<Context extends CostReport>(maxCost: number): Ap
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, contextValue }) {
-          const variables = request.variables ?? {};
+        async didResolveOperation({ request, document, operation, schema, contextValue }) {
+          const variables = operation
+            ? withoutResolverCheckedItems(schema, operation, request.variables ?? {})
+            : (request.variables ?? {});
           const key = `${request.operationName ?? ""}\u0000${Object.keys(variables).length > 0 ? JSON.stringify(variables) : ""}`;
           let known = costs.get(document);
           let cost = known?.get(key);

@@ -70,7 +70,10 @@ export function requestGuards<Context extends GuardedContext>(): ApolloServerPlu
           const variables = request.variables ?? {};
           const invalid =
             operation.variableDefinitions?.length && Object.keys(variables).length > 0
-              ? [...checked.invalidLiterals, ...invalidVariables(schema, checked.variableUse, operation, variables)]
+              ? [
+                  ...checked.invalidLiterals,
+                  ...(await invalidVariables(schema, checked.variableUse, operation, variables)),
+                ]
               : checked.invalidLiterals;
           if (invalid.length > 0) {
             throw new GraphQLErrorWithCode(
@@ -190,12 +193,15 @@ function cellsCheckedByResolver(type: GraphQLInputType): boolean {
   return isInputObjectType(named) && named.extensions[CELLS_CHECKED_BY_RESOLVER] === true;
 }
 
-function invalidVariables(
+/** Items of a set-aside list checked between two turns of the event loop (a few ms of work). */
+const SHAPE_CHECKS_PER_TURN = 2_000;
+
+async function invalidVariables(
   schema: GraphQLSchema,
   usedAt: ReadonlyMap<string, string>,
   operation: OperationDefinitionNode,
   values: Record<string, unknown>,
-): InvalidField[] {
+): Promise<InvalidField[]> {
   const invalid: InvalidField[] = [];
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
@@ -213,10 +219,41 @@ function invalidVariables(
     coerceInputValue(setAsideCheckedItems(value, type, [], setAside), type, (path, _invalidValue, error) => {
       invalid.push({ path: [at, ...path].join("."), message: error.message });
     });
-    for (const { items, itemType, path } of setAside)
-      items.forEach((item, index) => checkShape(item, itemType, [at, ...path, index].join("."), invalid));
+    // The request's body was parsed in this same turn of the event loop, and graphql-js coerces
+    // the whole value in one call when it executes: the shape checks of 50 000 rows take turns of
+    // their own between the two, so other requests are answered in between.
+    for (const { items, itemType, path } of setAside) {
+      for (let index = 0; index < items.length; index++) {
+        if (index % SHAPE_CHECKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        checkShape(items[index], itemType, [at, ...path, index].join("."), invalid);
+      }
+    }
+    // Execution's coercion of the whole value starts in a turn of its own.
+    if (setAside.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return invalid;
+}
+
+/**
+ * The variables with each list of items whose cells the resolver checks (sync rows) replaced by
+ * an empty list. An operation's cost does not depend on such items, and graphql-query-complexity
+ * coerces all the variables it is given: 50 000 rows cost it as long as execution's own coercion.
+ */
+export function withoutResolverCheckedItems(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const value = values[name];
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (value === undefined || !type) continue;
+    const replaced = setAsideCheckedItems(value, type, [], []);
+    if (replaced !== value) (copy ??= { ...values })[name] = replaced;
+  }
+  return copy ?? values;
 }
 
 interface CheckedItems {
