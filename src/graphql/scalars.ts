@@ -65,13 +65,17 @@ const DateInRange = bounded(
  */
 export const GraphQLDate = new GraphQLScalarType({
   ...DateInRange.toConfig(),
+  specifiedByURL: "https://scalars.graphql.org/andimarek/local-date.html",
   serialize(value: unknown) {
     return withinRange(value) ? value.toISOString().slice(0, 10) : DateFromLibrary.serialize(value);
   },
 });
 
-export const GraphQLDateTime = bounded(
-  DateTimeFromLibrary,
-  `A date and time as in RFC 3339, e.g. 2024-03-01T12:00:00Z, from ${EARLIEST_DAY} to ${LATEST_DAY} (UTC).`,
-  INVALID_DATE_TIME,
-);
+export const GraphQLDateTime = new GraphQLScalarType({
+  ...bounded(
+    DateTimeFromLibrary,
+    `A date and time as in RFC 3339, e.g. 2024-03-01T12:00:00Z, from ${EARLIEST_DAY} to ${LATEST_DAY} (UTC).`,
+    INVALID_DATE_TIME,
+  ).toConfig(),
+  specifiedByURL: "https://scalars.graphql.org/andimarek/date-time.html",
+});

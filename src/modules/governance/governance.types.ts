@@ -233,13 +233,13 @@ export class StructureCount {
   @Field(() => GroupKind, { description: "The kind of body counted." })
   kind!: GroupKind;
 
-  @Field({ description: "How many official sources say there are." })
+  @Field(() => Int, { description: "How many official sources say there are." })
   expected!: number;
 
-  @Field({ description: "How many are recorded here (not dissolved)." })
+  @Field(() => Int, { description: "How many are recorded here (not dissolved)." })
   recorded!: number;
 
-  @Field({ description: "expected − recorded; above zero means bodies are missing from the data." })
+  @Field(() => Int, { description: "expected − recorded; above zero means bodies are missing from the data." })
   missing!: number;
 
   @Field(() => String, { nullable: true, description: "What is known about the difference." })
