@@ -1,4 +1,4 @@
-import { gql, startTestServer, type TestServer } from "./support/test-server";
+import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 /**
  * Sync rows carry their cells as the source system has them (text), and the sync checks every
@@ -34,13 +34,7 @@ let groups: string[];
 beforeAll(async () => {
   server = await startTestServer();
   writer = await server.keyHeaders(["write:region:22"], "cells-hr");
-  groups = (
-    await server.prisma.group.findMany({
-      where: { countyCode: "22", kind: "LPO" },
-      orderBy: { slug: "asc" },
-      select: { slug: true },
-    })
-  ).map((g) => g.slug);
+  groups = await lpoSlugs(server.prisma, "22");
 });
 
 afterAll(() => server.stop());

@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { gql, startTestServer, type TestServer } from "./support/test-server";
+import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 /**
  * Syncs of different scopes do not wait for each other's group locks, yet may both create the
@@ -29,13 +29,7 @@ let groups: string[];
 beforeAll(async () => {
   server = await startTestServer();
   writer = await server.keyHeaders(["write:region:22"], "concurrent-hr");
-  groups = (
-    await server.prisma.group.findMany({
-      where: { countyCode: "22", kind: "LPO" },
-      orderBy: { slug: "asc" },
-      select: { slug: true },
-    })
-  ).map((g) => g.slug);
+  groups = await lpoSlugs(server.prisma, "22");
 });
 
 afterAll(() => server.stop());

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { createApiKey } from "../src/access/api-keys";
+import { CHANGE_FEED_LOCK } from "../src/db/audit-log";
 import { createPrismaClient } from "../src/db/prisma";
+import { startChildServer } from "./support/child-server";
 import { createTestDatabase } from "./support/test-database";
-import { gql, startTestServer, type TestServer } from "./support/test-server";
+import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 /**
  * Sync runs: `startMembershipSync` answers at once and runs the sync in the background; every run,
@@ -62,9 +62,7 @@ beforeAll(async () => {
   writer01 = await server.keyHeaders(["write:region:01"], "runs-hr-01");
   admin = await server.keyHeaders(["admin"], "runs-admin");
   reader = await server.keyHeaders(["read"], "runs-reader");
-  lpos22 = (
-    await server.prisma.group.findMany({ where: { countyCode: "22", kind: "LPO" }, orderBy: { slug: "asc" } })
-  ).map((g) => g.slug);
+  lpos22 = await lpoSlugs(server.prisma, "22");
 });
 
 afterAll(() => server.stop());
@@ -260,36 +258,6 @@ describe("syncRuns and syncRun", () => {
 });
 
 describe("a server restart", () => {
-  const CHANGE_FEED_LOCK = 0x4b474346;
-  const MAIN = path.join(__dirname, "..", "dist", "main.js");
-
-  async function startChild(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-    const env = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: "0",
-      NODE_ENV: "test",
-      MIGRATE_ON_START: "false",
-      SEED_ON_START: "false",
-      LOG_LEVEL: "info",
-    };
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 60_000);
-      child.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /ready at (http[^\s"]+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
-    });
-    return { child, url };
-  }
-
   it("marks a run whose server was killed (SIGKILL) mid-run FAILED at the next start; nothing of it was applied", async () => {
     const database = await createTestDatabase();
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
@@ -304,7 +272,7 @@ describe("a server restart", () => {
         people: await prisma.person.count(),
       });
       const before = await snapshot();
-      const killed = await startChild(database.url);
+      const killed = await startChildServer(database.url);
       // The change-feed lock is taken after a sync's writes, before its commit: the run is caught with everything written and nothing committed.
       await blocker.query("SELECT pg_advisory_lock($1)", [CHANGE_FEED_LOCK]);
       const started = await gql<{ startMembershipSync: Run }>(killed.url, START, { input }, headers);
@@ -325,7 +293,7 @@ describe("a server restart", () => {
       await exited;
       await blocker.query("SELECT pg_advisory_unlock($1)", [CHANGE_FEED_LOCK]);
 
-      const restarted = await startChild(database.url);
+      const restarted = await startChildServer(database.url);
       try {
         const run = await waitFor(restarted.url, id, headers, ["FAILED"]);
         expect(run).toMatchObject({

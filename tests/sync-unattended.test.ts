@@ -1,4 +1,4 @@
-import { gql, startTestServer, type TestServer } from "./support/test-server";
+import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 /**
  * What an unattended integration (a nightly HR export) needs from `syncMemberships`: protection
@@ -36,13 +36,7 @@ let lpos22: string[];
 beforeAll(async () => {
   server = await startTestServer();
   writer = await server.keyHeaders(["write:region:22"], "unattended-hr");
-  lpos22 = (
-    await server.prisma.group.findMany({
-      where: { countyCode: "22", kind: "LPO" },
-      orderBy: { slug: "asc" },
-      select: { slug: true },
-    })
-  ).map((g) => g.slug);
+  lpos22 = await lpoSlugs(server.prisma, "22");
 });
 
 afterAll(() => server.stop());

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { createApiKey } from "../src/access/api-keys";
+import { CHANGE_FEED_LOCK } from "../src/db/audit-log";
 import { createPrismaClient } from "../src/db/prisma";
+import { startChildServer } from "./support/child-server";
 import { createTestDatabase } from "./support/test-database";
-import { gql, startTestServer, type TestServer } from "./support/test-server";
+import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 const SYNC = `mutation($input: SyncMembershipsInput!) {
   syncMemberships(input: $input) {
@@ -48,13 +48,7 @@ let lpos22: string[];
 beforeAll(async () => {
   server = await startTestServer();
   writer = await server.keyHeaders(["write:region:22"], "vasternorrland-hr");
-  lpos22 = (
-    await server.prisma.group.findMany({
-      where: { countyCode: "22", kind: "LPO" },
-      orderBy: { slug: "asc" },
-      select: { slug: true },
-    })
-  ).map((g) => g.slug);
+  lpos22 = await lpoSlugs(server.prisma, "22");
 });
 
 afterAll(() => server.stop());
@@ -349,36 +343,6 @@ describe("syncMemberships", () => {
 });
 
 describe("a sync that dies half way", () => {
-  const CHANGE_FEED_LOCK = 0x4b474346;
-  const MAIN = path.join(__dirname, "..", "dist", "main.js");
-
-  async function startChild(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-    const env = {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: "0",
-      NODE_ENV: "test",
-      MIGRATE_ON_START: "false",
-      SEED_ON_START: "false",
-      LOG_LEVEL: "info",
-    };
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 60_000);
-      child.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /ready at (http[^\s"]+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
-    });
-    return { child, url };
-  }
-
   /**
    * Holds the change-feed lock, which a sync takes after it has written its rows and before it
    * commits, so the sync can be caught with all its writes made and none committed.
@@ -419,7 +383,7 @@ describe("a sync that dies half way", () => {
     try {
       const before = await snapshot();
 
-      const killed = await startChild(database.url);
+      const killed = await startChildServer(database.url);
       const caught = await catchSyncBeforeCommit(database.url, () => gql(killed.url, SYNC, { input }, headers));
       const { rows: written } = await caught.blocker.query<{ count: string }>("SELECT count(*) FROM membership");
       expect(Number(written[0]!.count)).toBe(before.memberships); // uncommitted rows are invisible
@@ -438,7 +402,7 @@ describe("a sync that dies half way", () => {
       await caught.blocker.end();
       expect(await snapshot()).toEqual(before);
 
-      const served = await startChild(database.url);
+      const served = await startChildServer(database.url);
       try {
         const broken = await catchSyncBeforeCommit(database.url, () => gql(served.url, SYNC, { input }, headers));
         await broken.blocker.query("SELECT pg_terminate_backend($1)", [broken.waiting]);

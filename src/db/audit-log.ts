@@ -31,7 +31,7 @@ export interface ChangeRecord {
  * holds it until it commits. Event ids are therefore handed out in commit order, so a reader of
  * the change feed that has seen id n can never later find a committed event below n.
  */
-const CHANGE_FEED_LOCK = 0x4b47_4346;
+export const CHANGE_FEED_LOCK = 0x4b47_4346;
 
 /** Audit events written per statement: 5 000 held the event loop about 130 ms (serialising them, then Prisma's query compiler reading the parameter). */
 const AUDIT_CHUNK_RECORDS = 2_000;

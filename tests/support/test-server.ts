@@ -125,3 +125,13 @@ export async function gql<Data = Record<string, unknown>>(
   });
   return (await response.json()) as GraphQLResponse<Data>;
 }
+
+/** The slugs of a region's LPOs, in slug order. */
+export async function lpoSlugs(prisma: Database, countyCode: string): Promise<string[]> {
+  const groups = await prisma.group.findMany({
+    where: { countyCode, kind: "LPO" },
+    orderBy: { slug: "asc" },
+    select: { slug: true },
+  });
+  return groups.map((group) => group.slug);
+}
