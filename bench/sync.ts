@@ -2,8 +2,10 @@
  * Sync benchmark: `syncMemberships` over HTTP against the API on an embedded and an external
  * PostgreSQL. On a freshly seeded database it syncs N memberships (default 10 000) into the
  * groups of the county with the most groups, runs the identical list again (everything
- * unchanged), then a list with 5 % of the rows changed, then 50 000 rows (--big-rows) into one
- * group. Prints wall time, rows/s, SQL statements per request, the longest event-loop stall in
+ * unchanged), then a list with 5 % of the rows changed, then 50 000 rows into one
+ * group (--big-rows), sent as a list longer than one request is: in chunks of 5 000 to an opened
+ * run (openMembershipSync, addMembershipSyncRows, startOpenedMembershipSync), waited for by polling
+ * syncRun. Prints wall time, rows/s, SQL statements per request, the longest event-loop stall in
  * the server during the request (its `kg_nodejs_eventloop_lag_max_seconds` metric, which
  * prom-client measures with monitorEventLoopDelay and resets at each scrape) and the server's
  * peak memory.
@@ -19,6 +21,7 @@ import { parseArgs } from "node:util";
 import { createPrismaClient } from "../src/db/prisma";
 import { createApiKey } from "../src/access/api-keys";
 import { seedReferenceData } from "../src/seed/seed";
+import { MAX_SYNC_ROWS } from "../src/modules/sync/sync.inputs";
 import { log, peakRssMb, prepareDatabase, selectTargets, startApi, type BenchDatabase, type Target } from "./support";
 
 const SYNC = `mutation Sync($input: SyncMembershipsInput!) {
@@ -219,6 +222,7 @@ async function measure(
   countyCode: string,
   scenario: Scenario,
 ): Promise<Omit<Measurement, "target" | "peakRssMb" | "stallMs">> {
+  if (scenario.rows.length > MAX_SYNC_ROWS) return measureInChunks(url, apiKey, countyCode, scenario);
   const body = JSON.stringify({
     query: SYNC,
     variables: {
@@ -262,6 +266,64 @@ async function measure(
     sqlStatements: result.extensions?.sqlStatements ?? -1,
     megabytesSent: Buffer.byteLength(body) / 2 ** 20,
     counts: sync.counts,
+  };
+}
+
+const CHUNK_ROWS = 5_000;
+const OPEN = `mutation($input: SyncMembershipsInput!) { openMembershipSync(input: $input) { id } }`;
+const ADD = `mutation($input: AddSyncRowsInput!) { addMembershipSyncRows(input: $input) { rowsTotal } }`;
+const START_OPENED = `mutation($id: ID!) { startOpenedMembershipSync(id: $id) { status } }`;
+const RUN = `query($id: ID!) {
+  syncRun(id: $id) { status error applied counts { created updated unchanged ended failed peopleCreated } }
+}`;
+
+/** A list longer than one request: chunks to an opened run, started, then polled until it finished. */
+async function measureInChunks(
+  url: string,
+  apiKey: string,
+  countyCode: string,
+  scenario: Scenario,
+): Promise<Omit<Measurement, "target" | "peakRssMb" | "stallMs">> {
+  let bytes = 0;
+  const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+    const body = JSON.stringify({ query, variables });
+    bytes += Buffer.byteLength(body);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body,
+    });
+    const result = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (result.errors || !result.data)
+      throw new Error(`${scenario.name}: HTTP ${response.status} ${JSON.stringify(result.errors).slice(0, 2000)}`);
+    return result.data;
+  };
+  const start = performance.now();
+  const settings = { sourceSystem: scenario.sourceSystem ?? "bench", scope: { countyCode }, mode: "MERGE" };
+  const { id } = (await call<{ openMembershipSync: { id: string } }>(OPEN, { input: { ...settings, memberships: [] } }))
+    .openMembershipSync;
+  for (let offset = 0; offset < scenario.rows.length; offset += CHUNK_ROWS)
+    await call(ADD, { input: { runId: id, offset, memberships: scenario.rows.slice(offset, offset + CHUNK_ROWS) } });
+  await call(START_OPENED, { id });
+  type Run = { status: string; error: string | null; applied: boolean | null; counts: Counts | null };
+  let run: Run = { status: "QUEUED", error: null, applied: null, counts: null };
+  while (run.status === "QUEUED" || run.status === "RUNNING") {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    run = (await call<{ syncRun: Run }>(RUN, { id })).syncRun;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const counts = run.counts;
+  if (run.status !== "SUCCEEDED" || !counts) throw new Error(`${scenario.name}: the run ${run.status}: ${run.error}`);
+  const wrong = Object.entries(scenario.expected).filter(([name, value]) => counts[name as keyof Counts] !== value);
+  if (!run.applied || wrong.length > 0)
+    throw new Error(`${scenario.name}: expected ${JSON.stringify(scenario.expected)}, got ${JSON.stringify(run)}`);
+  return {
+    scenario: `${scenario.name} (${scenario.rows.length / CHUNK_ROWS} chunks)`,
+    seconds,
+    rowsPerSecond: scenario.rows.length / seconds,
+    sqlStatements: -1,
+    megabytesSent: bytes / 2 ** 20,
+    counts,
   };
 }
 

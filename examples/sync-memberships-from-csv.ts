@@ -9,7 +9,9 @@
  * it would create, update and end. If any row fails, it stops with exit code 1 and nothing is
  * written; so does a REPLACE that would end more than --max-ended-share of the source's running
  * memberships (default 0.2: a truncated export must not wipe a region). Otherwise it runs the real
- * sync and prints its result. Exit code 2: bad configuration or file, the API unreachable, or the
+ * sync and prints its result. A file of more than 10 000 rows (the most one request takes) is sent
+ * in chunks of 5 000 to an opened run, which is started and then followed until it finished.
+ * Exit code 2: bad configuration or file, the API unreachable, or the
  * API answered with errors.
  *
  *   npx tsc -p examples/tsconfig.json
@@ -35,6 +37,28 @@ const SYNC_MUTATION = `mutation Sync($input: SyncMembershipsInput!) {
     created { ...Change }
     updated { ...Change }
     ended { ...Change }
+  }
+}
+fragment Change on SyncChange { externalId personName group role validFrom validTo index }`;
+
+/** The most rows one request takes; a longer list goes in chunks to an opened run. */
+const MAX_ROWS_PER_REQUEST = 10_000;
+const CHUNK_ROWS = 5_000;
+const OPEN_MUTATION = `mutation Open($input: SyncMembershipsInput!) { openMembershipSync(input: $input) { id } }`;
+const ADD_MUTATION = `mutation Add($input: AddSyncRowsInput!) { addMembershipSyncRows(input: $input) { rowsTotal } }`;
+const START_MUTATION = `mutation Start($id: ID!) { startOpenedMembershipSync(id: $id) { status } }`;
+const RUN_QUERY = `query Run($id: ID!) {
+  syncRun(id: $id) {
+    status rowsDone rowsTotal errorCode error
+    result {
+      runId
+      applied
+      counts { created updated unchanged ended failed peopleCreated }
+      failures { index externalId errors { code field message } }
+      created { ...Change }
+      updated { ...Change }
+      ended { ...Change }
+    }
   }
 }
 fragment Change on SyncChange { externalId personName group role validFrom validTo index }`;
@@ -189,9 +213,32 @@ function toMembership({ cells }: CsvRow) {
   };
 }
 
-async function sync(input: Record<string, unknown>): Promise<SyncResult> {
+async function sync(input: Record<string, unknown> & { memberships: unknown[] }): Promise<SyncResult> {
+  if (input.memberships.length > MAX_ROWS_PER_REQUEST) return syncInChunks(input);
   const data = await graphql<{ syncMemberships: SyncResult }>(SYNC_MUTATION, { input });
   return data.syncMemberships;
+}
+
+/** A list longer than one request: opened, sent in chunks, started, and followed until it finished. */
+async function syncInChunks({ memberships, ...settings }: Record<string, unknown> & { memberships: unknown[] }) {
+  const opened = await graphql<{ openMembershipSync: { id: string } }>(OPEN_MUTATION, {
+    input: { ...settings, memberships: [] },
+  });
+  const id = opened.openMembershipSync.id;
+  for (let offset = 0; offset < memberships.length; offset += CHUNK_ROWS)
+    await graphql(ADD_MUTATION, {
+      input: { runId: id, offset, memberships: memberships.slice(offset, offset + CHUNK_ROWS) },
+    });
+  await graphql(START_MUTATION, { id });
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { syncRun: run } = await graphql<{
+      syncRun: { status: string; errorCode: string | null; error: string | null; result: SyncResult | null };
+    }>(RUN_QUERY, { id });
+    if (run.status === "SUCCEEDED" && run.result) return run.result;
+    if (run.status === "FAILED")
+      throw new ApiError([{ message: run.error ?? "the run failed", extensions: { code: run.errorCode ?? "ERROR" } }]);
+  }
 }
 
 /** POSTs a GraphQL operation; transport problems and GraphQL errors become a FatalError. */

@@ -71,6 +71,30 @@ const UPDATE_PERSON = `mutation($input: UpdatePersonInput!) { updatePerson(input
 const UPDATE_ORGANISATION = `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { id } }`;
 const SYNC = `mutation($input: SyncMembershipsInput!) { syncMemberships(input: $input) { applied } }`;
 const START_SYNC = `mutation($input: SyncMembershipsInput!) { startMembershipSync(input: $input) { id } }`;
+const OPEN_SYNC = `mutation($input: SyncMembershipsInput!) { openMembershipSync(input: $input) { id } }`;
+const ADD_SYNC_ROWS = `mutation($input: AddSyncRowsInput!) { addMembershipSyncRows(input: $input) { id } }`;
+const START_OPENED_SYNC = `mutation($input: ID!) { startOpenedMembershipSync(id: $input) { id } }`;
+
+/**
+ * A run of region 22's group opened for the caller: by the caller's own key where it may open one
+ * (a run takes chunks and starts only for the key that opened it), else by region 22's key.
+ */
+async function openedRun(caller: CallerName): Promise<string> {
+  const opener = caller === "write" || caller === "write:region:22" ? caller : "write:region:22";
+  const opened = await call(
+    OPEN_SYNC,
+    {
+      input: {
+        sourceSystem: `hr-${unique(caller)}`,
+        scope: { groups: ["lpo-22-psykisk-halsa"] },
+        dryRun: true,
+        memberships: [],
+      },
+    },
+    headers[opener],
+  );
+  return String(opened.data!.openMembershipSync!.id);
+}
 
 /**
  * Each mutation with a target, and who owns the target: a region's county code (that region's key
@@ -80,7 +104,8 @@ const MUTATIONS: Record<
   string,
   {
     query: string;
-    input: (caller: CallerName) => Promise<Record<string, unknown>>;
+    /** The `$input` variable: an input object, or an id. */
+    input: (caller: CallerName) => Promise<Record<string, unknown> | string>;
     owner: "22" | "01" | null | "anyone";
   }
 > = {
@@ -261,6 +286,29 @@ const MUTATIONS: Record<
       scope: { groups: ["lpo-22-psykisk-halsa"] },
       memberships: [],
     }),
+  },
+  openMembershipSync: {
+    query: OPEN_SYNC,
+    owner: "22",
+    input: async (caller) => ({
+      sourceSystem: `hr-${unique(caller)}`,
+      scope: { groups: ["lpo-22-psykisk-halsa"] },
+      memberships: [],
+    }),
+  },
+  addMembershipSyncRows: {
+    query: ADD_SYNC_ROWS,
+    owner: "22",
+    input: async (caller) => ({
+      runId: await openedRun(caller),
+      offset: 0,
+      memberships: [{ externalId: "row-1", group: "lpo-22-psykisk-halsa", role: "MEMBER", validFrom: "2024-03-01" }],
+    }),
+  },
+  startOpenedMembershipSync: {
+    query: START_OPENED_SYNC,
+    owner: "22",
+    input: openedRun,
   },
   "startMembershipSync (scope of two regions)": {
     query: START_SYNC,

@@ -189,7 +189,8 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
       return byName[name] ?? "text";
     }
     case "Int":
-      return 1;
+      // The first chunk of a freshly opened run (see `send`) goes at offset 0.
+      return name === "offset" ? 0 : 1;
     case "Boolean":
       return name === "dryRun";
     case "Date":
@@ -224,7 +225,28 @@ function validValue(position: Pick<Position, "root" | "field" | "path">, type: G
 }
 
 /** The mutations that take sync rows. */
-const SYNC_FIELDS = new Set(["syncMemberships", "startMembershipSync"]);
+const SYNC_FIELDS = new Set(["syncMemberships", "startMembershipSync", "openMembershipSync", "addMembershipSyncRows"]);
+/** The mutations that answer with a sync run which runs (at once, or once an opened run is started). */
+const RUN_FIELDS = new Set(["startMembershipSync", "openMembershipSync", "addMembershipSyncRows"]);
+const OPEN_RUN = `mutation($input: SyncMembershipsInput!) { openMembershipSync(input: $input) { id } }`;
+
+/** A run opened with no rows, for a case of `addMembershipSyncRows` to add its chunk to. */
+async function openedRun(): Promise<string> {
+  const opened = await gql<{ openMembershipSync: { id: string } }>(
+    server.url,
+    OPEN_RUN,
+    {
+      input: {
+        sourceSystem: "hostile-test",
+        scope: { groups: ["lpo-22-psykisk-halsa"] },
+        dryRun: true,
+        memberships: [],
+      },
+    },
+    allScopes,
+  );
+  return opened.data!.openMembershipSync.id;
+}
 
 /**
  * Optional fields a request needs to be valid: a sync needs a scope and runs as a dry run here,
@@ -472,7 +494,18 @@ async function isFailedSyncRow(response: GraphQLResponse, position: Position): P
     return false;
   type Result = { applied: boolean; failures: { index: number; errors: { field: string }[] }[] } | undefined;
   let result = response.data?.syncMemberships as Result;
-  const started = response.data?.startMembershipSync as { id: string } | undefined;
+  const run = [...RUN_FIELDS].map((name) => response.data?.[name] as { id: string } | undefined).find(Boolean);
+  const opened = position.field.name !== "startMembershipSync" ? run : undefined;
+  if (opened) {
+    const start = await gql(
+      server.url,
+      "mutation($id: ID!) { startOpenedMembershipSync(id: $id) { id } }",
+      { id: opened.id },
+      allScopes,
+    );
+    if (start.errors) return false;
+  }
+  const started = run;
   for (let attempt = 0, finished = false; started && !finished && attempt < 200; attempt++) {
     const run = await gql<{ syncRun: { status: string; result: Result } | null }>(
       server.url,
@@ -502,6 +535,15 @@ interface Outcome {
 
 async function send(position: Position, hostile: HostileValue, asLiteral: boolean): Promise<Outcome> {
   const variables = withValueAt(position, validArguments(position.root, position.field), hostile.value);
+  const input = variables.input;
+  if (
+    position.field.name === "addMembershipSyncRows" &&
+    position.path[1] !== "runId" &&
+    typeof input === "object" &&
+    input !== null &&
+    !Array.isArray(input)
+  )
+    (input as { runId: string }).runId = await openedRun();
   const argument = String(position.path[0]);
   const literalArgument = asLiteral ? { name: argument, value: variables[argument] } : undefined;
   if (asLiteral) delete variables[argument];
@@ -509,9 +551,10 @@ async function send(position: Position, hostile: HostileValue, asLiteral: boolea
   const sync =
     position.field.name === "syncMemberships"
       ? " failures { index errors { field } } applied"
-      : position.field.name === "startMembershipSync"
+      : RUN_FIELDS.has(position.field.name)
         ? " id"
         : "";
+
   const response = await fetch(server.url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...allScopes },

@@ -10,7 +10,8 @@ const STRUCTURE_QUERIES = {
   indexes: `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE 'kg\\_%' AND tablename <> '_prisma_migrations'`,
   constraints: `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conname NOT LIKE 'kg\\_%' AND conrelid::regclass::text <> '_prisma_migrations'`,
-  enums: `SELECT t.typname, e.enumlabel, e.enumsortorder FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid`,
+  // The labels' order, not their sort keys: a value added BEFORE another gets a fractional key.
+  enums: `SELECT t.typname, e.enumlabel, rank() OVER (PARTITION BY t.oid ORDER BY e.enumsortorder)::int AS "position" FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid`,
   extensions: `SELECT extname FROM pg_extension`,
 };
 

@@ -3,14 +3,14 @@ import type { Caller } from "../../access/caller";
 import { regionOfScope } from "../../access/scopes";
 import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
-import { int, queryRows, row, text } from "../../db/sql";
+import { int, nullable, queryRows, row, text } from "../../db/sql";
 import { GraphQLError } from "graphql";
 import { BadUserInputError } from "../../graphql/errors";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import { NATIONAL_OWNER, storedResult, type SyncRunRow } from "./sync-runs";
 import { SyncMode } from "./sync.inputs";
 import type { SyncRunsArgs, SyncRunView } from "./sync-run.types";
-import type { SyncCounts } from "./sync.types";
+import type { SyncCounts, SyncResult } from "./sync.types";
 
 const RUNS_CURSOR = "sync-runs";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class SyncRunReader {
   constructor(private readonly prisma: Database) {}
 
-  static view(this: void, row: SyncRunRow): SyncRunView {
+  static view(this: void, row: Omit<SyncRunRow, "result">): SyncRunView {
     return {
       id: row.id,
       sourceSystem: row.sourceSystem,
@@ -36,7 +36,6 @@ export class SyncRunReader {
       rowsDone: row.rowsDone,
       applied: row.applied,
       counts: (row.counts as SyncCounts | null) ?? null,
-      result: storedResult(row.result),
       errorCode: row.errorCode,
       error: row.error,
       createdAt: row.createdAt,
@@ -45,10 +44,40 @@ export class SyncRunReader {
     };
   }
 
+  /**
+   * A run's whole result, read only when asked for: a 50 000-row run's is tens of megabytes.
+   * The run itself was read, and access to it checked, before.
+   */
+  async result(id: string): Promise<SyncResult | null> {
+    // A part at a time: the driver decodes a statement's rows in one piece.
+    const positions = await queryRows(
+      this.prisma,
+      Prisma.sql`SELECT "position" FROM "sync_run_result_part" WHERE "run_id" = ${id}::uuid ORDER BY "position"`,
+      row({ position: int() }),
+    );
+    const parts: { list: string | null; json: string }[] = [];
+    for (const { position } of positions) {
+      const [part] = await queryRows(
+        this.prisma,
+        Prisma.sql`SELECT "list", "json" FROM "sync_run_result_part" WHERE "run_id" = ${id}::uuid AND "position" = ${position}`,
+        row({ list: nullable(text()), json: text() }),
+      );
+      if (part) parts.push(part);
+    }
+    if (parts.length > 0) return storedResult(parts);
+    // Runs stored before results were kept in parts.
+    const [stored] = await queryRows(
+      this.prisma,
+      Prisma.sql`SELECT "result"::text AS "json" FROM "sync_run" WHERE "id" = ${id}::uuid AND "result" IS NOT NULL`,
+      row({ json: text() }),
+    );
+    return stored ? storedResult([{ list: null, json: stored.json }]) : null;
+  }
+
   async run(caller: Caller, id: string): Promise<SyncRunView | null> {
     refuseWithoutRunAccess(caller);
     if (!UUID.test(id)) throw new BadUserInputError("`id` is not a sync run id", "id");
-    const row = await this.prisma.syncRun.findUnique({ where: { id } });
+    const row = await this.prisma.syncRun.findUnique({ where: { id }, omit: { result: true } });
     if (!row) return null;
     if (!caller.scopes.includes("admin"))
       authorizeWrite(
@@ -84,7 +113,10 @@ export class SyncRunReader {
       ),
     ]);
     const pageKeys = keys.slice(0, size);
-    const rows = await this.prisma.syncRun.findMany({ where: { id: { in: pageKeys.map((key) => key.id) } } });
+    const rows = await this.prisma.syncRun.findMany({
+      where: { id: { in: pageKeys.map((key) => key.id) } },
+      omit: { result: true },
+    });
     const byId = new Map(rows.map((found) => [found.id, found]));
     const sequences = new Map(pageKeys.map((key) => [key.id, key.sequence]));
     return {

@@ -4,7 +4,7 @@ import { Connection, ForwardPageArgs } from "../../graphql/pagination";
 import { GraphQLDateTime } from "../../graphql/scalars";
 import { BoundedMatches, Id, SOURCE_SYSTEM } from "../../graphql/validation";
 import { SyncMode } from "./sync.inputs";
-import { SyncCounts, SyncResult } from "./sync.types";
+import { SyncCounts } from "./sync.types";
 
 export { SyncRunStatus };
 
@@ -12,7 +12,14 @@ registerEnumType(SyncRunStatus, {
   name: "SyncRunStatus",
   description: "Where a sync run stands.",
   valuesConfig: {
-    QUEUED: { description: "Started with `startMembershipSync`, waiting for the runs before it in this server." },
+    STAGING: {
+      description:
+        "Opened with `openMembershipSync`, taking chunks of rows (`addMembershipSyncRows`) until `startOpenedMembershipSync`.",
+    },
+    QUEUED: {
+      description:
+        "Started with `startMembershipSync` or `startOpenedMembershipSync`, waiting for the runs before it in this server.",
+    },
     RUNNING: { description: "Checking and writing; `rowsDone` of `rowsTotal` rows checked." },
     SUCCEEDED: {
       description:
@@ -53,7 +60,7 @@ export class SyncRunView {
   @Field(() => SyncRunStatus, { description: "Queued, running, succeeded or failed." })
   status!: SyncRunStatus;
 
-  @Field(() => Int, { description: "Rows in the list." })
+  @Field(() => Int, { description: "Rows in the list (while STAGING: the rows sent so far)." })
   rowsTotal!: number;
 
   @Field(() => Int, { description: "Rows checked so far (updated every 5 000 rows); `rowsTotal` once it succeeded." })
@@ -64,13 +71,6 @@ export class SyncRunView {
 
   @Field(() => SyncCounts, { nullable: true, description: "The result's counts, once it succeeded." })
   counts!: SyncCounts | null;
-
-  @Field(() => SyncResult, {
-    nullable: true,
-    description:
-      "The whole result of an asynchronous run, once it succeeded (a synchronous run's caller got it in the answer: null).",
-  })
-  result!: SyncResult | null;
 
   @Field(() => String, {
     nullable: true,

@@ -1,9 +1,24 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Max, Min, ValidateNested } from "class-validator";
-import { Extensions, Field, Float, InputType, registerEnumType } from "type-graphql";
+import { Extensions, Field, Float, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { CELLS_CHECKED_BY_RESOLVER } from "../../graphql/request-guards";
-import { Bounded, BoundedMatches, MAX_SLUG_LENGTH, OptionalCountyCode, SOURCE_SYSTEM } from "../../graphql/validation";
+import {
+  Bounded,
+  BoundedMatches,
+  Id,
+  MAX_SLUG_LENGTH,
+  OptionalCountyCode,
+  SOURCE_SYSTEM,
+} from "../../graphql/validation";
 
-export const MAX_SYNC_ROWS = 50_000;
+/**
+ * Rows in one request. Parsing, coercing and checking the shape of a request's rows happen in
+ * one turn of the event loop before any resolver runs (about 10 ms per 1 000 rows here), so a
+ * larger list is sent in chunks to an opened run (`openMembershipSync`).
+ */
+export const MAX_SYNC_ROWS = 10_000;
+
+/** Rows of one run opened with `openMembershipSync`, all chunks together. */
+export const MAX_STAGED_SYNC_ROWS = 200_000;
 
 /** REPLACE ends at most this share of the source's running memberships in scope unless the input allows more. */
 export const DEFAULT_MAX_ENDED_SHARE = 0.2;
@@ -175,7 +190,33 @@ export class SyncMembershipsInput {
   })
   updatePeople!: boolean;
 
-  @Field(() => [SyncMembershipInput], { description: `The memberships, at most ${MAX_SYNC_ROWS}.` })
-  @ArrayMaxSize(MAX_SYNC_ROWS)
+  @Field(() => [SyncMembershipInput], {
+    description: `The memberships, at most ${MAX_SYNC_ROWS} in one request; more are sent in chunks to a run opened with \`openMembershipSync\` (its first chunk here).`,
+  })
+  @ArrayMaxSize(MAX_SYNC_ROWS, {
+    message: `memberships must have at most ${MAX_SYNC_ROWS} rows in one request; send more in chunks (openMembershipSync, addMembershipSyncRows)`,
+  })
+  memberships!: SyncMembershipInput[];
+}
+
+@InputType({
+  description:
+    "A chunk of rows for a run opened with `openMembershipSync`. Chunks are appended in order: `offset` is the position of the chunk's first row in the whole list, so a chunk sent again after a lost answer is recognised and changes nothing.",
+})
+export class AddSyncRowsInput {
+  @Field(() => ID, { description: "The opened run (`SyncRun.id`)." })
+  @Id()
+  runId!: string;
+
+  @Field(() => Int, {
+    description:
+      "Position of this chunk's first row in the list: the run's `rowsTotal` for the next chunk, or the offset of a chunk already sent when sending it again.",
+  })
+  @Min(0, { message: "offset must be 0 or more" })
+  offset!: number;
+
+  @Field(() => [SyncMembershipInput], { description: `The rows, 1 to ${MAX_SYNC_ROWS}.` })
+  @ArrayMinSize(1, { message: "memberships must have at least one row" })
+  @ArrayMaxSize(MAX_SYNC_ROWS, { message: `memberships must have at most ${MAX_SYNC_ROWS} rows in one chunk` })
   memberships!: SyncMembershipInput[];
 }

@@ -1,14 +1,15 @@
-import { Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context";
 import { type ConnectionOf, toConnection } from "../../graphql/pagination";
 import { InputArgs } from "../../graphql/validation";
-import { SyncMembershipsInput } from "./sync.inputs";
+import { AddSyncRowsInput, SyncMembershipsInput } from "./sync.inputs";
 import { SyncService } from "./sync.service";
 import { SyncRunArgs, SyncRunConnection, SyncRunsArgs, SyncRunView } from "./sync-run.types";
 import { SyncRunReader } from "./sync-run.reader";
 import { SyncResult } from "./sync.types";
 
 const SyncMembershipsArgs = InputArgs(SyncMembershipsInput);
+const AddSyncRowsArgs = InputArgs(AddSyncRowsInput);
 
 @Resolver()
 export class SyncResolver {
@@ -34,6 +35,36 @@ export class SyncResolver {
     return new SyncService(context.prisma).startMembershipSync(context, input).then(SyncRunReader.view);
   }
 
+  @Mutation(() => SyncRunView, {
+    description:
+      "Opens a run for a list too long for one request (more than 10 000 rows): takes the same input as `startMembershipSync`, with the list's first chunk (or none) in `memberships`, checks the key's access and the scope, and answers with the run (STAGING). Send the other chunks with `addMembershipSyncRows`, then start it with `startOpenedMembershipSync`; it then runs like `startMembershipSync`. Rows are kept in the database, so chunks may reach any server process. A run not started within 24 hours is FAILED and its rows dropped.",
+  })
+  openMembershipSync(
+    @Args(() => SyncMembershipsArgs) { input }: { input: SyncMembershipsInput },
+    @Ctx() context: Context,
+  ): Promise<SyncRunView> {
+    return new SyncService(context.prisma).openMembershipSync(context, input).then(SyncRunReader.view);
+  }
+
+  @Mutation(() => SyncRunView, {
+    description:
+      "Appends a chunk of rows to a run opened with `openMembershipSync` by the same API key; `rowsTotal` counts the rows so far. Idempotent: the same chunk sent again at its offset changes nothing, a different one there is CONFLICT, and a chunk at another offset than `rowsTotal` is BAD_USER_INPUT (`extensions.expectedOffset`).",
+  })
+  addMembershipSyncRows(
+    @Args(() => AddSyncRowsArgs) { input }: { input: AddSyncRowsInput },
+    @Ctx() context: Context,
+  ): Promise<SyncRunView> {
+    return new SyncService(context.prisma).addRows(context, input).then(SyncRunReader.view);
+  }
+
+  @Mutation(() => SyncRunView, {
+    description:
+      "Starts a run opened with `openMembershipSync` by the same API key: QUEUED, then RUNNING and SUCCEEDED or FAILED as with `startMembershipSync`; follow it with `syncRun(id)`. A run already started is CONFLICT.",
+  })
+  startOpenedMembershipSync(@Args() { id }: SyncRunArgs, @Ctx() context: Context): Promise<SyncRunView> {
+    return new SyncService(context.prisma).startOpened(context, id).then(SyncRunReader.view);
+  }
+
   @Query(() => SyncRunView, {
     nullable: true,
     description:
@@ -49,5 +80,17 @@ export class SyncResolver {
   })
   async syncRuns(@Args() args: SyncRunsArgs, @Ctx() context: Context): Promise<ConnectionOf<SyncRunView>> {
     return toConnection(await new SyncRunReader(context.prisma).runs(context.caller, args));
+  }
+}
+
+@Resolver(() => SyncRunView)
+export class SyncRunFieldsResolver {
+  @FieldResolver(() => SyncResult, {
+    nullable: true,
+    description:
+      "The whole result of an asynchronous run, once it succeeded (a synchronous run's caller got it in the answer: null). Read only when asked for: a run of tens of thousands of rows has a result of tens of megabytes, so a script following a run asks for `status` and `counts` until it finished, then for the parts of the result it needs (`failures`, say).",
+  })
+  result(@Root() run: SyncRunView, @Ctx() context: Context): Promise<SyncResult | null> | null {
+    return run.status === "SUCCEEDED" && run.asynchronous ? new SyncRunReader(context.prisma).result(run.id) : null;
   }
 }

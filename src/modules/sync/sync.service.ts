@@ -26,7 +26,7 @@ import {
 } from "../people";
 import { MEMBERSHIP_AUDIT_FIELDS, PERSON_AUDIT_FIELDS } from "../people";
 import { parseSyncRow, type SyncRowValues } from "./sync.cells";
-import { SyncMode, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
+import { SyncMode, type AddSyncRowsInput, type SyncMembershipInput, type SyncMembershipsInput } from "./sync.inputs";
 import { NATIONAL_OWNER, PROGRESS_EVERY_ROWS, syncRunsOf, type SyncRunRow, type SyncRuns } from "./sync-runs";
 import {
   SyncItemStatus,
@@ -159,6 +159,20 @@ export class SyncService {
     const recorded = await runs.recordStart(runId, actor, input, owners, true);
     runs.enqueue(runId, { caller: actor.caller, requestId: actor.requestId }, input);
     return recorded;
+  }
+
+  /** Opens a run whose rows come in chunks (`addRows`), to be started with `startOpened`. */
+  async openMembershipSync(actor: Actor, input: SyncMembershipsInput): Promise<SyncRunRow> {
+    const owners = await this.authorize(actor, input);
+    return syncRunsOf(this.prisma).recordOpen(randomUUID(), actor, input, owners);
+  }
+
+  addRows(actor: Actor, input: AddSyncRowsInput): Promise<SyncRunRow> {
+    return syncRunsOf(this.prisma).addRows(actor, input.runId, input.offset, input.memberships);
+  }
+
+  startOpened(actor: Actor, runId: string): Promise<SyncRunRow> {
+    return syncRunsOf(this.prisma).startOpened(actor, runId);
   }
 
   /**
