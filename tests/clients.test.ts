@@ -5,7 +5,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createClient, fetchExchange } from "@urql/core";
 import { ClientError, GraphQLClient } from "graphql-request";
-import { createApolloClient, listNationalProgramAreas, NPO_GROUPS } from "../examples/clients/apollo-client";
+import {
+  createApolloClient,
+  listNationalProgramAreas,
+  NPO_GROUPS,
+  possibleTypesOf,
+  SEARCH,
+} from "../examples/clients/apollo-client";
 import { createUrqlClient, createUrqlGetClient, regionName, REGION } from "../examples/clients/urql";
 import { createGetClient, createPostClient, MUNICIPALITY, municipalityName } from "../examples/clients/graphql-request";
 import { createRelayEnvironment, region } from "../examples/clients/relay/relay";
@@ -58,11 +64,12 @@ describe("the GET rule (README, GraphQL over HTTP)", () => {
   const variables = { variables: JSON.stringify({ code: "2281" }) };
 
   it("executes a GET query that carries a preflight header or a content type a form cannot send", async () => {
-    for (const headers of [
+    const accepted: Record<string, string>[] = [
       { "apollo-require-preflight": "true" },
       { "x-apollo-operation-name": "Ask" },
       { "content-type": "application/json" },
-    ]) {
+    ];
+    for (const headers of accepted) {
       const response = await get(ask, headers, variables);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ data: { municipality: { name: "Sundsvall" } } });
@@ -71,7 +78,7 @@ describe("the GET rule (README, GraphQL over HTTP)", () => {
 
   it("refuses a GET a page could make a browser send, before authenticating or executing anything", async () => {
     const before = executed("Ask");
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { "content-type": "text/plain" },
       { "content-type": "application/x-www-form-urlencoded" },
@@ -79,7 +86,8 @@ describe("the GET rule (README, GraphQL over HTTP)", () => {
       { "apollo-require-preflight": "" },
       // Even with a key: the refusal comes first.
       { authorization: "Bearer kg_not-a-key" },
-    ]) {
+    ];
+    for (const headers of refused) {
       const response = await get(ask, headers, variables);
       expect(response.status).toBe(400);
       const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
@@ -125,6 +133,20 @@ describe("Apollo Client", () => {
     const cached = await client.query({ query: NPO_GROUPS, variables: { first: 10 }, fetchPolicy: "cache-only" });
     expect(cached.data?.groups.edges).toHaveLength(25);
     expect(executed("NationalProgramAreas") - before).toBe(3);
+  });
+
+  it("reads fragments on interfaces and unions back from the cache with possibleTypes from schema.graphql", async () => {
+    const possibleTypes = possibleTypesOf(await readFile(path.join(ROOT, "schema.graphql"), "utf8"));
+    expect(possibleTypes.GovernanceGroup).toEqual(expect.arrayContaining(["NationalProgramArea", "LocalProgramArea"]));
+    expect(possibleTypes.SearchResult).toEqual(expect.arrayContaining(["Person", "Organisation"]));
+    const client = createApolloClient(server.url, { possibleTypes });
+    const fetched = await client.query({ query: SEARCH, variables: { query: "psykisk" } });
+    const groups = fetched.data!.search.nodes.filter((node) => "slug" in node);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group).toMatchObject({ slug: expect.any(String), level: expect.any(String) });
+    // Complete from the cache alone: every fragment matched when the result was written and when it is read.
+    const cached = await client.query({ query: SEARCH, variables: { query: "psykisk" }, fetchPolicy: "cache-only" });
+    expect(cached.data).toEqual(fetched.data);
   });
 });
 

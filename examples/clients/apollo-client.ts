@@ -3,6 +3,9 @@
  *
  * - The cache needs no `keyFields`: every object type the API returns implements `Node` with a
  *   global `id` unique across types, so `InMemoryCache` normalises by `__typename` and `id` as it is.
+ * - Fragments on an interface or a union (`... on GovernanceGroup`, `... on Node` in `search`
+ *   results) need `possibleTypes`, which `possibleTypesOf` reads from the schema (`schema.graphql`
+ *   or an introspection result); fragments on object types need nothing.
  * - Lists are Relay connections: `relayStylePagination` merges pages of one list (one field policy,
  *   keyed by the arguments that choose the list, not by the page arguments).
  * - Apollo Client POSTs `application/json`, which Apollo Server's CSRF prevention lets through.
@@ -13,12 +16,21 @@
  */
 import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
+import { buildSchema, isAbstractType } from "graphql";
 import { filter, firstValueFrom } from "rxjs";
 
-export function createApolloClient(url: string, apiKey?: string): ApolloClient {
+export interface ApolloClientOptions {
+  /** Sent as `Authorization: Bearer …`; reading the public structure needs none. */
+  apiKey?: string;
+  /** The object types of each interface and union, for fragments on them (see `possibleTypesOf`). */
+  possibleTypes?: Record<string, string[]>;
+}
+
+export function createApolloClient(url: string, { apiKey, possibleTypes }: ApolloClientOptions = {}): ApolloClient {
   return new ApolloClient({
     link: new HttpLink({ uri: url, headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} }),
     cache: new InMemoryCache({
+      possibleTypes,
       typePolicies: {
         Query: {
           fields: {
@@ -29,6 +41,17 @@ export function createApolloClient(url: string, apiKey?: string): ApolloClient {
       },
     }),
   });
+}
+
+/** Each interface and union of the schema (SDL) with its object types, as InMemoryCache's `possibleTypes` wants them. */
+export function possibleTypesOf(sdl: string): Record<string, string[]> {
+  const schema = buildSchema(sdl);
+  const possibleTypes: Record<string, string[]> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isAbstractType(type) && !type.name.startsWith("__"))
+      possibleTypes[type.name] = schema.getPossibleTypes(type).map((object) => object.name);
+  }
+  return possibleTypes;
 }
 
 export interface GroupsPage {
@@ -74,8 +97,44 @@ export async function listNationalProgramAreas(client: ApolloClient, pageSize: n
   return result.data.groups;
 }
 
+export interface SearchResults {
+  search: {
+    nodes: (
+      | { __typename: "Person"; id: string; name: string }
+      | { __typename: "Organisation"; id: string; name: string }
+      | { __typename: string; id: string; slug: string; name: string; level: string }
+    )[];
+  };
+}
+
+/** Search results are a union; the fragments on `Node` and `GovernanceGroup` need `possibleTypes`. */
+export const SEARCH: TypedDocumentNode<SearchResults, { query: string }> = gql`
+  query Search($query: String!) {
+    search(query: $query, first: 20) {
+      nodes {
+        ... on Node {
+          id
+        }
+        ... on GovernanceGroup {
+          slug
+          name
+          level
+        }
+        ... on Person {
+          name
+        }
+        ... on Organisation {
+          name
+        }
+      }
+    }
+  }
+`;
+
 if (require.main === module) {
-  const client = createApolloClient(process.env.KG_API_URL ?? "http://127.0.0.1:4000/graphql", process.env.KG_API_KEY);
+  const client = createApolloClient(process.env.KG_API_URL ?? "http://127.0.0.1:4000/graphql", {
+    apiKey: process.env.KG_API_KEY,
+  });
   listNationalProgramAreas(client, 10, 3).then(
     (groups) => {
       for (const { node } of groups.edges) console.log(`${node.slug}\t${node.name}`);
