@@ -3,7 +3,19 @@ import tseslint from "typescript-eslint";
 import regexp from "eslint-plugin-regexp";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-bench/", "dist-examples/", "src/generated/", "node_modules/", "coverage/", "data/"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-bench/",
+      "dist-examples/",
+      "src/generated/",
+      "examples/clients/gql/",
+      "examples/clients/relay/__generated__/",
+      "node_modules/",
+      "coverage/",
+      "data/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

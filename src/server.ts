@@ -122,8 +122,12 @@ export async function startServer({
     schema: await buildGraphQLSchema(modules),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    // A simple POST (a form, text/plain) or a GET without a preflight header is refused, so a web
-    // page cannot make a browser send requests with its user's network position.
+    // Every request must be one a browser preflights: a content type a form cannot send
+    // (application/json), or a non-empty `apollo-require-preflight` or `x-apollo-operation-name`
+    // header; else 400 before anything runs. Keys travel in a header no browser adds by itself, so
+    // this is not about stolen credentials: anonymous reads need none, and a page on another site
+    // could make its visitors' browsers run and time queries from their network position (an
+    // intranet that reaches this API). GET never runs mutations, but it reads.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
