@@ -37,6 +37,7 @@ import type { Scope } from "./access/scopes";
 import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
+import { PERSISTED_QUERY_TTL_SECONDS, RedisPersistedQueries } from "./graphql/persisted-queries";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 
 export type { Logger };
@@ -118,8 +119,14 @@ export async function startServer({
         })
       : app,
   );
+  // With Redis, every process knows the queries registered through any of them.
+  const persistedQueries =
+    config.rateLimit.redisUrl === undefined
+      ? undefined
+      : new RedisPersistedQueries(config.rateLimit.redisUrl, `${config.rateLimit.redisPrefix}:apq:`);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),
+    ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: PERSISTED_QUERY_TTL_SECONDS } } : {}),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // A simple POST (a form, text/plain) or a GET without a preflight header is refused, so a web
@@ -249,6 +256,7 @@ export async function startServer({
     metricsServer?.close();
     await Promise.all(background.map((work) => work.stop()));
     await dataVersion?.stop();
+    persistedQueries?.close();
     throw error;
   }
   return {
@@ -258,6 +266,7 @@ export async function startServer({
       await apollo.stop();
       await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
+      persistedQueries?.close();
       await dataVersion?.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },
