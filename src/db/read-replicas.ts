@@ -1,4 +1,5 @@
 import { createPrismaClient, poolOf, type Database } from "./prisma";
+import { readWithFallback } from "./read-sql";
 
 /**
  * Read replicas: PostgreSQL streaming standbys of the primary that answer queries. Writes and
@@ -124,10 +125,14 @@ export class ReadReplicas {
 
   constructor(private readonly options: ReadReplicasOptions) {
     this.replicas = options.urls.map((url, index) => new Replica(`replica-${index + 1}`, url, options));
+    const primaryPool = poolOf(options.primary);
     for (const replica of this.replicas) {
       // A replica going away (stopped, restarted, network) is noticed on its idle connections at
       // once, not only by the next probe: reads leave it until a probe finds it back.
       poolOf(replica.prisma)?.on("error", () => this.setState(replica, "down"));
+      // A read it fails with the replica unreachable is run again on the primary: the caller sees no error.
+      if (primaryPool)
+        readWithFallback(replica.prisma, { pool: primaryPool, unavailable: () => this.setState(replica, "down") });
     }
     this.timer = setInterval(() => void this.probe(), options.probeIntervalMs);
     this.timer.unref();
