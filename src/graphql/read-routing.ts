@@ -9,10 +9,12 @@ import type { CacheAware } from "./response-cache";
 
 /**
  * The header carrying a WAL position between the API and its callers. The API sets it on every
- * answer: after a mutation, the position of its writes; after a query, the position the answer
- * is at least as new as. A caller that sends it back is answered from a replica only once that
- * replica has replayed the position, so it reads its own writes and never reads backwards, on any
- * API process. Callers with an API key need not send it: the key's last write is remembered.
+ * answer: after a mutation, the primary's position after its commit; after a query, the latest
+ * position known of the server that answered it (or the caller's own, when later). A caller that
+ * sends it back is answered from a replica only once that replica has replayed the position, so
+ * it reads its own writes on any API process, and is not sent to a server further behind than the
+ * one that answered it before (up to one probe interval). Callers with an API key need not send it
+ * after writing: the key's last write is remembered.
  */
 export const MIN_POSITION_HEADER = "x-kg-min-lsn";
 
