@@ -11,6 +11,20 @@ export interface Config {
   readonly host: string;
   /** External PostgreSQL; when absent an embedded PostgreSQL is started. */
   readonly databaseUrl: string | undefined;
+  /**
+   * Read replicas (streaming standbys of DATABASE_URL) that take the read traffic: queries go to one
+   * that has replayed the caller's last write, writes and everything in a mutation to the primary.
+   * Empty: everything on the primary. Needs DATABASE_URL.
+   */
+  readonly databaseReadUrls: readonly string[];
+  readonly readReplicas: {
+    /** A replica further behind the primary than this is passed over until it catches up. @default 5000 */
+    readonly maxLagMs: number;
+    /** How often each replica's replay position is checked. @default 1000 */
+    readonly probeIntervalMs: number;
+    /** Connections per replica. @default DATABASE_POOL_SIZE */
+    readonly poolSize: number | undefined;
+  };
   readonly embeddedDatabase: {
     /** Data directory of the embedded cluster. @default "./data/pg" */
     readonly dataDir: string;
@@ -138,6 +152,32 @@ export function loadConfig(env: Env = process.env): Config {
       parseDatabaseUrl,
       "a PostgreSQL URL such as postgresql://user:password@host:5432/database",
     ),
+    databaseReadUrls: read(
+      "DATABASE_READ_URL",
+      [] as readonly string[],
+      parseDatabaseUrls,
+      "one or more PostgreSQL URLs separated by commas",
+    ),
+    readReplicas: {
+      maxLagMs: read(
+        "READ_REPLICA_MAX_LAG_MS",
+        5_000,
+        (raw) => parseIntegerIn(raw, 0, 3_600_000),
+        "milliseconds from 0 to 3600000",
+      ),
+      probeIntervalMs: read(
+        "READ_REPLICA_PROBE_INTERVAL_MS",
+        1_000,
+        (raw) => parseIntegerIn(raw, 100, 60_000),
+        "milliseconds from 100 to 60000",
+      ),
+      poolSize: read(
+        "DATABASE_READ_POOL_SIZE",
+        undefined as number | undefined,
+        (raw) => parseIntegerIn(raw, 1, 200),
+        "a whole number from 1 to 200",
+      ),
+    },
     embeddedDatabase: {
       dataDir: path.resolve(read("EMBEDDED_DB_DIR", "./data/pg", (raw) => raw, "a directory")),
       port: read("EMBEDDED_DB_PORT", 5433, (raw) => parsePort(raw, false), "a port number (1-65535)"),
@@ -292,6 +332,10 @@ export function loadConfig(env: Env = process.env): Config {
       "a whole number of milliseconds from 0 to 600000",
     ),
   };
+  if (config.databaseReadUrls.length > 0 && config.databaseUrl === undefined)
+    problems.push(
+      "DATABASE_READ_URL needs DATABASE_URL: read replicas follow an external primary, not the embedded database",
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
@@ -353,6 +397,16 @@ function parsePort(raw: string, allowZero: boolean): number | undefined {
 
 function parseIdentifier(raw: string): string | undefined {
   return /^[a-z_][a-z0-9_]{0,62}$/i.test(raw) ? raw : undefined;
+}
+
+function parseDatabaseUrls(raw: string): readonly string[] | undefined {
+  const urls = raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  if (urls.length === 0 || urls.length > 16) return undefined;
+  const parsed = urls.map(parseDatabaseUrl);
+  return parsed.every((url) => url !== undefined) ? parsed : undefined;
 }
 
 function parseDatabaseUrl(raw: string): string | undefined {

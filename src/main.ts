@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabaseServer, type DatabaseServer } from "./db/database";
 import { applyMigrations } from "./db/migrate";
+import { withStartupLock } from "./db/startup-lock";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
 import type { Database } from "./db/prisma";
 import { assertPortFree, listenProblem, StartupProblem } from "./db/startup-problem";
@@ -75,15 +76,30 @@ async function main(): Promise<void> {
 
   if (config.environment === "development") await assertSchemaMigrated(database.url);
   await proceed();
-  if (config.migrateOnStart) await applyMigrations(database.url);
-  await proceed();
-  if (config.seedOnStart) {
-    const report = await seedReferenceDataIfChanged(prisma);
-    const written =
-      report === "unchanged"
-        ? 0
-        : Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
-    logger.info(written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`);
+  if (config.migrateOnStart || config.seedOnStart) {
+    // Of several processes started at once on one database, one migrates and seeds; the others
+    // wait for it and then find the work done.
+    await withStartupLock(
+      database.url,
+      async () => {
+        if (config.migrateOnStart) {
+          const applied = await applyMigrations(database.url);
+          logger.info(applied ? "Migrations applied" : "Migrations are current");
+        }
+        await proceed();
+        if (config.seedOnStart) {
+          const report = await seedReferenceDataIfChanged(prisma);
+          const written =
+            report === "unchanged"
+              ? 0
+              : Object.values(report).reduce((sum, counts) => sum + counts.created + counts.updated, 0);
+          logger.info(
+            written === 0 ? "Reference data is up to date" : `Reference data loaded (${written} rows written)`,
+          );
+        }
+      },
+      () => logger.info("Another process is applying migrations or the seed; waiting for it"),
+    );
   }
   await proceed();
   try {

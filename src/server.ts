@@ -37,6 +37,11 @@ import type { Scope } from "./access/scopes";
 import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
+import { CallerPositions } from "./db/caller-positions";
+import { ReadReplicas } from "./db/read-replicas";
+import { loaderFactory } from "./graphql/loader";
+import { MIN_POSITION_HEADER, readRouting } from "./graphql/read-routing";
+import { PERSISTED_QUERY_TTL_SECONDS, RedisPersistedQueries } from "./graphql/persisted-queries";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 
 export type { Logger };
@@ -81,7 +86,6 @@ export async function startServer({
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
   const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
-  const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
   const admission = (req: express.Request, res: express.Response): Promise<Admission> =>
     ((res.locals.admission as Promise<Admission> | undefined) ??= admit(req));
@@ -96,6 +100,17 @@ export async function startServer({
     }
   };
   const dataVersion = config.responseCache.enabled ? await followDataVersion(prisma, logger) : undefined;
+  const readReplicas =
+    config.databaseReadUrls.length > 0 ? await startReadReplicas(config, prisma, logger, dataVersion) : undefined;
+  const callerPositions = readReplicas
+    ? new CallerPositions(config.rateLimit.redisUrl, `${config.rateLimit.redisPrefix}:lsn:`)
+    : undefined;
+  if (readReplicas) metrics.observeReplicas(() => readReplicas.status());
+  const readiness = createReadinessCheck(prisma, readReplicas && (() => readReplicas.status()));
+  const loaderOptions = {
+    batching: config.dataloaderBatching ?? true,
+    onBatch: (size: number) => metrics.batchSize.observe(size),
+  };
   const responseCache =
     dataVersion &&
     new ResponseCache({
@@ -118,8 +133,14 @@ export async function startServer({
         })
       : app,
   );
+  // With Redis, every process knows the queries registered through any of them.
+  const persistedQueries =
+    config.rateLimit.redisUrl === undefined
+      ? undefined
+      : new RedisPersistedQueries(config.rateLimit.redisUrl, `${config.rateLimit.redisPrefix}:apq:`);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),
+    ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: PERSISTED_QUERY_TTL_SECONDS } } : {}),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Every request must be one a browser preflights: a content type a form cannot send
@@ -148,6 +169,19 @@ export async function startServer({
       requireReadAccess(),
       requestGuards<RequestContext>(),
       ...(responseCache ? [responseCache.plugin<RequestContext>()] : []),
+      ...(readReplicas && callerPositions
+        ? [
+            readRouting<RequestContext>({
+              replicas: readReplicas,
+              positions: callerPositions,
+              rebind: (context, client) => {
+                context.prisma = client;
+                context.loaders = registry.createLoaders(client, loaderFactory(loaderOptions));
+              },
+              routed: (target, reason) => metrics.readRouting.inc({ target, reason }),
+            }),
+          ]
+        : []),
       observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });
@@ -192,8 +226,14 @@ export async function startServer({
       "/graphql",
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
-        allowedHeaders: ["content-type", "authorization", "x-request-id", "apollo-require-preflight"],
-        exposedHeaders: ["x-request-id", "retry-after"],
+        allowedHeaders: [
+          "content-type",
+          "authorization",
+          "x-request-id",
+          "apollo-require-preflight",
+          MIN_POSITION_HEADER,
+        ],
+        exposedHeaders: ["x-request-id", "retry-after", MIN_POSITION_HEADER],
         maxAge: 600,
       }),
     );
@@ -227,12 +267,7 @@ export async function startServer({
         }
         const { caller } = admitted;
         return {
-          ...createContext(
-            prisma,
-            registry,
-            { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) },
-            { caller, requestId },
-          ),
+          ...createContext(prisma, registry, loaderOptions, { caller, requestId }),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
           responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
@@ -253,6 +288,9 @@ export async function startServer({
     metricsServer?.close();
     await Promise.all(background.map((work) => work.stop()));
     await dataVersion?.stop();
+    persistedQueries?.close();
+    await readReplicas?.stop();
+    callerPositions?.close();
     throw error;
   }
   return {
@@ -262,7 +300,10 @@ export async function startServer({
       await apollo.stop();
       await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
+      persistedQueries?.close();
       await dataVersion?.stop();
+      await readReplicas?.stop();
+      callerPositions?.close();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },
   };
@@ -275,6 +316,32 @@ async function followDataVersion(prisma: Database, logger: Logger): Promise<Data
   const dataVersion = new DataVersion({ connectionString, logger });
   await dataVersion.start();
   return dataVersion;
+}
+
+/** The read replicas of DATABASE_READ_URL, probed once before the first request. */
+async function startReadReplicas(
+  config: Config,
+  primary: Database,
+  logger: Logger,
+  dataVersion: DataVersion | undefined,
+): Promise<ReadReplicas> {
+  const replicas = new ReadReplicas({
+    primary,
+    urls: config.databaseReadUrls,
+    poolSize: config.readReplicas.poolSize ?? config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    maxLagMs: config.readReplicas.maxLagMs,
+    probeIntervalMs: config.readReplicas.probeIntervalMs,
+    dataVersion,
+    onStateChange: (replica, previous) => {
+      const message = `read replica ${replica.name}: ${previous} → ${replica.state}`;
+      if (replica.state === "ok") logger.info({ replica }, message);
+      else logger.warn({ replica }, `${message}; its reads go to the primary`);
+    },
+  });
+  await replicas.start();
+  return replicas;
 }
 
 async function listen(app: express.Express, port: number, host: string): Promise<http.Server> {

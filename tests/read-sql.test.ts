@@ -1,7 +1,8 @@
-import { createPrismaClient, type Database } from "../src/db/prisma";
+import { freePort } from "../src/db/free-port";
+import { createPrismaClient, poolOf, type Database } from "../src/db/prisma";
 import { Prisma } from "../src/generated/prisma/client";
 import { inForceSql } from "../src/db/period";
-import { keyedRow, sqlReader } from "../src/db/read-sql";
+import { keyedRow, readWithFallback, sqlReader } from "../src/db/read-sql";
 import { countSqlStatements, SqlStatementCounter } from "../src/db/sql-statement-counter";
 import { array, bigint, date, float, int, nullable, oneOf, row, SqlRowError, text } from "../src/db/sql";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
@@ -113,5 +114,42 @@ describe("the read path (prepared statements on the pg pool)", () => {
       refusal,
     );
     expect(late.count).toBe(0);
+  });
+});
+
+describe("a replica's reads falling back to the primary", () => {
+  it("runs a read the replica cannot answer on the primary's pool, and says so", async () => {
+    // A "replica" nobody listens on: every connection is refused.
+    const replica = createPrismaClient({
+      url: `postgresql://postgres@127.0.0.1:${await freePort()}/none`,
+      poolSize: 1,
+    });
+    const failures: unknown[] = [];
+    try {
+      readWithFallback(replica, { pool: poolOf(prisma)!, unavailable: (error) => failures.push(error) });
+      const rows = await sqlReader(replica).rows(
+        "fallback_check",
+        Prisma.sql`SELECT count(*)::int AS n FROM healthcare_region`,
+        row({ n: int() }),
+      );
+      expect(rows).toEqual([{ n: 6 }]);
+      expect(failures).toHaveLength(1);
+    } finally {
+      await replica.$disconnect();
+    }
+  });
+
+  it("does not run a bad statement again on the primary: it is the statement's fault, not the replica's", async () => {
+    const replica = createPrismaClient({ url: database.url, poolSize: 1 });
+    const failures: unknown[] = [];
+    try {
+      readWithFallback(replica, { pool: poolOf(prisma)!, unavailable: (error) => failures.push(error) });
+      await expect(
+        sqlReader(replica).rows("fallback_bad", Prisma.sql`SELECT nonsense FROM healthcare_region`, row({ n: int() })),
+      ).rejects.toThrow(/nonsense/);
+      expect(failures).toEqual([]);
+    } finally {
+      await replica.$disconnect();
+    }
   });
 });

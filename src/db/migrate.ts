@@ -47,11 +47,13 @@ export function migrationNames(): string[] {
  * Applies pending migrations from prisma/migrations (`prisma migrate deploy`). The Prisma CLI
  * takes seconds to start even when there is nothing to do, so it runs only when the database
  * lacks a migration of this build or holds one whose SQL differs (Prisma's checksum), or when the
- * migration table cannot be read; it then decides and reports exactly as always.
+ * migration table cannot be read; it then decides and reports exactly as always. Says whether it
+ * ran the CLI.
  */
-export async function applyMigrations(databaseUrl: string): Promise<void> {
-  if (await migrationsApplied(databaseUrl)) return;
+export async function applyMigrations(databaseUrl: string): Promise<boolean> {
+  if (await migrationsApplied(databaseUrl)) return false;
   await runPrismaCli(["migrate", "deploy"], databaseUrl);
+  return true;
 }
 
 /** Whether every migration of this build is applied, unchanged, and none has failed. */

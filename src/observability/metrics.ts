@@ -77,6 +77,37 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly readRouting = new client.Counter({
+    name: "kg_read_routing_total",
+    help: "GraphQL operations by where their reads went (primary or replica) and why: replica, mutation (writes and the reads inside them), caller_position (the replicas up had not replayed the caller's last write), no_replica (none up and within READ_REPLICA_MAX_LAG_MS). Only with DATABASE_READ_URL.",
+    labelNames: ["target", "reason"] as const,
+    registers: [this.registry],
+  });
+
+  /** Gauges of the read replicas' state, read from `status` at each scrape. */
+  observeReplicas(status: () => readonly { name: string; state: string; lagSeconds: number | null }[]): void {
+    new client.Gauge({
+      name: "kg_read_replica_up",
+      help: "1 while a read replica takes reads (up and within READ_REPLICA_MAX_LAG_MS), else 0.",
+      labelNames: ["replica"] as const,
+      registers: [this.registry],
+      collect() {
+        for (const replica of status()) this.set({ replica: replica.name }, replica.state === "ok" ? 1 : 0);
+      },
+    });
+    new client.Gauge({
+      name: "kg_read_replica_lag_seconds",
+      help: "How long a read replica has been behind a position of the primary (0 while it keeps up); absent while it is down.",
+      labelNames: ["replica"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const replica of status())
+          if (replica.lagSeconds !== null) this.set({ replica: replica.name }, replica.lagSeconds);
+      },
+    });
+  }
+
   constructor(pool: pg.Pool | undefined, configuredOperationNames: readonly string[] = []) {
     this.configuredNames = new Set(configuredOperationNames);
     client.collectDefaultMetrics({ register: this.registry, prefix: "kg_" });

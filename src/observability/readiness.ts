@@ -1,17 +1,37 @@
 import type { Database } from "../db/prisma";
+import type { ReplicaStatus } from "../db/read-replicas";
 import { migrationNames } from "../db/migrations";
 import { execute, queryRows, row, text } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: "ok" | "unreachable"; migrations: "current" | "pending" | "unknown" };
+  checks: {
+    database: "ok" | "unreachable";
+    migrations: "current" | "pending" | "unknown";
+    /** Read replicas, when configured: their state does not make the process unready, reads then go to the primary. */
+    replicas?: readonly ReplicaStatus[];
+  };
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-/** Ready: the database answers, and every migration of this build has been applied. */
-export function createReadinessCheck(prisma: Database): () => Promise<Readiness> {
+/**
+ * Ready: the database answers, and every migration of this build has been applied. With read
+ * replicas, their state is reported beside (`replicas()`).
+ */
+export function createReadinessCheck(
+  prisma: Database,
+  replicas?: () => readonly ReplicaStatus[],
+): () => Promise<Readiness> {
+  const primary = primaryReadiness(prisma);
+  return async () => {
+    const readiness = await primary();
+    return replicas ? { ...readiness, checks: { ...readiness.checks, replicas: replicas() } } : readiness;
+  };
+}
+
+function primaryReadiness(prisma: Database): () => Promise<Readiness> {
   const expected = migrationNames();
   return async () => {
     try {

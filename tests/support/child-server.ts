@@ -3,12 +3,20 @@ import path from "node:path";
 
 const MAIN = path.join(__dirname, "..", "..", "dist", "main.js");
 
+export interface ChildServer {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process has written to stdout and stderr so far. */
+  output(): string;
+}
+
 /**
- * The built server (`dist/main.js`) as a process of its own on an existing, migrated and seeded
- * database, for tests that kill it; resolves with its URL once it says it is ready.
+ * The built server (`dist/main.js`) as a process of its own, for tests that kill it or run several
+ * side by side; resolves with its URL once it says it is ready. By default on an existing,
+ * migrated and seeded database (no migrations or seed on start); `env` adds or overrides settings.
  */
-export async function startChildServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = {
+export async function startChildServer(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+  const childEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     PORT: "0",
@@ -16,11 +24,13 @@ export async function startChildServer(databaseUrl: string): Promise<{ child: Ch
     MIGRATE_ON_START: "false",
     SEED_ON_START: "false",
     LOG_LEVEL: "info",
+    ...env,
   };
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 90_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ready at (http[^\s"]+)/.exec(output);
@@ -29,7 +39,24 @@ export async function startChildServer(databaseUrl: string): Promise<{ child: Ch
         resolve(match[1]);
       }
     });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${output}`));
+    });
   });
-  return { child, url };
+  return { child, url, output: () => output };
+}
+
+/** Stops a child server with SIGTERM and waits for it to exit; kills it after `timeoutMs`. */
+export async function stopChildServer(server: ChildServer, timeoutMs = 15_000): Promise<number | null> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill("SIGTERM");
+  });
 }
