@@ -27,6 +27,8 @@ describe("module registry", () => {
       "person_contact",
       "membership",
       "sync_run",
+      "sync_run_chunk",
+      "sync_run_result_part",
       "api_key",
       "audit_event",
     ]);
