@@ -29,7 +29,7 @@ import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
 import { requestIdOf } from "./observability/request-id";
 import { authenticate } from "./access/api-keys";
-import { createRateLimiter } from "./access/rate-limit";
+import { createRateLimiter, rateLimitHeaders, type RateLimitState } from "./access/rate-limit";
 import { mayRead } from "./access/authorize";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
@@ -59,7 +59,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number };
+type RequestContext = Context &
+  CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number; clientAddress: string };
 
 /** Authentication and the rate limit, done once per request: the caller, or why it was refused. */
 type Admission = { caller: Caller; refused: false } | { caller: Caller | undefined; refused: true; error: unknown };
@@ -104,6 +105,7 @@ export async function startServer({
       metrics,
       logger,
       exposeSqlStatementCount: config.exposeSqlStatementCount,
+      spend: (req, caller, cost) => spendOrUndefined(rateLimiter.spend(caller, req.ip ?? "unknown", cost)),
     });
   const cachedAdmission = async (req: express.Request, res: express.Response): Promise<Caller | undefined> => {
     const admitted = await admission(req, res);
@@ -134,7 +136,10 @@ export async function startServer({
     ),
     plugins: [
       ...armor.plugins,
-      costLimitPlugin<RequestContext>(config.queryLimits.maxCost),
+      costLimitPlugin<RequestContext>(config.queryLimits.maxCost, async (context, cost) => {
+        context.rateLimit = await rateLimiter.spend(context.caller, context.clientAddress, cost);
+      }),
+      reportRateLimit(),
       executionTimeoutPlugin<RequestContext>(config.executionTimeoutMs),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs ?? 10_000 }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
@@ -189,7 +194,15 @@ export async function startServer({
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
         allowedHeaders: ["content-type", "authorization", "x-request-id", "apollo-require-preflight"],
-        exposedHeaders: ["x-request-id", "retry-after"],
+        exposedHeaders: [
+          "x-request-id",
+          "retry-after",
+          "x-ratelimit-limit",
+          "x-ratelimit-remaining",
+          "x-ratelimit-used",
+          "x-ratelimit-reset",
+          "x-ratelimit-cost",
+        ],
         maxAge: 600,
       }),
     );
@@ -231,6 +244,7 @@ export async function startServer({
           ),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
+          clientAddress: req.ip ?? "unknown",
           responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
         };
       },
@@ -395,6 +409,30 @@ function answerBodyProblem(limit: number): express.ErrorRequestHandler {
 function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   if (!isUtf8(body))
     throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: "encoding.invalid" });
+}
+
+/** The `x-ratelimit-*` headers of a request that spent its cost (a refused one has them from its error). */
+function reportRateLimit(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (!contextValue.rateLimit) return;
+          for (const [name, value] of rateLimitHeaders(contextValue.rateLimit)) response.http.headers.set(name, value);
+        },
+      };
+    },
+  };
+}
+
+/** Where the budget stands after spending, or undefined when it could not pay (RATE_LIMITED). */
+async function spendOrUndefined(spending: Promise<RateLimitState>): Promise<RateLimitState | undefined> {
+  try {
+    return await spending;
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.RATE_LIMITED) return undefined;
+    throw error;
+  }
 }
 
 /** With ANONYMOUS_ACCESS=none, reading needs a key too; any valid key may read the public structure. */
