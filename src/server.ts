@@ -38,6 +38,13 @@ import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
+import { createPersistedQueryCache } from "./graphql/persisted-queries";
+import {
+  loadTrustedDocuments,
+  trustedDocumentRefusal,
+  trustedDocumentsMiddleware,
+  type TrustedDocumentVerdict,
+} from "./graphql/trusted-documents";
 
 export type { Logger };
 
@@ -79,8 +86,20 @@ export async function startServer({
   const app = express();
   // Only the proxies named (or the given number of hops) may tell the client's address.
   app.set("trust proxy", Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
+  // Read first: a missing or wrong manifest stops the start before anything is opened.
+  const trustedDocuments =
+    config.trustedDocuments.mode === "off"
+      ? new Map<string, string>()
+      : loadTrustedDocuments(config.trustedDocuments.file);
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
+  const persistedQueryCache = config.persistedQueries.enabled
+    ? createPersistedQueryCache({
+        maxBytes: config.persistedQueries.maxBytes,
+        redisUrl: config.rateLimit.redisUrl,
+        redisPrefix: config.rateLimit.redisPrefix,
+      })
+    : undefined;
   const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
   const readiness = createReadinessCheck(prisma);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
@@ -128,6 +147,10 @@ export async function startServer({
     // page cannot make a browser send requests with its user's network position.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries (APQ), in memory or shared through Redis; off with PERSISTED_QUERIES=off.
+    persistedQueries: persistedQueryCache
+      ? { cache: persistedQueryCache, ttl: config.persistedQueries.ttlSeconds }
+      : false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
     validationRules: [...armor.validationRules, SupportedOperationTypesRule],
     formatError: createFormatError(
@@ -218,23 +241,26 @@ export async function startServer({
     earlyBodyProblem(),
     express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
     ...(responseCache ? [responseCache.middleware(cachedAdmission)] : []),
+    // After the response cache, which keys on the request as sent (a hit was a registered document).
+    trustedDocumentsMiddleware(config.trustedDocuments.mode, trustedDocuments),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         const admitted = await admission(req, res);
-        if (admitted.refused) {
-          // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
-          const refusal = refusalOf(admitted.error, requestId, logger);
+        // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
+        const refuse = (error: unknown, caller: Caller | undefined): GraphQLError => {
+          const refusal = refusalOf(error, requestId, logger);
           const code = String(refusal.extensions.code);
           metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
-          logger.info(
-            { requestId, caller: admitted.caller?.name ?? null, errorCodes: [code] },
-            "graphql request refused",
-          );
-          throw refusal;
-        }
+          logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
+          return refusal;
+        };
+        if (admitted.refused) throw refuse(admitted.error, admitted.caller);
         const { caller } = admitted;
+        const verdict = res.locals.trustedDocument as TrustedDocumentVerdict | undefined;
+        const distrusted = trustedDocumentRefusal(verdict, caller);
+        if (distrusted) throw refuse(distrusted, caller);
         return {
           ...createContext(
             prisma,
@@ -246,6 +272,8 @@ export async function startServer({
           requestId,
           clientAddress: req.ip ?? "unknown",
           responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
+          // An unregistered document an admin key may run is not served to others from the cache.
+          uncacheable: verdict?.kind === "unregistered",
         };
       },
     }),
@@ -272,6 +300,7 @@ export async function startServer({
       await apollo.stop();
       await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
+      await persistedQueryCache?.close();
       await dataVersion?.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     },

@@ -5,10 +5,14 @@ const MAIN = path.join(__dirname, "..", "..", "dist", "main.js");
 
 /**
  * The built server (`dist/main.js`) as a process of its own on an existing, migrated and seeded
- * database, for tests that kill it; resolves with its URL once it says it is ready.
+ * database, for tests that kill it or need a second process; resolves with its URL once it says it
+ * is ready. `env` adds settings (REDIS_URL, say).
  */
-export async function startChildServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = {
+export async function startChildServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const childEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     PORT: "0",
@@ -16,8 +20,9 @@ export async function startChildServer(databaseUrl: string): Promise<{ child: Ch
     MIGRATE_ON_START: "false",
     SEED_ON_START: "false",
     LOG_LEVEL: "info",
+    ...env,
   };
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 60_000);
