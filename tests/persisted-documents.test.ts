@@ -2,6 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { parse, print } from "graphql";
 import { INTRANET_OPERATIONS } from "../bench/queries";
 import type { Config } from "../src/config";
@@ -53,6 +55,42 @@ describe("automatic persisted queries (APQ)", () => {
       expect(answer.status).toBe(200);
       expect(answer.body.data).toEqual(registering.body.data);
       expect((answer.body.data as { healthcareRegions: unknown[] }).healthcareRegions).toHaveLength(6);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("work with Apollo Client's PersistedQueryLink: the hash first, the query once, then the hash alone", async () => {
+    const server = await startTestServer();
+    try {
+      const sent: Record<string, unknown>[] = [];
+      const recordingFetch: typeof fetch = async (input, init) => {
+        sent.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+        return fetch(input, init);
+      };
+      const client = new ApolloClient({
+        link: ApolloLink.from([
+          new PersistedQueryLink({ sha256: async (text: string) => sha256(text) }),
+          new HttpLink({ uri: server.url, fetch: recordingFetch }),
+        ]),
+        cache: new InMemoryCache(),
+      });
+      const regions = gql`
+        query Regions {
+          healthcareRegions {
+            slug
+          }
+        }
+      `;
+      for (let i = 0; i < 2; i++) {
+        const { data } = await client.query<{ healthcareRegions: unknown[] }>({
+          query: regions,
+          fetchPolicy: "no-cache",
+        });
+        expect(data?.healthcareRegions).toHaveLength(6);
+      }
+      // Unknown hash, then hash and query, then (second query) the hash alone.
+      expect(sent.map((body) => "query" in body)).toEqual([false, true, false]);
     } finally {
       await server.stop();
     }
@@ -172,6 +210,41 @@ describe("trusted documents", () => {
         "PERSISTED_QUERY_NOT_IN_LIST",
       );
     });
+  });
+
+  it("does not serve an unregistered document an admin key ran from the response cache", async () => {
+    const server = await startTestServer({
+      config: trusted("require", { responseCache: { enabled: true, maxBytes: 64 * 1024 * 1024 } }),
+    });
+    try {
+      const admin = await server.keyHeaders(["admin"]);
+      const query = "{ healthcareRegions { slug } }";
+      const caches: (string | null)[] = [];
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...admin },
+          body: JSON.stringify({ query }),
+        });
+        expect(response.status).toBe(200);
+        caches.push(response.headers.get("x-cache"));
+      }
+      expect(caches).toEqual(["miss", "miss"]);
+      // A registered document is kept as usual.
+      const registeredBody = JSON.stringify({ documentId: `sha256:${idOf("Search")}` });
+      const registeredCaches: (string | null)[] = [];
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: registeredBody,
+        });
+        registeredCaches.push(response.headers.get("x-cache"));
+      }
+      expect(registeredCaches).toEqual(["miss", "hit"]);
+    } finally {
+      await server.stop();
+    }
   });
 
   it("TRUSTED_DOCUMENTS=allow runs registered documents by id and any other document as sent", async () => {
