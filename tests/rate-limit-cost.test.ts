@@ -4,11 +4,15 @@ import { startTestServer, TEST_SERVER_CONFIG, type GraphQLResponse } from "./sup
 
 /** One field of cost 1 and its four subfields: this query costs 5. */
 const RATE_LIMIT_QUERY = "{ rateLimit { limit cost remaining resetAt } }";
+/** The same with `used`: cost 6. */
+const FULL_RATE_LIMIT_QUERY = "{ rateLimit { limit cost remaining used resetAt } }";
 
 interface RateLimitAnswer {
   status: number;
   headers: Headers;
-  body: GraphQLResponse<{ rateLimit: { limit: number; cost: number; remaining: number; resetAt: string } | null }>;
+  body: GraphQLResponse<{
+    rateLimit: { limit: number; cost: number; remaining: number; used: number; resetAt: string } | null;
+  }>;
 }
 
 async function ask(
@@ -41,22 +45,24 @@ function costBudget(keyCost: number, anonymousCost: number, redis?: string): Par
 
 describe("cost budgets", () => {
   it("spends each request's cost, tells the state in `rateLimit` and headers, and refuses with 429 when spent", async () => {
-    const server = await startTestServer({ config: costBudget(1_000, 20) });
+    const server = await startTestServer({ config: costBudget(1_000, 21) });
     try {
       const remaining: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const answer = await ask(server.url);
+        const answer = await ask(server.url, i === 0 ? FULL_RATE_LIMIT_QUERY : RATE_LIMIT_QUERY);
         expect(answer.status).toBe(200);
         const state = answer.body.data!.rateLimit!;
-        expect(state).toMatchObject({ limit: 20, cost: 5 });
-        expect(answer.body.extensions?.cost?.requested).toBe(5);
+        const cost = i === 0 ? 6 : 5;
+        expect(state).toMatchObject({ limit: 21, cost });
+        expect(answer.body.extensions?.cost?.requested).toBe(cost);
         expect(new Date(state.resetAt).getTime()).toBeGreaterThan(Date.now());
         expect(new Date(state.resetAt).getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
         // The headers say the same as the field.
-        expect(answer.headers.get("x-ratelimit-limit")).toBe("20");
+        expect(answer.headers.get("x-ratelimit-limit")).toBe("21");
         expect(answer.headers.get("x-ratelimit-remaining")).toBe(String(state.remaining));
-        expect(answer.headers.get("x-ratelimit-used")).toBe(String(20 - state.remaining));
-        expect(answer.headers.get("x-ratelimit-cost")).toBe("5");
+        expect(answer.headers.get("x-ratelimit-used")).toBe(String(21 - state.remaining));
+        if (i === 0) expect(state.used).toBe(6);
+        expect(answer.headers.get("x-ratelimit-cost")).toBe(String(cost));
         expect(Number(answer.headers.get("x-ratelimit-reset"))).toBe(
           Math.ceil(new Date(state.resetAt).getTime() / 1000),
         );
@@ -72,13 +78,13 @@ describe("cost budgets", () => {
       expect(refused.body.data).toBeUndefined();
       expect(refused.body.errors?.[0]?.extensions).toMatchObject({
         code: "RATE_LIMITED",
-        limit: 20,
+        limit: 21,
         cost: 5,
         remaining: 0,
         windowSeconds: 60,
       });
       expect(refused.body.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
-      expect(refused.body.errors?.[0]?.message).toMatch(/costs 5 and this address has 0 of its 20 left/);
+      expect(refused.body.errors?.[0]?.message).toMatch(/costs 5 and this address has 0 of its 21 left/);
 
       // An API key has a budget of its own.
       const key = await server.keyHeaders(["read"]);

@@ -16,6 +16,9 @@ export class RateLimit {
   @Field(() => Int, { description: "What is left of the budget in this window, this request's cost taken." })
   remaining!: number;
 
+  @Field(() => Int, { description: "What has been spent of the budget in this window, this request's cost included." })
+  used!: number;
+
   @Field(() => GraphQLDateTime, { description: "When the window ends and the budget is whole again." })
   resetAt!: Date;
 }
@@ -30,6 +33,7 @@ export class RateLimitResolver {
   rateLimit(@Ctx() context: Context): RateLimit | null {
     // The answer is this request's alone: never served again from the response cache.
     context.uncacheable = true;
-    return context.rateLimit ?? null;
+    const state = context.rateLimit;
+    return state ? { ...state, used: state.limit - state.remaining } : null;
   }
 }
