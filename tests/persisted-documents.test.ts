@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
@@ -8,6 +10,7 @@ import { parse, print } from "graphql";
 import { INTRANET_OPERATIONS } from "../bench/queries";
 import type { Config } from "../src/config";
 import { startChildServer } from "./support/child-server";
+import { createTestDatabase } from "./support/test-database";
 import { startTestServer, TEST_SERVER_CONFIG, type GraphQLResponse, type TestServer } from "./support/test-server";
 
 const MANIFEST = path.join(__dirname, "..", "examples", "persisted-documents.json");
@@ -281,5 +284,42 @@ describe("trusted documents", () => {
     const printed = new Set(Object.values(registered).map((document) => print(parse(document))));
     for (const operation of INTRANET_OPERATIONS) expect(printed).toContain(print(parse(operation.query)));
     for (const [id, document] of Object.entries(registered)) expect(sha256(document)).toBe(id);
+  });
+
+  it("the built command registers files and prints their ids; a missing manifest stops the server's start", async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), "kg-register-"));
+    try {
+      const manifest = path.join(directory, "documents.json");
+      const run = spawnSync(
+        process.execPath,
+        [path.join(__dirname, "..", "dist", "cli", "register-documents.js"), "--out", manifest, "examples/intranet"],
+        { cwd: path.join(__dirname, ".."), encoding: "utf8" },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(`sha256:${idOf("Chain")}  Chain  examples/intranet/chain.graphql`);
+      expect(run.stdout).toContain("5 document(s) added, 0 already registered");
+      expect(readFileSync(manifest, "utf8")).toBe(readFileSync(MANIFEST, "utf8"));
+      const wrong = spawnSync(
+        process.execPath,
+        [path.join(__dirname, "..", "dist", "cli", "register-documents.js"), "--bogus"],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain("Unknown option --bogus.");
+
+      const database = await createTestDatabase();
+      try {
+        const missing = path.join(directory, "missing.json");
+        await expect(
+          startChildServer(database.url, { TRUSTED_DOCUMENTS: "require", TRUSTED_DOCUMENTS_FILE: missing }),
+        ).rejects.toThrow(`TRUSTED_DOCUMENTS_FILE=${missing}, which cannot be read (ENOENT)`);
+      } finally {
+        await database.drop();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

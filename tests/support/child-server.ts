@@ -34,7 +34,13 @@ export async function startChildServer(
         resolve(match[1]);
       }
     });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
+    // What it says on standard error (why it stopped, say) goes into the error too.
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    // "close" comes after the output streams have ended, so the error holds all of it.
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${output}`));
+    });
   });
   return { child, url };
 }
