@@ -100,7 +100,9 @@ export function trustedDocumentsMiddleware(mode: TrustedDocumentsMode, documents
       const body: unknown = req.body;
       if (isRecord(body)) res.locals.trustedDocument = resolve(mode, documents, body as OperationParameters);
     } else if (req.method === "GET") {
-      const [pathname, search = ""] = req.url.split("?", 2) as [string, string?];
+      const mark = req.url.indexOf("?");
+      const pathname = mark === -1 ? req.url : req.url.slice(0, mark);
+      const search = mark === -1 ? "" : req.url.slice(mark + 1);
       const params = new URLSearchParams(search);
       const given: OperationParameters = {
         query: params.get("query") ?? undefined,
