@@ -144,6 +144,23 @@ describe("cost budgets", () => {
       expect(Number(hit.headers.get("x-ratelimit-cost"))).toBe(cost);
       expect(Number(hit.headers.get("x-ratelimit-remaining"))).toBe(1_000 - 2 * cost);
 
+      // A key's hits (answered after Express, not before it) spend from the key's budget.
+      const key = await server.keyHeaders(["read"]);
+      const keyed = [];
+      for (let i = 0; i < 2; i++)
+        keyed.push(
+          await fetch(server.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...key },
+            body: JSON.stringify({ query }),
+          }),
+        );
+      expect(keyed.map((answer) => answer.headers.get("x-cache"))).toEqual(["miss", "hit"]);
+      expect(keyed.map((answer) => Number(answer.headers.get("x-ratelimit-remaining")))).toEqual([
+        1_000 - cost,
+        1_000 - 2 * cost,
+      ]);
+
       // The state differs on every request: answered afresh each time, never from the cache.
       const states = [await ask(server.url), await ask(server.url)];
       expect(states.map((state) => state.headers.get("x-cache"))).toEqual(["miss", "miss"]);
