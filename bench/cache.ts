@@ -84,6 +84,7 @@ async function main(): Promise<void> {
         RESPONSE_CACHE: cache,
         EXPOSE_SQL_STATEMENT_COUNT: "false",
         RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000",
+        RATE_LIMIT_ANONYMOUS_COST: "1000000000",
         LOG_LEVEL: "warn",
       });
       servers.push({ name: `API, cache ${cache}`, ...api });

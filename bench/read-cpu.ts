@@ -104,7 +104,11 @@ async function measureVariant(
   variant: { name: string; env: Record<string, string> },
   rows: string[],
 ): Promise<void> {
-  const server = await startApi(databaseUrl, { RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000", ...variant.env });
+  const server = await startApi(databaseUrl, {
+    RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000",
+    RATE_LIMIT_ANONYMOUS_COST: "1000000000",
+    ...variant.env,
+  });
   try {
     const pid = server.process.pid;
     if (pid === undefined) throw new Error("The API process has no pid");

@@ -148,6 +148,7 @@ async function startApiServer(databaseUrl: string, variant: "uncached" | "cached
     RESPONSE_CACHE: variant === "cached" ? "on" : "off",
     // The load generator is one anonymous client far above any sensible per-address limit.
     RATE_LIMIT_ANONYMOUS_REQUESTS: "10000000",
+    RATE_LIMIT_ANONYMOUS_COST: "1000000000",
   });
   return {
     variant,

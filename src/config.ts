@@ -79,12 +79,41 @@ export interface Config {
   readonly executionTimeoutMs: number;
   readonly rateLimit: {
     readonly windowSeconds: number;
+    /** Requests per window for each API key: the floor under the cost budget. @default 1200 */
     readonly keyRequests: number;
+    /** Requests per window for each client address without a key. @default 300 */
     readonly anonymousRequests: number;
+    /** Query cost each API key may spend per window (the cost `MAX_QUERY_COST` limits per request). @default 2000000 */
+    readonly keyCost: number;
+    /** Query cost each client address without a key may spend per window. @default 500000 */
+    readonly anonymousCost: number;
     /** Redis for counters shared by replicas; in memory when absent. */
     readonly redisUrl: string | undefined;
     /** Prefix of the counters' Redis keys, to keep deployments sharing a Redis apart. @default "kunskapsgraf" */
     readonly redisPrefix: string;
+  };
+  /**
+   * Automatic persisted queries (Apollo's APQ): a client sends a query's SHA-256 hash, and the
+   * query only when the server does not know the hash yet.
+   */
+  readonly persistedQueries: {
+    /** @default true */
+    readonly enabled: boolean;
+    /** Memory the queries kept may take in this process, in bytes (without Redis). @default 8388608 */
+    readonly maxBytes: number;
+    /** How long a query is kept after it was last registered, in seconds. @default 86400 */
+    readonly ttlSeconds: number;
+  };
+  /**
+   * Trusted documents: operations registered ahead of time (`npm run documents:register`), sent by
+   * hash. `off`: not looked up; `allow`: registered ones may be sent by hash, any other document
+   * is still accepted; `require`: only registered documents run (an `admin` key may send any).
+   * @default "off"
+   */
+  readonly trustedDocuments: {
+    readonly mode: "off" | "allow" | "require";
+    /** The manifest of registered documents (hash → document). @default "./persisted-documents.json" */
+    readonly file: string;
   };
   /** Origins allowed to call the API from browsers (CORS); none when empty, any with "*". */
   readonly corsOrigins: readonly string[];
@@ -284,6 +313,18 @@ export function loadConfig(env: Env = process.env): Config {
         (raw) => parseIntegerIn(raw, 1, 10_000_000),
         "a whole number from 1 to 10000000",
       ),
+      keyCost: read(
+        "RATE_LIMIT_KEY_COST",
+        2_000_000,
+        (raw) => parseIntegerIn(raw, 1, 1_000_000_000),
+        "a whole number from 1 to 1000000000",
+      ),
+      anonymousCost: read(
+        "RATE_LIMIT_ANONYMOUS_COST",
+        500_000,
+        (raw) => parseIntegerIn(raw, 1, 1_000_000_000),
+        "a whole number from 1 to 1000000000",
+      ),
       redisUrl: read(
         "REDIS_URL",
         undefined as string | undefined,
@@ -296,6 +337,30 @@ export function loadConfig(env: Env = process.env): Config {
         (raw) => (/^[A-Za-z0-9._:-]{1,100}$/.test(raw) ? raw : undefined),
         "letters, digits and . _ : -",
       ),
+    },
+    persistedQueries: {
+      enabled: read("PERSISTED_QUERIES", true, parseBoolean, "on or off"),
+      maxBytes: read(
+        "PERSISTED_QUERIES_MAX_BYTES",
+        8 * 1024 * 1024,
+        (raw) => parseIntegerIn(raw, 65_536, 2 ** 34),
+        "a whole number of bytes from 65536 to 17179869184",
+      ),
+      ttlSeconds: read(
+        "PERSISTED_QUERIES_TTL_SECONDS",
+        86_400,
+        (raw) => parseIntegerIn(raw, 1, 31_536_000),
+        "seconds from 1 to 31536000",
+      ),
+    },
+    trustedDocuments: {
+      mode: read(
+        "TRUSTED_DOCUMENTS",
+        "off" as Config["trustedDocuments"]["mode"],
+        (raw) => (raw === "off" || raw === "allow" || raw === "require" ? raw : undefined),
+        "off, allow or require",
+      ),
+      file: path.resolve(read("TRUSTED_DOCUMENTS_FILE", "./persisted-documents.json", (raw) => raw, "a file")),
     },
     corsOrigins: read(
       "CORS_ORIGINS",

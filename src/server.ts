@@ -29,7 +29,7 @@ import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
 import { requestIdOf } from "./observability/request-id";
 import { authenticate } from "./access/api-keys";
-import { createRateLimiter } from "./access/rate-limit";
+import { createRateLimiter, rateLimitHeaders, type RateLimitState } from "./access/rate-limit";
 import { mayRead } from "./access/authorize";
 import { armorProtection, costLimitPlugin, executionTimeoutPlugin } from "./graphql/limits";
 import { requestGuards, SupportedOperationTypesRule } from "./graphql/request-guards";
@@ -41,8 +41,14 @@ import { CallerPositions } from "./db/caller-positions";
 import { ReadReplicas } from "./db/read-replicas";
 import { loaderFactory } from "./graphql/loader";
 import { MIN_POSITION_HEADER, readRouting } from "./graphql/read-routing";
-import { PERSISTED_QUERY_TTL_SECONDS, RedisPersistedQueries } from "./graphql/persisted-queries";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
+import { createPersistedQueryCache } from "./graphql/persisted-queries";
+import {
+  loadTrustedDocuments,
+  trustedDocumentRefusal,
+  trustedDocumentsMiddleware,
+  type TrustedDocumentVerdict,
+} from "./graphql/trusted-documents";
 
 export type { Logger };
 
@@ -64,7 +70,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-type RequestContext = Context & CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number };
+type RequestContext = Context &
+  CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number; clientAddress: string };
 
 /** Authentication and the rate limit, done once per request: the caller, or why it was refused. */
 type Admission = { caller: Caller; refused: false } | { caller: Caller | undefined; refused: true; error: unknown };
@@ -83,8 +90,20 @@ export async function startServer({
   const app = express();
   // Only the proxies named (or the given number of hops) may tell the client's address.
   app.set("trust proxy", Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
+  // Read first: a missing or wrong manifest stops the start before anything is opened.
+  const trustedDocuments =
+    config.trustedDocuments.mode === "off"
+      ? new Map<string, string>()
+      : loadTrustedDocuments(config.trustedDocuments.file);
   const armor = armorProtection({ ...config.queryLimits, blockFieldSuggestions: config.environment === "production" });
   const rateLimiter = createRateLimiter(config.rateLimit);
+  const persistedQueryCache = config.persistedQueries.enabled
+    ? createPersistedQueryCache({
+        maxBytes: config.persistedQueries.maxBytes,
+        redisUrl: config.rateLimit.redisUrl,
+        redisPrefix: config.rateLimit.redisPrefix,
+      })
+    : undefined;
   const metrics = new Metrics(poolOf(prisma), config.metrics.operationNames);
   const anonymousScopes: Scope[] = config.anonymousAccess === "none" ? [] : ["read"];
   const admission = (req: express.Request, res: express.Response): Promise<Admission> =>
@@ -119,6 +138,7 @@ export async function startServer({
       metrics,
       logger,
       exposeSqlStatementCount: config.exposeSqlStatementCount,
+      spend: (req, caller, cost) => spendOrUndefined(rateLimiter.spend(caller, req.ip ?? "unknown", cost)),
     });
   const cachedAdmission = async (req: express.Request, res: express.Response): Promise<Caller | undefined> => {
     const admitted = await admission(req, res);
@@ -133,14 +153,8 @@ export async function startServer({
         })
       : app,
   );
-  // With Redis, every process knows the queries registered through any of them.
-  const persistedQueries =
-    config.rateLimit.redisUrl === undefined
-      ? undefined
-      : new RedisPersistedQueries(config.rateLimit.redisUrl, `${config.rateLimit.redisPrefix}:apq:`);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphQLSchema(modules),
-    ...(persistedQueries ? { persistedQueries: { cache: persistedQueries, ttl: PERSISTED_QUERY_TTL_SECONDS } } : {}),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Every request must be one a browser preflights: a content type a form cannot send
@@ -151,6 +165,10 @@ export async function startServer({
     // intranet that reaches this API). GET never runs mutations, but it reads.
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries (APQ), in memory or shared through Redis; off with PERSISTED_QUERIES=off.
+    persistedQueries: persistedQueryCache
+      ? { cache: persistedQueryCache, ttl: config.persistedQueries.ttlSeconds }
+      : false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
     validationRules: [...armor.validationRules, SupportedOperationTypesRule],
     formatError: createFormatError(
@@ -159,7 +177,10 @@ export async function startServer({
     ),
     plugins: [
       ...armor.plugins,
-      costLimitPlugin<RequestContext>(config.queryLimits.maxCost),
+      costLimitPlugin<RequestContext>(config.queryLimits.maxCost, async (context, cost) => {
+        context.rateLimit = await rateLimiter.spend(context.caller, context.clientAddress, cost);
+      }),
+      reportRateLimit(),
       executionTimeoutPlugin<RequestContext>(config.executionTimeoutMs),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs ?? 10_000 }),
       // Apollo's default landing page loads from a CDN; the service must work offline.
@@ -233,7 +254,16 @@ export async function startServer({
           "apollo-require-preflight",
           MIN_POSITION_HEADER,
         ],
-        exposedHeaders: ["x-request-id", "retry-after", MIN_POSITION_HEADER],
+        exposedHeaders: [
+          "x-request-id",
+          "retry-after",
+          MIN_POSITION_HEADER,
+          "x-ratelimit-limit",
+          "x-ratelimit-remaining",
+          "x-ratelimit-used",
+          "x-ratelimit-reset",
+          "x-ratelimit-cost",
+        ],
         maxAge: 600,
       }),
     );
@@ -249,28 +279,34 @@ export async function startServer({
     earlyBodyProblem(),
     express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
     ...(responseCache ? [responseCache.middleware(cachedAdmission)] : []),
+    // After the response cache, which keys on the request as sent (a hit was a registered document).
+    trustedDocumentsMiddleware(config.trustedDocuments.mode, trustedDocuments),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         const admitted = await admission(req, res);
-        if (admitted.refused) {
-          // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
-          const refusal = refusalOf(admitted.error, requestId, logger);
+        // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
+        const refuse = (error: unknown, caller: Caller | undefined): GraphQLError => {
+          const refusal = refusalOf(error, requestId, logger);
           const code = String(refusal.extensions.code);
           metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
-          logger.info(
-            { requestId, caller: admitted.caller?.name ?? null, errorCodes: [code] },
-            "graphql request refused",
-          );
-          throw refusal;
-        }
+          logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
+          return refusal;
+        };
+        if (admitted.refused) throw refuse(admitted.error, admitted.caller);
         const { caller } = admitted;
+        const verdict = res.locals.trustedDocument as TrustedDocumentVerdict | undefined;
+        const distrusted = trustedDocumentRefusal(verdict, caller);
+        if (distrusted) throw refuse(distrusted, caller);
         return {
           ...createContext(prisma, registry, loaderOptions, { caller, requestId }),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
+          clientAddress: req.ip ?? "unknown",
           responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
+          // An unregistered document an admin key may run is not served to others from the cache.
+          uncacheable: verdict?.kind === "unregistered",
         };
       },
     }),
@@ -288,7 +324,7 @@ export async function startServer({
     metricsServer?.close();
     await Promise.all(background.map((work) => work.stop()));
     await dataVersion?.stop();
-    persistedQueries?.close();
+    await persistedQueryCache?.close();
     await readReplicas?.stop();
     callerPositions?.close();
     throw error;
@@ -300,7 +336,7 @@ export async function startServer({
       await apollo.stop();
       await Promise.all(background.map((work) => work.stop()));
       await rateLimiter.close();
-      persistedQueries?.close();
+      await persistedQueryCache?.close();
       await dataVersion?.stop();
       await readReplicas?.stop();
       callerPositions?.close();
@@ -466,6 +502,30 @@ function answerBodyProblem(limit: number): express.ErrorRequestHandler {
 function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   if (!isUtf8(body))
     throw Object.assign(new Error("The request body is not valid UTF-8"), { status: 400, type: "encoding.invalid" });
+}
+
+/** The `x-ratelimit-*` headers of a request that spent its cost (a refused one has them from its error). */
+function reportRateLimit(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (!contextValue.rateLimit) return;
+          for (const [name, value] of rateLimitHeaders(contextValue.rateLimit)) response.http.headers.set(name, value);
+        },
+      };
+    },
+  };
+}
+
+/** Where the budget stands after spending, or undefined when it could not pay (RATE_LIMITED). */
+async function spendOrUndefined(spending: Promise<RateLimitState>): Promise<RateLimitState | undefined> {
+  try {
+    return await spending;
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.RATE_LIMITED) return undefined;
+    throw error;
+  }
 }
 
 /** With ANONYMOUS_ACCESS=none, reading needs a key too; any valid key may read the public structure. */

@@ -83,3 +83,47 @@ describe("response cache settings", () => {
     expect(() => loadConfig({ RESPONSE_CACHE_MAX_BYTES: "1000" })).toThrow(ConfigError);
   });
 });
+
+describe("cost budgets, persisted queries and trusted documents", () => {
+  it("has defaults for each, and takes them from the environment", () => {
+    const defaults = loadConfig({});
+    expect(defaults.rateLimit).toMatchObject({ keyCost: 2_000_000, anonymousCost: 500_000 });
+    expect(defaults.persistedQueries).toEqual({ enabled: true, maxBytes: 8 * 1024 * 1024, ttlSeconds: 86_400 });
+    expect(defaults.trustedDocuments.mode).toBe("off");
+    expect(defaults.trustedDocuments.file).toMatch(/\/persisted-documents\.json$/);
+    const given = loadConfig({
+      RATE_LIMIT_KEY_COST: "5000",
+      RATE_LIMIT_ANONYMOUS_COST: "1000",
+      PERSISTED_QUERIES: "off",
+      PERSISTED_QUERIES_MAX_BYTES: "1048576",
+      PERSISTED_QUERIES_TTL_SECONDS: "60",
+      TRUSTED_DOCUMENTS: "require",
+      TRUSTED_DOCUMENTS_FILE: "/etc/kunskapsgraf/documents.json",
+    });
+    expect(given.rateLimit).toMatchObject({ keyCost: 5_000, anonymousCost: 1_000 });
+    expect(given.persistedQueries).toEqual({ enabled: false, maxBytes: 1_048_576, ttlSeconds: 60 });
+    expect(given.trustedDocuments).toEqual({ mode: "require", file: "/etc/kunskapsgraf/documents.json" });
+  });
+
+  it("refuses values it cannot use, naming them", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        RATE_LIMIT_KEY_COST: "0",
+        RATE_LIMIT_ANONYMOUS_COST: "lots",
+        PERSISTED_QUERIES: "maybe",
+        PERSISTED_QUERIES_MAX_BYTES: "1024",
+        TRUSTED_DOCUMENTS: "only",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'RATE_LIMIT_KEY_COST="0" is not a whole number from 1 to 1000000000',
+      'RATE_LIMIT_ANONYMOUS_COST="lots" is not a whole number from 1 to 1000000000',
+      'PERSISTED_QUERIES="maybe" is not on or off',
+      'PERSISTED_QUERIES_MAX_BYTES="1024" is not a whole number of bytes from 65536 to 17179869184',
+      'TRUSTED_DOCUMENTS="only" is not off, allow or require',
+    ]);
+  });
+});

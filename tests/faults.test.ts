@@ -207,6 +207,8 @@ if (typeof cannotRun === "string") {
           windowSeconds: 60,
           keyRequests: 1_000_000,
           anonymousRequests: 1_000_000,
+          keyCost: 1_000_000_000,
+          anonymousCost: 1_000_000_000,
           redisUrl: undefined,
           redisPrefix: "kunskapsgraf-faults",
         },

@@ -218,6 +218,8 @@ describe("rate limits", () => {
           windowSeconds: 60,
           keyRequests: 3,
           anonymousRequests: 2,
+          keyCost: 1_000_000_000,
+          anonymousCost: 1_000_000_000,
           redisUrl: undefined,
           redisPrefix: "unused",
         },
@@ -258,6 +260,8 @@ describe("rate limits", () => {
       windowSeconds: 60,
       keyRequests: 100,
       anonymousRequests: 4,
+      keyCost: 1_000_000_000,
+      anonymousCost: 1_000_000_000,
       redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       redisPrefix: `kg-test-${randomBytes(6).toString("hex")}`,
     };

@@ -38,6 +38,8 @@ describe("the client address behind trusted proxies", () => {
           windowSeconds: 60,
           keyRequests: 100,
           anonymousRequests: 2,
+          keyCost: 1_000_000_000,
+          anonymousCost: 1_000_000_000,
           redisUrl: undefined,
           redisPrefix: "unused",
         },

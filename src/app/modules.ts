@@ -6,6 +6,7 @@ import { governanceModule } from "../modules/governance";
 import { nodeModule } from "../modules/node";
 import { organisationsModule } from "../modules/organisations";
 import { peopleModule } from "../modules/people";
+import { rateLimitModule } from "../modules/rate-limit";
 import { createSearchModule } from "../modules/search";
 import { syncModule } from "../modules/sync";
 
@@ -23,7 +24,7 @@ const DOMAIN: readonly ModuleDescriptor[] = [
 
 /**
  * Every module of the API, once: the domain, then the modules that work across it (search over
- * the domain's search sources, sync, node, the audit trail). The schema, the loaders, `node`, the
+ * the domain's search sources, sync, node, the audit trail, the rate-limit state). The schema, the loaders, `node`, the
  * audit trail, search, export/import and the access matrix follow from the descriptors.
  */
 export const MODULES: readonly ModuleDescriptor[] = [
@@ -33,4 +34,5 @@ export const MODULES: readonly ModuleDescriptor[] = [
   nodeModule,
   accessTables,
   auditModule,
+  rateLimitModule,
 ];

@@ -1,6 +1,7 @@
 import type { Database } from "../db/prisma";
 import type { Actor } from "../db/audit-log";
 import { anonymousCaller, type Caller } from "../access/caller";
+import type { RateLimitState } from "../access/rate-limit";
 import { loaderFactory, type LoaderOptions } from "./loader";
 import type { Loaders, ModuleRegistry } from "./module";
 
@@ -15,6 +16,10 @@ export interface Context extends Actor {
   /** Who is asking: an API key, or anonymous. Rights are decided from it in src/access. */
   caller: Caller;
   requestId: string | null;
+  /** The caller's cost budget after this request's cost was spent, before execution (absent outside the server). */
+  rateLimit?: RateLimitState;
+  /** Set by a resolver whose answer holds state of this one request (the rate limit): the response cache does not keep it. */
+  uncacheable?: boolean;
 }
 
 export function createContext(

@@ -14,13 +14,15 @@ const EXPECTED_CODES = new Set<string>(
  * Codes Apollo Server assigns before execution, passed through as they are; any other code is
  * masked as INTERNAL_SERVER_ERROR. With these and `ErrorCode`, the set every answer's
  * `extensions.code` comes from (the README lists them all; tests/errors.test.ts checks it).
- * PERSISTED_QUERY_NOT_SUPPORTED is not among them: automatic persisted queries are on.
+ * PERSISTED_QUERY_NOT_SUPPORTED is APQ switched off (PERSISTED_QUERIES=off); PERSISTED_QUERY_NOT_FOUND
+ * is also an unknown trusted-document id (src/graphql/trusted-documents.ts).
  */
 export const REQUEST_CODES: ReadonlySet<string> = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "BAD_REQUEST",
   "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 

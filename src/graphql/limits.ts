@@ -85,8 +85,15 @@ export interface CostReport {
 /** Costs kept per document and (operation name, variables); a document's are forgotten beyond this many. */
 const COSTS_PER_DOCUMENT = 64;
 
-/** Computes each operation's cost before it executes, refuses it above the limit, and tells the caller. */
-export function costLimitPlugin<Context extends CostReport>(maxCost: number): ApolloServerPlugin<Context> {
+/**
+ * Computes each operation's cost before it executes, refuses it above the limit, and tells the
+ * caller. `spend`, when given, is called with the cost of each operation that passes the limit
+ * (at least 1), before it executes: the cost budget of the rate limit; it refuses by throwing.
+ */
+export function costLimitPlugin<Context extends CostReport>(
+  maxCost: number,
+  spend?: (context: Context, cost: number) => Promise<void>,
+): ApolloServerPlugin<Context> {
   // The cost depends only on the schema (fixed), the document and the variables. Apollo Server
   // keeps one parsed document per distinct query text, so a repeated request finds its cost here.
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
@@ -128,6 +135,7 @@ export function costLimitPlugin<Context extends CostReport>(maxCost: number): Ap
               cost,
             );
           }
+          await spend?.(contextValue, Math.max(1, cost));
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind === "single" && contextValue.cost !== undefined) {

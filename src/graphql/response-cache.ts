@@ -5,6 +5,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type express from "express";
 import type { Logger } from "pino";
 import type { Caller } from "../access/caller";
+import { rateLimitHeaders, type RateLimitState } from "../access/rate-limit";
 import { readVisibility } from "../access/authorize";
 import type { DataVersion } from "../db/data-version";
 import type { Metrics } from "../observability/metrics";
@@ -27,6 +28,8 @@ interface CachedAnswer extends Sized {
   readonly body: Buffer;
   readonly contentType: string;
   readonly operationName: string | null;
+  /** The query cost computed when it was executed: a hit spends it from the caller's budget. */
+  readonly cost: number;
 }
 
 /**
@@ -39,12 +42,16 @@ export interface CacheSlot {
   readonly version: number;
   readonly day: string;
   /** Set by the plugin when the answer is one that may be kept (a query answered without errors). */
-  answer?: { body: string; operationName: string | null };
+  answer?: { body: string; operationName: string | null; cost: number };
 }
 
 /** The part of a request's context the cache reads. */
 export interface CacheAware {
   responseCacheSlot?: CacheSlot;
+  /** The operation's cost (see src/graphql/limits.ts). */
+  cost?: number;
+  /** The answer holds state of this one request: not kept. */
+  uncacheable?: boolean;
 }
 
 export interface ResponseCacheOptions {
@@ -54,6 +61,12 @@ export interface ResponseCacheOptions {
   logger: Logger;
   /** Add `extensions.sqlStatements` to hits too, as the server does for executed requests. */
   exposeSqlStatementCount: boolean;
+  /**
+   * Spends a hit's cost from the caller's budget (the rate limit's cost budget): where it then
+   * stands, or undefined when the budget cannot pay for it; the request is then executed, and
+   * refused there as any other.
+   */
+  spend(req: express.Request, caller: Caller, cost: number): Promise<RateLimitState | undefined>;
 }
 
 /**
@@ -67,7 +80,8 @@ export interface ResponseCacheOptions {
  * of. Only queries answered without errors are kept. A hit does no SQL and does not reach Apollo
  * Server: authentication and the rate limit run first, as for any request, and the answer's
  * `extensions.cost` is the one computed when it was executed (it depends only on the document
- * and the variables).
+ * and the variables); the hit spends that cost from the caller's budget. An answer holding the
+ * rate-limit state (`rateLimit`) is not kept.
  */
 export class ResponseCache {
   private readonly answers: ByteLru<CachedAnswer>;
@@ -113,8 +127,15 @@ export class ResponseCache {
       }
       const answer = this.answers.get(key);
       if (answer) {
-        metrics.responseCacheLookups.inc({ result: "hit" });
-        this.sendHit(res, answer, caller, res.locals.requestId as string, started);
+        const budget = await this.options.spend(req, caller, answer.cost);
+        if (budget) {
+          metrics.responseCacheLookups.inc({ result: "hit" });
+          this.sendHit(res, answer, caller, budget, res.locals.requestId as string, started);
+          return;
+        }
+        // Over the cost budget: executed, and refused there with the same answer as any request.
+        this.bypass(res);
+        next();
         return;
       }
       metrics.responseCacheLookups.inc({ result: "miss" });
@@ -203,10 +224,12 @@ export class ResponseCache {
     const answer = dataVersion.following ? this.answers.get(key) : undefined;
     // A miss is executed by the Express path, which finds the admission done and looks up again.
     if (!answer) return void app(req, res);
+    const budget = await this.options.spend(expressReq, caller, answer.cost);
+    if (!budget) return void app(req, res);
     metrics.responseCacheLookups.inc({ result: "hit" });
     const requestId = requestIdOf(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
-    this.sendHit(expressRes, answer, caller, requestId, started);
+    this.sendHit(expressRes, answer, caller, budget, requestId, started);
   }
 
   /**
@@ -224,13 +247,14 @@ export class ResponseCache {
             const kind = (operation as typeof operation | undefined)?.operation;
             if (kind === "mutation") dataVersion.advance();
             const slot = contextValue.responseCacheSlot;
-            if (!slot || kind !== "query" || response.body.kind !== "single") return;
+            if (!slot || kind !== "query" || response.body.kind !== "single" || contextValue.uncacheable) return;
             const result = response.body.singleResult;
             if ((result.errors?.length ?? 0) > 0 || (response.http.status ?? 200) !== 200) return;
             // As Apollo Server writes it (data, then extensions); the later plugins' additions are per request.
             slot.answer = {
               body: `${JSON.stringify({ data: result.data, extensions: result.extensions })}\n`,
               operationName: operationName ?? null,
+              cost: contextValue.cost ?? 1,
             };
           },
         };
@@ -248,6 +272,7 @@ export class ResponseCache {
       body,
       contentType,
       operationName: answer.operationName,
+      cost: answer.cost,
       bytes: body.length + slot.key.length + contentType.length + ENTRY_OVERHEAD_BYTES,
     });
     this.reportSize();
@@ -257,6 +282,7 @@ export class ResponseCache {
     res: express.Response,
     answer: CachedAnswer,
     caller: Caller,
+    budget: RateLimitState,
     requestId: string,
     started: bigint,
   ): void {
@@ -274,6 +300,7 @@ export class ResponseCache {
     res.setHeader("content-type", answer.contentType);
     res.setHeader("content-length", body.length);
     res.setHeader("x-cache", "hit");
+    for (const [name, value] of rateLimitHeaders(budget)) res.setHeader(name, value);
     res.end(body);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const operation = metrics.operationLabel(answer.operationName, caller.keyId !== null);

@@ -48,6 +48,8 @@ export const TEST_SERVER_CONFIG: Partial<Config> = {
     windowSeconds: 60,
     keyRequests: 1_000_000,
     anonymousRequests: 1_000_000,
+    keyCost: 1_000_000_000,
+    anonymousCost: 1_000_000_000,
     redisUrl: undefined,
     redisPrefix: "kunskapsgraf-test",
   },
