@@ -37,6 +37,7 @@ import type { Scope } from "./access/scopes";
 import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
+import { exportRouter } from "./export-http/router";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 
 export type { Logger };
@@ -118,8 +119,9 @@ export async function startServer({
         })
       : app,
   );
+  const schema = await buildGraphQLSchema(modules);
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildGraphQLSchema(modules),
+    schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // A simple POST (a form, text/plain) or a GET without a preflight header is refused, so a web
@@ -151,6 +153,10 @@ export async function startServer({
   const background = modules.flatMap((module) => (module.background ? [module.background({ prisma, logger })] : []));
 
   app.disable("x-powered-by");
+  // The root leads to GraphiQL (a browser asking /graphql for HTML gets the IDE).
+  app.get("/", (_req, res) => {
+    res.redirect(302, "graphql");
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -185,7 +191,7 @@ export async function startServer({
   });
   if (config.corsOrigins.length > 0) {
     app.use(
-      "/graphql",
+      ["/graphql", "/export"],
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
         allowedHeaders: ["content-type", "authorization", "x-request-id", "apollo-require-preflight"],
@@ -194,6 +200,26 @@ export async function startServer({
       }),
     );
   }
+  // CSV and JSON lists, read through the same schema, authenticated and rate-limited as /graphql.
+  app.use(
+    "/export",
+    exportRouter({
+      schema,
+      async admit(req, res) {
+        const admitted = await admission(req, res);
+        return admitted.refused ? { error: admitted.error } : { caller: admitted.caller };
+      },
+      contextFor: (caller, requestId) =>
+        createContext(
+          prisma,
+          registry,
+          { batching: config.dataloaderBatching ?? true, onBatch: (size) => metrics.batchSize.observe(size) },
+          { caller, requestId },
+        ),
+      logger,
+      exposeSqlStatementCount: config.exposeSqlStatementCount,
+    }),
+  );
   app.use(
     "/graphql",
     (req, res, next) => {
