@@ -207,9 +207,7 @@ function answerError(res: express.Response, error: ExportError, requestId?: stri
   const retryAfter = error.details.retryAfterSeconds;
   if (error.code === ErrorCode.RATE_LIMITED && typeof retryAfter === "number")
     res.setHeader("retry-after", String(retryAfter));
-  res
-    .status(status)
-    .json({
-      error: { code: error.code, message: error.message, ...error.details, ...(requestId ? { requestId } : {}) },
-    });
+  res.status(status).json({
+    error: { code: error.code, message: error.message, ...error.details, ...(requestId ? { requestId } : {}) },
+  });
 }
