@@ -217,6 +217,7 @@ export async function startServer({
           { caller, requestId },
         ),
       logger,
+      metrics,
       exposeSqlStatementCount: config.exposeSqlStatementCount,
     }),
   );

@@ -224,6 +224,13 @@ describe("bad requests", () => {
     expect(await problem("/export/groups.xlsx")).toMatchObject({ status: 404, code: "NOT_FOUND" });
   });
 
+  it("counts exports by list and outcome in the metrics", async () => {
+    const metrics = await (await fetch(server.metricsUrl)).text();
+    expect(metrics).toMatch(/kg_export_requests_total\{list="groups",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/kg_export_requests_total\{list="groups",outcome="BAD_USER_INPUT"\} [1-9]/);
+    expect(metrics).toMatch(/kg_export_requests_total\{list="members",outcome="NOT_FOUND"\} [1-9]/);
+  });
+
   it("refuses a key that is not valid with 401, as /graphql does", async () => {
     expect(await problem("/export/groups.csv", { authorization: "Bearer kg_not-a-key" })).toMatchObject({
       status: 401,

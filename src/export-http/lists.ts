@@ -5,6 +5,8 @@ export type RunQuery = (query: string, variables: Record<string, unknown>) => Pr
 
 /** A list of the export: its columns and how its rows are read through the GraphQL schema. */
 export interface ExportList {
+  /** Its name in metrics, e.g. `members`. */
+  name: string;
   /** The route without the format suffix, e.g. `/groups/:slug/members`. */
   path: string;
   /** Query parameters it takes besides `delimiter`. */
@@ -119,6 +121,7 @@ function listOf(value: string | string[] | null | undefined): string[] | undefin
 
 /** `GET /export/groups.{csv,json}`: the `groups` query with its filter, every page. */
 const groups: ExportList = {
+  name: "groups",
   path: "/groups",
   parameters: ["kind", "level", "region", "healthcareRegion", "municipality", "programArea", "activeOn"],
   columns: () => GROUP_COLUMNS,
@@ -173,6 +176,7 @@ const MEMBERS_QUERY = `query ExportMembers($slug: String!, $activeOn: Date, $aft
 
 /** `GET /export/groups/{slug}/members.{csv,json}`: a group's members on a day, as `members` lists them. */
 const members: ExportList = {
+  name: "members",
   path: "/groups/:slug/members",
   parameters: ["activeOn"],
   columns: (contact) => [
@@ -236,6 +240,7 @@ const STRUCTURE_COLUMNS = ["type", "code", "slug", "name", "kind", "programAreas
  * its municipalities and the bodies working in it (the `groups` filter `region`) on a day.
  */
 const structure: ExportList = {
+  name: "structure",
   path: "/regions/:countyCode/structure",
   parameters: ["activeOn"],
   columns: () => STRUCTURE_COLUMNS,

@@ -7,6 +7,7 @@ import { countSqlStatements, SqlStatementCounter } from "../db/sql-statement-cou
 import { ErrorCode } from "../graphql/errors";
 import { RETRY_AFTER_SECONDS } from "../graphql/service-unavailable";
 import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
 import { requestIdOf } from "../observability/request-id";
 import { toCsv, type Cell } from "./csv";
 import { EXPORT_LISTS, ListNotFound, type ExportList, type RunQuery } from "./lists";
@@ -21,6 +22,7 @@ export interface ExportOptions {
   /** A fresh per-request GraphQL context for the caller (loaders live for one request). */
   contextFor(caller: Caller, requestId: string): object;
   logger: Logger;
+  metrics: Metrics;
   /** Send the number of SQL statements a request took as the header `x-sql-statements`. */
   exposeSqlStatementCount: boolean;
 }
@@ -148,13 +150,16 @@ export function exportRouter(options: ExportOptions): express.Router {
     }
 
     function log(message: string, rows?: number, code?: string) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.metrics.exportRequests.inc({ list: list.name, outcome: code ?? "ok" });
+      options.metrics.exportDuration.observe({ list: list.name }, seconds);
       options.logger.info(
         {
           requestId,
           caller: caller?.name ?? null,
           export: req.path,
           rows,
-          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+          durationMs: Math.round(seconds * 1000),
           sqlStatements: statements.count,
           errorCodes: code ? [code] : [],
         },
