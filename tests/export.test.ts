@@ -210,6 +210,12 @@ describe("bad requests", () => {
     expect(await problem(path)).toMatchObject({ status: 400, code: "BAD_USER_INPUT", parameter });
   });
 
+  it("names the levels there are when one is not", async () => {
+    expect((await problem("/export/groups.csv?level=LOCAL&region=22")).message).toBe(
+      "level must be one or more of NATIONAL, HEALTHCARE_REGIONAL, REGIONAL separated by commas (a region's LPOs and LAGs are REGIONAL)",
+    );
+  });
+
   it("refuses a day that does not exist with 400, as GraphQL does", async () => {
     expect(await problem("/export/groups.csv?activeOn=2024-02-30")).toMatchObject({
       status: 400,

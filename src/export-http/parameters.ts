@@ -17,12 +17,12 @@ const MAX_SLUG_LENGTH = 200;
 
 type Check = (value: string, name: string) => string | string[] | null;
 
-function oneOf(values: readonly string[]): Check {
+function oneOf(values: readonly string[], hint = ""): Check {
   return (value, name) => {
     const items = value.split(",");
     const bad = items.filter((item) => !values.includes(item));
     if (bad.length > 0 || items.length === 0)
-      throw new BadParameter(name, `must be one or more of ${values.join(", ")} separated by commas`);
+      throw new BadParameter(name, `must be one or more of ${values.join(", ")} separated by commas${hint}`);
     return items;
   };
 }
@@ -45,7 +45,7 @@ const activeOn: Check = (value, name) => {
 /** Every query parameter an export route may take, and how it is checked. */
 const CHECKS: Record<string, Check> = {
   kind: oneOf(Object.values(GroupKind)),
-  level: oneOf(Object.values(GroupLevel)),
+  level: oneOf(Object.values(GroupLevel), " (a region's LPOs and LAGs are REGIONAL)"),
   region: matching(COUNTY_CODE, 'a länskod of two digits, e.g. "22"'),
   municipality: matching(MUNICIPALITY_CODE, 'a kommunkod of four digits, e.g. "2281"'),
   healthcareRegion: matching(SLUG, "a slug, e.g. norra", MAX_SLUG_LENGTH),
