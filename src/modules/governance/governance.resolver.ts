@@ -158,8 +158,7 @@ export class GovernanceGroupResolver {
   }
 
   @Query(() => GovernanceGroupConnection, {
-    description:
-      "Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, by name.",
+    description: `Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, ${NAME_ORDER}.`,
   })
   async groups(@Args() args: GroupsArgs, @Ctx() { prisma }: Context): Promise<ConnectionOf<Row>> {
     const order = args.orderBy ?? { field: GroupOrderField.NAME, direction: OrderDirection.ASC };
