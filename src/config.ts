@@ -37,6 +37,13 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** Load the reference data on start (idempotent). @default true */
   readonly seedOnStart: boolean;
+  /**
+   * `generated`: on start, load the generated demonstration data set (fictitious people and
+   * memberships, as `npm run db:generate` makes) into an embedded database that holds no people
+   * yet, once. Refused with NODE_ENV=production and with DATABASE_URL. `npm start -- --demo`
+   * sets it. @default "none"
+   */
+  readonly demoData: "none" | "generated";
   /** Allow schema introspection. @default true */
   readonly introspection: boolean;
   /** Report SQL statements per request in the response's `extensions`. @default false */
@@ -219,6 +226,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     migrateOnStart: read("MIGRATE_ON_START", true, parseBoolean, "true or false"),
     seedOnStart: read("SEED_ON_START", true, parseBoolean, "true or false"),
+    demoData: read(
+      "DEMO_DATA",
+      "none" as Config["demoData"],
+      (raw) => (raw === "none" || raw === "generated" ? raw : undefined),
+      "none or generated",
+    ),
     introspection: read("INTROSPECTION", true, parseBoolean, "true or false"),
     exposeSqlStatementCount: read("EXPOSE_SQL_STATEMENT_COUNT", false, parseBoolean, "true or false"),
     databasePoolSize: read(
@@ -401,6 +414,17 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       "DATABASE_READ_URL needs DATABASE_URL: read replicas follow an external primary, not the embedded database",
     );
+  if (config.demoData === "generated") {
+    // The demonstration data is made-up people: never in production, never in a database of record.
+    if (environment === "production")
+      problems.push(
+        "DEMO_DATA=generated loads fictitious people and memberships; it is refused with NODE_ENV=production",
+      );
+    if (config.databaseUrl !== undefined)
+      problems.push(
+        "DEMO_DATA=generated is for the embedded database only; to add the generated data set to the database at DATABASE_URL, run `npm run db:generate` deliberately",
+      );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -29,7 +29,8 @@ async function stopAndExit(code: number, logError: (error: unknown) => void): Pr
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // `npm start -- --demo` is DEMO_DATA=generated.
+  const config = loadConfig(process.argv.includes("--demo") ? { ...process.env, DEMO_DATA: "generated" } : process.env);
   const logger = createLogger(config.environment, config.logLevel);
   const logError = (error: unknown) => logger.error({ err: error }, "Shutdown failed");
   // Ctrl-C is honoured from the first moment: a start step under way (initdb, a migration, the
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   const postgresStarting = new Promise<void>((resolve) => (postgresSpoke = resolve));
   const opening = openDatabaseServer(config, () => postgresSpoke());
   await Promise.race([postgresStarting, opening.catch(() => {})]);
-  const { startServer, seedReferenceDataIfChanged, createPrismaClient } = loadServerModules();
+  const { startServer, seedReferenceDataIfChanged, createPrismaClient, loadDemoDataIfEmpty, demoDataMessage, today } =
+    loadServerModules();
   running.database = await opening;
   await proceed();
   const database = running.database;
@@ -102,6 +104,11 @@ async function main(): Promise<void> {
     );
   }
   await proceed();
+  if (config.demoData === "generated") {
+    if (!database.embedded) throw new StartupProblem("DEMO_DATA=generated is for the embedded database only");
+    logger.warn(demoDataMessage(await loadDemoDataIfEmpty(prisma, today())));
+  }
+  await proceed();
   try {
     running.server = await startServer({ config, prisma, logger });
   } catch (error) {
@@ -123,6 +130,8 @@ function loadServerModules() {
     ...(require("./server") as typeof import("./server")),
     ...(require("./seed/seed") as typeof import("./seed/seed")),
     ...(require("./db/prisma") as typeof import("./db/prisma")),
+    ...(require("./dataset/demo") as typeof import("./dataset/demo")),
+    ...(require("./graphql/period") as typeof import("./graphql/period")),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -41,6 +41,7 @@ import { CallerPositions } from "./db/caller-positions";
 import { ReadReplicas } from "./db/read-replicas";
 import { loaderFactory } from "./graphql/loader";
 import { MIN_POSITION_HEADER, readRouting } from "./graphql/read-routing";
+import { exportRouter } from "./export-http/router";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 import { createPersistedQueryCache } from "./graphql/persisted-queries";
 import {
@@ -153,8 +154,9 @@ export async function startServer({
         })
       : app,
   );
+  const schema = await buildGraphQLSchema(modules);
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildGraphQLSchema(modules),
+    schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Every request must be one a browser preflights: a content type a form cannot send
@@ -210,6 +212,10 @@ export async function startServer({
   const background = modules.flatMap((module) => (module.background ? [module.background({ prisma, logger })] : []));
 
   app.disable("x-powered-by");
+  // The root leads to GraphiQL (a browser asking /graphql for HTML gets the IDE).
+  app.get("/", (_req, res) => {
+    res.redirect(302, "graphql");
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -244,7 +250,7 @@ export async function startServer({
   });
   if (config.corsOrigins.length > 0) {
     app.use(
-      "/graphql",
+      ["/graphql", "/export"],
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
         allowedHeaders: [
@@ -268,6 +274,21 @@ export async function startServer({
       }),
     );
   }
+  // CSV and JSON lists, read through the same schema, authenticated and rate-limited as /graphql.
+  app.use(
+    "/export",
+    exportRouter({
+      schema,
+      async admit(req, res) {
+        const admitted = await admission(req, res);
+        return admitted.refused ? { error: admitted.error } : { caller: admitted.caller };
+      },
+      contextFor: (caller, requestId) => createContext(prisma, registry, loaderOptions, { caller, requestId }),
+      logger,
+      metrics,
+      exposeSqlStatementCount: config.exposeSqlStatementCount,
+    }),
+  );
   app.use(
     "/graphql",
     (req, res, next) => {

@@ -29,19 +29,21 @@ describe("browsing the structure", () => {
     );
     expect(result.errors).toBeUndefined();
     const { healthcareRegions, regions } = result.data!;
+    // By name, in Swedish order: Norra sjukvårdsregionen, Sjukvårdsregion Mellansverige, …, Södra, Västra.
     expect(healthcareRegions.map((hr) => hr.slug)).toEqual([
-      "mellansverige",
       "norra",
-      "sodra",
+      "mellansverige",
       "stockholm-gotland",
       "sydostra",
+      "sodra",
       "vastra",
     ]);
     expect(regions).toHaveLength(21);
     expect(regions.flatMap((r) => r.municipalities)).toHaveLength(290);
     expect(healthcareRegions.flatMap((hr) => hr.municipalities)).toHaveLength(290);
     const norra = healthcareRegions.find((hr) => hr.slug === "norra")!;
-    expect(norra.regions.map((r) => r.countyCode)).toEqual(["22", "23", "24", "25"]);
+    // Region Jämtland Härjedalen, Region Norrbotten, Region Västerbotten, Region Västernorrland.
+    expect(norra.regions.map((r) => r.countyCode)).toEqual(["23", "25", "24", "22"]);
     expect(regions.find((r) => r.countyCode === "22")!.healthcareRegion.slug).toBe("norra");
   });
 
@@ -76,22 +78,27 @@ describe("browsing the structure", () => {
       };
     };
     const codes: string[] = [];
+    const names: string[] = [];
     let after: string | undefined;
     for (;;) {
       const { data, errors } = await gql<Page>(server.url, query, { first: 100, after });
       expect(errors).toBeUndefined();
       expect(data!.municipalities.totalCount).toBe(290);
       codes.push(...data!.municipalities.nodes.map((m) => m.code));
+      names.push(...data!.municipalities.nodes.map((m) => m.name));
       if (!data!.municipalities.pageInfo.hasNextPage) break;
       after = data!.municipalities.pageInfo.endCursor;
     }
     expect(codes).toHaveLength(290);
     expect(new Set(codes).size).toBe(290);
-    expect([...codes].sort()).toEqual(codes);
+    // In Swedish alphabetical order by name: Ale, Alingsås, …, Åre, …, Älmhult, …, Övertorneå.
+    expect([...names].sort(new Intl.Collator("sv").compare)).toEqual(names);
+    expect([names[0], names.at(-1)]).toEqual(["Ale", "Övertorneå"]);
 
     const county = await gql<Page>(server.url, query, { countyCode: "22", first: 3 });
     expect(county.data!.municipalities.totalCount).toBe(7);
-    expect(county.data!.municipalities.nodes.map((m) => m.code)).toEqual(["2260", "2262", "2280"]);
+    // Härnösand, Kramfors, Sollefteå (then Sundsvall, Timrå, Ånge, Örnsköldsvik).
+    expect(county.data!.municipalities.nodes.map((m) => m.code)).toEqual(["2280", "2282", "2283"]);
     expect(county.data!.municipalities.pageInfo.hasNextPage).toBe(true);
   });
 

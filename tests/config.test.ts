@@ -82,6 +82,26 @@ describe("response cache settings", () => {
     ]);
     expect(() => loadConfig({ RESPONSE_CACHE_MAX_BYTES: "1000" })).toThrow(ConfigError);
   });
+
+  it("takes DEMO_DATA=generated only for the embedded database and never in production", () => {
+    expect(loadConfig({}).demoData).toBe("none");
+    expect(loadConfig({ DEMO_DATA: "generated" }).demoData).toBe("generated");
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ DEMO_DATA: "yes" })).toEqual(['DEMO_DATA="yes" is not none or generated']);
+    expect(problems({ DEMO_DATA: "generated", NODE_ENV: "production" })).toEqual([
+      "DEMO_DATA=generated loads fictitious people and memberships; it is refused with NODE_ENV=production",
+    ]);
+    expect(problems({ DEMO_DATA: "generated", DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/kg" })).toEqual([
+      "DEMO_DATA=generated is for the embedded database only; to add the generated data set to the database at DATABASE_URL, run `npm run db:generate` deliberately",
+    ]);
+  });
 });
 
 describe("cost budgets, persisted queries and trusted documents", () => {

@@ -40,8 +40,9 @@ async function startService(
 async function startWith(
   env: NodeJS.ProcessEnv,
   onOutput?: (output: string, child: ChildProcess) => void,
+  args: string[] = [],
 ): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -127,9 +128,68 @@ describe("npm start on the embedded database", () => {
   });
 });
 
+describe("a first start with the demonstration data", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-demo-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const CHAIR_AND_MEMBERS = `{ group(slug: "lpo-22-psykisk-halsa") { chair { person { name } } members { totalCount } } }`;
+  type ChairAndMembers = { group: { chair: { person: { name: string } } | null; members: { totalCount: number } } };
+
+  it("loads the generated, fictitious data once with DEMO_DATA=generated (or --demo), saying so, and not again", async () => {
+    const dataDir = path.join(dir, "pg");
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      EMBEDDED_DB_DIR: dataDir,
+      EMBEDDED_DB_PORT: String(await freePort()),
+      PORT: "0",
+      NODE_ENV: "test",
+    };
+    delete env.DATABASE_URL;
+
+    const first = await startWith({ ...env, DEMO_DATA: "generated" });
+    expect(first.output()).toMatch(/Loaded the generated demonstration data: \d+ FICTITIOUS people/);
+    const filled = await gql<ChairAndMembers>(first.url, CHAIR_AND_MEMBERS);
+    expect(filled.data!.group.chair).not.toBeNull();
+    expect(filled.data!.group.members.totalCount).toBeGreaterThan(3);
+    expect(await stop(first.child)).toBe(0);
+
+    // The second start, with the flag this time, finds the data and keeps the fast start.
+    const second = await startWith(env, undefined, ["--demo"]);
+    expect(second.output()).toContain("The generated demonstration data (FICTITIOUS people");
+    expect(second.output()).not.toContain("Loaded the generated demonstration data");
+    expect(second.output()).toContain("Reference data is up to date");
+    expect((await gql<ChairAndMembers>(second.url, CHAIR_AND_MEMBERS)).data).toEqual(filled.data);
+    expect(await stop(second.child)).toBe(0);
+
+    // Without the switch nothing is said about it; the data stays.
+    const third = await startWith(env);
+    expect(third.output()).not.toContain("demonstration");
+    expect(await stop(third.child)).toBe(0);
+  });
+
+  it("is refused in production and on a database at DATABASE_URL, in one line each, before any database work", async () => {
+    const production = await runToExit({ NODE_ENV: "production", DEMO_DATA: "generated", PORT: "0" });
+    expect(production.code).toBe(1);
+    expect(production.output).toContain(
+      "DEMO_DATA=generated loads fictitious people and memberships; it is refused with NODE_ENV=production",
+    );
+    const external = await runToExit({ DATABASE_URL: process.env.KG_TEST_ADMIN_URL!, PORT: "0" }, 60_000, ["--demo"]);
+    expect(external.code).toBe(1);
+    expect(external.output).toContain("DEMO_DATA=generated is for the embedded database only");
+    expect(external.output).not.toMatch(NO_STACK);
+  });
+});
+
 /** Runs the built service until it exits by itself; its output and exit code. */
-async function runToExit(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], {
+async function runToExit(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+  args: string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     env: { ...process.env, NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -13,16 +13,24 @@ import { openDatabaseServer } from "../db/database";
 import { applyMigrations, PROJECT_ROOT } from "../db/migrate";
 import { createPrismaClient } from "../db/prisma";
 import { seedReferenceDataIfChanged } from "../seed/seed";
+import { demoDataMessage, loadDemoDataIfEmpty } from "../dataset/demo";
+import { today } from "../graphql/period";
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.argv.includes("--demo") ? { ...process.env, DEMO_DATA: "generated" } : process.env);
   const database = await openDatabaseServer(config, () => {});
   if (database.embedded)
     console.error(`Embedded PostgreSQL running in ${config.embeddedDatabase.dataDir} (kept across restarts)`);
   if (config.migrateOnStart) await applyMigrations(database.url);
-  if (config.seedOnStart) {
+  if (config.seedOnStart || config.demoData === "generated") {
     const prisma = createPrismaClient({ url: database.url, poolSize: 2 });
-    await seedReferenceDataIfChanged(prisma).finally(() => prisma.$disconnect());
+    try {
+      if (config.seedOnStart) await seedReferenceDataIfChanged(prisma);
+      // Here once, like the seed: the restarted server is given the database's URL, not the embedded settings.
+      if (config.demoData === "generated") console.error(demoDataMessage(await loadDemoDataIfEmpty(prisma, today())));
+    } finally {
+      await prisma.$disconnect();
+    }
   }
   const children: ChildProcess[] = [
     spawn(
@@ -46,7 +54,13 @@ async function main(): Promise<void> {
       {
         cwd: PROJECT_ROOT,
         stdio: "inherit",
-        env: { ...process.env, DATABASE_URL: database.url, MIGRATE_ON_START: "false", SEED_ON_START: "false" },
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          MIGRATE_ON_START: "false",
+          SEED_ON_START: "false",
+          DEMO_DATA: "none",
+        },
       },
     ),
   ];

@@ -37,6 +37,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly exportRequests = new client.Counter({
+    name: "kg_export_requests_total",
+    help: "CSV and JSON export requests (/export) by list and outcome (ok, or the error code).",
+    labelNames: ["list", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly exportDuration = new client.Histogram({
+    name: "kg_export_request_duration_seconds",
+    help: "Time from receiving an export request to sending its response, by list.",
+    labelNames: ["list"] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly sqlStatements = new client.Histogram({
     name: "kg_sql_statements_per_request",
     help: "SQL statements sent to PostgreSQL per GraphQL request, by operation name.",

@@ -1,5 +1,6 @@
 import { Args, Ctx, FieldResolver, ID, ObjectType, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context";
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { toGlobalId } from "../../graphql/global-id";
 import { Connection, toConnection } from "../../graphql/pagination";
 import { CountyCodeArgs, HealthcareRegionSlugArgs, MunicipalitiesArgs, MunicipalityCodeArgs } from "./geography.args";
@@ -11,9 +12,9 @@ export class MunicipalityConnection extends Connection(Municipality, "Municipali
 
 @Resolver(() => HealthcareRegion)
 export class HealthcareRegionResolver {
-  @Query(() => [HealthcareRegion], { description: "The six healthcare regions (sjukvårdsregioner), by slug." })
-  healthcareRegions(@Ctx() { prisma }: Context): Promise<HealthcareRegion[]> {
-    return new GeographyService(prisma).healthcareRegions();
+  @Query(() => [HealthcareRegion], { description: `The six healthcare regions (sjukvårdsregioner), ${NAME_ORDER}.` })
+  async healthcareRegions(@Ctx() { prisma }: Context): Promise<HealthcareRegion[]> {
+    return inNameOrder(await new GeographyService(prisma).healthcareRegions());
   }
 
   @Query(() => HealthcareRegion, {
@@ -43,28 +44,30 @@ export class HealthcareRegionResolver {
   }
 
   @FieldResolver(() => [Region], {
-    description:
-      "Its regions by county code. Region Halland belongs to both Södra and Västra, each with part of its municipalities.",
+    description: `Its regions, ${NAME_ORDER}. Region Halland belongs to both Södra and Västra, each with part of its municipalities.`,
   })
-  regions(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Region[]> {
-    return loaders.regionsByHealthcareRegionId.load(healthcareRegion.id);
+  async regions(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Region[]> {
+    return inNameOrder(await loaders.regionsByHealthcareRegionId.load(healthcareRegion.id));
   }
 
   @FieldResolver(() => [Municipality], {
-    description: "Its municipalities by code (for Halland only those belonging to this healthcare region).",
+    description: `Its municipalities, ${NAME_ORDER} (for Halland only those belonging to this healthcare region).`,
   })
-  municipalities(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<Municipality[]> {
-    return loaders.municipalitiesByHealthcareRegionId.load(healthcareRegion.id);
+  async municipalities(
+    @Root() healthcareRegion: HealthcareRegion,
+    @Ctx() { loaders }: Context,
+  ): Promise<Municipality[]> {
+    return inNameOrder(await loaders.municipalitiesByHealthcareRegionId.load(healthcareRegion.id));
   }
 }
 
 @Resolver(() => Region)
 export class RegionResolver {
-  @Query(() => [Region], { description: "The 21 regions, by county code." })
+  @Query(() => [Region], { description: `The 21 regions, ${NAME_ORDER}.` })
   async regions(@Ctx() { prisma, loaders }: Context): Promise<Region[]> {
     const regions = await new GeographyService(prisma).regions();
     for (const region of regions) loaders.regionByCountyCode.prime(region.countyCode, region);
-    return regions;
+    return inNameOrder(regions);
   }
 
   @Query(() => Region, {
@@ -97,22 +100,22 @@ export class RegionResolver {
   }
 
   @FieldResolver(() => [HealthcareRegion], {
-    description: "Every healthcare region the region belongs to: one, or two for Region Halland.",
+    description: `Every healthcare region the region belongs to: one, or two for Region Halland; ${NAME_ORDER}.`,
   })
-  healthcareRegions(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
-    return loaders.healthcareRegionsByRegionId.load(region.id);
+  async healthcareRegions(@Root() region: Region, @Ctx() { loaders }: Context): Promise<HealthcareRegion[]> {
+    return inNameOrder(await loaders.healthcareRegionsByRegionId.load(region.id));
   }
 
-  @FieldResolver(() => [Municipality], { description: "The municipalities of the county, by code." })
-  municipalities(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Municipality[]> {
-    return loaders.municipalitiesByCountyCode.load(region.countyCode);
+  @FieldResolver(() => [Municipality], { description: `The municipalities of the county, ${NAME_ORDER}.` })
+  async municipalities(@Root() region: Region, @Ctx() { loaders }: Context): Promise<Municipality[]> {
+    return inNameOrder(await loaders.municipalitiesByCountyCode.load(region.countyCode));
   }
 }
 
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
   @Query(() => MunicipalityConnection, {
-    description: "The 290 municipalities (kommuner) by code, a page at a time, optionally of one county.",
+    description: `The 290 municipalities (kommuner), ${NAME_ORDER}, a page at a time, optionally of one county.`,
   })
   async municipalities(
     @Args() { countyCode, first, after }: MunicipalitiesArgs,

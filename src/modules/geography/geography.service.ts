@@ -1,4 +1,5 @@
 import type { Database } from "../../db/prisma";
+import { SWEDISH } from "../../db/collation";
 import { Prisma } from "../../generated/prisma/client";
 import { sqlReader } from "../../db/read-sql";
 import { bigint, row } from "../../db/sql";
@@ -36,22 +37,26 @@ export class GeographyService {
     );
   }
 
-  /** Municipalities in code order, optionally of one county, a page at a time (keyset on code). */
+  /** Municipalities in Swedish name order, optionally of one county, a page at a time (keyset on name and code). */
   async municipalities(
     filter: { countyCode?: string },
-    page: { first?: number; after?: string },
+    page: { first?: number; after?: string | null },
   ): Promise<Page<MunicipalityRow>> {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
-    const afterCode =
-      page.after === undefined ? undefined : String(decodeKeyCursor(MUNICIPALITY_CURSOR, page.after)[0]);
+    const after =
+      page.after == null ? undefined : decodeKeyCursor(MUNICIPALITY_CURSOR, page.after, "after", ["string", "string"]);
     const read = sqlReader(this.prisma);
     const inCounty = filter.countyCode ? Prisma.sql`mu.county_code = ${filter.countyCode}` : Prisma.sql`TRUE`;
+    const name = Prisma.sql`mu.name COLLATE ${SWEDISH}`;
+    const afterKey = after
+      ? Prisma.sql`AND (${name} > ${String(after[0])} OR (mu.name = ${String(after[0])} AND mu.code > ${String(after[1])}))`
+      : Prisma.empty;
     const [rows, [count]] = await Promise.all([
       read.rows(
         "municipalities_page",
         Prisma.sql`SELECT ${MUNICIPALITY_COLUMNS} FROM municipality mu
-          WHERE ${inCounty} ${afterCode ? Prisma.sql`AND mu.code > ${afterCode}` : Prisma.empty}
-          ORDER BY mu.code LIMIT ${first + 1}`,
+          WHERE ${inCounty} ${afterKey}
+          ORDER BY ${name}, mu.code LIMIT ${first + 1}`,
         municipalityRow,
       ),
       read.rows(
@@ -64,8 +69,8 @@ export class GeographyService {
       nodes: rows.slice(0, first),
       totalCount: Number(count?.count ?? 0),
       hasNextPage: rows.length > first,
-      hasPreviousPage: afterCode !== undefined,
-      cursorOf: (municipality) => encodeKeyCursor(MUNICIPALITY_CURSOR, [municipality.code]),
+      hasPreviousPage: after !== undefined,
+      cursorOf: (municipality) => encodeKeyCursor(MUNICIPALITY_CURSOR, [municipality.name, municipality.code]),
     };
   }
 }

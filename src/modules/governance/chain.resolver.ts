@@ -2,6 +2,7 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ObjectType, Query, Resolver,
 import type { GroupKind } from "../../generated/prisma/client";
 import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { CountyCode, Slug } from "../../graphql/validation";
 import { HealthcareRegion, Region, type RegionRow } from "../geography";
 import { LocalProgramArea, NationalProgramArea, RegionalProgramArea } from "./governance.types";
@@ -76,23 +77,23 @@ export class GovernanceChainResolver {
   }
 
   @FieldResolver(() => [HealthcareRegion], {
-    description: "The region's healthcare region(s): one, or two for Region Halland.",
+    description: `The region's healthcare region(s): one, or two for Region Halland; ${NAME_ORDER}.`,
   })
   healthcareRegions(@Root() chain: GovernanceChain): HealthcareRegion[] {
-    return chain.healthcareRegionRows;
+    return inNameOrder(chain.healthcareRegionRows);
   }
 
   @FieldResolver(() => [RegionalProgramArea], {
-    description: "The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions.",
+    description: `The NPO's RPO (sjukvårdsregionalt programområde) in each of the region's healthcare regions, ${NAME_ORDER}.`,
   })
   regionalProgramAreas(@Root() chain: GovernanceChain): GroupRow[] {
-    return chain.regionalProgramAreaRows;
+    return inNameOrder(chain.regionalProgramAreaRows);
   }
 
   @FieldResolver(() => [LocalProgramArea], {
-    description: "The region's LPO(s) (lokalt programområde) mirroring the NPO.",
+    description: `The region's LPO(s) (lokalt programområde) mirroring the NPO, ${NAME_ORDER}.`,
   })
   localProgramAreas(@Root() chain: GovernanceChain): GroupRow[] {
-    return chain.localProgramAreaRows;
+    return inNameOrder(chain.localProgramAreaRows);
   }
 }

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { HealthcareRegion, Region } from "../geography";
 import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
 
@@ -9,17 +10,20 @@ import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
 @Resolver(() => HealthcareRegion)
 export class HealthcareRegionGroupsResolver {
   @FieldResolver(() => [RegionalProgramArea], {
-    description: "Its RPOs (sjukvårdsregionala programområden), one per NPO.",
+    description: `Its RPOs (sjukvårdsregionala programområden), one per NPO, ${NAME_ORDER}.`,
   })
-  regionalProgramAreas(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
-    return loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id);
+  async regionalProgramAreas(
+    @Root() healthcareRegion: HealthcareRegion,
+    @Ctx() { loaders }: Context,
+  ): Promise<GroupRow[]> {
+    return inNameOrder(await loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id));
   }
 }
 
 @Resolver(() => Region)
 export class RegionGroupsResolver {
-  @FieldResolver(() => [LocalProgramArea], { description: "The region's LPOs (lokala programområden)." })
-  localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
-    return loaders.localProgramAreasByCountyCode.load(region.countyCode);
+  @FieldResolver(() => [LocalProgramArea], { description: `The region's LPOs (lokala programområden), ${NAME_ORDER}.` })
+  async localProgramAreas(@Root() region: Region, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
+    return inNameOrder(await loaders.localProgramAreasByCountyCode.load(region.countyCode));
   }
 }

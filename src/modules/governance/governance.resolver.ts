@@ -1,6 +1,7 @@
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography";
 import { Organisation, type OrganisationRow } from "../organisations";
@@ -48,8 +49,8 @@ export class GovernanceGroupResolver {
   }
 
   @FieldResolver(() => [OtherName])
-  otherNames(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OtherName[]> {
-    return loaders.otherNamesByGroupId.load(group.id);
+  async otherNames(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OtherName[]> {
+    return inNameOrder(await loaders.otherNamesByGroupId.load(group.id), (name) => name.kind);
   }
 
   @FieldResolver(() => GovernanceGroup, {
@@ -62,7 +63,7 @@ export class GovernanceGroupResolver {
   }
 
   @FieldResolver(() => [WorkingGroup], {
-    description: "Working groups it has appointed (NAG, RAG or LAG) in force on `activeOn` (default today), by slug.",
+    description: `Working groups it has appointed (NAG, RAG or LAG) in force on \`activeOn\` (default today), ${NAME_ORDER}.`,
   })
   async workingGroups(
     @Root() group: Row,
@@ -70,19 +71,18 @@ export class GovernanceGroupResolver {
     @Ctx() { loaders }: Context,
   ): Promise<Row[]> {
     const day = dayOf(activeOn);
-    return (await loaders.workingGroupsByParentId.load(group.id)).filter((workingGroup) =>
-      isInForce(workingGroup, day),
+    return inNameOrder(
+      (await loaders.workingGroupsByParentId.load(group.id)).filter((workingGroup) => isInForce(workingGroup, day)),
     );
   }
 
   @FieldResolver(() => [NationalProgramArea], {
-    description:
-      "The national program area(s) it mirrors: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none.",
+    description: `The national program area(s) it mirrors, ${NAME_ORDER}: an RPO's NPO, an LPO's NPO(s), a knowledge council's focus areas. Empty for the NPOs themselves and bodies that mirror none.`,
   })
   async programAreas(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
     if (group.programAreaId)
       return [await loaders.groupById.load(group.programAreaId)].filter((area): area is Row => area !== null);
-    return loaders.programAreasByGroupId.load(group.id);
+    return inNameOrder(await loaders.programAreasByGroupId.load(group.id));
   }
 
   @FieldResolver(() => HealthcareRegion, {
@@ -102,10 +102,10 @@ export class GovernanceGroupResolver {
   }
 
   @FieldResolver(() => [Municipality], {
-    description: "Scope: municipalities taking part as such, e.g. in a joint LPO or a knowledge council; by code.",
+    description: `Scope: municipalities taking part as such, e.g. in a joint LPO or a knowledge council; ${NAME_ORDER}.`,
   })
-  municipalities(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Municipality[]> {
-    return loaders.participatingMunicipalitiesByGroupId.load(group.id);
+  async municipalities(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Municipality[]> {
+    return inNameOrder(await loaders.participatingMunicipalitiesByGroupId.load(group.id));
   }
 
   @FieldResolver(() => Organisation, {
@@ -123,10 +123,10 @@ export class GovernanceGroupResolver {
   }
 
   @FieldResolver(() => [GovernanceGroup], {
-    description: "Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs.",
+    description: `Structures it is linked to, e.g. HälSam for Västernorrland's joint LPOs; ${NAME_ORDER}.`,
   })
-  linkedGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.linkedGroupsByGroupId.load(group.id);
+  async linkedGroups(@Root() group: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return inNameOrder(await loaders.linkedGroupsByGroupId.load(group.id));
   }
 
   @FieldResolver(() => MembershipConnection, {
@@ -158,8 +158,7 @@ export class GovernanceGroupResolver {
   }
 
   @Query(() => GovernanceGroupConnection, {
-    description:
-      "Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, by name.",
+    description: `Governance bodies at every level, filtered and ordered, a page at a time. Without a filter: every body in force today, ${NAME_ORDER}.`,
   })
   async groups(@Args() args: GroupsArgs, @Ctx() { prisma }: Context): Promise<ConnectionOf<Row>> {
     const order = args.orderBy ?? { field: GroupOrderField.NAME, direction: OrderDirection.ASC };
@@ -185,12 +184,12 @@ export class GovernanceGroupResolver {
 
 @Resolver(() => NationalProgramArea)
 export class NationalProgramAreaResolver {
-  @Query(() => [NationalProgramArea], { description: "The national program areas (NPO), by name." })
-  nationalProgramAreas(
+  @Query(() => [NationalProgramArea], { description: `The national program areas (NPO), ${NAME_ORDER}.` })
+  async nationalProgramAreas(
     @Args() { includePrimaryCareCouncil }: NationalProgramAreasArgs,
     @Ctx() { prisma }: Context,
   ): Promise<Row[]> {
-    return new GovernanceService(prisma).nationalProgramAreas(includePrimaryCareCouncil);
+    return inNameOrder(await new GovernanceService(prisma).nationalProgramAreas(includePrimaryCareCouncil));
   }
 
   @Query(() => NationalProgramArea, {
@@ -201,22 +200,24 @@ export class NationalProgramAreaResolver {
     return new GovernanceService(prisma).nationalProgramArea(slug);
   }
 
-  @FieldResolver(() => [RegionalProgramArea], { description: "Its RPOs, one per healthcare region." })
-  regionalProgramAreas(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.regionalProgramAreasByProgramAreaId.load(npo.id);
+  @FieldResolver(() => [RegionalProgramArea], { description: `Its RPOs, one per healthcare region, ${NAME_ORDER}.` })
+  async regionalProgramAreas(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return inNameOrder(await loaders.regionalProgramAreasByProgramAreaId.load(npo.id));
   }
 
-  @FieldResolver(() => [LocalProgramArea], { description: "The LPOs in the regions that mirror it." })
-  localProgramAreas(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.localProgramAreasByProgramAreaId.load(npo.id);
+  @FieldResolver(() => [LocalProgramArea], { description: `The LPOs in the regions that mirror it, ${NAME_ORDER}.` })
+  async localProgramAreas(@Root() npo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return inNameOrder(await loaders.localProgramAreasByProgramAreaId.load(npo.id));
   }
 }
 
 @Resolver(() => NationalCollaborationGroup)
 export class NationalCollaborationGroupResolver {
-  @Query(() => [NationalCollaborationGroup], { description: "The national collaboration groups (NSG), by name." })
-  nationalCollaborationGroups(@Ctx() { prisma }: Context): Promise<Row[]> {
-    return new GovernanceService(prisma).nationalCollaborationGroups();
+  @Query(() => [NationalCollaborationGroup], {
+    description: `The national collaboration groups (NSG), ${NAME_ORDER}.`,
+  })
+  async nationalCollaborationGroups(@Ctx() { prisma }: Context): Promise<Row[]> {
+    return inNameOrder(await new GovernanceService(prisma).nationalCollaborationGroups());
   }
 }
 
@@ -231,11 +232,11 @@ export class RegionalProgramAreaResolver {
 @Resolver(() => LocalProgramArea)
 export class LocalProgramAreaResolver {
   @FieldResolver(() => [NationalProgramArea], {
-    description: "The NPO(s) this LPO mirrors; a region may merge two fields in one LPO.",
+    description: `The NPO(s) this LPO mirrors, ${NAME_ORDER}; a region may merge two fields in one LPO.`,
     deprecationReason: "Use `programAreas`, which every GovernanceGroup has.",
   })
-  nationalProgramAreas(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
-    return loaders.programAreasByGroupId.load(lpo.id);
+  async nationalProgramAreas(@Root() lpo: Row, @Ctx() { loaders }: Context): Promise<Row[]> {
+    return inNameOrder(await loaders.programAreasByGroupId.load(lpo.id));
   }
 }
 

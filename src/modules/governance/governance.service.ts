@@ -1,4 +1,5 @@
 import type { Database } from "../../db/prisma";
+import { SWEDISH } from "../../db/collation";
 import { Prisma, type GroupKind } from "../../generated/prisma/client";
 import { decodeKeyCursor, encodeKeyCursor, pageWindow, type Page, type PageArgs } from "../../graphql/pagination";
 import { dayOf, yesterday } from "../../graphql/period";
@@ -71,7 +72,8 @@ export class GovernanceService {
     const where = groupWhereSql(filter);
     const bySlug = order.field === GroupOrderField.SLUG;
     const field = bySlug ? "slug" : "name";
-    const column = bySlug ? Prisma.sql`g.slug` : Prisma.sql`g.name`;
+    // Names in Swedish alphabetical order; slugs are ASCII, in byte order.
+    const column = bySlug ? Prisma.sql`g.slug` : Prisma.sql`g.name COLLATE ${SWEDISH}`;
     const { size, fromEnd } = pageWindow(page);
     const ascending = (order.direction === OrderDirection.ASC) !== fromEnd;
     // Both cursors are checked, though only the one on the side paged from is used.

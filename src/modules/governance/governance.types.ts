@@ -1,5 +1,6 @@
 import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
+import { NAME_ORDER } from "../../graphql/order";
 import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
 import { Connection } from "../../graphql/pagination";
@@ -154,7 +155,7 @@ export abstract class GovernanceGroup {
   sources!: string[];
 
   @Field(() => [OtherName], {
-    description: "Former names (renamings, with the last day of use) and variant spellings.",
+    description: `Former names (renamings, with the last day of use) and variant spellings, ${NAME_ORDER}.`,
   })
   otherNames!: OtherName[];
 

@@ -102,7 +102,10 @@ export class GroupsArgs extends PageArgs {
   @ValidateNested()
   filter?: GroupFilter | null;
 
-  @Field(() => GroupOrder, { nullable: true, description: "Order; by name ascending when omitted." })
+  @Field(() => GroupOrder, {
+    nullable: true,
+    description: "Order; by name ascending (Swedish alphabetical order) when omitted.",
+  })
   @IsOptional()
   orderBy?: GroupOrder | null;
 }

@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context";
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { toGlobalId } from "../../graphql/global-id";
 import { HealthcareRegion, Municipality, Region } from "../geography";
 import { OrganisationService } from "./organisation.service";
@@ -9,11 +10,10 @@ import type { OrganisationRow } from "./organisation.loaders";
 @Resolver(() => Organisation)
 export class OrganisationResolver {
   @Query(() => [Organisation], {
-    description:
-      "Government agencies (myndigheter) in knowledge governance, e.g. the nine of Rådet för styrning med kunskap.",
+    description: `Government agencies (myndigheter) in knowledge governance, e.g. the nine of Rådet för styrning med kunskap; ${NAME_ORDER}.`,
   })
-  agencies(@Ctx() { prisma }: Context): Promise<OrganisationRow[]> {
-    return new OrganisationService(prisma).byKind("AGENCY");
+  async agencies(@Ctx() { prisma }: Context): Promise<OrganisationRow[]> {
+    return inNameOrder(await new OrganisationService(prisma).byKind("AGENCY"));
   }
 
   @FieldResolver(() => ID)
