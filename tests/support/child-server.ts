@@ -3,11 +3,23 @@ import path from "node:path";
 
 const MAIN = path.join(__dirname, "..", "..", "dist", "main.js");
 
+export interface ChildServerOptions {
+  /** Environment variables beyond the defaults below, e.g. tracing's. */
+  env?: Record<string, string>;
+  /** Arguments of node before the script, e.g. `--require` of a probe. */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child (`child.send`, `child.on("message")`). */
+  ipc?: boolean;
+}
+
 /**
  * The built server (`dist/main.js`) as a process of its own on an existing, migrated and seeded
  * database, for tests that kill it; resolves with its URL once it says it is ready.
  */
-export async function startChildServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+export async function startChildServer(
+  databaseUrl: string,
+  { env: extra = {}, nodeArgs = [], ipc = false }: ChildServerOptions = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -16,8 +28,12 @@ export async function startChildServer(databaseUrl: string): Promise<{ child: Ch
     MIGRATE_ON_START: "false",
     SEED_ON_START: "false",
     LOG_LEVEL: "info",
+    ...extra,
   };
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    env,
+    stdio: ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 60_000);
