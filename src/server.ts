@@ -210,7 +210,7 @@ export async function startServer({
       if (!tracing) return counted();
       // With tracing, the request's span is the parent of everything it does; it ends with the
       // answer (see observeRequests), or when the connection closes before one.
-      const trace = (res.locals.trace = tracing.startRequest(requestId));
+      const trace = (res.locals.trace = tracing.startRequest(requestId, req.method));
       res.once("close", () => trace.end());
       trace.run(counted);
     },

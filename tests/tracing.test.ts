@@ -5,6 +5,8 @@ import { gunzipSync } from "node:zlib";
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import { INTRANET_OPERATIONS } from "../bench/queries";
+import { createApiKey } from "../src/access/api-keys";
+import { createPrismaClient } from "../src/db/prisma";
 import { startChildServer } from "./support/child-server";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 import { gql } from "./support/test-server";
@@ -209,7 +211,11 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
       // The HTTP server span is the root; the operation its only child.
       const [root, ...otherRoots] = spans.filter((span) => span.parentSpanId === undefined);
       expect(otherRoots).toEqual([]);
-      expect(root).toMatchObject({ kind: 2 /* SERVER */, attributes: { "http.request.method": "POST" } });
+      expect(root).toMatchObject({
+        name: "POST /graphql",
+        kind: 2 /* SERVER */,
+        attributes: { "http.request.method": "POST", "http.route": "/graphql" },
+      });
       expect(parentOf(operation!)).toBe(root);
 
       // Parse, validate and execute under the operation.
@@ -307,8 +313,70 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
     }
   });
 
+  it("traces a write: Prisma's operation spans, one span per SQL statement", async () => {
+    const prisma = createPrismaClient({ url: database.url, poolSize: 1 });
+    const { key } = await createApiKey(prisma, { name: "tracing-writer", scopes: ["write"] }).finally(() =>
+      prisma.$disconnect(),
+    );
+    const receiver = await startReceiver();
+    const { child, url } = await startChildServer(database.url, {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: "60000",
+        EXPOSE_SQL_STATEMENT_COUNT: "true",
+      },
+    });
+    let exitCode: number | null = null;
+    try {
+      const response = await gql<{ createPerson: { id: string } }>(
+        url,
+        `mutation CreatePerson($input: CreatePersonInput!) { createPerson(input: $input) { id name } }`,
+        { input: { givenName: "Spårad", familyName: "Person", hsaId: "SE2321000180-T900001" } },
+        { authorization: `Bearer ${key}`, "x-request-id": "write-1" },
+      );
+      expect(response.errors).toBeUndefined();
+      const statements = response.extensions!.sqlStatements!;
+      exitCode = await terminate(child);
+      const operation = receiver.spans.find((span) => span.attributes["kunskapsgraf.request_id"] === "write-1")!;
+      const spans = receiver.spans.filter((span) => span.traceId === operation.traceId);
+      const byId = new Map(spans.map((span) => [span.spanId, span]));
+      const ancestors = (span: ReceivedSpan): string[] => {
+        const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+        return parent ? [parent.name, ...ancestors(parent)] : [];
+      };
+      expect(operation.name).toBe("mutation CreatePerson");
+      // The write's transaction under the operation, as Prisma reports it.
+      expect(spans.filter((span) => span.name === "prisma:client:transaction").map(ancestors)).toEqual([
+        ["mutation CreatePerson", "POST /graphql"],
+      ]);
+      // One span per SQL statement (the API key's look-up included), each inside a Prisma span; no
+      // span of Prisma's own per statement.
+      const sqlSpans = spans.filter((span) => span.name.startsWith("pg.query"));
+      expect(sqlSpans).toHaveLength(statements);
+      expect(sqlSpans.map((span) => span.name.split(" ")[0])).toEqual(
+        expect.arrayContaining(["pg.query:BEGIN", "pg.query:INSERT", "pg.query:COMMIT"]),
+      );
+      for (const span of sqlSpans) {
+        expect(ancestors(span)[0]).toMatch(/^prisma:client:(?:operation|start_transaction|commit_transaction)$/);
+        expect(ancestors(span)).toContain("mutation CreatePerson");
+      }
+      expect(spans.filter((span) => span.name.includes("db_query"))).toEqual([]);
+      for (const span of spans)
+        expect(span.name).toMatch(
+          /^(?:POST \/graphql|mutation CreatePerson|graphql\.\w+|prisma:client:\w+|pg\.query:\w+ \w+)$/,
+        );
+    } finally {
+      if (exitCode === null) await terminate(child);
+      await receiver.close();
+    }
+  });
+
   it("loads nothing of OpenTelemetry without an endpoint, nor with OTEL_SDK_DISABLED=true", async () => {
-    for (const env of [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_SDK_DISABLED: "true" }]) {
+    const settings: Record<string, string>[] = [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "" },
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_SDK_DISABLED: "true" },
+    ];
+    for (const env of settings) {
       const { child, url } = await startChildServer(database.url, {
         env: { ...env, EXPOSE_SQL_STATEMENT_COUNT: "true" },
         nodeArgs: ["--require", PROBE],

@@ -5,7 +5,7 @@ import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import type { Config } from "../config";
 import type { GraphQLPhase, RequestTrace, Tracing } from "./tracing";
@@ -22,6 +22,7 @@ import type { GraphQLPhase, RequestTrace, Tracing } from "./tracing";
 const UNTRACED_PATHS = /^\/(?:healthz|readyz|metrics|graphiql)(?:[/?]|$)/;
 
 const TRACER_NAME = "kunskapsgraf";
+const GRAPHQL_ROUTE = "/graphql";
 
 export function startTracing(settings: Config["tracing"] & { endpoint: string }, version?: string): Tracing {
   const provider = new NodeTracerProvider({
@@ -46,13 +47,20 @@ export function startTracing(settings: Config["tracing"] & { endpoint: string },
       // outside any request (the change feed's LISTEN, background work) are not traced; nor is
       // taking a connection from the pool, which `kg_db_pool_connections` shows.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-      // Prisma's operation spans around writes; its own per-statement spans would repeat the pg ones.
-      new PrismaInstrumentation({ ignoreSpanTypes: [/^prisma:engine:db_query$/] }),
+      // Prisma's spans around writes (operation, transaction, compiling the query); not its span
+      // around each statement, which would only wrap the pg one.
+      new PrismaInstrumentation({ ignoreSpanTypes: [/^prisma:(?:client|engine):db_query$/] }),
     ],
   });
   const tracer = trace.getTracer(TRACER_NAME, version);
   return {
-    startRequest: (requestId) => new SpanTree(tracer, requestId),
+    startRequest(requestId, method) {
+      // The HTTP server span knows no route by itself: it is named after the one it serves.
+      const server = trace.getActiveSpan();
+      server?.setAttribute(ATTR_HTTP_ROUTE, GRAPHQL_ROUTE);
+      server?.updateName(`${method} ${GRAPHQL_ROUTE}`);
+      return new SpanTree(tracer, requestId);
+    },
     logFields() {
       const span = trace.getActiveSpan();
       if (!span) return {};

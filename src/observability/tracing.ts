@@ -18,10 +18,11 @@
  */
 export interface Tracing {
   /**
-   * Starts the span of one GraphQL request as a child of the active one (the HTTP server span);
-   * `run` makes it the active span of everything the request does.
+   * Starts the span of one GraphQL request as a child of the active one (the HTTP server span,
+   * which is named after the route, e.g. `POST /graphql`); `run` makes it the active span of
+   * everything the request does.
    */
-  startRequest(requestId: string): RequestTrace;
+  startRequest(requestId: string, method: string): RequestTrace;
   /** `trace_id` and `span_id` of the active span for a log line, or nothing outside a span. */
   logFields(): { trace_id?: string; span_id?: string };
   /** Exports the spans not yet sent and stops; called on shutdown. */
