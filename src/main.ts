@@ -8,7 +8,7 @@ import { applyMigrations, PROJECT_ROOT } from "./db/migrate";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
 import type { Database } from "./db/prisma";
 import { assertPortFree, listenProblem, StartupProblem } from "./db/startup-problem";
-import { createLogger } from "./observability/logger";
+import { createLogger, type Logger } from "./observability/logger";
 import type { Tracing } from "./observability/tracing";
 import type { RunningServer } from "./server";
 
@@ -39,9 +39,14 @@ async function stopAndExit(code: number, logError: (error: unknown) => void): Pr
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // With tracing on, a line written inside a request carries its trace and span ids.
+  const logger = createLogger(
+    config.environment,
+    config.logLevel,
+    config.tracing.endpoint === undefined ? undefined : () => running.tracing?.logFields() ?? {},
+  );
   // Before the server's modules, so that the instrumented ones (http, pg) are patched before use.
-  const tracing = (running.tracing = startTracing(config.tracing));
-  const logger = createLogger(config.environment, config.logLevel, tracing?.logFields);
+  const tracing = (running.tracing = startTracing(config.tracing, logger));
   const logError = (error: unknown) => logger.error({ err: error }, "Shutdown failed");
   // Ctrl-C is honoured from the first moment: a start step under way (initdb, a migration, the
   // seed) finishes or fails, then whatever has started is stopped in order.
@@ -124,13 +129,13 @@ function loadServerModules() {
 }
 
 /** The OpenTelemetry SDK, loaded only when an OTLP endpoint is set: off, nothing of it is loaded. */
-function startTracing(settings: Config["tracing"]): Tracing | undefined {
+function startTracing(settings: Config["tracing"], logger: Logger): Tracing | undefined {
   const { endpoint } = settings;
   if (endpoint === undefined) return undefined;
   const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version?: string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("./observability/tracing-sdk") as typeof import("./observability/tracing-sdk");
-  return sdk.startTracing({ ...settings, endpoint }, version);
+  return sdk.startTracing({ ...settings, endpoint }, logger, version);
 }
 
 /** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */

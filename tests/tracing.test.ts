@@ -371,6 +371,20 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
     }
   });
 
+  it("stops cleanly when the collector cannot be reached, warning that spans were lost", async () => {
+    const closed = await startReceiver();
+    await closed.close();
+    const { child, url } = await startChildServer(database.url, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: closed.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: "1000" },
+    });
+    const logs = collectLogs(child);
+    const response = await gql(url, "query Regions { regions { countyCode } }");
+    expect(response.errors).toBeUndefined();
+    expect(await terminate(child)).toBe(0);
+    expect(logs.filter((line) => line.level === 50)).toEqual([]);
+    expect(logs.map((line) => line.msg)).toContain("Spans could not be exported on shutdown");
+  });
+
   it("loads nothing of OpenTelemetry without an endpoint, nor with OTEL_SDK_DISABLED=true", async () => {
     const settings: Record<string, string>[] = [
       { OTEL_EXPORTER_OTLP_ENDPOINT: "" },

@@ -1,4 +1,14 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
+import {
+  context,
+  diag,
+  DiagLogLevel,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type DiagLogger,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
@@ -8,6 +18,7 @@ import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace
 import { ATTR_HTTP_ROUTE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import type { Config } from "../config";
+import type { Logger } from "./logger";
 import type { GraphQLPhase, RequestTrace, Tracing } from "./tracing";
 
 /**
@@ -24,7 +35,13 @@ const UNTRACED_PATHS = /^\/(?:healthz|readyz|metrics|graphiql)(?:[/?]|$)/;
 const TRACER_NAME = "kunskapsgraf";
 const GRAPHQL_ROUTE = "/graphql";
 
-export function startTracing(settings: Config["tracing"] & { endpoint: string }, version?: string): Tracing {
+export function startTracing(
+  settings: Config["tracing"] & { endpoint: string },
+  logger: Logger,
+  version?: string,
+): Tracing {
+  // The SDK's own problems (a collector that cannot be reached, spans dropped) as warnings in the log.
+  diag.setLogger(diagnostics(logger), DiagLogLevel.WARN);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: settings.serviceName,
@@ -68,7 +85,12 @@ export function startTracing(settings: Config["tracing"] & { endpoint: string },
       return { trace_id: traceId, span_id: spanId };
     },
     async shutdown() {
-      await provider.shutdown();
+      try {
+        await provider.shutdown();
+      } catch (error) {
+        // Traces are not worth a failed shutdown.
+        logger.warn({ err: error }, "Spans could not be exported on shutdown");
+      }
     },
   };
 }
@@ -137,6 +159,16 @@ class SpanTree implements RequestTrace {
     }
     this.#span.end();
   }
+}
+
+function diagnostics(logger: Logger): DiagLogger {
+  const warn = (message: string, ...args: unknown[]) =>
+    logger.warn(
+      { details: args.map((arg) => (arg instanceof Error ? arg.message : arg)) },
+      `OpenTelemetry: ${message}`,
+    );
+  const ignore = () => {};
+  return { error: warn, warn, info: ignore, debug: ignore, verbose: ignore };
 }
 
 /** Marks a span failed; the message only (no stack), as in the logs. */

@@ -25,7 +25,7 @@ export interface Tracing {
   startRequest(requestId: string, method: string): RequestTrace;
   /** `trace_id` and `span_id` of the active span for a log line, or nothing outside a span. */
   logFields(): { trace_id?: string; span_id?: string };
-  /** Exports the spans not yet sent and stops; called on shutdown. */
+  /** Exports the spans not yet sent and stops; called on shutdown. A failed export is logged, not thrown. */
   shutdown(): Promise<void>;
 }
 
