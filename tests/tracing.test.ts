@@ -291,6 +291,23 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
       expect(requestLine).toMatchObject({ trace_id: traceId, errorCodes: ["SERVICE_UNAVAILABLE"] });
       expect(requestLine?.span_id).toMatch(/^[0-9a-f]{16}$/);
 
+      // Refused while the API key is looked up, before any GraphQL hook runs: the same ids.
+      await blocker.query("BEGIN");
+      await blocker.query("LOCK TABLE api_key IN ACCESS EXCLUSIVE MODE");
+      const refused = await gql(url, "query Regions { regions { countyCode } }", undefined, {
+        "x-request-id": "unavailable-2",
+        authorization: `Bearer kg_abcdefgh_${"A".repeat(43)}`,
+      });
+      await blocker.query("ROLLBACK");
+      const refusal = refused.errors?.[0]?.extensions;
+      expect(refusal).toMatchObject({ code: "SERVICE_UNAVAILABLE", requestId: "unavailable-2" });
+      expect(refusal?.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(refusal?.traceId).not.toBe(traceId);
+      expect(logs.find((line) => line.requestId === "unavailable-2")).toMatchObject({
+        msg: "graphql request refused",
+        trace_id: refusal?.traceId,
+      });
+
       exitCode = await terminate(child);
       expect(exitCode).toBe(0);
       // Lines outside any request carry none.
@@ -306,6 +323,13 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
       expect(requestLine?.span_id).toBe(operation?.spanId);
       // The cancelled statement is there too, failed.
       expect(spans.filter((span) => span.name.startsWith("pg.query") && span.status.code === 2)).toHaveLength(1);
+      expect(
+        receiver.spans.find((span) => span.attributes["kunskapsgraf.request_id"] === "unavailable-2"),
+      ).toMatchObject({
+        traceId: refusal?.traceId,
+        status: { code: 2 },
+        attributes: { "kunskapsgraf.error_codes": ["SERVICE_UNAVAILABLE"] },
+      });
     } finally {
       await blocker.end();
       if (exitCode === null) await terminate(child);
