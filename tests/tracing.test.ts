@@ -147,6 +147,8 @@ async function tracingLoaded(child: ChildProcess): Promise<{ files: string[]; re
 }
 
 const PROBE = path.join(__dirname, "support", "report-loaded-modules.cjs");
+const CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+const CALLER_SPAN = "00f067aa0ba902b7";
 const CHAIN = INTRANET_OPERATIONS.find((operation) => operation.name === "chain")!;
 
 describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
@@ -356,12 +358,18 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
         url,
         `mutation CreatePerson($input: CreatePersonInput!) { createPerson(input: $input) { id name } }`,
         { input: { givenName: "Spårad", familyName: "Person", hsaId: "SE2321000180-T900001" } },
-        { authorization: `Bearer ${key}`, "x-request-id": "write-1" },
+        // The caller's trace continues (W3C trace context).
+        {
+          authorization: `Bearer ${key}`,
+          "x-request-id": "write-1",
+          traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+        },
       );
       expect(response.errors).toBeUndefined();
       const statements = response.extensions!.sqlStatements!;
       exitCode = await terminate(child);
       const operation = receiver.spans.find((span) => span.attributes["kunskapsgraf.request_id"] === "write-1")!;
+      expect(operation.traceId).toBe(CALLER_TRACE);
       const spans = receiver.spans.filter((span) => span.traceId === operation.traceId);
       const byId = new Map(spans.map((span) => [span.spanId, span]));
       const ancestors = (span: ReceivedSpan): string[] => {
@@ -369,6 +377,7 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
         return parent ? [parent.name, ...ancestors(parent)] : [];
       };
       expect(operation.name).toBe("mutation CreatePerson");
+      expect(spans.filter((span) => span.name === "POST /graphql")).toMatchObject([{ parentSpanId: CALLER_SPAN }]);
       // The write's transaction under the operation, as Prisma reports it.
       expect(spans.filter((span) => span.name === "prisma:client:transaction").map(ancestors)).toEqual([
         ["mutation CreatePerson", "POST /graphql"],
