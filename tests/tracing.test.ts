@@ -195,8 +195,20 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
       expect(statements).toBeGreaterThan(10);
       const batches = (await batchCount(url)) - batchesBefore;
       expect(batches).toBeGreaterThan(10);
+      // A GET carries the operation and its variables in the URL; the span keeps neither.
+      const get = new URL(url);
+      get.searchParams.set("query", "query Regions($hsaId: String) { regions { countyCode } }");
+      get.searchParams.set("variables", JSON.stringify({ hsaId: "SE2321000180-SECRET" }));
+      get.searchParams.set("operationName", "Regions");
+      const got = await fetch(get, { headers: { "apollo-require-preflight": "true", "x-request-id": "get-1" } });
+      expect(got.status).toBe(200);
       expect(receiver.spans).toEqual([]);
       exitCode = await terminate(child);
+
+      const getOperation = receiver.spans.find((span) => span.attributes["kunskapsgraf.request_id"] === "get-1")!;
+      const getRoot = receiver.spans.find((span) => span.spanId === getOperation.parentSpanId)!;
+      expect(getRoot.name).toBe("GET /graphql");
+      expect(getRoot.attributes["url.query"]).toMatch(/^query=REDACTED&variables=REDACTED&operationName=Regions$/);
 
       expect(exitCode).toBe(0);
       const operation = receiver.spans.find((span) => span.attributes["kunskapsgraf.request_id"] === "deep-query-1");

@@ -59,6 +59,9 @@ export function startTracing(
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ""),
         // The only outgoing requests are the exporter's own.
         disableOutgoingRequestInstrumentation: true,
+        // A GET carries the operation in its URL: its literals and variables may be personal data,
+        // which traces, like the logs, never hold.
+        redactedQueryParamsServer: ["query", "variables", "extensions"],
       }),
       // One span per statement, named after the prepared statement when it has a name. Statements
       // outside any request (the change feed's LISTEN, background work) are not traced; nor is
