@@ -138,6 +138,17 @@ export interface Config {
     /** Interface of the metrics port. @default "127.0.0.1" */
     readonly host: string;
   };
+  /**
+   * OpenTelemetry traces, exported over OTLP/HTTP (JSON) when an endpoint is set; nothing of the
+   * SDK is loaded otherwise. The standard variables: `OTEL_EXPORTER_OTLP_ENDPOINT` (the collector's
+   * base URL, `/v1/traces` is appended), `OTEL_SERVICE_NAME`, `OTEL_SDK_DISABLED`.
+   */
+  readonly tracing: {
+    /** Undefined (tracing off) when unset or when `OTEL_SDK_DISABLED=true`. */
+    readonly endpoint: string | undefined;
+    /** @default "kunskapsgraf" */
+    readonly serviceName: string;
+  };
 }
 
 /** See `Config.trustProxy`. */
@@ -397,6 +408,19 @@ export function loadConfig(env: Env = process.env): Config {
       ),
       host: read("METRICS_HOST", "127.0.0.1", (raw) => raw, "a host name"),
     },
+    tracing: {
+      endpoint: tracingEndpoint(
+        read("OTEL_EXPORTER_OTLP_ENDPOINT", undefined, parseHttpUrl, "an http(s) URL such as http://127.0.0.1:4318"),
+        // The SDK's own switch: tracing stays off whatever else is set.
+        read("OTEL_SDK_DISABLED", false, parseBoolean, "true or false"),
+      ),
+      serviceName: read(
+        "OTEL_SERVICE_NAME",
+        "kunskapsgraf",
+        (raw) => (/^[\x21-\x7e]{1,255}$/.test(raw) ? raw : undefined),
+        "a name of printable characters without spaces",
+      ),
+    },
     logLevel: read(
       "LOG_LEVEL",
       "info" as LogLevel,
@@ -496,6 +520,19 @@ function parseDatabaseUrls(raw: string): readonly string[] | undefined {
   if (urls.length === 0 || urls.length > 16) return undefined;
   const parsed = urls.map(parseDatabaseUrl);
   return parsed.every((url) => url !== undefined) ? parsed : undefined;
+}
+
+function tracingEndpoint(endpoint: string | undefined, disabled: boolean): string | undefined {
+  return disabled ? undefined : endpoint;
+}
+
+function parseHttpUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname ? raw.replace(/\/$/, "") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseDatabaseUrl(raw: string): string | undefined {

@@ -1,17 +1,25 @@
 import "reflect-metadata";
 import "dotenv/config";
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError, loadConfig } from "./config";
+import path from "node:path";
+import { ConfigError, loadConfig, type Config } from "./config";
 import { openDatabaseServer, type DatabaseServer } from "./db/database";
-import { applyMigrations } from "./db/migrate";
+import { applyMigrations, PROJECT_ROOT } from "./db/migrate";
 import { withStartupLock } from "./db/startup-lock";
 import { latestMigrationSnapshot, SCHEMA_FILE, schemaDiffScript } from "./db/migrations";
 import type { Database } from "./db/prisma";
 import { assertPortFree, listenProblem, StartupProblem } from "./db/startup-problem";
-import { createLogger } from "./observability/logger";
+import { createLogger, type Logger } from "./observability/logger";
+import type { Tracing } from "./observability/tracing";
 import type { RunningServer } from "./server";
 
-const running: { database?: DatabaseServer; prisma?: Database; server?: RunningServer; stopping: boolean } = {
+const running: {
+  tracing?: Tracing;
+  database?: DatabaseServer;
+  prisma?: Database;
+  server?: RunningServer;
+  stopping: boolean;
+} = {
   stopping: false,
 };
 
@@ -21,6 +29,8 @@ async function stopAndExit(code: number, logError: (error: unknown) => void): Pr
     await running.server?.stop();
     await running.prisma?.$disconnect();
     await running.database?.stop();
+    // The spans of the last requests, and of the shutdown, are exported before the process ends.
+    await running.tracing?.shutdown();
   } catch (error) {
     logError(error);
     code = 1;
@@ -31,7 +41,14 @@ async function stopAndExit(code: number, logError: (error: unknown) => void): Pr
 async function main(): Promise<void> {
   // `npm start -- --demo` is DEMO_DATA=generated.
   const config = loadConfig(process.argv.includes("--demo") ? { ...process.env, DEMO_DATA: "generated" } : process.env);
-  const logger = createLogger(config.environment, config.logLevel);
+  // With tracing on, a line written inside a request carries its trace and span ids.
+  const logger = createLogger(
+    config.environment,
+    config.logLevel,
+    config.tracing.endpoint === undefined ? undefined : () => running.tracing?.logFields() ?? {},
+  );
+  // Before the server's modules, so that the instrumented ones (http, pg) are patched before use.
+  const tracing = (running.tracing = startTracing(config.tracing, logger));
   const logError = (error: unknown) => logger.error({ err: error }, "Shutdown failed");
   // Ctrl-C is honoured from the first moment: a start step under way (initdb, a migration, the
   // seed) finishes or fails, then whatever has started is stopped in order.
@@ -110,7 +127,7 @@ async function main(): Promise<void> {
   }
   await proceed();
   try {
-    running.server = await startServer({ config, prisma, logger });
+    running.server = await startServer({ config, prisma, logger, tracing });
   } catch (error) {
     throw listenProblem(error as NodeJS.ErrnoException, config.port, config.host, "PORT");
   }
@@ -134,6 +151,16 @@ function loadServerModules() {
     ...(require("./graphql/period") as typeof import("./graphql/period")),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** The OpenTelemetry SDK, loaded only when an OTLP endpoint is set: off, nothing of it is loaded. */
+function startTracing(settings: Config["tracing"], logger: Logger): Tracing | undefined {
+  const { endpoint } = settings;
+  if (endpoint === undefined) return undefined;
+  const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version?: string };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("./observability/tracing-sdk") as typeof import("./observability/tracing-sdk");
+  return sdk.startTracing({ ...settings, endpoint }, logger, version);
 }
 
 /** In development: stop with a clear message when prisma/schema.prisma has changes no migration holds yet. */

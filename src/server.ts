@@ -25,6 +25,7 @@ import { buildGraphQLSchema } from "./graphql/schema";
 import type { ModuleDescriptor } from "./graphql/module";
 import { MODULES, registryOf } from "./app";
 import type { Logger } from "./observability/logger";
+import type { RequestTrace, Tracing } from "./observability/tracing";
 import { Metrics } from "./observability/metrics";
 import { createReadinessCheck } from "./observability/readiness";
 import { requestIdOf } from "./observability/request-id";
@@ -60,6 +61,8 @@ export interface ServerOptions {
   logger: Logger;
   /** The modules to serve; the API's own (src/app/modules.ts) unless given. */
   modules?: readonly ModuleDescriptor[];
+  /** OpenTelemetry, when an OTLP endpoint is configured (src/main.ts starts it); no spans without. */
+  tracing?: Tracing;
 }
 
 export interface RunningServer {
@@ -72,7 +75,13 @@ export interface RunningServer {
 }
 
 type RequestContext = Context &
-  CacheAware & { sqlStatements: SqlStatementCounter; requestId: string; cost?: number; clientAddress: string };
+  CacheAware & {
+    sqlStatements: SqlStatementCounter;
+    requestId: string;
+    trace?: RequestTrace;
+    cost?: number;
+    clientAddress: string;
+  };
 
 /** Authentication and the rate limit, done once per request: the caller, or why it was refused. */
 type Admission = { caller: Caller; refused: false } | { caller: Caller | undefined; refused: true; error: unknown };
@@ -85,6 +94,7 @@ export async function startServer({
   prisma,
   logger,
   modules = MODULES,
+  tracing,
 }: ServerOptions): Promise<RunningServer> {
   const registry = registryOf(modules);
   const config: Config = { ...loadConfig({}), ...given };
@@ -199,12 +209,19 @@ export async function startServer({
               positions: callerPositions,
               rebind: (context, client) => {
                 context.prisma = client;
-                context.loaders = registry.createLoaders(client, loaderFactory(loaderOptions));
+                context.loaders = registry.createLoaders(
+                  client,
+                  loaderFactory({
+                    ...loaderOptions,
+                    ...(context.trace ? { traceBatch: context.trace.batch.bind(context.trace) } : {}),
+                  }),
+                );
               },
               routed: (target, reason) => metrics.readRouting.inc({ target, reason }),
             }),
           ]
         : []),
+      ...(tracing ? [traceRequests()] : []),
       observeRequests(metrics, logger, config.exposeSqlStatementCount),
     ],
   });
@@ -292,10 +309,16 @@ export async function startServer({
   app.use(
     "/graphql",
     (req, res, next) => {
-      res.locals.requestId = requestIdOf(req.header("x-request-id"));
-      res.setHeader("x-request-id", res.locals.requestId as string);
+      const requestId = (res.locals.requestId = requestIdOf(req.header("x-request-id")));
+      res.setHeader("x-request-id", requestId);
       // Every statement the request causes is counted against it.
-      countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
+      const counted = () => countSqlStatements((res.locals.sqlStatements = new SqlStatementCounter()), () => next());
+      if (!tracing) return counted();
+      // With tracing, the request's span is the parent of everything it does; it ends with the
+      // answer (see observeRequests), or when the connection closes before one.
+      const trace = (res.locals.trace = tracing.startRequest(requestId, req.method));
+      res.once("close", () => trace.end());
+      trace.run(counted);
     },
     earlyBodyProblem(),
     express.json({ limit: config.requestBodyLimitBytes, verify: refuseInvalidUtf8 }),
@@ -305,14 +328,16 @@ export async function startServer({
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
+        const trace = res.locals.trace as RequestTrace | undefined;
         const admitted = await admission(req, res);
         // Refused before Apollo's plugins run: logged and counted here, or it would leave no trace.
         const refuse = (error: unknown, caller: Caller | undefined): GraphQLError => {
-          const refusal = refusalOf(error, requestId, logger);
+          const refusal = refusalOf(error, { requestId, traceId: trace?.traceId }, logger);
           const code = String(refusal.extensions.code);
           metrics.requests.inc({ operation: metrics.operationLabel(undefined, false), outcome: "error" });
           metrics.errors.inc({ code });
           logger.info({ requestId, caller: caller?.name ?? null, errorCodes: [code] }, "graphql request refused");
+          trace?.end([code]);
           return refusal;
         };
         if (admitted.refused) throw refuse(admitted.error, admitted.caller);
@@ -321,10 +346,16 @@ export async function startServer({
         const distrusted = trustedDocumentRefusal(verdict, caller);
         if (distrusted) throw refuse(distrusted, caller);
         return {
-          ...createContext(prisma, registry, loaderOptions, { caller, requestId }),
+          ...createContext(
+            prisma,
+            registry,
+            { ...loaderOptions, ...(trace ? { traceBatch: trace.batch.bind(trace) } : {}) },
+            { caller, requestId },
+          ),
           sqlStatements: res.locals.sqlStatements as SqlStatementCounter,
           requestId,
           clientAddress: req.ip ?? "unknown",
+          ...(trace ? { trace } : {}),
           responseCacheSlot: res.locals.responseCacheSlot as CacheSlot | undefined,
           // An unregistered document an admin key may run is not served to others from the cache.
           uncacheable: verdict?.kind === "unregistered",
@@ -451,7 +482,7 @@ function observeRequests(
                 error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ||
                 error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE
               )
-                Object.assign(error.extensions, { requestId: context.requestId });
+                Object.assign(error.extensions, failureIds(context.requestId, context.trace?.traceId));
             }
             // The database being unavailable is the server's state, not the request's fault: 503, and when to come back.
             if (codes.includes(ErrorCode.SERVICE_UNAVAILABLE)) {
@@ -471,6 +502,7 @@ function observeRequests(
             },
             "graphql request",
           );
+          context.trace?.end(codes);
         },
       };
     },
@@ -480,13 +512,58 @@ function observeRequests(
 /**
  * The error a request refused while its context is built gets: its own when it has a code
  * (UNAUTHENTICATED, RATE_LIMITED), SERVICE_UNAVAILABLE when the database could not be asked
- * (the API key lookup), else a masked internal error. Both of the latter carry the request id.
+ * (the API key lookup), else a masked internal error. Both of the latter carry the request id
+ * (and the trace id, when tracing is on).
  */
-function refusalOf(error: unknown, requestId: string, logger: Logger): GraphQLError {
+function refusalOf(
+  error: unknown,
+  ids: { requestId: string; traceId: string | undefined },
+  logger: Logger,
+): GraphQLError {
   if (error instanceof GraphQLError && typeof error.extensions.code === "string") return error;
-  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(undefined, { requestId });
-  logger.error({ err: error, requestId }, "Unexpected error while authenticating a request");
-  return new MaskedInternalError(requestId);
+  const extensions = failureIds(ids.requestId, ids.traceId);
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(undefined, extensions);
+  logger.error({ err: error, requestId: ids.requestId }, "Unexpected error while authenticating a request");
+  return new MaskedInternalError(extensions);
+}
+
+/** What an INTERNAL_SERVER_ERROR or SERVICE_UNAVAILABLE carries for the caller to quote. */
+function failureIds(requestId: string, traceId: string | undefined): { requestId: string; traceId?: string } {
+  return traceId === undefined ? { requestId } : { requestId, traceId };
+}
+
+/**
+ * Spans of the GraphQL phases (parse, validate, execute) under the request's span, which is
+ * named after the operation. Parsing and validation are skipped, and so get no span, for a
+ * document Apollo Server has already parsed and validated. No hook runs per field.
+ */
+function traceRequests(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue: { trace } }) {
+      if (!trace) return;
+      return {
+        async parsingDidStart() {
+          const end = trace.startPhase("parse");
+          return async (error) => end(error);
+        },
+        async validationDidStart() {
+          const end = trace.startPhase("validate");
+          return async (errors) => end(errors?.[0]);
+        },
+        async didResolveOperation({ operation, operationName }) {
+          trace.nameOperation(operation?.operation, operationName ?? undefined);
+        },
+        async executionDidStart() {
+          const end = trace.startPhase("execute");
+          return {
+            async executionDidEnd(error) {
+              end(error);
+            },
+          };
+        },
+      };
+    },
+  };
 }
 
 /** body-parser's failures, with the status it chose: 400, 413 or 415. */

@@ -147,3 +147,39 @@ describe("cost budgets, persisted queries and trusted documents", () => {
     ]);
   });
 });
+
+describe("tracing settings", () => {
+  it("is off without an endpoint, and with OTEL_SDK_DISABLED=true whatever the endpoint", () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: undefined, serviceName: "kunskapsgraf" });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/", OTEL_SERVICE_NAME: "kunskapsgraf-test" })
+        .tracing,
+    ).toEqual({ endpoint: "http://collector:4318", serviceName: "kunskapsgraf-test" });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.se", OTEL_SDK_DISABLED: "true" }).tracing
+        .endpoint,
+    ).toBeUndefined();
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.se", OTEL_SDK_DISABLED: "false" }).tracing
+        .endpoint,
+    ).toBe("https://collector.example.se");
+  });
+
+  it("refuses an endpoint that is not an http(s) URL, and a switch that is not a boolean", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4317",
+        OTEL_SDK_DISABLED: "maybe",
+        OTEL_SERVICE_NAME: "a b",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT="collector:4317" is not an http(s) URL such as http://127.0.0.1:4318',
+      'OTEL_SDK_DISABLED="maybe" is not true or false',
+      'OTEL_SERVICE_NAME="a b" is not a name of printable characters without spaces',
+    ]);
+  });
+});

@@ -124,7 +124,7 @@ describe("automatic persisted queries (APQ)", () => {
     });
     let second: Awaited<ReturnType<typeof startChildServer>> | undefined;
     try {
-      second = await startChildServer(first.database.url, { REDIS_URL, RATE_LIMIT_REDIS_PREFIX: redisPrefix });
+      second = await startChildServer(first.database.url, { env: { REDIS_URL, RATE_LIMIT_REDIS_PREFIX: redisPrefix } });
       expect(codeOf(await post(second.url, uniqueByHash))).toBe("PERSISTED_QUERY_NOT_FOUND");
       expect((await post(first.url, { query: unique, ...uniqueByHash })).status).toBe(200);
       // Apollo Server writes the entry without waiting for it.
@@ -313,7 +313,7 @@ describe("trusted documents", () => {
       try {
         const missing = path.join(directory, "missing.json");
         await expect(
-          startChildServer(database.url, { TRUSTED_DOCUMENTS: "require", TRUSTED_DOCUMENTS_FILE: missing }),
+          startChildServer(database.url, { env: { TRUSTED_DOCUMENTS: "require", TRUSTED_DOCUMENTS_FILE: missing } }),
         ).rejects.toThrow(`TRUSTED_DOCUMENTS_FILE=${missing}, which cannot be read (ENOENT)`);
       } finally {
         await database.drop();

@@ -50,9 +50,9 @@ describe("three processes started at once on an empty database", () => {
     const env = { MIGRATE_ON_START: "true", SEED_ON_START: "true" };
     servers.push(
       ...(await Promise.all([
-        startChildServer(database.url, env),
-        startChildServer(database.url, env),
-        startChildServer(database.url, env),
+        startChildServer(database.url, { env }),
+        startChildServer(database.url, { env }),
+        startChildServer(database.url, { env }),
       ])),
     );
     const outputs = servers.map((server) => server.output());
@@ -97,7 +97,10 @@ describe("two processes on one database", () => {
       RATE_LIMIT_ANONYMOUS_REQUESTS: "1000",
       RATE_LIMIT_KEY_REQUESTS: "6",
     };
-    [first, second] = await Promise.all([startChildServer(database.url, env), startChildServer(database.url, env)]);
+    [first, second] = await Promise.all([
+      startChildServer(database.url, { env }),
+      startChildServer(database.url, { env }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([stopChildServer(first), stopChildServer(second)]);

@@ -107,7 +107,7 @@ describeWithPostgres("read replicas on a streaming replica", () => {
       REDIS_URL,
       RATE_LIMIT_REDIS_PREFIX: `kg-test-replication-${randomBytes(6).toString("hex")}`,
     };
-    [first, second] = await Promise.all([startChildServer(primaryUrl, env), startChildServer(primaryUrl, env)]);
+    [first, second] = await Promise.all([startChildServer(primaryUrl, { env }), startChildServer(primaryUrl, { env })]);
   });
 
   afterAll(async () => {

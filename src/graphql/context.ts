@@ -2,7 +2,7 @@ import type { Database } from "../db/prisma";
 import type { Actor } from "../db/audit-log";
 import { anonymousCaller, type Caller } from "../access/caller";
 import type { RateLimitState } from "../access/rate-limit";
-import { loaderFactory, type LoaderOptions } from "./loader";
+import { loaderFactory, nameLoader, type LoaderOptions } from "./loader";
 import type { Loaders, ModuleRegistry } from "./module";
 
 export type { Loaders } from "./module";
@@ -28,9 +28,15 @@ export function createContext(
   options: LoaderOptions = { batching: true },
   actor: Actor = { caller: anonymousCaller(["read"]), requestId: null },
 ): Context {
+  const loaders = registry.createLoaders(prisma, loaderFactory(options));
+  // Traced batches are named after their loader.
+  if (options.traceBatch) {
+    const named = loaders as unknown as Record<string, unknown>;
+    for (const [name, loader] of Object.entries(named)) named[name] = nameLoader(loader, name);
+  }
   return {
     prisma,
-    loaders: registry.createLoaders(prisma, loaderFactory(options)),
+    loaders,
     registry,
     caller: actor.caller,
     requestId: actor.requestId,

@@ -9,6 +9,8 @@ export interface LoaderOptions {
   batching: boolean;
   /** Told the number of keys of every batch (for metrics). */
   onBatch?: (size: number) => void;
+  /** Runs each batch in a span (with tracing on), told the loader's name and the number of keys. */
+  traceBatch?: <T>(loaderName: string | null, size: number, work: () => Promise<T>) => Promise<T>;
 }
 
 export type LoaderFactory = <Key, Value, CacheKey = Key>(
@@ -16,17 +18,34 @@ export type LoaderFactory = <Key, Value, CacheKey = Key>(
   options?: DataLoader.Options<Key, Value, CacheKey>,
 ) => DataLoader<Key, Value, CacheKey>;
 
-export function loaderFactory({ batching, onBatch }: LoaderOptions): LoaderFactory {
+export function loaderFactory({ batching, onBatch, traceBatch }: LoaderOptions): LoaderFactory {
   return (batch, options) => {
     const observed: typeof batch = (keys) => {
       // A read past its execution deadline starts no more batches (see executionTimeoutPlugin).
       const late = currentSqlStatementCounter()?.deadlineError();
       if (late) return Promise.reject(late);
       onBatch?.(keys.length);
-      return batch(keys);
+      return traceBatch ? traceBatch(loader.name, keys.length, async () => batch(keys)) : batch(keys);
     };
-    return new DataLoader(observed, batching ? options : { ...options, batch: false, cache: false });
+    const loader = new DataLoader(observed, batching ? options : { ...options, batch: false, cache: false });
+    return loader;
   };
+}
+
+/**
+ * Gives a module's loaders the names they have in `Loaders` (for traces), the loaders a
+ * `loadersByArguments` function makes included; a loader named by its module keeps its name.
+ */
+export function nameLoader<Loader>(loader: Loader, name: string): Loader {
+  if (loader instanceof DataLoader) {
+    loader.name ??= name;
+    return loader;
+  }
+  if (typeof loader === "function") {
+    const create = loader as (...args: unknown[]) => unknown;
+    return ((...args: unknown[]) => nameLoader(create(...args), name)) as Loader;
+  }
+  return loader;
 }
 
 /**

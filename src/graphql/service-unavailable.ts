@@ -25,11 +25,12 @@ export class ServiceUnavailableError extends GraphQLErrorWithCode {
 
 /**
  * An unexpected error, already logged where it was caught, answered without detail but with the
- * request id, so the caller can quote it and an operator find the log line.
+ * request id (and the trace id when tracing is on), so the caller can quote it and an operator
+ * find the log line and the trace.
  */
 export class MaskedInternalError extends GraphQLErrorWithCode {
-  constructor(requestId: string) {
-    super("Internal server error", ErrorCode.INTERNAL_SERVER_ERROR, { requestId, http: { status: 500 } });
+  constructor(ids: { requestId: string; traceId?: string }) {
+    super("Internal server error", ErrorCode.INTERNAL_SERVER_ERROR, { ...ids, http: { status: 500 } });
   }
 }
 

@@ -6,11 +6,18 @@ export type { Logger };
 /**
  * Structured JSON logs (one object a line) in production and tests; readable lines in
  * development. Request logs carry ids, names, durations and counts only: never variables,
- * headers or response data, which may hold personal data or secrets.
+ * headers or response data, which may hold personal data or secrets. With tracing on, a line
+ * written inside a request carries its `trace_id` and `span_id`.
  */
-export function createLogger(environment: Config["environment"], level: LogLevel): Logger {
+export function createLogger(
+  environment: Config["environment"],
+  level: LogLevel,
+  /** Fields added to every line, e.g. the active span's `trace_id` and `span_id` when tracing is on. */
+  mixin?: () => object,
+): Logger {
   return pino({
     level,
+    ...(mixin ? { mixin } : {}),
     base: { service: "kunskapsgraf" },
     redact: { paths: ["req.headers.authorization", "*.authorization", "*.password"], censor: "[redacted]" },
     ...(environment === "development"

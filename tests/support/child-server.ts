@@ -10,13 +10,25 @@ export interface ChildServer {
   output(): string;
 }
 
+export interface ChildServerOptions {
+  /** Environment variables beyond the defaults below (tracing's, REDIS_URL …); they may override them. */
+  env?: NodeJS.ProcessEnv;
+  /** Arguments of node before the script, e.g. `--require` of a probe. */
+  nodeArgs?: string[];
+  /** Opens an IPC channel to the child (`child.send`, `child.on("message")`). */
+  ipc?: boolean;
+}
+
 /**
  * The built server (`dist/main.js`) as a process of its own, for tests that kill it or run several
  * side by side; resolves with its URL once it says it is ready. By default on an existing,
  * migrated and seeded database (no migrations or seed on start); `env` adds or overrides settings.
  */
-export async function startChildServer(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  const childEnv = {
+export async function startChildServer(
+  databaseUrl: string,
+  { env: extra = {}, nodeArgs = [], ipc = false }: ChildServerOptions = {},
+): Promise<ChildServer> {
+  const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     PORT: "0",
@@ -24,9 +36,12 @@ export async function startChildServer(databaseUrl: string, env: NodeJS.ProcessE
     MIGRATE_ON_START: "false",
     SEED_ON_START: "false",
     LOG_LEVEL: "info",
-    ...env,
+    ...extra,
   };
-  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    env,
+    stdio: ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
