@@ -279,7 +279,7 @@ ALTER TABLE "knowledge_support" ADD CONSTRAINT "kg_knowledge_support_name_not_bl
 ALTER TABLE "knowledge_support" ADD CONSTRAINT "kg_knowledge_support_url_format" CHECK ("url" ~ '^https?://[^[:space:]]+$');
 ALTER TABLE "knowledge_support_program_area" ADD CONSTRAINT "kg_knowledge_support_program_area_kind" CHECK ("program_area_kind" IN ('NPO', 'PRIMARY_CARE_COUNCIL'));
 ALTER TABLE "knowledge_support_state" ADD CONSTRAINT "kg_knowledge_support_state_period" CHECK ("valid_to" IS NULL OR "valid_from" IS NULL OR "valid_from" <= "valid_to");
-ALTER TABLE "knowledge_support_state" ADD CONSTRAINT "kg_knowledge_support_retired_reason" CHECK ("state" <> 'RETIRED' OR "reason" ~ '[^[:space:]]');
+ALTER TABLE "knowledge_support_state" ADD CONSTRAINT "kg_knowledge_support_retired_reason" CHECK ("state" <> 'RETIRED' OR coalesce("reason", '') ~ '[^[:space:]]');
 ALTER TABLE "knowledge_support_state" ADD CONSTRAINT "kg_knowledge_support_state_no_overlap" EXCLUDE USING gist (
   "knowledge_support_id" WITH =, daterange("valid_from", "valid_to", '[]') WITH &&
 );
@@ -290,7 +290,7 @@ ALTER TABLE "implementation" ADD CONSTRAINT "kg_implementation_decision_body" CH
 CREATE UNIQUE INDEX "kg_implementation_one_per_region" ON "implementation" ("knowledge_support_id", "county_code") WHERE "municipality_code" IS NULL;
 CREATE UNIQUE INDEX "kg_implementation_one_per_municipality" ON "implementation" ("knowledge_support_id", "municipality_code") WHERE "municipality_code" IS NOT NULL;
 ALTER TABLE "implementation_status" ADD CONSTRAINT "kg_implementation_status_period" CHECK ("valid_to" IS NULL OR "valid_from" <= "valid_to");
-ALTER TABLE "implementation_status" ADD CONSTRAINT "kg_implementation_not_to_be_implemented_reason" CHECK ("status" <> 'NOT_TO_BE_IMPLEMENTED' OR "reason" ~ '[^[:space:]]');
+ALTER TABLE "implementation_status" ADD CONSTRAINT "kg_implementation_not_to_be_implemented_reason" CHECK ("status" <> 'NOT_TO_BE_IMPLEMENTED' OR coalesce("reason", '') ~ '[^[:space:]]');
 ALTER TABLE "implementation_status" ADD CONSTRAINT "kg_implementation_status_no_overlap" EXCLUDE USING gist (
   "implementation_id" WITH =, daterange("valid_from", "valid_to", '[]') WITH &&
 );
