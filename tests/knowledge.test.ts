@@ -457,3 +457,49 @@ describe("database constraints", () => {
     );
   });
 });
+
+/** The coordinator's questions for psykisk hälsa and region 22, in one operation. */
+const COORDINATOR = `query Coordinator {
+  knowledgeSupports(filter: { programArea: "psykisk-halsa" }, first: 100) {
+    totalCount
+    nodes {
+      name kind state { state validFrom } ownerGroup { name } ownerOrganisation { name } programAreas { slug }
+      versions { label } formerNames { name }
+      implementations(region: "22") { decisionDate decidedBy status { status validFrom } responsibleGroup { slug } }
+      followUps { indicator dataSource targetLevel latestValues(region: "22") { value periodEnd source } }
+    }
+  }
+  implementationMatrix(programArea: "psykisk-halsa") {
+    knowledgeSupport { slug }
+    cells { countyCode status since region { name } implementation { responsibleGroup { slug } municipalities { code } } }
+  }
+  region(countyCode: "22") {
+    implementations(status: [DECIDED, PLANNING, IMPLEMENTING]) { knowledgeSupport { name } status { status } municipalities { code } }
+  }
+  municipality(code: "2281") { implementations { knowledgeSupport { name } status { status } } }
+}`;
+
+describe("statement counts of the coordinator's questions", () => {
+  it("are the same at 1× and 10× data, and bounded", async () => {
+    const large = await startTestServer({ dataset: 10 });
+    try {
+      const counts: number[] = [];
+      let sizes: number[] = [];
+      for (const target of [server, large]) {
+        const response = await gql<{ implementationMatrix: unknown[]; knowledgeSupports: { totalCount: number } }>(
+          target.url,
+          COORDINATOR,
+        );
+        expect(response.errors).toBeUndefined();
+        counts.push(response.extensions!.sqlStatements!);
+        sizes = [...sizes, response.data!.implementationMatrix.length];
+      }
+      // More knowledge support at 10×, the same statements.
+      expect(sizes[1]).toBeGreaterThan(sizes[0]!);
+      expect(counts[1]).toBe(counts[0]);
+      expect(counts[0]).toBeLessThanOrEqual(22);
+    } finally {
+      await large.stop();
+    }
+  }, 600_000);
+});

@@ -125,6 +125,14 @@ export class ImplementationMatrixArgs {
   @OptionalEnumList()
   states?: KnowledgeSupportState[] | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Only this region's cells (länskod, e.g. \"22\"): a coordinator's own column. Every region when omitted.",
+  })
+  @OptionalCountyCode()
+  region?: string | null;
+
   @Field(() => GraphQLDate, { nullable: true, description: "The day the matrix shows. Defaults to today." })
   @IsOptional()
   asOf?: Date | null;

@@ -333,9 +333,11 @@ export class ReportFollowUpValueInput {
   @CountyCode()
   countyCode!: string;
 
-  @Field(() => Float, { description: "The value, at most ±10¹⁰." })
+  @Field(() => Float, {
+    description: "The value in the indicator's unit (a share, rate or count): from 0 to 10¹⁰.",
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(-1e10)
+  @Min(0)
   @Max(1e10)
   value!: number;
 

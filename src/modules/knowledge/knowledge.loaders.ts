@@ -25,7 +25,7 @@ import {
 /** A knowledge support's columns the API shows, on the table aliased `ks`. */
 export const KNOWLEDGE_SUPPORT_COLUMNS = Prisma.sql`ks.id, ks.slug, ks.name, ks.kind, ks.description,
   ks.owner_group_id AS "ownerGroupId", ks.owner_organisation_id AS "ownerOrganisationId", ks.url,
-  ks.municipal_target AS "municipalTarget", ks.provenance, ks.note, ks.sources, ks.version`;
+  ks.municipal_target AS "municipalTarget", ks.provenance, ks.note, coalesce(ks.sources, '{}') AS sources, ks.version`;
 
 export const knowledgeSupportRow = row(
   {
@@ -52,7 +52,7 @@ export const IMPLEMENTATION_COLUMNS = Prisma.sql`im.id, im.knowledge_support_id 
   im.joint_with_municipalities AS "jointWithMunicipalities", im.decision_date AS "decisionDate",
   im.decided_by AS "decidedBy", im.decided_by_group_id AS "decidedByGroupId",
   im.responsible_group_id AS "responsibleGroupId", im.adaptation_note AS "adaptationNote",
-  im.provenance, im.note, im.sources, im.version`;
+  im.provenance, im.note, coalesce(im.sources, '{}') AS sources, im.version`;
 
 export const implementationRow = row(
   {
@@ -97,7 +97,7 @@ export const statusPeriodRow = row(
 );
 
 export const FOLLOW_UP_COLUMNS = Prisma.sql`f.id, f.knowledge_support_id AS "knowledgeSupportId", f.indicator,
-  f.data_source AS "dataSource", f.target_level AS "targetLevel", f.provenance, f.note, f.sources, f.version`;
+  f.data_source AS "dataSource", f.target_level AS "targetLevel", f.provenance, f.note, coalesce(f.sources, '{}') AS sources, f.version`;
 
 export const followUpRow = row(
   {

@@ -84,7 +84,7 @@ export class KnowledgeSupportResolver {
 
   @Query(() => [ImplementationMatrixRow], {
     description:
-      "The implementation matrix of a program area: each knowledge support in use on `asOf` (published or under revision unless `states` says otherwise) × the 21 regions, with each region's status on that day. NOT_DECIDED marks a region with no decision recorded.",
+      "The implementation matrix of a program area: each knowledge support in use on `asOf` (published or under revision unless `states` says otherwise) × the 21 regions (or one, with `region`), with each region's status on that day. NOT_DECIDED marks a region with no decision recorded.",
   })
   implementationMatrix(
     @Args() args: ImplementationMatrixArgs,

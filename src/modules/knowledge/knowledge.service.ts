@@ -124,6 +124,7 @@ export class KnowledgeService {
         LEFT JOIN LATERAL (SELECT s.status, s.valid_from FROM implementation_status s
                             WHERE s.implementation_id = im.id AND s.valid_from <= ${on} AND (s.valid_to IS NULL OR s.valid_to >= ${on})
                             LIMIT 1) st ON TRUE
+       ${args.region ? Prisma.sql`WHERE r.county_code = ${args.region}` : Prisma.empty}
        ORDER BY r.county_code`,
       (value) => {
         const cell = row({

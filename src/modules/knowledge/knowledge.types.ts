@@ -366,7 +366,9 @@ export class ImplementationMatrixRow {
   @Field(() => KnowledgeSupport, { description: "The knowledge support." })
   knowledgeSupport!: KnowledgeSupportRow;
 
-  @Field(() => [ImplementationMatrixCell], { description: "A cell for each of the 21 regions, by county code." })
+  @Field(() => [ImplementationMatrixCell], {
+    description: "A cell for each of the 21 regions (or the one asked for), by county code.",
+  })
   cells!: ImplementationMatrixCell[];
 }
 

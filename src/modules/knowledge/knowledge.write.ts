@@ -106,6 +106,12 @@ async function groupsOfKinds(
   return ids.map((id) => found.find((g) => g.id === id)!);
 }
 
+/** Checks the format of optional global IDs of groups before anything is read, so each bad one is named. */
+function checkGroupIds(ids: Record<string, string | readonly string[] | null | undefined>): void {
+  for (const [field, value] of Object.entries(ids))
+    for (const id of typeof value === "string" ? [value] : (value ?? [])) databaseIdOf(id, GROUP_TYPE_NAMES, field);
+}
+
 function checkStateChange(change: KnowledgeSupportStateChange, field: string): void {
   if (change.state === "RETIRED" && !change.reason?.trim())
     throw new BadUserInputError(
@@ -150,6 +156,8 @@ export class KnowledgeWriteService {
 
   createKnowledgeSupport(actor: Actor, input: CreateKnowledgeSupportInput): Promise<KnowledgeSupportModel> {
     authorizeWrite(actor.caller, [null], "the knowledge-support register");
+    checkGroupIds({ "input.ownerGroup": input.ownerGroup, "input.programAreas": input.programAreas });
+    if (input.ownerOrganisation) databaseIdOf(input.ownerOrganisation, ["Organisation"], "input.ownerOrganisation");
     if (!input.ownerGroup === !input.ownerOrganisation)
       throw new BadUserInputError("Give exactly one owner: ownerGroup or ownerOrganisation", "input.ownerGroup");
     checkStateChange(input.state, "input.state");
@@ -237,6 +245,7 @@ export class KnowledgeWriteService {
   updateKnowledgeSupport(actor: Actor, input: UpdateKnowledgeSupportInput): Promise<KnowledgeSupportModel> {
     authorizeWrite(actor.caller, [null], "the knowledge-support register");
     const id = databaseIdOf(input.id, ["KnowledgeSupport"], "input.id");
+    checkGroupIds({ "input.programAreas": input.programAreas });
     if (input.name === null) throw new BadUserInputError("name cannot be cleared", "input.name");
     if (input.kind === null) throw new BadUserInputError("kind cannot be cleared", "input.kind");
     if (input.municipalTarget === null)
@@ -352,6 +361,7 @@ export class KnowledgeWriteService {
     authorizeAnyWrite(actor.caller, "implementations");
     authorizeWrite(actor.caller, [input.countyCode], `implementations in region ${input.countyCode}`);
     const knowledgeSupportId = databaseIdOf(input.knowledgeSupport, ["KnowledgeSupport"], "input.knowledgeSupport");
+    checkGroupIds({ "input.decidedByGroup": input.decidedByGroup, "input.responsibleGroup": input.responsibleGroup });
     checkStatusChange(input.status, "input.status");
     const municipalityCode = input.municipalityCode ?? null;
     if (municipalityCode && !municipalityCode.startsWith(input.countyCode))
@@ -509,6 +519,7 @@ export class KnowledgeWriteService {
   updateImplementation(actor: Actor, input: UpdateImplementationInput): Promise<ImplementationModel> {
     authorizeAnyWrite(actor.caller, "implementations");
     const id = databaseIdOf(input.id, ["Implementation"], "input.id");
+    checkGroupIds({ "input.decidedByGroup": input.decidedByGroup, "input.responsibleGroup": input.responsibleGroup });
     if (input.jointWithMunicipalities === null)
       throw new BadUserInputError("jointWithMunicipalities cannot be cleared", "input.jointWithMunicipalities");
     if (input.newStatus) checkStatusChange(input.newStatus, "input.newStatus");
