@@ -503,3 +503,59 @@ describe("statement counts of the coordinator's questions", () => {
     }
   }, 600_000);
 });
+
+describe("knowledge gaps", () => {
+  it("finds each kind of gap in the generated data, each naming what it concerns", async () => {
+    const data = await ok<{
+      knowledgeGaps: {
+        totalCount: number;
+        nodes: {
+          kind: string;
+          message: string;
+          knowledgeSupport: { name: string; state: { state: string } };
+          otherKnowledgeSupport: { kind: string } | null;
+          implementation: { status: { status: string } } | null;
+          region: { countyCode: string } | null;
+        }[];
+      };
+    }>(
+      `query($kind: [KnowledgeGapKind!]) { knowledgeGaps(kinds: $kind, months: 12, first: 100) { totalCount nodes {
+         kind message knowledgeSupport { name state { state } } otherKnowledgeSupport { kind }
+         implementation { status { status } } region { countyCode } } } }`,
+    );
+    const kinds = new Set(data.knowledgeGaps.nodes.map((gap) => gap.kind));
+    for (const kind of [
+      "PUBLISHED_WITHOUT_DECISION",
+      "IMPLEMENTATION_STUCK",
+      "RETIRED_STILL_IMPLEMENTED",
+      "POSSIBLE_DUPLICATE",
+    ]) {
+      const all = await ok<{ knowledgeGaps: { nodes: typeof data.knowledgeGaps.nodes } }>(
+        `query($kind: [KnowledgeGapKind!]) { knowledgeGaps(kinds: $kind, first: 20) { nodes {
+           kind message knowledgeSupport { name state { state } } otherKnowledgeSupport { kind }
+           implementation { status { status } } region { countyCode } } } }`,
+        { kind: [kind] },
+      );
+      expect([kind, all.knowledgeGaps.nodes.length > 0]).toEqual([kind, true]);
+      for (const gap of all.knowledgeGaps.nodes) {
+        expect(gap.kind).toBe(kind);
+        if (kind === "RETIRED_STILL_IMPLEMENTED") {
+          expect(gap.knowledgeSupport.state.state).toBe("RETIRED");
+          expect(["DECIDED", "PLANNING", "IMPLEMENTING"]).toContain(gap.implementation?.status.status);
+        }
+        if (kind === "IMPLEMENTATION_STUCK")
+          expect(["DECIDED", "PLANNING", "IMPLEMENTING"]).toContain(gap.implementation?.status.status);
+        if (kind === "PUBLISHED_WITHOUT_DECISION") expect(gap.region).not.toBeNull();
+        if (kind === "POSSIBLE_DUPLICATE") expect(gap.otherKnowledgeSupport).not.toBeNull();
+      }
+    }
+    expect(kinds.size).toBeGreaterThan(0);
+    const region = await ok<{ knowledgeGaps: { nodes: { region: { countyCode: string } | null }[] } }>(
+      `{ knowledgeGaps(region: "22", first: 100) { nodes { region { countyCode } } } }`,
+    );
+    expect(region.knowledgeGaps.nodes.length).toBeGreaterThan(0);
+    for (const gap of region.knowledgeGaps.nodes) expect(gap.region?.countyCode).toBe("22");
+    const bad = await gql(server.url, `{ knowledgeGaps(months: 0) { totalCount } }`);
+    expect(codeOf(bad)).toBe("BAD_USER_INPUT");
+  });
+});

@@ -1,5 +1,6 @@
 import { Prisma } from "../../generated/prisma/client";
 import { foundAs, type ModuleDescriptor } from "../../graphql/module";
+import { KnowledgeGapResolver } from "./knowledge.gaps";
 import { createKnowledgeLoaders } from "./knowledge.loaders";
 import { KnowledgeMutations } from "./knowledge.mutations";
 import {
@@ -29,6 +30,7 @@ export const knowledgeModule: ModuleDescriptor = {
     ImplementationMatrixCellResolver,
     RegionImplementationsResolver,
     MunicipalityImplementationsResolver,
+    KnowledgeGapResolver,
     KnowledgeMutations,
   ],
   loaders: createKnowledgeLoaders,

@@ -7,7 +7,7 @@ import {
   Provenance,
 } from "../../generated/prisma/enums";
 import { Connection } from "../../graphql/pagination";
-import { GraphQLDate } from "../../graphql/scalars";
+import { GraphQLDate, GraphQLDateTime } from "../../graphql/scalars";
 import { Node } from "../../graphql/node";
 
 registerEnumType(KnowledgeSupportKind, {
@@ -334,7 +334,7 @@ export class FollowUpValue {
   @Field(() => String, { nullable: true, description: "Where the value was taken from." })
   source!: string | null;
 
-  @Field({ description: "When the value was reported." })
+  @Field(() => GraphQLDateTime, { description: "When the value was reported." })
   reportedAt!: Date;
 
   followUpId!: string;
