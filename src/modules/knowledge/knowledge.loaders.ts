@@ -303,7 +303,7 @@ export function createKnowledgeLoaders(prisma: Database, load: LoaderFactory) {
           "implementation_municipality_codes",
           Prisma.sql`SELECT jm.implementation_id::text AS id, jm.municipality_code AS code
             FROM implementation_municipality jm WHERE jm.implementation_id = ANY(${[...ids]}::uuid[])
-           ORDER BY jm.municipality_code`,
+           ORDER BY jm.implementation_id, jm.municipality_code`,
           row({ id: text(), code: text() }),
         ),
         (found) => found.id,
