@@ -59,10 +59,12 @@ export const knowledgeModule: ModuleDescriptor = {
   searchSources: [
     {
       kind: "KNOWLEDGE_SUPPORT",
+      // Tier 5: at equal scores after groups, people and organisations, so a search for a word of a
+      // program area's name still lists the structure first.
       description: "Knowledge support (kunskapsstöd), by name or a former name.",
       types: () => [KnowledgeSupport],
       candidates: ({ like, folded }) => Prisma.sql`
-        SELECT 'KNOWLEDGE_SUPPORT', ks.id, ks.name, 1, kg_fold(ks.name),
+        SELECT 'KNOWLEDGE_SUPPORT', ks.id, ks.name, 5, kg_fold(ks.name),
                coalesce((SELECT kg_fold(n.name) FROM knowledge_support_name n
                           WHERE n.knowledge_support_id = ks.id AND kg_fold(n.name) LIKE ${like} LIMIT 1), '')
           FROM knowledge_support ks
