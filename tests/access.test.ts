@@ -354,6 +354,19 @@ Object.assign(MUTATIONS, {
       dataSource: "Kvalitetsregister",
     }),
   },
+  syncImplementationStatuses: {
+    query: `mutation($input: SyncImplementationStatusesInput!) { syncImplementationStatuses(input: $input) { applied } }`,
+    owner: "22",
+    input: async (caller: CallerName) => {
+      const id = await knowledgeSupport(caller);
+      const slug = (
+        await server.prisma.knowledgeSupport.findUniqueOrThrow({
+          where: { id: Buffer.from(id, "base64url").toString().split(":")[1]! },
+        })
+      ).slug;
+      return { countyCode: "22", rows: [{ knowledgeSupport: slug, status: "PLANNING", from: "2024-05-01" }] };
+    },
+  },
   reportFollowUpValue: {
     query: `mutation($input: ReportFollowUpValueInput!) { reportFollowUpValue(input: $input) { value } }`,
     owner: "22",

@@ -559,3 +559,76 @@ describe("knowledge gaps", () => {
     expect(codeOf(bad)).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("tracking-sheet sync", () => {
+  const SYNC = `mutation($input: SyncImplementationStatusesInput!) { syncImplementationStatuses(input: $input) {
+    applied counts { created updated unchanged failed } failures { index knowledgeSupport message } } }`;
+  type Result = {
+    syncImplementationStatuses: {
+      applied: boolean;
+      counts: { created: number; updated: number; unchanged: number; failed: number };
+      failures: { index: number; message: string }[];
+    };
+  };
+
+  it("applies a region's sheet once, then finds nothing to do; a dry run and a bad row write nothing", async () => {
+    const supports = await server.prisma.knowledgeSupport.findMany({
+      where: { slug: { startsWith: "gen-psykisk-halsa-" } },
+      orderBy: { slug: "asc" },
+    });
+    const rows = supports.slice(0, 2).map((s, index) => ({
+      knowledgeSupport: s.slug,
+      municipalityCode: index === 0 ? "0114" : null,
+      status: "IMPLEMENTING",
+      from: "2026-10-01",
+      decisionDate: "2026-09-01",
+    }));
+    const events = () => server.prisma.auditEvent.count();
+    const implementations = () => server.prisma.implementation.count();
+    const before = [await events(), await implementations()];
+
+    const dry = await ok<Result>(SYNC, { input: { countyCode: "01", dryRun: true, rows } }, region01);
+    expect(dry.syncImplementationStatuses.applied).toBe(false);
+    expect(dry.syncImplementationStatuses.counts.failed).toBe(0);
+    expect([await events(), await implementations()]).toEqual(before);
+
+    const bad = await ok<Result>(
+      SYNC,
+      {
+        input: {
+          countyCode: "01",
+          rows: [...rows, { knowledgeSupport: "no-such-support", status: "DECIDED", from: "2026-01-01" }],
+        },
+      },
+      region01,
+    );
+    expect(bad.syncImplementationStatuses).toMatchObject({ applied: false, counts: { failed: 1 } });
+    expect(bad.syncImplementationStatuses.failures).toEqual([
+      { index: 2, knowledgeSupport: "no-such-support", message: "No knowledge support has the slug no-such-support" },
+    ]);
+    expect([await events(), await implementations()]).toEqual(before);
+
+    const applied = await ok<Result>(SYNC, { input: { countyCode: "01", rows } }, region01);
+    expect(applied.syncImplementationStatuses.applied).toBe(true);
+    expect(applied.syncImplementationStatuses.counts.created + applied.syncImplementationStatuses.counts.updated).toBe(
+      2,
+    );
+    expect(await events()).toBe(before[0]! + 2);
+
+    const again = await ok<Result>(SYNC, { input: { countyCode: "01", rows } }, region01);
+    expect(again.syncImplementationStatuses).toMatchObject({
+      applied: true,
+      counts: { created: 0, updated: 0, unchanged: 2, failed: 0 },
+    });
+    expect(await events()).toBe(before[0]! + 2);
+
+    const elsewhere = await gql(server.url, SYNC, { input: { countyCode: "01", rows } }, region22);
+    expect(codeOf(elsewhere)).toBe("FORBIDDEN");
+    const outside = await ok<Result>(
+      SYNC,
+      { input: { countyCode: "01", rows: [{ ...rows[0], municipalityCode: "2281" }] } },
+      region01,
+    );
+    expect(outside.syncImplementationStatuses.failures[0]!.message).toMatch(/not a municipality of county 01/);
+  });
+});

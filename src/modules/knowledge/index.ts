@@ -104,5 +104,6 @@ export const knowledgeModule: ModuleDescriptor = {
     { name: "updateImplementation", scopes: ["write", "write:region"] },
     { name: "createFollowUp", scopes: ["write"] },
     { name: "reportFollowUpValue", scopes: ["write", "write:region"] },
+    { name: "syncImplementationStatuses", scopes: ["write", "write:region"] },
   ],
 };

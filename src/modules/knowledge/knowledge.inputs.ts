@@ -351,3 +351,53 @@ export class ReportFollowUpValueInput {
   @OptionalText(500)
   source?: string | null;
 }
+
+@InputType({
+  description:
+    "One row of a region's tracking sheet: a knowledge support's status in the region or one of its municipalities.",
+})
+export class ImplementationStatusRowInput {
+  @Field({ description: "The knowledge support's slug." })
+  @Slug()
+  knowledgeSupport!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A municipality of the county (kommunkod); the region's own when omitted.",
+  })
+  @OptionalMunicipalityCode()
+  municipalityCode?: string | null;
+
+  @Field(() => ImplementationStatus, { description: "Its status." })
+  status!: ImplementationStatus;
+
+  @Field(() => GraphQLDate, { description: "Since when it has had that status." })
+  from!: Date;
+
+  @Field(() => String, { nullable: true, description: "Why; required for NOT_TO_BE_IMPLEMENTED." })
+  @OptionalText(2000)
+  reason?: string | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Day of the decision, where one was taken." })
+  @IsOptional()
+  decisionDate?: Date | null;
+}
+
+@InputType({
+  description:
+    "A region's tracking sheet of implementation statuses. Rows whose status is already recorded change nothing, so the same sheet can be sent again. Needs `write` or `write:region:<länskod>`.",
+})
+export class SyncImplementationStatusesInput {
+  @Field({ description: 'The region (länskod, e.g. "22").' })
+  @CountyCode()
+  countyCode!: string;
+
+  @Field(() => Boolean, { defaultValue: false, description: "Check and report everything, write nothing." })
+  @IsOptional()
+  dryRun!: boolean;
+
+  @Field(() => [ImplementationStatusRowInput], { description: "The rows: at most 5 000." })
+  @ArrayMaxSize(5_000)
+  @ValidateNested({ each: true })
+  rows!: ImplementationStatusRowInput[];
+}

@@ -11,11 +11,19 @@ import {
   CreateImplementationInput,
   CreateKnowledgeSupportInput,
   ReportFollowUpValueInput,
+  SyncImplementationStatusesInput,
   UpdateImplementationInput,
   UpdateKnowledgeSupportInput,
 } from "./knowledge.inputs";
-import { FollowUp, FollowUpValue, Implementation, KnowledgeSupport, type FollowUpValueRow } from "./knowledge.types";
-import { KnowledgeWriteService } from "./knowledge.write";
+import {
+  FollowUp,
+  FollowUpValue,
+  Implementation,
+  ImplementationSyncResult,
+  KnowledgeSupport,
+  type FollowUpValueRow,
+} from "./knowledge.types";
+import { KnowledgeWriteService, syncImplementationStatuses } from "./knowledge.write";
 
 const CreateKnowledgeSupportArgs = InputArgs(CreateKnowledgeSupportInput);
 const UpdateKnowledgeSupportArgs = InputArgs(UpdateKnowledgeSupportInput);
@@ -23,6 +31,7 @@ const CreateImplementationArgs = InputArgs(CreateImplementationInput);
 const UpdateImplementationArgs = InputArgs(UpdateImplementationInput);
 const CreateFollowUpArgs = InputArgs(CreateFollowUpInput);
 const ReportFollowUpValueArgs = InputArgs(ReportFollowUpValueInput);
+const SyncImplementationStatusesArgs = InputArgs(SyncImplementationStatusesInput);
 
 @Resolver()
 export class KnowledgeMutations {
@@ -88,5 +97,16 @@ export class KnowledgeMutations {
     @Ctx() context: Context,
   ): Promise<FollowUpValueRow> {
     return new KnowledgeWriteService(context.prisma).reportFollowUpValue(context, input);
+  }
+
+  @Mutation(() => ImplementationSyncResult, {
+    description:
+      "Syncs a region's implementation statuses from its own tracking sheet: idempotent (a status already recorded changes nothing), a dry run writes nothing, a refused row is reported by index and refuses the whole sheet. Needs `write` or the region's `write:region:<länskod>`.",
+  })
+  syncImplementationStatuses(
+    @Args(() => SyncImplementationStatusesArgs) { input }: { input: SyncImplementationStatusesInput },
+    @Ctx() context: Context,
+  ): Promise<ImplementationSyncResult> {
+    return syncImplementationStatuses(context.prisma, context, input);
   }
 }

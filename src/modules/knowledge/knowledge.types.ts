@@ -374,3 +374,45 @@ export class ImplementationMatrixRow {
 
 @ObjectType({ description: "A page of knowledge support." })
 export class KnowledgeSupportConnection extends Connection(KnowledgeSupport, "KnowledgeSupport") {}
+
+@ObjectType({ description: "What a tracking-sheet sync did, or would do in a dry run." })
+export class ImplementationSyncCounts {
+  @Field(() => Int, { description: "Implementations recorded for the first time." })
+  created!: number;
+
+  @Field(() => Int, { description: "Implementations given a new status." })
+  updated!: number;
+
+  @Field(() => Int, { description: "Rows whose status was already recorded." })
+  unchanged!: number;
+
+  @Field(() => Int, { description: "Rows refused; see `failures`." })
+  failed!: number;
+}
+
+@ObjectType({ description: "A row of the sheet that was refused, and why." })
+export class ImplementationSyncFailure {
+  @Field(() => Int, { description: "The row's position in `rows`, from 0." })
+  index!: number;
+
+  @Field({ description: "The row's knowledge support (slug)." })
+  knowledgeSupport!: string;
+
+  @Field({ description: "Why it was refused." })
+  message!: string;
+}
+
+@ObjectType({ description: "The outcome of a tracking-sheet sync." })
+export class ImplementationSyncResult {
+  @Field({
+    description:
+      "True when the changes were written: not a dry run, and no row failed (a sheet is applied whole or not at all).",
+  })
+  applied!: boolean;
+
+  @Field(() => ImplementationSyncCounts, { description: "What it did, or would do." })
+  counts!: ImplementationSyncCounts;
+
+  @Field(() => [ImplementationSyncFailure], { description: "The refused rows." })
+  failures!: ImplementationSyncFailure[];
+}

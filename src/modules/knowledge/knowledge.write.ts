@@ -28,10 +28,11 @@ import type {
   ImplementationStatusChange,
   KnowledgeSupportStateChange,
   ReportFollowUpValueInput,
+  SyncImplementationStatusesInput,
   UpdateImplementationInput,
   UpdateKnowledgeSupportInput,
 } from "./knowledge.inputs";
-import type { FollowUpValueRow } from "./knowledge.types";
+import type { FollowUpValueRow, ImplementationSyncResult } from "./knowledge.types";
 
 const KNOWLEDGE_SUPPORT_TABLE = tableRef("knowledge_support");
 const IMPLEMENTATION_TABLE = tableRef("implementation");
@@ -687,5 +688,166 @@ export class KnowledgeWriteService {
       });
       return after!;
     });
+  }
+}
+
+class SheetRefused extends Error {
+  constructor(readonly result: ImplementationSyncResult) {
+    super("sheet refused");
+  }
+}
+
+/**
+ * Brings a region's implementation statuses in line with its tracking sheet, in one transaction:
+ * a row's status already recorded changes nothing; a new status from a later day is appended; a
+ * knowledge support the region has no implementation of gets one. Any refused row refuses the
+ * sheet (nothing is written); a dry run reports the same and writes nothing.
+ */
+export async function syncImplementationStatuses(
+  prisma: Database,
+  actor: Actor,
+  input: SyncImplementationStatusesInput,
+): Promise<ImplementationSyncResult> {
+  authorizeAnyWrite(actor.caller, "implementations");
+  authorizeWrite(actor.caller, [input.countyCode], `implementations in region ${input.countyCode}`);
+  try {
+    return await writeTransaction(
+      prisma,
+      actor,
+      async (tx, log) => {
+        if (!(await tx.region.findUnique({ where: { countyCode: input.countyCode }, select: { id: true } })))
+          throw new NotFoundError(`No region has the county code ${input.countyCode}`, "input.countyCode");
+        const supports = new Map(
+          (
+            await tx.knowledgeSupport.findMany({
+              where: { slug: { in: [...new Set(input.rows.map((r) => r.knowledgeSupport))] } },
+              select: { id: true, slug: true },
+            })
+          ).map((s) => [s.slug, s.id]),
+        );
+        const municipalities = new Set(
+          (await tx.municipality.findMany({ where: { countyCode: input.countyCode }, select: { code: true } })).map(
+            (m) => m.code,
+          ),
+        );
+        const existing = await tx.implementation.findMany({
+          where: { countyCode: input.countyCode, knowledgeSupportId: { in: [...supports.values()] } },
+          include: { statuses: { orderBy: { validFrom: "asc" } } },
+        });
+        const targetOf = (supportId: string, municipality: string | null) => `${supportId}/${municipality ?? ""}`;
+        const byTarget = new Map(existing.map((im) => [targetOf(im.knowledgeSupportId, im.municipalityCode), im]));
+        const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+        const failures: ImplementationSyncResult["failures"] = [];
+        const seen = new Set<string>();
+        for (const [index, row] of input.rows.entries()) {
+          const refuse = (message: string) => {
+            failures.push({ index, knowledgeSupport: row.knowledgeSupport, message });
+            counts.failed++;
+          };
+          const supportId = supports.get(row.knowledgeSupport);
+          const municipality = row.municipalityCode ?? null;
+          if (!supportId) {
+            refuse(`No knowledge support has the slug ${row.knowledgeSupport}`);
+            continue;
+          }
+          if (municipality && !municipalities.has(municipality)) {
+            refuse(`${municipality} is not a municipality of county ${input.countyCode}`);
+            continue;
+          }
+          if (row.status === "NOT_TO_BE_IMPLEMENTED" && !row.reason?.trim()) {
+            refuse("A decision not to implement needs a reason");
+            continue;
+          }
+          const target = targetOf(supportId, municipality);
+          if (seen.has(target)) {
+            refuse("Another row of the sheet is about the same knowledge support and place");
+            continue;
+          }
+          seen.add(target);
+          const current = byTarget.get(target);
+          if (!current) {
+            const created = await tx.implementation.create({
+              data: {
+                knowledgeSupportId: supportId,
+                countyCode: input.countyCode,
+                municipalityCode: municipality,
+                decisionDate: row.decisionDate ?? null,
+                provenance: "RECORDED",
+                sources: [],
+                statuses: {
+                  create: [{ status: row.status, validFrom: row.from, reason: trimmed(row.reason) ?? null }],
+                },
+              },
+            });
+            log.record({
+              entity: "IMPLEMENTATION",
+              entityId: created.id,
+              action: "CREATED",
+              version: created.version,
+              changes: {
+                ...createdFields(created, IMPLEMENTATION_AUDIT_FIELDS),
+                status: [null, { status: row.status, from: isoDay(row.from) }],
+              },
+            });
+            counts.created++;
+            continue;
+          }
+          const latest = current.statuses.at(-1);
+          const decisionChanged =
+            row.decisionDate != null && current.decisionDate?.getTime() !== row.decisionDate.getTime();
+          if (latest?.status === row.status && !decisionChanged) {
+            counts.unchanged++;
+            continue;
+          }
+          const changes: FieldChanges = {};
+          if (latest?.status !== row.status) {
+            if (latest && (latest.validFrom >= row.from || (latest.validTo !== null && latest.validTo >= row.from))) {
+              refuse(
+                `The status ${row.status} must start after the current ${latest.status} (since ${isoDay(latest.validFrom)})`,
+              );
+              continue;
+            }
+            if (latest && latest.validTo === null)
+              await tx.implementationStatusPeriod.update({
+                where: { id: latest.id },
+                data: { validTo: new Date(row.from.getTime() - DAY_MS) },
+              });
+            await tx.implementationStatusPeriod.create({
+              data: {
+                implementationId: current.id,
+                status: row.status,
+                validFrom: row.from,
+                reason: trimmed(row.reason) ?? null,
+              },
+            });
+            changes.status = [latest?.status ?? null, { status: row.status, from: isoDay(row.from) }];
+          }
+          if (decisionChanged)
+            changes.decisionDate = [
+              current.decisionDate ? isoDay(current.decisionDate) : null,
+              isoDay(row.decisionDate!),
+            ];
+          const after = await tx.implementation.update({
+            where: { id: current.id },
+            data: { version: { increment: 1 }, ...(decisionChanged ? { decisionDate: row.decisionDate } : {}) },
+          });
+          log.record({
+            entity: "IMPLEMENTATION",
+            entityId: current.id,
+            action: "UPDATED",
+            version: after.version,
+            changes,
+          });
+          counts.updated++;
+        }
+        const result = { applied: !input.dryRun && failures.length === 0, counts, failures };
+        if (failures.length > 0 && !input.dryRun) throw new SheetRefused(result);
+        return result;
+      },
+      { dryRun: input.dryRun },
+    );
+  } catch (error) {
+    if (error instanceof SheetRefused) return error.result;
+    throw error;
   }
 }
