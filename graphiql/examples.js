@@ -104,6 +104,21 @@ query ImplementationMatrix($area: String! = "psykisk-halsa", $day: Date) {
 }`,
   },
   {
+    query: `# A dry run of a region's tracking sheet of implementation statuses: checked and reported, nothing written.
+# Needs an API key with write:region:22 (or write) in the Headers pane.
+mutation DryRunImplementationSheet(
+  $rows: [ImplementationStatusRowInput!]! = [
+    { knowledgeSupport: "generiskt-ramverk-for-kunskapsstod", status: IMPLEMENTING, from: "2025-09-01", decisionDate: "2025-03-01" }
+  ]
+) {
+  syncImplementationStatuses(input: { countyCode: "22", dryRun: true, rows: $rows }) {
+    applied
+    counts { created updated unchanged failed }
+    failures { index knowledgeSupport message }
+  }
+}`,
+  },
+  {
     query: `# A dry run of a membership sync: everything is checked and reported, nothing is written.
 # Writes need an API key: put {"Authorization": "Bearer kg_…"} in the Headers pane
 # (npm run keys -- create --name my-sync --scopes write:region:22).
