@@ -60,6 +60,65 @@ query Gaps {
 }`,
   },
   {
+    query: `# Which knowledge support (kunskapsstöd) exists for a program area: owner, kind, state, versions.
+query KnowledgeSupportOfArea($area: String! = "psykisk-halsa") {
+  knowledgeSupports(filter: { programArea: $area }, first: 50) {
+    totalCount
+    nodes {
+      name kind url municipalTarget provenance
+      ownerGroup { name } ownerOrganisation { name }
+      state { state validFrom reason }
+      versions { label publishedOn }
+    }
+  }
+}`,
+  },
+  {
+    query: `# Which knowledge support of an area a region has decided to implement, how far each has come,
+# which it has not decided on (NOT_DECIDED), and how each is followed up.
+query MyRegion($area: String! = "psykisk-halsa", $region: String! = "22") {
+  knowledgeSupports(filter: { programArea: $area, state: [PUBLISHED, UNDER_REVISION] }, first: 50) {
+    nodes {
+      name kind
+      implementations(region: $region) {
+        municipality { name } jointWithMunicipalities decisionDate decidedBy
+        responsibleGroup { name }
+        status { status validFrom reason }
+      }
+      followUps { indicator dataSource targetLevel latestValues(region: $region) { value periodStart periodEnd source } }
+    }
+  }
+  myColumn: implementationMatrix(programArea: $area, region: $region) {
+    knowledgeSupport { name }
+    cells { status since }
+  }
+}`,
+  },
+  {
+    query: `# The implementation matrix of a program area: each knowledge support × the 21 regions, on a day.
+query ImplementationMatrix($area: String! = "psykisk-halsa", $day: Date) {
+  implementationMatrix(programArea: $area, asOf: $day) {
+    knowledgeSupport { name kind state(asOf: $day) { state } }
+    cells { region { name } status since implementation { decisionDate responsibleGroup { name } } }
+  }
+}`,
+  },
+  {
+    query: `# A dry run of a region's tracking sheet of implementation statuses: checked and reported, nothing written.
+# Needs an API key with write:region:22 (or write) in the Headers pane.
+mutation DryRunImplementationSheet(
+  $rows: [ImplementationStatusRowInput!]! = [
+    { knowledgeSupport: "generiskt-ramverk-for-kunskapsstod", status: IMPLEMENTING, from: "2025-09-01", decisionDate: "2025-03-01" }
+  ]
+) {
+  syncImplementationStatuses(input: { countyCode: "22", dryRun: true, rows: $rows }) {
+    applied
+    counts { created updated unchanged failed }
+    failures { index knowledgeSupport message }
+  }
+}`,
+  },
+  {
     query: `# A dry run of a membership sync: everything is checked and reported, nothing is written.
 # Writes need an API key: put {"Authorization": "Bearer kg_…"} in the Headers pane
 # (npm run keys -- create --name my-sync --scopes write:region:22).

@@ -321,6 +321,117 @@ const MUTATIONS: Record<
   },
 };
 
+const CREATE_KNOWLEDGE_SUPPORT = `mutation($input: CreateKnowledgeSupportInput!) { createKnowledgeSupport(input: $input) { id } }`;
+const CREATE_IMPLEMENTATION = `mutation($input: CreateImplementationInput!) { createImplementation(input: $input) { id } }`;
+const CREATE_FOLLOW_UP = `mutation($input: CreateFollowUpInput!) { createFollowUp(input: $input) { id } }`;
+
+/** A fresh knowledge support owned by NPO psykisk hälsa, made with `write`. */
+async function knowledgeSupport(caller: CallerName): Promise<string> {
+  const npo = await server.prisma.group.findUniqueOrThrow({ where: { slug: "psykisk-halsa" } });
+  return create(CREATE_KNOWLEDGE_SUPPORT, {
+    slug: `matris-${unique(caller)}`,
+    name: `Matris ${unique(caller)}`,
+    kind: "CARE_PATHWAY",
+    ownerGroup: globalId("NationalProgramArea", npo.id),
+    state: { state: "PUBLISHED", from: "2024-01-01" },
+  });
+}
+
+/** A fresh implementation in a region, made with `write`. */
+async function implementationIn(caller: CallerName, countyCode: string): Promise<string> {
+  return create(CREATE_IMPLEMENTATION, {
+    knowledgeSupport: await knowledgeSupport(caller),
+    countyCode,
+    status: { status: "DECIDED", from: "2024-03-01" },
+  });
+}
+
+Object.assign(MUTATIONS, {
+  createKnowledgeSupport: {
+    query: CREATE_KNOWLEDGE_SUPPORT,
+    owner: null,
+    input: async (caller: CallerName) => {
+      const npo = await server.prisma.group.findUniqueOrThrow({ where: { slug: "psykisk-halsa" } });
+      return {
+        slug: `ny-${unique(caller)}`,
+        name: "Nytt kunskapsstöd",
+        kind: "RECOMMENDATION",
+        ownerGroup: globalId("NationalProgramArea", npo.id),
+        state: { state: "PLANNED", from: "2025-01-01" },
+      };
+    },
+  },
+  updateKnowledgeSupport: {
+    query: `mutation($input: UpdateKnowledgeSupportInput!) { updateKnowledgeSupport(input: $input) { id } }`,
+    owner: null,
+    input: async (caller: CallerName) => ({ id: await knowledgeSupport(caller), description: "Ändrad" }),
+  },
+  createImplementation: {
+    query: CREATE_IMPLEMENTATION,
+    owner: "22",
+    input: async (caller: CallerName) => ({
+      knowledgeSupport: await knowledgeSupport(caller),
+      countyCode: "22",
+      status: { status: "DECIDED", from: "2024-03-01" },
+    }),
+  },
+  "createImplementation (in a municipality of region 01)": {
+    query: CREATE_IMPLEMENTATION,
+    owner: "01",
+    input: async (caller: CallerName) => ({
+      knowledgeSupport: await knowledgeSupport(caller),
+      countyCode: "01",
+      municipalityCode: "0180",
+      status: { status: "DECIDED", from: "2024-03-01" },
+    }),
+  },
+  updateImplementation: {
+    query: `mutation($input: UpdateImplementationInput!) { updateImplementation(input: $input) { id } }`,
+    owner: "22",
+    input: async (caller: CallerName) => ({
+      id: await implementationIn(caller, "22"),
+      newStatus: { status: "PLANNING", from: "2024-06-01" },
+    }),
+  },
+  createFollowUp: {
+    query: CREATE_FOLLOW_UP,
+    owner: null,
+    input: async (caller: CallerName) => ({
+      knowledgeSupport: await knowledgeSupport(caller),
+      indicator: "Andel",
+      dataSource: "Kvalitetsregister",
+    }),
+  },
+  syncImplementationStatuses: {
+    query: `mutation($input: SyncImplementationStatusesInput!) { syncImplementationStatuses(input: $input) { applied } }`,
+    owner: "22",
+    input: async (caller: CallerName) => {
+      const id = await knowledgeSupport(caller);
+      const slug = (
+        await server.prisma.knowledgeSupport.findUniqueOrThrow({
+          where: { id: Buffer.from(id, "base64url").toString().split(":")[1]! },
+        })
+      ).slug;
+      return { countyCode: "22", rows: [{ knowledgeSupport: slug, status: "PLANNING", from: "2024-05-01" }] };
+    },
+  },
+  reportFollowUpValue: {
+    query: `mutation($input: ReportFollowUpValueInput!) { reportFollowUpValue(input: $input) { value } }`,
+    owner: "22",
+    input: async (caller: CallerName) => ({
+      followUp: await create(CREATE_FOLLOW_UP, {
+        knowledgeSupport: await knowledgeSupport(caller),
+        indicator: "Andel",
+        dataSource: "Kvalitetsregister",
+      }),
+      countyCode: "22",
+      value: 50,
+      periodStart: "2025-01-01",
+      periodEnd: "2025-12-31",
+    }),
+  },
+});
+
 /** The outcome the rules give: a scope the mutation's module does not declare is refused; `write` may change anything; a region's key what its region owns. */
 function expected(mutation: string, caller: CallerName): string {
   if (caller === "anonymous") return "UNAUTHENTICATED";

@@ -50,6 +50,9 @@ interface HostileValue {
 }
 
 interface Fixtures {
+  knowledgeSupportId: string;
+  implementationId: string;
+  followUpId: string;
   personId: string;
   groupId: string;
   membershipId: string;
@@ -82,6 +85,9 @@ beforeAll(async () => {
     },
   });
   fixtures = {
+    knowledgeSupportId: "",
+    implementationId: "",
+    followUpId: "",
     personId: toGlobalId("Person", person.id),
     groupId: toGlobalId(typeNameOfKind(group.kind), group.id),
     membershipId: toGlobalId("Membership", membership.id),
@@ -106,6 +112,25 @@ beforeAll(async () => {
   }
   const municipality = await server.prisma.municipality.findFirstOrThrow({ where: { code: "2281" } });
   nodeIds.set("Municipality", toGlobalId("Municipality", municipality.id));
+  const region = await server.prisma.region.findUniqueOrThrow({ where: { countyCode: "22" } });
+  nodeIds.set("Region", toGlobalId("Region", region.id));
+  const knowledgeSupport = await server.prisma.knowledgeSupport.findFirstOrThrow({ orderBy: { slug: "asc" } });
+  nodeIds.set("KnowledgeSupport", toGlobalId("KnowledgeSupport", knowledgeSupport.id));
+  const implementation = await server.prisma.implementation.create({
+    data: {
+      knowledgeSupportId: knowledgeSupport.id,
+      countyCode: "22",
+      statuses: { create: [{ status: "DECIDED", validFrom: new Date("2024-01-01") }] },
+    },
+  });
+  nodeIds.set("Implementation", toGlobalId("Implementation", implementation.id));
+  const followUp = await server.prisma.followUp.create({
+    data: { knowledgeSupportId: knowledgeSupport.id, indicator: "Hostile fixture", dataSource: "Register" },
+  });
+  nodeIds.set("FollowUp", toGlobalId("FollowUp", followUp.id));
+  fixtures.knowledgeSupportId = nodeIds.get("KnowledgeSupport")!;
+  fixtures.implementationId = nodeIds.get("Implementation")!;
+  fixtures.followUpId = nodeIds.get("FollowUp")!;
   nodeIds.set("Person", fixtures.personId);
   nodeIds.set("Organisation", fixtures.organisationId);
 });
@@ -150,7 +175,11 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
       if (name === "person") return fixtures.personId;
       if (name === "group") return fixtures.groupId;
       if (name === "representing") return fixtures.organisationId;
+      if (name === "knowledgeSupport") return fixtures.knowledgeSupportId;
+      if (name === "followUp") return fixtures.followUpId;
       const byField: Record<string, string> = {
+        updateKnowledgeSupport: fixtures.knowledgeSupportId,
+        updateImplementation: fixtures.implementationId,
         updateGroup: fixtures.groupId,
         dissolveGroup: fixtures.groupId,
         updateMembership: fixtures.membershipId,
@@ -176,6 +205,7 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
               ? "hostile-test"
               : "psykisk-halsa",
         npo: "psykisk-halsa",
+        programArea: "psykisk-halsa",
         countyCode: "22",
         region: "22",
         code: "2281",
@@ -191,6 +221,8 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
     case "Int":
       // The first chunk of a freshly opened run (see `send`) goes at offset 0.
       return name === "offset" ? 0 : 1;
+    case "Float":
+      return 1;
     case "Boolean":
       return name === "dryRun";
     case "Date":

@@ -278,6 +278,147 @@ const SWEEP = `query Sweep {
  * Statements the operations send that are not look-ups by key, and why they need no entry: lists
  * and pages that read a whole (small) table or walk an index in order.
  */
+/** Knowledge support of the program areas, and the regions' implementations of it. */
+const KNOWLEDGE_SUPPORTS = `SELECT knowledge_support_id FROM knowledge_support_program_area WHERE program_area_id IN (SELECT id FROM governance_group WHERE slug IN ('psykisk-halsa', 'levnadsvanor'))`;
+const IMPLEMENTATIONS_OF_22 = `SELECT id FROM implementation WHERE county_code = '22'`;
+const FOLLOW_UPS = `SELECT id FROM follow_up WHERE knowledge_support_id IN (${KNOWLEDGE_SUPPORTS})`;
+
+LOOKUPS.push(
+  {
+    name: "knowledge support by id",
+    reads: "knowledge_support_by_id",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: { knowledge_support: "knowledge_support_pkey" },
+  },
+  {
+    name: "knowledge support by slug",
+    reads: "knowledge_support_by_slug",
+    keys: `SELECT slug FROM knowledge_support ORDER BY slug LIMIT 50`,
+    indexes: { knowledge_support: "knowledge_support_slug_key" },
+  },
+  {
+    name: "program areas of knowledge support",
+    reads: "knowledge_support_program_area_ids",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: { knowledge_support_program_area: "knowledge_support_program_area_pkey" },
+  },
+  {
+    name: "lifecycle of knowledge support",
+    reads: "knowledge_support_states",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: {
+      knowledge_support_state: [
+        "knowledge_support_state_knowledge_support_id_valid_from_idx",
+        "kg_knowledge_support_state_no_overlap",
+      ],
+    },
+  },
+  {
+    name: "versions of knowledge support",
+    reads: "knowledge_support_versions",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: { knowledge_support_version: "knowledge_support_version_knowledge_support_id_label_key" },
+  },
+  {
+    name: "former names of knowledge support",
+    reads: "knowledge_support_former_names",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: { knowledge_support_name: "knowledge_support_name_knowledge_support_id_idx" },
+  },
+  {
+    name: "implementations of knowledge support in a region",
+    reads: "implementations_of_knowledge_support_in",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: {
+      implementation: ["implementation_knowledge_support_id_county_code_idx", "kg_implementation_one_per_region"],
+    },
+  },
+  {
+    name: "implementations of a county",
+    reads: "implementations_of_county",
+    keys: `SELECT county_code FROM region WHERE county_code IN ('22', '01')`,
+    indexes: { implementation: "implementation_county_code_idx", knowledge_support: "knowledge_support_pkey" },
+  },
+  {
+    name: "implementations of a municipality",
+    reads: "implementations_of_municipality",
+    keys: `SELECT code FROM municipality WHERE county_code = '22'`,
+    indexes: {
+      implementation: [
+        "implementation_municipality_code_idx",
+        "implementation_pkey",
+        "kg_implementation_one_per_municipality",
+      ],
+      implementation_municipality: "implementation_municipality_municipality_code_idx",
+      knowledge_support: "knowledge_support_pkey",
+    },
+  },
+  {
+    name: "implementation by id",
+    reads: "implementation_by_id",
+    keys: IMPLEMENTATIONS_OF_22,
+    indexes: { implementation: "implementation_pkey" },
+  },
+  {
+    name: "status history of implementations",
+    reads: "implementation_statuses",
+    keys: IMPLEMENTATIONS_OF_22,
+    indexes: {
+      implementation_status: [
+        "implementation_status_implementation_id_valid_from_idx",
+        "kg_implementation_status_no_overlap",
+      ],
+    },
+  },
+  {
+    name: "municipalities of joint implementations",
+    reads: "implementation_municipality_codes",
+    keys: IMPLEMENTATIONS_OF_22,
+    indexes: { implementation_municipality: "implementation_municipality_pkey" },
+  },
+  {
+    name: "follow-ups of knowledge support",
+    reads: "follow_ups_of_knowledge_support",
+    keys: KNOWLEDGE_SUPPORTS,
+    indexes: { follow_up: "follow_up_knowledge_support_id_indicator_key" },
+  },
+  {
+    name: "latest follow-up values of a region",
+    reads: "latest_follow_up_values_in",
+    keys: FOLLOW_UPS,
+    indexes: { follow_up_value: "follow_up_value_follow_up_id_county_code_period_start_perio_key" },
+  },
+  {
+    name: "the implementation matrix's cells",
+    reads: "implementation_matrix_cells",
+    keys: `SELECT knowledge_support_id FROM knowledge_support_program_area WHERE program_area_id = (SELECT id FROM governance_group WHERE slug = 'psykisk-halsa')`,
+    indexes: {
+      implementation: ["implementation_knowledge_support_id_county_code_idx", "kg_implementation_one_per_region"],
+      implementation_status: [
+        "implementation_status_implementation_id_valid_from_idx",
+        "kg_implementation_status_no_overlap",
+      ],
+      region: ["region_pkey", "region_county_code_key"],
+    },
+  },
+);
+
+/** The knowledge-support relations, each once. */
+const KNOWLEDGE_SWEEP = `query KnowledgeSweep {
+  knowledgeSupport(slug: "generiskt-ramverk-for-kunskapsstod") { name }
+  knowledgeSupports(filter: { programArea: "psykisk-halsa" }, first: 100) {
+    nodes {
+      programAreas { slug } lifecycle { state } versions { label } formerNames { name }
+      implementations(region: "22") { status { status } municipalities { code } }
+      followUps { latestValues(region: "22") { value } }
+    }
+  }
+  implementationMatrix(programArea: "psykisk-halsa") { cells { status } }
+  region(countyCode: "22") { implementations { knowledgeSupport { name } } }
+  municipality(code: "2281") { implementations { knowledgeSupport { name } } }
+  knowledgeGaps(kinds: [IMPLEMENTATION_STUCK], first: 20) { nodes { implementation { decisionDate } } }
+}`;
+
 const NOT_LOOKUPS: Record<string, string> = {
   groups_page: "the groups connection: a filtered page of groups in slug order",
   groups_count: "the groups connection's totalCount over the same filter",
@@ -285,6 +426,10 @@ const NOT_LOOKUPS: Record<string, string> = {
   national_program_areas: "the list of NPOs, a kind the reference structure fixes",
   organisations_by_kind: "the list of one kind of organisation (agencies): a small table",
   search: "a search by name, on the trigram indexes of the search-index migration, not by key",
+  knowledge_supports_page: "the knowledge-support connection: a filtered page in name order",
+  knowledge_supports_count: "the knowledge-support connection's totalCount over the same filter",
+  implementation_matrix_area: "the matrix's program area, by slug",
+  implementation_matrix_supports: "the matrix's rows: the knowledge support of one program area",
 };
 
 /** One way a plan reads a table: sequentially, or through a named index. */
@@ -449,6 +594,7 @@ describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (s
     sent = await statementsSent(server.url, [
       ...INTRANET_OPERATIONS.map(({ query, variables }) => ({ query, variables })),
       { query: SWEEP },
+      { query: KNOWLEDGE_SWEEP },
       await byIdRequest(server),
     ]);
   });

@@ -3,6 +3,7 @@ import { auditModule } from "../modules/audit";
 import { gapsModule } from "../modules/gaps";
 import { geographyModule } from "../modules/geography";
 import { governanceModule } from "../modules/governance";
+import { knowledgeModule } from "../modules/knowledge";
 import { nodeModule } from "../modules/node";
 import { organisationsModule } from "../modules/organisations";
 import { peopleModule } from "../modules/people";
@@ -20,6 +21,7 @@ const DOMAIN: readonly ModuleDescriptor[] = [
   governanceModule,
   gapsModule,
   peopleModule,
+  knowledgeModule,
 ];
 
 /**

@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/prisma";
 import { Prisma, type GroupKind, type GroupLevel, type MembershipRole } from "../generated/prisma/client";
 import { execute } from "../db/sql";
+import { generateKnowledge } from "./knowledge";
 
 export const DATASET_SOURCE_SYSTEM = "kg-dataset";
 export const DATASET_REFERENCE_DATE = "2026-11-01";
@@ -35,6 +36,10 @@ export interface DatasetSummary {
   memberships: number;
   activeMemberships: number;
   endedMemberships: number;
+  /** The generated knowledge-support register (src/dataset/knowledge.ts). */
+  knowledgeSupports: number;
+  implementations: number;
+  followUpValues: number;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -261,7 +266,9 @@ export async function generateDataset(prisma: Database, options: DatasetOptions)
       await assertNoDataset(tx);
       const dataset = new DatasetBuilder(await loadReference(tx), mulberry32(seed), scale, today).build();
       await insertDataset(tx, dataset);
-      return dataset.summary();
+      // Its own PRNG, so the people and memberships stay what they were before the register existed.
+      const knowledge = await generateKnowledge(tx, mulberry32(seed + 0x6b73), scale, today);
+      return { ...dataset.summary(), ...knowledge };
     },
     { timeout: 600_000, maxWait: 60_000 },
   );
@@ -564,7 +571,7 @@ class DatasetBuilder {
     return this;
   }
 
-  summary(): DatasetSummary {
+  summary(): Omit<DatasetSummary, "knowledgeSupports" | "implementations" | "followUpValues"> {
     const ended = this.memberships.filter((m) => m.validTo !== null && m.validTo < this.today).length;
     return {
       workingGroups: this.groups.length,

@@ -131,6 +131,23 @@ export interface StructureData {
   jointLocalProgramAreas: { countyCode: string; linkedTo: string; note: string };
 }
 
+export interface KnowledgeSupportData extends Sourced {
+  slug: string;
+  name: string;
+  kind: string;
+  /** The owning group's slug, or `ownerOrganisation` the owning agency's. */
+  ownerGroup?: string;
+  ownerOrganisation?: string;
+  programAreas: string[];
+  /** Its lifecycle state, since before records began. */
+  state: string;
+  url?: string;
+  municipalTarget: boolean;
+  description?: string;
+  verification: "verified" | "partially-verified";
+  note?: string;
+}
+
 export interface ReferenceData {
   healthcareRegions: HealthcareRegionData[];
   regions: RegionData[];
@@ -140,6 +157,7 @@ export interface ReferenceData {
   collaborationGroups: CollaborationGroupData[];
   nationalBodies: NationalBodyData[];
   structure: StructureData;
+  knowledgeSupport: KnowledgeSupportData[];
 }
 
 export function loadReferenceData(): ReferenceData {
@@ -153,5 +171,6 @@ export function loadReferenceData(): ReferenceData {
     collaborationGroups: items<CollaborationGroupData>("national-collaboration-groups.json"),
     nationalBodies: items<NationalBodyData>("national-bodies.json"),
     structure: load<StructureData>("structure.json"),
+    knowledgeSupport: items<KnowledgeSupportData>("knowledge-support.json"),
   };
 }

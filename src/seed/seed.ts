@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Database } from "../db/prisma";
-import type { GroupKind, GroupLevel, NameKind, OrganisationKind, Prisma, Provenance } from "../generated/prisma/client";
+import type {
+  GroupKind,
+  GroupLevel,
+  KnowledgeSupportKind,
+  KnowledgeSupportState,
+  NameKind,
+  OrganisationKind,
+  Prisma,
+  Provenance,
+} from "../generated/prisma/client";
 import { reconcile, type ReconcileCounts } from "./reconcile";
 import { loadReferenceData, SEED_DIR, type ReferenceData } from "./reference-data";
 
@@ -134,6 +143,38 @@ interface OrganisationRow {
   sources: string[];
 }
 
+interface KnowledgeSupportSeedRow {
+  slug: string;
+  name: string;
+  kind: KnowledgeSupportKind;
+  description: string | null;
+  ownerGroupId: string | null;
+  ownerGroupKind: GroupKind | null;
+  ownerOrganisationId: string | null;
+  ownerOrganisationKind: OrganisationKind | null;
+  url: string | null;
+  municipalTarget: boolean;
+  provenance: Provenance;
+  note: string | null;
+  sources: string[];
+}
+
+const KNOWLEDGE_SUPPORT_SEED_SELECT = {
+  slug: true,
+  name: true,
+  kind: true,
+  description: true,
+  ownerGroupId: true,
+  ownerGroupKind: true,
+  ownerOrganisationId: true,
+  ownerOrganisationKind: true,
+  url: true,
+  municipalTarget: true,
+  provenance: true,
+  note: true,
+  sources: true,
+} as const satisfies Record<keyof KnowledgeSupportSeedRow, true>;
+
 class Seeder {
   private readonly report: SeedReport = {};
   private healthcareRegionIds = new Map<string, string>();
@@ -157,6 +198,7 @@ class Seeder {
     await this.seedGroupLinks();
     await this.seedNames();
     await this.seedExpectedCounts();
+    await this.seedKnowledgeSupport();
     return this.report;
   }
 
@@ -679,6 +721,62 @@ class Seeder {
       create: (rows) => tx.expectedCount.createMany({ data: rows }),
       update: ({ kind, ...row }) => tx.expectedCount.update({ where: { kind }, data: row }),
     });
+  }
+
+  /**
+   * Knowledge support a source names. Its lifecycle and program areas are history and links that
+   * writes add to, so the seed only adds the first state and missing links, never replaces them.
+   */
+  private async seedKnowledgeSupport(): Promise<void> {
+    const { tx } = this;
+    const organisations = await idMap(tx.organisation.findMany({ select: { id: true, slug: true } }), (o) => o.slug);
+    const desired = this.data.knowledgeSupport.map((item): KnowledgeSupportSeedRow => {
+      const groupId = item.ownerGroup ? this.id(this.groupIds, item.ownerGroup) : null;
+      const organisationId = item.ownerOrganisation ? this.id(organisations, item.ownerOrganisation) : null;
+      return {
+        slug: item.slug,
+        name: item.name,
+        kind: item.kind as KnowledgeSupportKind,
+        description: item.description ?? null,
+        ownerGroupId: groupId,
+        ownerGroupKind: item.ownerGroup ? (this.groupKinds.get(item.ownerGroup) ?? null) : null,
+        ownerOrganisationId: organisationId,
+        ownerOrganisationKind: organisationId ? ("AGENCY" as OrganisationKind) : null,
+        url: item.url ?? null,
+        municipalTarget: item.municipalTarget,
+        provenance: verification(item.verification),
+        note: item.note ?? null,
+        sources: item.sources ?? [],
+      };
+    });
+    this.report.knowledgeSupport = await reconcile({
+      desired,
+      existing: await tx.knowledgeSupport.findMany({ select: KNOWLEDGE_SUPPORT_SEED_SELECT }),
+      keyOf: (row) => row.slug,
+      create: (rows) => tx.knowledgeSupport.createMany({ data: rows }),
+      update: ({ slug, ...row }) => tx.knowledgeSupport.update({ where: { slug }, data: row }),
+    });
+    const ids = await idMap(tx.knowledgeSupport.findMany({ select: { id: true, slug: true } }), (k) => k.slug);
+    const withStates = new Set(
+      (
+        await tx.knowledgeSupportStatePeriod.findMany({
+          select: { knowledgeSupportId: true },
+          distinct: ["knowledgeSupportId"],
+        })
+      ).map((s) => s.knowledgeSupportId),
+    );
+    const states = this.data.knowledgeSupport
+      .map((item) => ({ knowledgeSupportId: this.id(ids, item.slug), state: item.state as KnowledgeSupportState }))
+      .filter((row) => !withStates.has(row.knowledgeSupportId));
+    if (states.length > 0) await tx.knowledgeSupportStatePeriod.createMany({ data: states });
+    const areas = this.data.knowledgeSupport.flatMap((item) =>
+      item.programAreas.map((area) => ({
+        knowledgeSupportId: this.id(ids, item.slug),
+        programAreaId: this.id(this.groupIds, area),
+        programAreaKind: this.groupKinds.get(area) ?? ("NPO" as GroupKind),
+      })),
+    );
+    if (areas.length > 0) await tx.knowledgeSupportProgramArea.createMany({ data: areas, skipDuplicates: true });
   }
 
   private id(ids: Map<string, string>, key: string): string {

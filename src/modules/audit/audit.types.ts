@@ -14,6 +14,9 @@ registerEnumType(AuditEntity, {
     MEMBERSHIP: { description: "A membership (a seat in a group)." },
     GROUP: { description: "A governance body." },
     ORGANISATION: { description: "An organisation." },
+    KNOWLEDGE_SUPPORT: { description: "A knowledge support (kunskapsstöd) of the register." },
+    IMPLEMENTATION: { description: "An implementation (införande) of a knowledge support." },
+    FOLLOW_UP: { description: "A follow-up indicator (uppföljning), and the values reported for it." },
   },
 });
 registerEnumType(AuditAction, {
