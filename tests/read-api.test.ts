@@ -400,6 +400,38 @@ describe("search", () => {
     );
   });
 
+  it("ranks the records matching every word of a query first, whatever the words' order", async () => {
+    const lpo = "LPO Psykisk hälsa – Region Västernorrland";
+    const fold = (text: string): string =>
+      text
+        .normalize("NFD")
+        .replace(/\p{Diacritic}/gu, "")
+        .toLowerCase();
+    for (const q of [
+      "västernorrland psyk",
+      "psyk västernorrland",
+      "Psykisk Västernorrland",
+      "hälsa psykisk västernorrland",
+      "region psyk vasternorrland",
+      "LPO västernorrland psykisk",
+    ]) {
+      const { search } = await data<{ search: Connection<Hit> }>(query, { q, kinds: ["GROUP"], first: 100 });
+      const words = fold(q).split(" ");
+      const matchesEvery = search.nodes.map((hit) => words.every((word) => fold(hit.name!).includes(word)));
+      const firstPartial = matchesEvery.indexOf(false);
+      expect({ q, partialBeforeEvery: firstPartial >= 0 && matchesEvery.slice(firstPartial).includes(true) }).toEqual({
+        q,
+        partialBeforeEvery: false,
+      });
+      const position = search.nodes.findIndex((hit) => hit.name === lpo);
+      expect({ q, found: position >= 0, amongEvery: position < matchesEvery.filter(Boolean).length }).toEqual({
+        q,
+        found: true,
+        amongEvery: true,
+      });
+    }
+  });
+
   it("ignores case and accents in Swedish names", async () => {
     const plain = await data<{ search: Connection<Hit> }>(query, { q: "PSYKISK HALSA", kinds: ["GROUP"], first: 1 });
     const accented = await data<{ search: Connection<Hit> }>(query, { q: "psykisk hälsa", kinds: ["GROUP"], first: 1 });

@@ -98,6 +98,11 @@ export interface SearchSource {
 export interface SearchMatch {
   like: Prisma.Sql;
   folded: Prisma.Sql;
+  /**
+   * `(column LIKE %word1% AND column LIKE %word2% …)` for a query of several words, in any order
+   * (`FALSE` for a single word, which `like` covers): `column` is a folded name, as indexed.
+   */
+  everyWord: (column: Prisma.Sql) => Prisma.Sql;
 }
 
 export interface TableDeclaration {

@@ -94,12 +94,13 @@ export const governanceModule: ModuleDescriptor = {
         WorkingGroup,
         GovernanceBody,
       ],
-      candidates: ({ like, folded }) => Prisma.sql`
+      candidates: ({ like, folded, everyWord }) => Prisma.sql`
         SELECT 'GROUP', g.id, g.name,
                CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
                kg_fold(g.name), coalesce(kg_fold(g.short_name), '')
           FROM governance_group g
-         WHERE kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name)`,
+         WHERE kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name)
+            OR ${everyWord(Prisma.sql`kg_fold(g.name)`)}`,
       hydrate: groupOf,
     },
   ],
