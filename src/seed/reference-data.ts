@@ -121,6 +121,7 @@ export interface StructureData {
     validFrom?: string;
     validTo?: string;
     periodNote?: string;
+    phases?: { kind: "INTERIM"; validFrom: string; validTo?: string; note: string; sources: string[] }[];
     participants?: { region: boolean; allMunicipalitiesOfCounty: boolean };
     seats?: { organisation: string; seats: number }[];
     mirrors?: "municipalProgramAreas";

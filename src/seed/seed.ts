@@ -155,6 +155,7 @@ class Seeder {
     await this.seedMirroredGroups();
     await this.seedRegionalStructures();
     await this.seedGroupLinks();
+    await this.seedPhases();
     await this.seedNames();
     await this.seedExpectedCounts();
     return this.report;
@@ -596,6 +597,29 @@ class Seeder {
       create: (rows) => tx.groupRelation.createMany({ data: rows }),
       update: ({ fromGroupId, toGroupId, kind, ...row }) =>
         tx.groupRelation.update({ where: { fromGroupId_toGroupId_kind: { fromGroupId, toGroupId, kind } }, data: row }),
+    });
+  }
+
+  private async seedPhases(): Promise<void> {
+    const { tx } = this;
+    this.report.groupPhases = await reconcile({
+      desired: this.data.structure.regionalStructures.flatMap((s) =>
+        (s.phases ?? []).map((phase) => ({
+          groupId: this.id(this.groupIds, s.slug),
+          kind: phase.kind,
+          validFrom: new Date(phase.validFrom),
+          validTo: phase.validTo ? new Date(phase.validTo) : null,
+          note: phase.note,
+          sources: phase.sources,
+        })),
+      ),
+      existing: await tx.groupPhase.findMany({
+        select: { groupId: true, kind: true, validFrom: true, validTo: true, note: true, sources: true },
+      }),
+      keyOf: (row) => `${row.groupId}/${row.kind}/${row.validFrom.toISOString()}`,
+      create: (rows) => tx.groupPhase.createMany({ data: rows }),
+      update: ({ groupId, kind, validFrom, ...row }) =>
+        tx.groupPhase.update({ where: { groupId_kind_validFrom: { groupId, kind, validFrom } }, data: row }),
     });
   }
 

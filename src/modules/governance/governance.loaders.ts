@@ -1,11 +1,11 @@
 import type { Database } from "../../db/prisma";
-import { Prisma, GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/client";
+import { Prisma, GroupKind, GroupLevel, GroupPhaseKind, HostingKind, NameKind, Provenance } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
 import { inForceSql } from "../../db/period";
 import { keyedRow, sqlReader } from "../../db/read-sql";
-import { groupPrototypeOf, Hosting, OtherName } from "./governance.types";
+import { GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
 import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
 import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
 import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
@@ -86,6 +86,19 @@ const otherNameRow = row(
   () => OtherName.prototype,
 );
 export type OtherNameRow = ReturnType<typeof otherNameRow>;
+
+const phaseRow = row(
+  {
+    groupId: text(),
+    kind: oneOf(Object.values(GroupPhaseKind)),
+    validFrom: date(),
+    validTo: nullable(date()),
+    note: nullable(text()),
+    sources: array(text()),
+  },
+  () => GroupPhase.prototype,
+);
+export type GroupPhaseRow = ReturnType<typeof phaseRow>;
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
   const read = sqlReader(prisma);
@@ -251,6 +264,17 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
         otherNameRow,
       );
       return groupByKeys(ids, names, (row) => row.groupId);
+    }),
+    phasesByGroupId: load<string, GroupPhaseRow[]>(async (ids) => {
+      const phases = await read.rows(
+        "phases_by_group",
+        Prisma.sql`SELECT p.group_id AS "groupId", p.kind, p.valid_from AS "validFrom", p.valid_to AS "validTo",
+            p.note, coalesce(p.sources, '{}') AS sources
+          FROM group_phase p WHERE p.group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY p.valid_from, p.kind`,
+        phaseRow,
+      );
+      return groupByKeys(ids, phases, (row) => row.groupId);
     }),
   };
 }

@@ -17,6 +17,7 @@ import { GovernanceService } from "./governance.service";
 import {
   GovernanceGroup,
   GovernanceGroupConnection,
+  GroupPhase,
   Hosting,
   LocalProgramArea,
   NationalCollaborationGroup,
@@ -50,6 +51,11 @@ export class GovernanceGroupResolver {
   @FieldResolver(() => [OtherName])
   otherNames(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OtherName[]> {
     return loaders.otherNamesByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => [GroupPhase])
+  phases(@Root() group: Row, @Ctx() { loaders }: Context): Promise<GroupPhase[]> {
+    return loaders.phasesByGroupId.load(group.id);
   }
 
   @FieldResolver(() => GovernanceGroup, {

@@ -1,6 +1,6 @@
 import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
-import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
+import { GroupKind, GroupLevel, GroupPhaseKind, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
 import { Connection } from "../../graphql/pagination";
 
@@ -72,6 +72,38 @@ registerEnumType(NameKind, {
     VARIANT: { description: "A spelling or wording also in use." },
   },
 });
+
+registerEnumType(GroupPhaseKind, {
+  name: "GroupPhaseKind",
+  description: "A phase a body goes through while it exists; a phase never ends the body (that is `validTo`).",
+  valuesConfig: {
+    INTERIM: {
+      description:
+        "Interimistisk period: the body works for a set trial period before a decision on its long-term form.",
+    },
+  },
+});
+
+@ObjectType({
+  description:
+    "A phase of a body while it exists, e.g. the interim period of the VGR–VästKom kunskapsråd; its validity (`validFrom`, `validTo`) is separate.",
+})
+export class GroupPhase {
+  @Field(() => GroupPhaseKind, { description: "What kind of phase." })
+  kind!: GroupPhaseKind;
+
+  @Field(() => GraphQLDate, { description: "First day of the phase." })
+  validFrom!: Date;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day of the phase, where set." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "What the sources say about the phase." })
+  note!: string | null;
+
+  @Field(() => [String], { description: "Public sources of the phase." })
+  sources!: string[];
+}
 
 @ObjectType({ description: "A former name or a variant of a body's name." })
 export class OtherName {
@@ -157,6 +189,12 @@ export abstract class GovernanceGroup {
     description: "Former names (renamings, with the last day of use) and variant spellings.",
   })
   otherNames!: OtherName[];
+
+  @Field(() => [GroupPhase], {
+    description:
+      "Phases the body has gone through while it existed, e.g. an interim period, oldest first; they do not end it.",
+  })
+  phases!: GroupPhase[];
 
   parentId!: string | null;
   programAreaId!: string | null;

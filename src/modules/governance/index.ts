@@ -116,6 +116,7 @@ export const governanceModule: ModuleDescriptor = {
     { name: "group_participation", orderBy: "id", dependsOn: ["governance_group", "organisation"] },
     { name: "group_relation", orderBy: "from_group_id, to_group_id, kind", dependsOn: ["governance_group"] },
     { name: "other_name", orderBy: "id", dependsOn: ["governance_group", "healthcare_region", "organisation"] },
+    { name: "group_phase", orderBy: "id", dependsOn: ["governance_group"] },
     { name: "expected_count", orderBy: "kind" },
   ],
   mutations: [
