@@ -12,7 +12,8 @@ async function data<Data>(query: string, variables?: Record<string, unknown>): P
   return result.data!;
 }
 
-const COUNCIL_SOURCE = "Nytt råd för samverkan inom kunskapsstyrning (VästKom / Västra Götalandsregionen, updated 2019-11-29)";
+const COUNCIL_SOURCE =
+  "Nytt råd för samverkan inom kunskapsstyrning (VästKom / Västra Götalandsregionen, updated 2019-11-29)";
 
 describe("the VGR–VästKom kunskapsråd", () => {
   it("is in force today, its 18-month interim period a phase rather than its end", async () => {

@@ -1,5 +1,13 @@
 import type { Database } from "../../db/prisma";
-import { Prisma, GroupKind, GroupLevel, GroupPhaseKind, HostingKind, NameKind, Provenance } from "../../generated/prisma/client";
+import {
+  Prisma,
+  GroupKind,
+  GroupLevel,
+  GroupPhaseKind,
+  HostingKind,
+  NameKind,
+  Provenance,
+} from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
