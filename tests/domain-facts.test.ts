@@ -60,3 +60,88 @@ describe("the VGR–VästKom kunskapsråd", () => {
     });
   });
 });
+
+describe("history: counts on a day, start dates and former names", () => {
+  type Count = { kind: string; expected: number; recorded: number; missing: number; asOf: string };
+  const counts = async (activeOn?: string): Promise<Map<string, Count>> => {
+    const { structureCounts } = await data<{ structureCounts: Count[] }>(
+      `query($activeOn: Date) { structureCounts(activeOn: $activeOn) { kind expected recorded missing asOf } }`,
+      { activeOn },
+    );
+    return new Map(structureCounts.map((count) => [count.kind, count]));
+  };
+
+  it("answers the official and recorded counts on a day: 24 program areas in 2019, 26 now", async () => {
+    const in2019 = await counts("2019-06-01");
+    expect(in2019.get("NPO")).toEqual({ kind: "NPO", expected: 24, recorded: 23, missing: 1, asOf: "2019-02-01" });
+    expect(in2019.get("NSG")).toMatchObject({ expected: 7, asOf: "2019-02-01" });
+    expect(in2019.has("PRIMARY_CARE_COUNCIL")).toBe(false);
+    const now = await counts();
+    expect(now.get("NPO")).toEqual({ kind: "NPO", expected: 26, recorded: 25, missing: 1, asOf: "2020-11-01" });
+    expect(now.get("NSG")).toMatchObject({ expected: 8, recorded: 7, missing: 1 });
+    expect(now.get("PRIMARY_CARE_COUNCIL")).toMatchObject({ expected: 1, recorded: 1, missing: 0 });
+    expect((await counts("2018-01-01")).size).toBe(0);
+  });
+
+  it("keeps the start of the NPOs that came after the first 24, with how certain it is", async () => {
+    const { kirurgi, pit } = await data<{
+      kirurgi: { validFrom: string; periodNote: string };
+      pit: { validFrom: string; periodNote: string };
+    }>(`{ kirurgi: group(slug: "kirurgi-och-plastikkirurgi") { validFrom periodNote }
+          pit: group(slug: "perioperativ-vard-intensivvard-och-transplantation") { validFrom periodNote } }`);
+    expect(kirurgi.validFrom).toBe("2021-01-01");
+    expect(kirurgi.periodNote).toMatch(/not confirmed/);
+    expect(pit.validFrom).toBe("2019-09-13");
+    expect(pit.periodNote).toMatch(/year is not shown/);
+  });
+
+  it("reads former names with the period they were used, for groups, healthcare regions and organisations", async () => {
+    type Former = { name: string; validFrom: string | null; validTo: string | null };
+    const found = await data<{
+      levnadsvanor: { formerNames: Former[]; otherNames: { kind: string; name: string }[] };
+      sallsynta: { formerNames: Former[] };
+      aldres: { formerNames: Former[] };
+      healthcareRegion: { formerNames: Former[] };
+      agencies: { slug: string }[];
+    }>(`{ levnadsvanor: group(slug: "levnadsvanor") { formerNames { name validFrom validTo } otherNames { kind name } }
+          sallsynta: group(slug: "sallsynta-sjukdomar") { formerNames { name validFrom validTo } }
+          aldres: group(slug: "aldres-halsa-och-palliativ-vard") { formerNames { name validFrom validTo } }
+          healthcareRegion(slug: "mellansverige") { formerNames { name validFrom validTo } }
+          agencies { slug } }`);
+    expect(found.levnadsvanor.formerNames).toEqual([
+      { name: "Nationellt levnadsvaneråd", validFrom: null, validTo: null },
+    ]);
+    expect(found.levnadsvanor.otherNames).toEqual([{ kind: "FORMER", name: "Nationellt levnadsvaneråd" }]);
+    expect(found.sallsynta.formerNames).toEqual([{ name: "Sällsynta diagnoser", validFrom: null, validTo: null }]);
+    expect(found.aldres.formerNames).toEqual([{ name: "Äldres hälsa", validFrom: null, validTo: "2022-10-27" }]);
+    expect(found.healthcareRegion.formerNames).toEqual([
+      { name: "Uppsala Örebro sjukvårdsregion", validFrom: null, validTo: "2020-10-31" },
+    ]);
+  });
+
+  it("finds records by their former names, each record once", async () => {
+    const search = async (q: string, kind: string) =>
+      (
+        await data<{ search: { totalCount: number; nodes: { name: string; formerNames: { name: string }[] }[] } }>(
+          `query($q: String!, $kind: SearchKind!) { search(query: $q, kinds: [$kind], first: 5) { totalCount nodes {
+            ... on GovernanceGroup { name formerNames { name } } ... on Organisation { name formerNames { name } } } } }`,
+          { q, kind },
+        )
+      ).search;
+    expect((await search("levnadsvaneråd", "GROUP")).nodes[0]).toEqual({
+      name: "Levnadsvanor",
+      formerNames: [{ name: "Nationellt levnadsvaneråd" }],
+    });
+    expect((await search("sällsynta diagnoser", "GROUP")).nodes[0]!.name).toBe("Sällsynta sjukdomar");
+    expect((await search("Uppsala Örebro", "ORGANISATION")).nodes[0]).toEqual({
+      name: "Sjukvårdsregion Mellansverige",
+      formerNames: [{ name: "Uppsala Örebro sjukvårdsregion" }],
+    });
+    expect((await search("Kommuner och Landsting", "ORGANISATION")).nodes[0]!.name).toBe(
+      "Sveriges Kommuner och Regioner",
+    );
+    const levnadsvanor = await search("levnadsvan", "GROUP");
+    const names = levnadsvanor.nodes.map((node) => node.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});

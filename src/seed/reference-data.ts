@@ -56,6 +56,9 @@ export interface ProgramAreaData extends Sourced {
   hostNote?: string;
   notes?: string[];
   countingNote?: string;
+  /** Day it was established, where a source gives it; `establishedNote` says how certain. */
+  established?: string;
+  establishedNote?: string;
   verification: "verified" | "partially-verified";
 }
 
@@ -83,7 +86,7 @@ export interface NationalBodyData extends Sourced {
 }
 
 export interface StructureData {
-  expectedCounts: { kind: string; count: number; note: string; sources: string[] }[];
+  expectedCounts: { kind: string; asOf: string; count: number; note: string; sources: string[] }[];
   organisations: {
     slug: string;
     kind: string;
@@ -106,7 +109,8 @@ export interface StructureData {
     healthcareRegion?: string;
     organisation?: string;
     name: string;
-    usedUntil: string;
+    usedFrom?: string;
+    usedUntil?: string;
     note: string;
   }[];
   municipalProgramAreas: string[];

@@ -331,6 +331,8 @@ class Seeder {
         shortName: area.kind === "council" ? null : `NPO ${area.name.charAt(0).toLowerCase()}${area.name.slice(1)}`,
         municipalParticipation: area.municipalParticipation,
         municipalParticipationNote: area.municipalParticipationNote ?? null,
+        validFrom: area.established ? new Date(area.established) : null,
+        periodNote: area.establishedNote ?? null,
         provenance: verification(area.verification),
         note: joinNotes([...(area.notes ?? []), area.countingNote]),
         sources: area.sources ?? [],
@@ -637,6 +639,7 @@ class Seeder {
       healthcareRegionId: string | null;
       kind: NameKind;
       name: string;
+      usedFrom: Date | null;
       usedUntil: Date | null;
       note: string | null;
     };
@@ -649,12 +652,19 @@ class Seeder {
       ...owner(f),
       kind: "FORMER",
       name: f.name,
-      usedUntil: new Date(f.usedUntil),
+      usedFrom: f.usedFrom ? new Date(f.usedFrom) : null,
+      usedUntil: f.usedUntil ? new Date(f.usedUntil) : null,
       note: f.note,
     }));
     const formerKeys = new Set(former.map(nameKey));
     const variants = (ref: Parameters<typeof owner>[0], names: string[] | undefined): NameRow[] =>
-      (names ?? []).map((text) => ({ ...owner(ref), kind: "VARIANT", usedUntil: null, ...splitNameAndNote(text) }));
+      (names ?? []).map((text) => ({
+        ...owner(ref),
+        kind: "VARIANT",
+        usedFrom: null,
+        usedUntil: null,
+        ...splitNameAndNote(text),
+      }));
     const rows = [
       ...former,
       ...[
@@ -674,6 +684,7 @@ class Seeder {
           healthcareRegionId: true,
           kind: true,
           name: true,
+          usedFrom: true,
           usedUntil: true,
           note: true,
         },
@@ -694,14 +705,15 @@ class Seeder {
     this.report.expectedCounts = await reconcile({
       desired: this.data.structure.expectedCounts.map((c) => ({
         kind: c.kind as GroupKind,
+        asOf: new Date(c.asOf),
         count: c.count,
         note: c.note,
         sources: c.sources,
       })),
       existing: await tx.expectedCount.findMany(),
-      keyOf: (row) => row.kind,
+      keyOf: (row) => `${row.kind}/${row.asOf.toISOString()}`,
       create: (rows) => tx.expectedCount.createMany({ data: rows }),
-      update: ({ kind, ...row }) => tx.expectedCount.update({ where: { kind }, data: row }),
+      update: ({ kind, asOf, ...row }) => tx.expectedCount.update({ where: { kind_asOf: { kind, asOf } }, data: row }),
     });
   }
 

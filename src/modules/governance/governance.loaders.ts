@@ -13,7 +13,7 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
 import { inForceSql } from "../../db/period";
 import { keyedRow, sqlReader } from "../../db/read-sql";
-import { GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
+import { FormerName, GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
 import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
 import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
 import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
@@ -88,12 +88,26 @@ const otherNameRow = row(
     groupId: text(),
     kind: oneOf(Object.values(NameKind)),
     name: text(),
+    usedFrom: nullable(date()),
     usedUntil: nullable(date()),
     note: nullable(text()),
   },
   () => OtherName.prototype,
 );
 export type OtherNameRow = ReturnType<typeof otherNameRow>;
+
+const formerNameRow = row(
+  { ownerId: text(), name: text(), validFrom: nullable(date()), validTo: nullable(date()), note: nullable(text()) },
+  () => FormerName.prototype,
+);
+export type FormerNameRow = ReturnType<typeof formerNameRow>;
+
+/** The owners other names can belong to, each as its constant column. */
+const NAME_OWNERS = {
+  group: Prisma.sql`n.group_id`,
+  organisation: Prisma.sql`n.organisation_id`,
+  healthcareRegion: Prisma.sql`n.healthcare_region_id`,
+} as const;
 
 const phaseRow = row(
   {
@@ -126,7 +140,23 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       return groupByKeys(keys, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     });
   };
+  /** Former names of owners of one kind, oldest first (unknown starts first, then by last day). */
+  const formerNamesBy = (name: string, owner: keyof typeof NAME_OWNERS) =>
+    load<string, FormerNameRow[]>(async (ids) => {
+      const column = NAME_OWNERS[owner];
+      const names = await read.rows(
+        name,
+        Prisma.sql`SELECT ${column}::text AS "ownerId", n.name, n.used_from AS "validFrom", n.used_until AS "validTo", n.note
+          FROM other_name n WHERE ${column} = ANY(${[...ids]}::uuid[]) AND n.kind = 'FORMER'
+          ORDER BY n.used_from ASC NULLS FIRST, n.used_until ASC NULLS LAST, n.name`,
+        formerNameRow,
+      );
+      return groupByKeys(ids, names, (row) => row.ownerId);
+    });
   return {
+    formerNamesByGroupId: formerNamesBy("former_names_by_group", "group"),
+    formerNamesByOrganisationId: formerNamesBy("former_names_by_organisation", "organisation"),
+    formerNamesByHealthcareRegionId: formerNamesBy("former_names_by_healthcare_region", "healthcareRegion"),
     // The level is filtered in memory, so a municipality's groups at three levels are one query.
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, GroupRow[]>(async (municipalityIds) => {
@@ -266,7 +296,7 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     otherNamesByGroupId: load<string, OtherNameRow[]>(async (ids) => {
       const names = await read.rows(
         "other_names_by_group",
-        Prisma.sql`SELECT n.group_id AS "groupId", n.kind, n.name, n.used_until AS "usedUntil", n.note
+        Prisma.sql`SELECT n.group_id AS "groupId", n.kind, n.name, n.used_from AS "usedFrom", n.used_until AS "usedUntil", n.note
           FROM other_name n WHERE n.group_id = ANY(${[...ids]}::uuid[])
           ORDER BY n.kind, n.name`,
         otherNameRow,

@@ -113,10 +113,31 @@ export class OtherName {
   @Field({ description: "The name." })
   name!: string;
 
+  @Field(() => GraphQLDate, { nullable: true, description: "First day a former name was in use, where known." })
+  usedFrom!: Date | null;
+
   @Field(() => GraphQLDate, { nullable: true, description: "Last day a former name was in use, where known." })
   usedUntil!: Date | null;
 
   @Field(() => String, { nullable: true, description: "Where the name is used or why it changed." })
+  note!: string | null;
+}
+
+@ObjectType({
+  description:
+    "A name used before a renaming, with the period it was used where the sources give it (e.g. Nationellt levnadsvaneråd, Uppsala Örebro sjukvårdsregion). Search finds records by their former names too.",
+})
+export class FormerName {
+  @Field({ description: "The name." })
+  name!: string;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "First day the name was used, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day the name was used, where known." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "When and where it was used, and what is not confirmed." })
   note!: string | null;
 }
 
@@ -189,6 +210,11 @@ export abstract class GovernanceGroup {
     description: "Former names (renamings, with the last day of use) and variant spellings.",
   })
   otherNames!: OtherName[];
+
+  @Field(() => [FormerName], {
+    description: "Names used before a renaming, oldest first, each with the period it was used where known.",
+  })
+  formerNames!: FormerName[];
 
   @Field(() => [GroupPhase], {
     description:
@@ -271,10 +297,16 @@ export class StructureCount {
   @Field(() => GroupKind, { description: "The kind of body counted." })
   kind!: GroupKind;
 
-  @Field(() => Int, { description: "How many official sources say there are." })
+  @Field(() => Int, { description: "How many official sources say there are, as of `asOf`." })
   expected!: number;
 
-  @Field(() => Int, { description: "How many are recorded here (not dissolved)." })
+  @Field(() => GraphQLDate, {
+    description:
+      "The day of the sources' latest reading on or before the day asked about (the first of the month where only the month is known).",
+  })
+  asOf!: Date;
+
+  @Field(() => Int, { description: "How many are recorded here and in force on the day asked about." })
   recorded!: number;
 
   @Field(() => Int, { description: "expected − recorded; above zero means bodies are missing from the data." })

@@ -17,7 +17,8 @@ const SEARCH_CURSOR = "search";
 
 /**
  * Case- and accent-insensitive search over the names the search sources offer (groups,
- * organisations, people: ModuleDescriptor.searchSources), in one statement. Names and
+ * organisations, people: ModuleDescriptor.searchSources; former names and variants too), in one
+ * statement; a record found by several of its names counts once. Names and
  * query are folded (lower case, unaccent: "hälsa" ~ "halsa"); a hit matches as a substring or by
  * trigram word similarity (misspellings), or, for a query of several words, by containing every
  * word in any order. Ranked: names containing every word of a several-word query first; then
@@ -81,9 +82,13 @@ export class SearchService {
           word_similarity(t, c.name) * 0.5
         )::float8 AS score
         FROM candidates c, term
+      ),
+      -- A record found by several names (its name, a former name) counts once, by its best.
+      best AS (
+        SELECT DISTINCT ON (kind, id) * FROM scored ORDER BY kind, id, every_word DESC, score DESC, word_starts DESC
       )
       SELECT kind, id::text AS id, score, count(*) OVER () AS total
-        FROM scored
+        FROM best
        ORDER BY every_word DESC, score DESC, word_starts DESC, tier, label, id
       OFFSET ${offset} LIMIT ${first + 1}`,
       searchRow,
