@@ -521,6 +521,54 @@ describe("structure gaps", () => {
     expect(chair.membership).toEqual({ role: "CHAIR" });
   });
 
+  it("reports an RPO or LPO that exists only as modelled as unconfirmed, not as present", async () => {
+    type Unconfirmed = { kind: string; basis: string; group: { slug: string; provenance: string } };
+    const all = async (kind: string): Promise<Unconfirmed[]> => {
+      const found: Unconfirmed[] = [];
+      let after: string | null = null;
+      do {
+        const page: { structureGaps: Connection<Unconfirmed> } = await data(
+          `query($kind: StructureGapKind!, $after: String) { structureGaps(kinds: [$kind], first: 100, after: $after) {
+            pageInfo { hasNextPage endCursor } nodes { kind basis group { slug provenance } } } }`,
+          { kind, after },
+        );
+        found.push(...page.structureGaps.nodes);
+        after = page.structureGaps.pageInfo.hasNextPage ? page.structureGaps.pageInfo.endCursor : null;
+      } while (after);
+      return found;
+    };
+    const rpos = await all("UNCONFIRMED_RPO");
+    const lpos = await all("UNCONFIRMED_LPO");
+    // No RPO is confirmed by a source; five of Västernorrland's LPOs are (the joint ones).
+    expect(rpos).toHaveLength(25 * 6);
+    expect(lpos).toHaveLength(25 * 21 - 5);
+    expect([...rpos, ...lpos].every((gap) => gap.group.provenance === "MODELLED" && gap.basis === "MODEL")).toBe(true);
+    const slugs = new Set(lpos.map((gap) => gap.group.slug));
+    expect(slugs.has("lpo-22-cancersjukdomar")).toBe(true);
+    expect(slugs.has("lpo-22-psykisk-halsa")).toBe(false);
+  });
+
+  it("labels the chair-mandate and representation rules as this project's heuristics, the mandate's length set per question", async () => {
+    const gaps = async (kind: string, chairMandateYears?: number) =>
+      (
+        await data<{ structureGaps: Connection<{ kind: string; basis: string }> }>(
+          `query($kind: StructureGapKind!, $years: Int) { structureGaps(kinds: [$kind], chairMandateYears: $years, first: 100) {
+            totalCount nodes { kind basis } } }`,
+          { kind, years: chairMandateYears },
+        )
+      ).structureGaps;
+    const chairs = await gaps("CHAIR_MANDATE_OVER_THREE_YEARS");
+    const representation = await gaps("NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE");
+    expect(chairs.totalCount).toBeGreaterThan(0);
+    expect(representation.totalCount).toBeGreaterThan(0);
+    expect(new Set([...chairs.nodes, ...representation.nodes].map((gap) => gap.basis))).toEqual(new Set(["HEURISTIC"]));
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 3)).totalCount).toBe(chairs.totalCount);
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 2)).totalCount).toBeGreaterThan(chairs.totalCount);
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 20)).totalCount).toBe(0);
+    const refused = await gql(server.url, `{ structureGaps(chairMandateYears: 0) { totalCount } }`);
+    expect(errorOf(refused)).toMatchObject({ code: "BAD_USER_INPUT" });
+  });
+
   it("reports a missing RPO, a missing LPO and an NPO without municipal members", async () => {
     const copy = await startTestServer();
     try {
