@@ -145,3 +145,90 @@ describe("history: counts on a day, start dates and former names", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe("municipal participation at every level", () => {
+  const DECISION_SOURCE =
+    "Kunskapsstyrning och evidensbaserad praktik (a municipal knowledge-governance page on the national system, NPO/NSG/RPO/LPO and the municipalities since April 2019)";
+
+  it("records the April 2019 decision on the six areas at the national, healthcare-regional and local level", async () => {
+    type Body = { municipalParticipation: boolean; municipalParticipationSince: string | null; sources: string[] };
+    const fields = "municipalParticipation municipalParticipationSince sources";
+    const found = await data<Record<string, Body>>(`{
+      npo: group(slug: "psykisk-halsa") { ${fields} }
+      council: group(slug: "nationellt-primarvardsrad") { ${fields} }
+      rpo: group(slug: "rpo-norra-psykisk-halsa") { ${fields} }
+      lpo: group(slug: "lpo-01-aldres-halsa-och-palliativ-vard") { ${fields} }
+      other: group(slug: "cancersjukdomar") { ${fields} } }`);
+    for (const key of ["npo", "council", "rpo", "lpo"])
+      expect({ key, ...found[key], sources: undefined }).toEqual({
+        key,
+        municipalParticipation: true,
+        municipalParticipationSince: "2019-04-01",
+        sources: undefined,
+      });
+    expect(found.npo!.sources).toContain(DECISION_SOURCE);
+    expect(found.council!.sources).toContain(DECISION_SOURCE);
+    expect(found.other).toMatchObject({ municipalParticipation: false, municipalParticipationSince: null });
+  });
+
+  it("reports missing municipal members at the RPO and LPO level too, and no LPO or RPO for the primärvårdsråd", async () => {
+    type Gap = {
+      group: { slug: string } | null;
+      programArea: { slug: string } | null;
+      region: { countyCode: string } | null;
+    };
+    const all = async (kind: string): Promise<Gap[]> => {
+      const found: Gap[] = [];
+      let after: string | null = null;
+      do {
+        const page: { structureGaps: { pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: Gap[] } } =
+          await data(
+            `query($kind: StructureGapKind!, $after: String) { structureGaps(kinds: [$kind], first: 100, after: $after) {
+              pageInfo { hasNextPage endCursor } nodes { group { slug } programArea { slug } region { countyCode } } } }`,
+            { kind, after },
+          );
+        found.push(...page.structureGaps.nodes);
+        after = page.structureGaps.pageInfo.hasNextPage ? page.structureGaps.pageInfo.endCursor : null;
+      } while (after);
+      return found;
+    };
+    const municipal = new Set(
+      (await all("MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER")).map((gap) => gap.group!.slug),
+    );
+    for (const slug of ["psykisk-halsa", "nationellt-primarvardsrad", "rpo-norra-psykisk-halsa", "lpo-01-levnadsvanor"])
+      expect({ slug, reported: municipal.has(slug) }).toEqual({ slug, reported: true });
+    // Västernorrland's joint LPOs have the county's municipalities taking part; other areas have no municipal participation.
+    for (const slug of ["lpo-22-psykisk-halsa", "rpo-norra-cancersjukdomar", "lpo-01-cancersjukdomar"])
+      expect({ slug, reported: municipal.has(slug) }).toEqual({ slug, reported: false });
+    // Without the data set nobody has members: 5 NPOs + the primärvårdsråd, 6 × 5 RPOs, 21 × 5 LPOs less the 5 joint ones.
+    expect(municipal.size).toBe(6 + 30 + 100);
+    const noLpo = (await all("REGION_WITHOUT_LPO")).filter(
+      (gap) => gap.programArea?.slug === "nationellt-primarvardsrad",
+    );
+    expect(noLpo).toHaveLength(21);
+  });
+
+  it("lets an RPO mirror the primärvårdsråd", async () => {
+    const writer = await server.keyHeaders(["write"], "primary-care-writer");
+    const council = await data<{ group: { id: string } }>(`{ group(slug: "nationellt-primarvardsrad") { id } }`);
+    const created = await gql<{ createGroup: { slug: string; programAreas: { slug: string }[] } }>(
+      server.url,
+      `mutation($input: CreateGroupInput!) { createGroup(input: $input) { slug programAreas { slug } } }`,
+      {
+        input: {
+          slug: "rpo-norra-primarvard",
+          kind: "RPO",
+          name: "RPO Primärvård – Norra sjukvårdsregionen",
+          programArea: council.group.id,
+          healthcareRegion: "norra",
+        },
+      },
+      writer,
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createGroup).toEqual({
+      slug: "rpo-norra-primarvard",
+      programAreas: [{ slug: "nationellt-primarvardsrad" }],
+    });
+  });
+});

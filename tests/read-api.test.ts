@@ -580,14 +580,17 @@ describe("structure gaps", () => {
         where: { slug: "lpo-22-psykisk-halsa" },
         data: { validTo: new Date("2025-12-31") },
       });
-      const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
-        kinds: [
-          "HEALTHCARE_REGION_WITHOUT_RPO",
-          "REGION_WITHOUT_LPO",
-          "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
-        ],
-      });
-      const gaps = result.data!.structureGaps.nodes;
+      const gaps: Gap[] = [];
+      for (const kind of [
+        "HEALTHCARE_REGION_WITHOUT_RPO",
+        "REGION_WITHOUT_LPO",
+        "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
+      ]) {
+        const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, { kinds: [kind] });
+        gaps.push(
+          ...result.data!.structureGaps.nodes.filter((gap) => gap.programArea?.slug !== "nationellt-primarvardsrad"),
+        );
+      }
       expect(gaps).toContainEqual(
         expect.objectContaining({
           kind: "HEALTHCARE_REGION_WITHOUT_RPO",
@@ -602,13 +605,21 @@ describe("structure gaps", () => {
           region: { countyCode: "22" },
         }),
       );
-      // Without the data set no NPO has members: all five municipal-participation NPOs lack a municipal member.
-      expect(gaps.filter((gap) => gap.kind === "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER")).toHaveLength(5);
+      // Without the data set nobody has members: the five municipal-participation NPOs and the primärvårdsråd,
+      // their RPOs in six healthcare regions (but the ended one) and their LPOs in 21 regions (but the five joint
+      // ones, where the county's municipalities take part) lack a municipal member.
+      const municipal = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
+        kinds: ["MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER"],
+      });
+      expect(municipal.data!.structureGaps.totalCount).toBe(5 + 1 + (6 * 5 - 1) + (21 * 5 - 5));
+      // Before the RPO ended, only the primärvårdsråd (no RPO recorded in any healthcare region) lacks one.
       const before = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
         kinds: ["HEALTHCARE_REGION_WITHOUT_RPO"],
         activeOn: "2025-06-01",
       });
-      expect(before.data!.structureGaps.totalCount).toBe(0);
+      expect(before.data!.structureGaps.nodes.map((gap) => gap.programArea!.slug)).toEqual(
+        Array(6).fill("nationellt-primarvardsrad"),
+      );
     } finally {
       await copy.stop();
     }

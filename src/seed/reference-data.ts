@@ -114,6 +114,8 @@ export interface StructureData {
     note: string;
   }[];
   municipalProgramAreas: string[];
+  /** The decision that municipal representatives take part in the municipal program areas at every level. */
+  municipalParticipationDecision: { decided: string; note: string; sources: string[] };
   regionalStructures: {
     slug: string;
     kind: "COLLABORATION_STRUCTURE" | "KNOWLEDGE_COUNCIL";

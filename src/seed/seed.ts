@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Database } from "../db/prisma";
 import type { GroupKind, GroupLevel, NameKind, OrganisationKind, Prisma, Provenance } from "../generated/prisma/client";
 import { reconcile, type ReconcileCounts } from "./reconcile";
-import { loadReferenceData, SEED_DIR, type ReferenceData } from "./reference-data";
+import { loadReferenceData, SEED_DIR, type ProgramAreaData, type ReferenceData } from "./reference-data";
 
 export type SeedReport = Record<string, ReconcileCounts>;
 type Tx = Prisma.TransactionClient;
@@ -111,6 +111,7 @@ interface GroupRow {
   countyCode: string | null;
   municipalParticipation: boolean;
   municipalParticipationNote: string | null;
+  municipalParticipationSince: Date | null;
   validFrom: Date | null;
   validTo: Date | null;
   periodNote: string | null;
@@ -330,12 +331,19 @@ class Seeder {
         name: area.name,
         shortName: area.kind === "council" ? null : `NPO ${area.name.charAt(0).toLowerCase()}${area.name.slice(1)}`,
         municipalParticipation: area.municipalParticipation,
-        municipalParticipationNote: area.municipalParticipationNote ?? null,
+        municipalParticipationNote: joinNotes([
+          area.municipalParticipationNote,
+          this.municipalParticipationSince(area) ? this.data.structure.municipalParticipationDecision.note : undefined,
+        ]),
+        municipalParticipationSince: this.municipalParticipationSince(area),
         validFrom: area.established ? new Date(area.established) : null,
         periodNote: area.establishedNote ?? null,
         provenance: verification(area.verification),
         note: joinNotes([...(area.notes ?? []), area.countingNote]),
-        sources: area.sources ?? [],
+        sources: [
+          ...(area.sources ?? []),
+          ...(this.municipalParticipationSince(area) ? this.data.structure.municipalParticipationDecision.sources : []),
+        ],
       })),
       ...data.collaborationGroups.map((group) => ({
         ...blank,
@@ -367,6 +375,14 @@ class Seeder {
     await this.reconcileGroups("nationalGroups", rows);
   }
 
+  /** The day municipal participation was decided for an area's bodies at every level: the areas of the 2019 decision only. */
+  private municipalParticipationSince(area: ProgramAreaData): Date | null {
+    const { municipalProgramAreas, municipalParticipationDecision } = this.data.structure;
+    return area.municipalParticipation && municipalProgramAreas.includes(area.slug)
+      ? new Date(municipalParticipationDecision.decided)
+      : null;
+  }
+
   private programAreas() {
     return this.data.programAreas.filter((area) => area.kind === "npo");
   }
@@ -388,6 +404,7 @@ class Seeder {
         programAreaKind: "NPO" as const,
         healthcareRegionId: this.id(this.healthcareRegionIds, hr.slug),
         municipalParticipation: area.municipalParticipation,
+        municipalParticipationSince: this.municipalParticipationSince(area),
         provenance: "MODELLED" as const,
         note: MODELLED_RPO_NOTE,
       })),
@@ -405,6 +422,7 @@ class Seeder {
           countyCode: region.countyCode,
           municipalParticipation: area.municipalParticipation,
           municipalParticipationNote: isJoint ? "Joint LPO of the region and the county's municipalities." : null,
+          municipalParticipationSince: this.municipalParticipationSince(area),
           provenance: (isJoint ? "PARTIALLY_VERIFIED" : "MODELLED") as Provenance,
           note: isJoint ? joint.note : MODELLED_LPO_NOTE,
         };
@@ -736,6 +754,7 @@ function groupDefaults(): Omit<GroupRow, "slug" | "kind" | "level" | "name" | "p
     countyCode: null,
     municipalParticipation: false,
     municipalParticipationNote: null,
+    municipalParticipationSince: null,
     validFrom: null,
     validTo: null,
     periodNote: null,

@@ -39,9 +39,11 @@ registerEnumType(StructureGapKind, {
         "Heuristic (this project's, not a rule of the system): an NPO has no member representing one of the six healthcare regions (or a region or municipality in it).",
     },
     HEALTHCARE_REGION_WITHOUT_RPO: {
-      description: "A healthcare region has no RPO at all for an NPO (not even a modelled one).",
+      description: "A healthcare region has no RPO at all for an NPO or the primärvårdsråd (not even a modelled one).",
     },
-    REGION_WITHOUT_LPO: { description: "A region has no LPO at all for an NPO (not even a modelled one)." },
+    REGION_WITHOUT_LPO: {
+      description: "A region has no LPO at all for an NPO or the primärvårdsråd (not even a modelled one).",
+    },
     UNCONFIRMED_RPO: {
       description:
         "A healthcare region's RPO for an NPO exists only as modelled (provenance MODELLED): no source confirms it, so it is reported as unconfirmed rather than present.",
@@ -52,7 +54,7 @@ registerEnumType(StructureGapKind, {
     },
     MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER: {
       description:
-        "An NPO with municipal participation (kommunal medverkan) has no member representing a municipality or municipal association.",
+        "An NPO, the primärvårdsråd, an RPO or an LPO with municipal participation (kommunal medverkan) has no member representing a municipality or municipal association, and no such organisation taking part. Municipal representatives are appointed in the six areas at every level: national, healthcare-regional and local.",
     },
     CHAIR_MANDATE_OVER_THREE_YEARS: {
       description:

@@ -75,6 +75,8 @@ export class GapsService {
          WHERE ${inForceSql("g", day)}
       ),
       npo AS (SELECT * FROM active_group WHERE kind = 'NPO'),
+      -- The areas met by RPOs and LPOs: the NPOs and the primärvårdsråd.
+      program_area AS (SELECT * FROM active_group WHERE kind IN ('NPO', 'PRIMARY_CARE_COUNCIL')),
       active_membership AS (
         SELECT * FROM membership m WHERE ${inForceSql("m", day)}
       ),
@@ -93,13 +95,13 @@ export class GapsService {
       UNION ALL
       SELECT 'HEALTHCARE_REGION_WITHOUT_RPO', hr.name || ' has no RPO for ' || n.name,
              NULL, n.id::text, hr.id::text, NULL, NULL
-        FROM npo n CROSS JOIN healthcare_region hr
+        FROM program_area n CROSS JOIN healthcare_region hr
        WHERE NOT EXISTS (SELECT 1 FROM active_group r WHERE r.kind = 'RPO' AND r.program_area_id = n.id AND r.healthcare_region_id = hr.id)
       UNION ALL
       -- Present only as modelled from the mirror model: reported as unconfirmed, not as present.
       SELECT 'UNCONFIRMED_RPO', r.name || ' is only modelled: no source confirms that ' || hr.name || ' has an RPO for ' || n.name,
              r.id::text, n.id::text, hr.id::text, NULL, NULL
-        FROM npo n CROSS JOIN healthcare_region hr
+        FROM program_area n CROSS JOIN healthcare_region hr
         JOIN LATERAL (
           SELECT r.* FROM active_group r WHERE r.kind = 'RPO' AND r.program_area_id = n.id AND r.healthcare_region_id = hr.id
            ORDER BY r.slug LIMIT 1) r ON true
@@ -109,7 +111,7 @@ export class GapsService {
       UNION ALL
       SELECT 'UNCONFIRMED_LPO', l.name || ' is only modelled: no source confirms that ' || rg.name || ' has an LPO for ' || n.name,
              l.id::text, n.id::text, NULL, rg.county_code::text, NULL
-        FROM npo n CROSS JOIN region rg
+        FROM program_area n CROSS JOIN region rg
         JOIN LATERAL (
           SELECT l.* FROM active_group l JOIN group_mirror gm ON gm.group_id = l.id
            WHERE l.kind = 'LPO' AND l.county_code = rg.county_code AND gm.program_area_id = n.id
@@ -120,17 +122,23 @@ export class GapsService {
       UNION ALL
       SELECT 'REGION_WITHOUT_LPO', rg.name || ' has no LPO for ' || n.name,
              NULL, n.id::text, NULL, rg.county_code::text, NULL
-        FROM npo n CROSS JOIN region rg
+        FROM program_area n CROSS JOIN region rg
        WHERE NOT EXISTS (
          SELECT 1 FROM active_group l JOIN group_mirror gm ON gm.group_id = l.id
           WHERE l.kind = 'LPO' AND l.county_code = rg.county_code AND gm.program_area_id = n.id)
       UNION ALL
-      SELECT 'MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER', n.name || ' has municipal participation but no member representing a municipality',
-             n.id::text, n.id::text, NULL, NULL, NULL
-        FROM npo n
-       WHERE n.municipal_participation AND NOT EXISTS (
-         SELECT 1 FROM active_membership m JOIN organisation o ON o.id = m.representing_organisation_id
-          WHERE m.group_id = n.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION'))
+      -- At every level: municipal representatives are appointed in these areas nationally, healthcare-regionally and locally.
+      SELECT 'MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER', g.name || ' has municipal participation but no member representing a municipality',
+             g.id::text, CASE WHEN g.kind IN ('NPO', 'PRIMARY_CARE_COUNCIL') THEN g.id ELSE g.program_area_id END::text,
+             g.healthcare_region_id::text, g.county_code::text, NULL
+        FROM active_group g
+       WHERE g.kind IN ('NPO', 'PRIMARY_CARE_COUNCIL', 'RPO', 'LPO') AND g.municipal_participation
+         AND NOT EXISTS (
+           SELECT 1 FROM active_membership m JOIN organisation o ON o.id = m.representing_organisation_id
+            WHERE m.group_id = g.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION'))
+         AND NOT EXISTS (
+           SELECT 1 FROM group_participation p JOIN organisation o ON o.id = p.organisation_id
+            WHERE p.group_id = g.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION') AND ${inForceSql("p", day)})
       UNION ALL
       SELECT 'CHAIR_MANDATE_OVER_THREE_YEARS',
              p.given_name || ' ' || p.family_name || ' has chaired ' || g.name || ' since ' || to_char(m.valid_from, 'YYYY-MM-DD') || ', more than ' || ${years}::int || ' years',

@@ -26,6 +26,7 @@ export const GROUP_COLUMNS = Prisma.sql`g.id, g.slug, g.kind, g.level, g.name, g
   g.healthcare_region_id AS "healthcareRegionId", g.county_code AS "countyCode",
   g.municipal_participation AS "municipalParticipation",
   g.municipal_participation_note AS "municipalParticipationNote",
+  g.municipal_participation_since AS "municipalParticipationSince",
   g.valid_from AS "validFrom", g.valid_to AS "validTo", g.period_note AS "periodNote",
   g.provenance, g.note`;
 
@@ -45,6 +46,7 @@ export const groupRow = row(
     countyCode: nullable(text()),
     municipalParticipation: boolean(),
     municipalParticipationNote: nullable(text()),
+    municipalParticipationSince: nullable(date()),
     validFrom: nullable(date()),
     validTo: nullable(date()),
     periodNote: nullable(text()),

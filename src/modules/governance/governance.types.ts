@@ -183,6 +183,13 @@ export abstract class GovernanceGroup {
   @Field(() => String, { nullable: true, description: "Details of the municipal participation." })
   municipalParticipationNote!: string | null;
 
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description:
+      'When municipal participation was decided, where known (the first of the month where only the month is, e.g. "2019-04-01" for the April 2019 decision on the six areas).',
+  })
+  municipalParticipationSince!: Date | null;
+
   @Field(() => GraphQLDate, { nullable: true, description: "Day the body was established, where known." })
   validFrom!: Date | null;
 
