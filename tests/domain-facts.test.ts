@@ -232,3 +232,58 @@ describe("municipal participation at every level", () => {
     });
   });
 });
+
+describe("sourced facts about the national bodies", () => {
+  type Participant = { role: string; seats: number | null; organisation: { slug: string } };
+  const AVSIKT =
+    "Avsiktsförklaring slår fast och tydliggör det samarbete som pågår inom kunskapsstyrning (SKR, kunskapsstyrning hälso- och sjukvård, 5 April 2024)";
+
+  it("names the partnership, its start year and Socialstyrelsen among its six agencies", async () => {
+    const { group } = await data<{
+      group: {
+        name: string;
+        validFrom: string;
+        provenance: string;
+        note: string;
+        sources: string[];
+        participants: Participant[];
+      };
+    }>(
+      `{ group(slug: "partnerskapet") { name validFrom provenance note sources participants { role seats organisation { slug } } } }`,
+    );
+    expect(group).toMatchObject({
+      name: "Partnerskapet för kunskapsstyrning",
+      validFrom: "2018-01-01",
+      provenance: "VERIFIED",
+    });
+    expect(group.note).toMatch(/Socialstyrelsen and five other agencies/);
+    expect(group.sources).toContain(AVSIKT);
+    expect(group.participants).toEqual([{ role: "MEMBER", seats: null, organisation: { slug: "socialstyrelsen" } }]);
+  });
+
+  it("gives the chair of SKS as the sources name him", async () => {
+    const { group } = await data<{ group: { note: string; sources: string[] } }>(
+      `{ group(slug: "sks") { note sources } }`,
+    );
+    expect(group.note).toMatch(/Chair: Mats Bojestig/);
+    expect(group.sources).toContain(AVSIKT);
+  });
+
+  it("lists the council's nine member agencies and the kunskapsråd's parties with their seats", async () => {
+    const { council, kunskapsrad, past } = await data<{
+      council: { participants: Participant[] };
+      kunskapsrad: { participants: Participant[] };
+      past: { participants: Participant[] };
+    }>(`{ council: group(slug: "radet-for-styrning-med-kunskap") { participants { role seats organisation { slug } } }
+          kunskapsrad: group(slug: "kunskapsrad-vgr-vastkom") { participants { role seats organisation { slug } } }
+          past: group(slug: "radet-for-styrning-med-kunskap") { participants(activeOn: "2015-06-30") { role } } }`);
+    expect(council.participants).toHaveLength(9);
+    expect(council.participants.map((p) => p.organisation.slug)).toContain("socialstyrelsen");
+    expect(council.participants.every((p) => p.role === "MEMBER")).toBe(true);
+    expect(kunskapsrad.participants.map((p) => [p.organisation.slug, p.seats]).sort()).toEqual([
+      ["vastkom", 8],
+      ["vastra-gotalandsregionen", 8],
+    ]);
+    expect(past.participants).toEqual([]);
+  });
+});

@@ -488,6 +488,15 @@ describe("search", () => {
   });
 });
 
+describe("the generated data", () => {
+  it("has Socialstyrelsen chair Rådet för styrning med kunskap", async () => {
+    const { group } = await data<{ group: { chair: { representing: { slug: string } } } }>(
+      `{ group(slug: "radet-for-styrning-med-kunskap") { chair { representing { slug } } } }`,
+    );
+    expect(group.chair.representing.slug).toBe("socialstyrelsen");
+  });
+});
+
 describe("structure gaps", () => {
   type Gap = {
     kind: string;

@@ -82,7 +82,13 @@ export interface NationalBodyData extends Sourced {
   compositionNote?: string;
   nameNote?: string;
   membersNote?: string;
+  /** Who chairs it, as the sources say and when. */
+  chairNote?: string;
   establishedDate?: string;
+  /** How certain `establishedDate` is. */
+  establishedNote?: string;
+  /** Agencies (by slug) the sources name as taking part. */
+  memberAgencies?: string[];
 }
 
 export interface StructureData {

@@ -367,8 +367,15 @@ class Seeder {
           shortName: body.shortName ?? null,
           description: body.role,
           validFrom: body.establishedDate ? new Date(body.establishedDate) : null,
+          periodNote: body.establishedNote ?? null,
           provenance: (body.nameNote || body.compositionNote ? "PARTIALLY_VERIFIED" : "VERIFIED") as Provenance,
-          note: joinNotes([body.composition ?? undefined, body.compositionNote, body.nameNote, body.membersNote]),
+          note: joinNotes([
+            body.composition ?? undefined,
+            body.compositionNote,
+            body.nameNote,
+            body.membersNote,
+            body.chairNote,
+          ]),
           sources: body.sources ?? [],
         })),
     ];
@@ -562,6 +569,16 @@ class Seeder {
               ),
             )
         : []),
+      ...data.nationalBodies.flatMap((body) =>
+        (body.memberAgencies ?? []).map((agency) =>
+          participation(
+            body.slug,
+            agency,
+            "MEMBER",
+            body.establishedDate ? { validFrom: new Date(body.establishedDate) } : {},
+          ),
+        ),
+      ),
       ...structure.regionalStructures.flatMap((s) => [
         ...(s.seats ?? []).map((seat) => participation(s.slug, seat.organisation, "MEMBER", { seats: seat.seats })),
         ...(s.participants?.region

@@ -6,6 +6,7 @@ import {
   GroupPhaseKind,
   HostingKind,
   NameKind,
+  ParticipationRole,
   Provenance,
 } from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
@@ -13,7 +14,7 @@ import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
 import { inForceSql } from "../../db/period";
 import { keyedRow, sqlReader } from "../../db/read-sql";
-import { FormerName, GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
+import { FormerName, GroupParticipant, GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
 import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
 import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
 import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
@@ -97,6 +98,21 @@ const otherNameRow = row(
   () => OtherName.prototype,
 );
 export type OtherNameRow = ReturnType<typeof otherNameRow>;
+
+const participantRow = row(
+  {
+    groupId: text(),
+    organisationId: text(),
+    role: oneOf(Object.values(ParticipationRole)),
+    seats: nullable(int()),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    provenance: oneOf(Object.values(Provenance)),
+    note: nullable(text()),
+  },
+  () => GroupParticipant.prototype,
+);
+export type GroupParticipantRow = ReturnType<typeof participantRow>;
 
 const formerNameRow = row(
   { ownerId: text(), name: text(), validFrom: nullable(date()), validTo: nullable(date()), note: nullable(text()) },
@@ -305,6 +321,20 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       );
       return groupByKeys(ids, names, (row) => row.groupId);
     }),
+    participantsByGroupId: loadersByArguments(({ day }: { day: Date | null }) =>
+      load<string, GroupParticipantRow[]>(async (ids) => {
+        const participants = await read.rows(
+          "participants_by_group",
+          Prisma.sql`SELECT p.group_id::text AS "groupId", p.organisation_id::text AS "organisationId", p.role, p.seats,
+              p.valid_from AS "validFrom", p.valid_to AS "validTo", p.provenance, p.note
+            FROM group_participation p JOIN organisation o ON o.id = p.organisation_id
+            WHERE p.group_id = ANY(${[...ids]}::uuid[]) AND ${inForceSql("p", day)}
+            ORDER BY p.role, o.name, o.id`,
+          participantRow,
+        );
+        return groupByKeys(ids, participants, (row) => row.groupId);
+      }),
+    ),
     phasesByGroupId: load<string, GroupPhaseRow[]>(async (ids) => {
       const phases = await read.rows(
         "phases_by_group",

@@ -18,6 +18,7 @@ import {
   GovernanceGroup,
   FormerName,
   GovernanceGroupConnection,
+  GroupParticipant,
   GroupPhase,
   Hosting,
   LocalProgramArea,
@@ -52,6 +53,18 @@ export class GovernanceGroupResolver {
   @FieldResolver(() => [OtherName])
   otherNames(@Root() group: Row, @Ctx() { loaders }: Context): Promise<OtherName[]> {
     return loaders.otherNamesByGroupId.load(group.id);
+  }
+
+  @FieldResolver(() => [GroupParticipant], {
+    description:
+      "Organisations taking part as such on `activeOn` (default today; null for every period): members first, then participants, by name. E.g. the nine agencies of Rådet för styrning med kunskap.",
+  })
+  participants(
+    @Root() group: Row,
+    @Args() { activeOn }: ActiveOnArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<GroupParticipant[]> {
+    return loaders.participantsByGroupId({ day: dayOf(activeOn) }).load(group.id);
   }
 
   @FieldResolver(() => [FormerName])
@@ -268,5 +281,15 @@ export class HostingResolver {
   @FieldResolver(() => Organisation, { description: "The host: a healthcare region (as organisation) or SKR." })
   organisation(@Root() hosting: Hosting, @Ctx() { loaders }: Context): Promise<OrganisationRow | null> {
     return loaders.organisationById.load(hosting.organisationId);
+  }
+}
+
+@Resolver(() => GroupParticipant)
+export class GroupParticipantResolver {
+  @FieldResolver(() => Organisation, { description: "The organisation taking part." })
+  async organisation(@Root() participant: GroupParticipant, @Ctx() { loaders }: Context): Promise<OrganisationRow> {
+    const organisation = await loaders.organisationById.load(participant.organisationId);
+    if (!organisation) throw new Error(`Participation names organisation ${participant.organisationId}, which is gone`);
+    return organisation;
   }
 }

@@ -1,6 +1,14 @@
 import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
-import { GroupKind, GroupLevel, GroupPhaseKind, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
+import {
+  GroupKind,
+  GroupLevel,
+  GroupPhaseKind,
+  HostingKind,
+  NameKind,
+  ParticipationRole,
+  Provenance,
+} from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
 import { Connection } from "../../graphql/pagination";
 
@@ -275,6 +283,41 @@ export class WorkingGroup extends GovernanceGroup {}
     "Any other body: steering group (SKS), beredningsgrupp, ordförandeforum, councils, partnerships and regional collaboration structures.",
 })
 export class GovernanceBody extends GovernanceGroup {}
+
+registerEnumType(ParticipationRole, {
+  name: "ParticipationRole",
+  description: "How an organisation takes part in a body.",
+  valuesConfig: {
+    MEMBER: { description: "A member organisation, e.g. an agency of Rådet för styrning med kunskap." },
+    PARTICIPANT: { description: "Takes part without membership, e.g. a municipality in a joint LPO." },
+  },
+});
+
+@ObjectType({
+  description:
+    "An organisation taking part in a body as such (not through a person): the agencies of Rådet för styrning med kunskap, the parties of a knowledge council, the municipalities of a joint LPO.",
+})
+export class GroupParticipant {
+  @Field(() => ParticipationRole, { description: "Member or participant." })
+  role!: ParticipationRole;
+
+  @Field(() => Int, { nullable: true, description: "Seats it holds, where the sources say." })
+  seats!: number | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "First day, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day, if it has ended." })
+  validTo!: Date | null;
+
+  @Field(() => Provenance, { description: "Whether sources confirm it." })
+  provenance!: Provenance;
+
+  @Field(() => String, { nullable: true, description: "Remarks." })
+  note!: string | null;
+
+  organisationId!: string;
+}
 
 @ObjectType({
   description:

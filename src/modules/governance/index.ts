@@ -4,6 +4,7 @@ import type { ModuleDescriptor, NodeType } from "../../graphql/module";
 import type { Loaders } from "../../graphql/module";
 import {
   GovernanceGroupResolver,
+  GroupParticipantResolver,
   HostingResolver,
   LocalProgramAreaResolver,
   NationalCollaborationGroupResolver,
@@ -62,6 +63,7 @@ export const governanceModule: ModuleDescriptor = {
   name: "governance",
   resolvers: [
     GovernanceGroupResolver,
+    GroupParticipantResolver,
     NationalProgramAreaResolver,
     NationalCollaborationGroupResolver,
     RegionalProgramAreaResolver,
