@@ -287,3 +287,65 @@ describe("sourced facts about the national bodies", () => {
     expect(past.participants).toEqual([]);
   });
 });
+
+describe("represented organisations", () => {
+  const CREATE_ORGANISATION = `mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id slug kind } }`;
+  const CREATE_PERSON = `mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }`;
+  const CREATE_MEMBERSHIP = `mutation($input: CreateMembershipInput!) { createMembership(input: $input) { role representing { slug kind } } }`;
+
+  it("seats a patient organisation's representative as PATIENT_REPRESENTATIVE, and knows professional associations and research bodies", async () => {
+    const writer = await server.keyHeaders(["write"], "represented-organisations-writer");
+    const create = async (slug: string, kind: string, name: string) => {
+      const result = await gql<{ createOrganisation: { id: string; slug: string; kind: string } }>(
+        server.url,
+        CREATE_ORGANISATION,
+        { input: { slug, kind, name } },
+        writer,
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.createOrganisation;
+    };
+    const patients = await create(
+      "riksforbundet-test-patienter",
+      "PATIENT_ORGANISATION",
+      "Riksförbundet Testpatienter",
+    );
+    const profession = await create("svensk-testforening", "PROFESSIONAL_ASSOCIATION", "Svensk Testförening");
+    const research = await create("testinstitutet", "RESEARCH_BODY", "Testinstitutet för vårdforskning");
+    expect([profession.kind, research.kind]).toEqual(["PROFESSIONAL_ASSOCIATION", "RESEARCH_BODY"]);
+
+    const person = await gql<{ createPerson: { id: string } }>(
+      server.url,
+      CREATE_PERSON,
+      { input: { givenName: "Test", familyName: "Patientföreträdare" } },
+      writer,
+    );
+    const npo = await data<{ group: { id: string } }>(`{ group(slug: "psykisk-halsa") { id } }`);
+    const seat = (representing: string) =>
+      gql<{ createMembership: { role: string; representing: { slug: string; kind: string } } }>(
+        server.url,
+        CREATE_MEMBERSHIP,
+        {
+          input: {
+            person: person.data!.createPerson.id,
+            group: npo.group.id,
+            role: "PATIENT_REPRESENTATIVE",
+            representing,
+            validFrom: "2024-01-01",
+          },
+        },
+        writer,
+      );
+    const wrong = await seat(profession.id);
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: [{ path: "input.representing" }],
+    });
+    const right = await seat(patients.id);
+    expect(right.errors).toBeUndefined();
+    expect(right.data!.createMembership).toEqual({
+      role: "PATIENT_REPRESENTATIVE",
+      representing: { slug: "riksforbundet-test-patienter", kind: "PATIENT_ORGANISATION" },
+    });
+  });
+});
