@@ -349,3 +349,24 @@ describe("represented organisations", () => {
     });
   });
 });
+
+describe("hosting (värdskap)", () => {
+  it("carries its sources and how far they confirm it", async () => {
+    type Hosting = { kind: string; provenance: string; sources: string[]; note: string | null };
+    const { nationalProgramAreas } = await data<{ nationalProgramAreas: { slug: string; hostings: Hosting[] }[] }>(
+      `{ nationalProgramAreas(includePrimaryCareCouncil: true) { slug hostings { kind provenance sources note } } }`,
+    );
+    const hostings = nationalProgramAreas.flatMap((area) =>
+      area.hostings.map((hosting) => ({ area: area.slug, ...hosting })),
+    );
+    expect(hostings.length).toBeGreaterThan(10);
+    for (const hosting of hostings)
+      expect({ area: hosting.area, sourced: hosting.sources.length > 0, provenance: hosting.provenance }).toEqual({
+        area: hosting.area,
+        sourced: true,
+        provenance: /not confirmed|no source/i.test(hosting.note ?? "") ? "PARTIALLY_VERIFIED" : "VERIFIED",
+      });
+    const psykisk = hostings.filter((hosting) => hosting.area === "psykisk-halsa");
+    expect(psykisk.map((hosting) => hosting.provenance)).toContain("PARTIALLY_VERIFIED");
+  });
+});

@@ -522,6 +522,14 @@ class Seeder {
         })),
       ...structure.hostings,
     ];
+    // A hosting's sources are those of the record of the body it hosts, which state the värdskap;
+    // it is partly verified where its note says a part is not confirmed.
+    const sourcesOf = new Map<string, string[]>(
+      [...data.programAreas, ...data.collaborationGroups, ...data.nationalBodies].map((record) => [
+        record.slug,
+        record.sources ?? [],
+      ]),
+    );
     this.report.hostings = await reconcile({
       desired: hostings.map((h) => ({
         groupId: this.id(this.groupIds, h.group),
@@ -529,10 +537,21 @@ class Seeder {
         kind: h.kind,
         validFrom: "validFrom" in h && h.validFrom ? new Date(h.validFrom) : null,
         validTo: "validTo" in h && h.validTo ? new Date(h.validTo) : null,
+        provenance: (/not confirmed|no source/i.test(h.note ?? "") ? "PARTIALLY_VERIFIED" : "VERIFIED") as Provenance,
         note: h.note ?? null,
+        sources: sourcesOf.get(h.group) ?? [],
       })),
       existing: await tx.hosting.findMany({
-        select: { groupId: true, organisationId: true, kind: true, validFrom: true, validTo: true, note: true },
+        select: {
+          groupId: true,
+          organisationId: true,
+          kind: true,
+          validFrom: true,
+          validTo: true,
+          provenance: true,
+          note: true,
+          sources: true,
+        },
       }),
       keyOf: (row) => `${row.groupId}/${row.organisationId}/${row.kind}`,
       create: (rows) => tx.hosting.createMany({ data: rows }),

@@ -80,7 +80,9 @@ const hostingRow = row(
     kind: oneOf(Object.values(HostingKind)),
     validFrom: nullable(date()),
     validTo: nullable(date()),
+    provenance: oneOf(Object.values(Provenance)),
     note: nullable(text()),
+    sources: array(text()),
   },
   () => Hosting.prototype,
 );
@@ -259,7 +261,7 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       const hostings = await read.rows(
         "hostings_by_group",
         Prisma.sql`SELECT h.group_id AS "groupId", h.organisation_id AS "organisationId", h.kind,
-            h.valid_from AS "validFrom", h.valid_to AS "validTo", h.note
+            h.valid_from AS "validFrom", h.valid_to AS "validTo", h.provenance, h.note, coalesce(h.sources, '{}') AS sources
           FROM hosting h WHERE h.group_id = ANY(${[...ids]}::uuid[])
           ORDER BY h.valid_from ASC NULLS FIRST, h.kind`,
         hostingRow,

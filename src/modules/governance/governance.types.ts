@@ -336,6 +336,12 @@ export class Hosting {
   @Field(() => String, { nullable: true, description: "What the sources say about it." })
   note!: string | null;
 
+  @Field(() => Provenance, { description: "Whether the sources confirm it, in full or in part." })
+  provenance!: Provenance;
+
+  @Field(() => [String], { description: "Public sources of the värdskap." })
+  sources!: string[];
+
   organisationId!: string;
 }
 
