@@ -132,7 +132,8 @@ describe("groups", () => {
   it("includes the working groups of an NPO's chain", async () => {
     const { groups } = await data<Groups>(query, { filter: { npo: "psykisk-halsa" }, first: 100 });
     const kinds = new Set(groups.nodes.map((g) => g.kind));
-    expect(kinds).toEqual(new Set(["NPO", "RPO", "LPO", "NAG", "RAG", "LAG"]));
+    // The VGR–VästKom kunskapsråd mirrors psykisk hälsa among its six focus areas.
+    expect(kinds).toEqual(new Set(["NPO", "RPO", "LPO", "NAG", "RAG", "LAG", "KNOWLEDGE_COUNCIL"]));
   });
 
   it("pages forwards and backwards through the same order", async () => {
@@ -400,6 +401,38 @@ describe("search", () => {
     );
   });
 
+  it("ranks the records matching every word of a query first, whatever the words' order", async () => {
+    const lpo = "LPO Psykisk hälsa – Region Västernorrland";
+    const fold = (text: string): string =>
+      text
+        .normalize("NFD")
+        .replace(/\p{Diacritic}/gu, "")
+        .toLowerCase();
+    for (const q of [
+      "västernorrland psyk",
+      "psyk västernorrland",
+      "Psykisk Västernorrland",
+      "hälsa psykisk västernorrland",
+      "region psyk vasternorrland",
+      "LPO västernorrland psykisk",
+    ]) {
+      const { search } = await data<{ search: Connection<Hit> }>(query, { q, kinds: ["GROUP"], first: 100 });
+      const words = fold(q).split(" ");
+      const matchesEvery = search.nodes.map((hit) => words.every((word) => fold(hit.name!).includes(word)));
+      const firstPartial = matchesEvery.indexOf(false);
+      expect({ q, partialBeforeEvery: firstPartial >= 0 && matchesEvery.slice(firstPartial).includes(true) }).toEqual({
+        q,
+        partialBeforeEvery: false,
+      });
+      const position = search.nodes.findIndex((hit) => hit.name === lpo);
+      expect({ q, found: position >= 0, amongEvery: position < matchesEvery.filter(Boolean).length }).toEqual({
+        q,
+        found: true,
+        amongEvery: true,
+      });
+    }
+  });
+
   it("ignores case and accents in Swedish names", async () => {
     const plain = await data<{ search: Connection<Hit> }>(query, { q: "PSYKISK HALSA", kinds: ["GROUP"], first: 1 });
     const accented = await data<{ search: Connection<Hit> }>(query, { q: "psykisk hälsa", kinds: ["GROUP"], first: 1 });
@@ -455,6 +488,15 @@ describe("search", () => {
   });
 });
 
+describe("the generated data", () => {
+  it("has Socialstyrelsen chair Rådet för styrning med kunskap", async () => {
+    const { group } = await data<{ group: { chair: { representing: { slug: string } } } }>(
+      `{ group(slug: "radet-for-styrning-med-kunskap") { chair { representing { slug } } } }`,
+    );
+    expect(group.chair.representing.slug).toBe("socialstyrelsen");
+  });
+});
+
 describe("structure gaps", () => {
   type Gap = {
     kind: string;
@@ -488,6 +530,54 @@ describe("structure gaps", () => {
     expect(chair.membership).toEqual({ role: "CHAIR" });
   });
 
+  it("reports an RPO or LPO that exists only as modelled as unconfirmed, not as present", async () => {
+    type Unconfirmed = { kind: string; basis: string; group: { slug: string; provenance: string } };
+    const all = async (kind: string): Promise<Unconfirmed[]> => {
+      const found: Unconfirmed[] = [];
+      let after: string | null = null;
+      do {
+        const page: { structureGaps: Connection<Unconfirmed> } = await data(
+          `query($kind: StructureGapKind!, $after: String) { structureGaps(kinds: [$kind], first: 100, after: $after) {
+            pageInfo { hasNextPage endCursor } nodes { kind basis group { slug provenance } } } }`,
+          { kind, after },
+        );
+        found.push(...page.structureGaps.nodes);
+        after = page.structureGaps.pageInfo.hasNextPage ? page.structureGaps.pageInfo.endCursor : null;
+      } while (after);
+      return found;
+    };
+    const rpos = await all("UNCONFIRMED_RPO");
+    const lpos = await all("UNCONFIRMED_LPO");
+    // No RPO is confirmed by a source; five of Västernorrland's LPOs are (the joint ones).
+    expect(rpos).toHaveLength(25 * 6);
+    expect(lpos).toHaveLength(25 * 21 - 5);
+    expect([...rpos, ...lpos].every((gap) => gap.group.provenance === "MODELLED" && gap.basis === "MODEL")).toBe(true);
+    const slugs = new Set(lpos.map((gap) => gap.group.slug));
+    expect(slugs.has("lpo-22-cancersjukdomar")).toBe(true);
+    expect(slugs.has("lpo-22-psykisk-halsa")).toBe(false);
+  });
+
+  it("labels the chair-mandate and representation rules as this project's heuristics, the mandate's length set per question", async () => {
+    const gaps = async (kind: string, chairMandateYears?: number) =>
+      (
+        await data<{ structureGaps: Connection<{ kind: string; basis: string }> }>(
+          `query($kind: StructureGapKind!, $years: Int) { structureGaps(kinds: [$kind], chairMandateYears: $years, first: 100) {
+            totalCount nodes { kind basis } } }`,
+          { kind, years: chairMandateYears },
+        )
+      ).structureGaps;
+    const chairs = await gaps("CHAIR_MANDATE_OVER_THREE_YEARS");
+    const representation = await gaps("NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE");
+    expect(chairs.totalCount).toBeGreaterThan(0);
+    expect(representation.totalCount).toBeGreaterThan(0);
+    expect(new Set([...chairs.nodes, ...representation.nodes].map((gap) => gap.basis))).toEqual(new Set(["HEURISTIC"]));
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 3)).totalCount).toBe(chairs.totalCount);
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 2)).totalCount).toBeGreaterThan(chairs.totalCount);
+    expect((await gaps("CHAIR_MANDATE_OVER_THREE_YEARS", 20)).totalCount).toBe(0);
+    const refused = await gql(server.url, `{ structureGaps(chairMandateYears: 0) { totalCount } }`);
+    expect(errorOf(refused)).toMatchObject({ code: "BAD_USER_INPUT" });
+  });
+
   it("reports a missing RPO, a missing LPO and an NPO without municipal members", async () => {
     const copy = await startTestServer();
     try {
@@ -499,14 +589,17 @@ describe("structure gaps", () => {
         where: { slug: "lpo-22-psykisk-halsa" },
         data: { validTo: new Date("2025-12-31") },
       });
-      const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
-        kinds: [
-          "HEALTHCARE_REGION_WITHOUT_RPO",
-          "REGION_WITHOUT_LPO",
-          "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
-        ],
-      });
-      const gaps = result.data!.structureGaps.nodes;
+      const gaps: Gap[] = [];
+      for (const kind of [
+        "HEALTHCARE_REGION_WITHOUT_RPO",
+        "REGION_WITHOUT_LPO",
+        "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
+      ]) {
+        const result = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, { kinds: [kind] });
+        gaps.push(
+          ...result.data!.structureGaps.nodes.filter((gap) => gap.programArea?.slug !== "nationellt-primarvardsrad"),
+        );
+      }
       expect(gaps).toContainEqual(
         expect.objectContaining({
           kind: "HEALTHCARE_REGION_WITHOUT_RPO",
@@ -521,13 +614,21 @@ describe("structure gaps", () => {
           region: { countyCode: "22" },
         }),
       );
-      // Without the data set no NPO has members: all five municipal-participation NPOs lack a municipal member.
-      expect(gaps.filter((gap) => gap.kind === "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER")).toHaveLength(5);
+      // Without the data set nobody has members: the five municipal-participation NPOs and the primärvårdsråd,
+      // their RPOs in six healthcare regions (but the ended one) and their LPOs in 21 regions (but the five joint
+      // ones, where the county's municipalities take part) lack a municipal member.
+      const municipal = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
+        kinds: ["MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER"],
+      });
+      expect(municipal.data!.structureGaps.totalCount).toBe(5 + 1 + (6 * 5 - 1) + (21 * 5 - 5));
+      // Before the RPO ended, only the primärvårdsråd (no RPO recorded in any healthcare region) lacks one.
       const before = await gql<{ structureGaps: Connection<Gap> }>(copy.url, query, {
         kinds: ["HEALTHCARE_REGION_WITHOUT_RPO"],
         activeOn: "2025-06-01",
       });
-      expect(before.data!.structureGaps.totalCount).toBe(0);
+      expect(before.data!.structureGaps.nodes.map((gap) => gap.programArea!.slug)).toEqual(
+        Array(6).fill("nationellt-primarvardsrad"),
+      );
     } finally {
       await copy.stop();
     }

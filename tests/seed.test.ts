@@ -42,17 +42,20 @@ describe("reference seed", () => {
     ).toBe(9);
   });
 
-  it("seats eight municipal and eight regional representatives in the VGR–VästKom knowledge council for its interim period", async () => {
+  it("seats eight municipal and eight regional representatives in the VGR–VästKom knowledge council, its interim period a phase", async () => {
     const council = await prisma.group.findUniqueOrThrow({
       where: { slug: "kunskapsrad-vgr-vastkom" },
-      include: { participations: { include: { organisation: true } }, mirrors: true },
+      include: { participations: { include: { organisation: true } }, mirrors: true, phases: true },
     });
     expect(council.participations.map((p) => [p.organisation.slug, p.seats]).sort()).toEqual([
       ["vastkom", 8],
       ["vastra-gotalandsregionen", 8],
     ]);
     expect(council.validFrom?.toISOString().slice(0, 10)).toBe("2020-01-01");
-    expect(council.validTo?.toISOString().slice(0, 10)).toBe("2021-06-30");
+    expect(council.validTo).toBeNull();
+    expect(council.phases.map((phase) => [phase.kind, phase.validTo?.toISOString().slice(0, 10)])).toEqual([
+      ["INTERIM", "2021-06-30"],
+    ]);
     expect(council.mirrors).toHaveLength(6);
   });
 

@@ -745,8 +745,14 @@ class DatasetBuilder {
     const region = (role: MembershipRole) => this.orgSeat(role, this.pick(this.ref.healthcareRegions).org, 0.2);
     const skr = (role: MembershipRole) => this.orgSeat(role, this.ref.skr, 0.4);
     if (group.kind === "STATE_COUNCIL") {
-      const [chair, ...others] = this.ref.agencies.map((agency) => this.orgSeat("MEMBER", agency, 0.5));
-      if (chair) this.fixedBody(group, { ...chair, role: "CHAIR" }, [...others, skr("SECRETARY")]);
+      // Socialstyrelsen's director-general chairs the council; every other agency has a member.
+      const chairAgency = this.ref.agencies.find((agency) => agency.slug === "socialstyrelsen");
+      if (!chairAgency)
+        throw new Error("The reference data has no Socialstyrelsen to chair Rådet för styrning med kunskap");
+      const others = this.ref.agencies
+        .filter((agency) => agency !== chairAgency)
+        .map((agency) => this.orgSeat("MEMBER", agency, 0.5));
+      this.fixedBody(group, this.orgSeat("CHAIR", chairAgency, 0.5), [...others, skr("SECRETARY")]);
     } else if (group.kind === "SUPPORT_FUNCTION") {
       this.fixedBody(group, skr("CHAIR"), [
         ...this.times(2, () => skr("PROCESS_LEADER")),

@@ -86,9 +86,10 @@ export interface SearchSource {
   /** The object types its hits are shown as: members of the `SearchResult` union. */
   types: () => readonly ResolverClass[];
   /**
-   * Its candidates for a search, as one SELECT of (kind, id, label, tier, name, alias): `name` and
-   * `alias` folded with kg_fold, `tier` ordering equal scores (lower first). `match` holds the
-   * query's SQL: `like` a folded %substring% pattern, `folded` the folded query.
+   * Its candidates for a search, as SELECTs (joined by UNION ALL) of (kind, id, label, tier, name,
+   * alias): `name` and `alias` folded with kg_fold, `tier` ordering equal scores (lower first); a
+   * record may come once per name it is found by (e.g. a former name), and counts once. `match`
+   * holds the query's SQL: `like` a folded %substring% pattern, `folded` the folded query.
    */
   candidates: (match: SearchMatch) => Prisma.Sql;
   /** The object a hit stands for, tagged with its type; null when it is gone. */
@@ -98,6 +99,11 @@ export interface SearchSource {
 export interface SearchMatch {
   like: Prisma.Sql;
   folded: Prisma.Sql;
+  /**
+   * `(column LIKE %word1% AND column LIKE %word2% …)` for a query of several words, in any order
+   * (`FALSE` for a single word, which `like` covers): `column` is a folded name, as indexed.
+   */
+  everyWord: (column: Prisma.Sql) => Prisma.Sql;
 }
 
 export interface TableDeclaration {

@@ -56,6 +56,9 @@ export interface ProgramAreaData extends Sourced {
   hostNote?: string;
   notes?: string[];
   countingNote?: string;
+  /** Day it was established, where a source gives it; `establishedNote` says how certain. */
+  established?: string;
+  establishedNote?: string;
   verification: "verified" | "partially-verified";
 }
 
@@ -79,11 +82,17 @@ export interface NationalBodyData extends Sourced {
   compositionNote?: string;
   nameNote?: string;
   membersNote?: string;
+  /** Who chairs it, as the sources say and when. */
+  chairNote?: string;
   establishedDate?: string;
+  /** How certain `establishedDate` is. */
+  establishedNote?: string;
+  /** Agencies (by slug) the sources name as taking part. */
+  memberAgencies?: string[];
 }
 
 export interface StructureData {
-  expectedCounts: { kind: string; count: number; note: string; sources: string[] }[];
+  expectedCounts: { kind: string; asOf: string; count: number; note: string; sources: string[] }[];
   organisations: {
     slug: string;
     kind: string;
@@ -106,10 +115,13 @@ export interface StructureData {
     healthcareRegion?: string;
     organisation?: string;
     name: string;
-    usedUntil: string;
+    usedFrom?: string;
+    usedUntil?: string;
     note: string;
   }[];
   municipalProgramAreas: string[];
+  /** The decision that municipal representatives take part in the municipal program areas at every level. */
+  municipalParticipationDecision: { decided: string; note: string; sources: string[] };
   regionalStructures: {
     slug: string;
     kind: "COLLABORATION_STRUCTURE" | "KNOWLEDGE_COUNCIL";
@@ -121,6 +133,7 @@ export interface StructureData {
     validFrom?: string;
     validTo?: string;
     periodNote?: string;
+    phases?: { kind: "INTERIM"; validFrom: string; validTo?: string; note: string; sources: string[] }[];
     participants?: { region: boolean; allMunicipalitiesOfCounty: boolean };
     seats?: { organisation: string; seats: number }[];
     mirrors?: "municipalProgramAreas";

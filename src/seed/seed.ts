@@ -13,7 +13,7 @@ import type {
   Provenance,
 } from "../generated/prisma/client";
 import { reconcile, type ReconcileCounts } from "./reconcile";
-import { loadReferenceData, SEED_DIR, type ReferenceData } from "./reference-data";
+import { loadReferenceData, SEED_DIR, type ProgramAreaData, type ReferenceData } from "./reference-data";
 
 export type SeedReport = Record<string, ReconcileCounts>;
 type Tx = Prisma.TransactionClient;
@@ -120,6 +120,7 @@ interface GroupRow {
   countyCode: string | null;
   municipalParticipation: boolean;
   municipalParticipationNote: string | null;
+  municipalParticipationSince: Date | null;
   validFrom: Date | null;
   validTo: Date | null;
   periodNote: string | null;
@@ -196,6 +197,7 @@ class Seeder {
     await this.seedMirroredGroups();
     await this.seedRegionalStructures();
     await this.seedGroupLinks();
+    await this.seedPhases();
     await this.seedNames();
     await this.seedExpectedCounts();
     await this.seedKnowledgeSupport();
@@ -371,10 +373,19 @@ class Seeder {
         name: area.name,
         shortName: area.kind === "council" ? null : `NPO ${area.name.charAt(0).toLowerCase()}${area.name.slice(1)}`,
         municipalParticipation: area.municipalParticipation,
-        municipalParticipationNote: area.municipalParticipationNote ?? null,
+        municipalParticipationNote: joinNotes([
+          area.municipalParticipationNote,
+          this.municipalParticipationSince(area) ? this.data.structure.municipalParticipationDecision.note : undefined,
+        ]),
+        municipalParticipationSince: this.municipalParticipationSince(area),
+        validFrom: area.established ? new Date(area.established) : null,
+        periodNote: area.establishedNote ?? null,
         provenance: verification(area.verification),
         note: joinNotes([...(area.notes ?? []), area.countingNote]),
-        sources: area.sources ?? [],
+        sources: [
+          ...(area.sources ?? []),
+          ...(this.municipalParticipationSince(area) ? this.data.structure.municipalParticipationDecision.sources : []),
+        ],
       })),
       ...data.collaborationGroups.map((group) => ({
         ...blank,
@@ -398,12 +409,27 @@ class Seeder {
           shortName: body.shortName ?? null,
           description: body.role,
           validFrom: body.establishedDate ? new Date(body.establishedDate) : null,
+          periodNote: body.establishedNote ?? null,
           provenance: (body.nameNote || body.compositionNote ? "PARTIALLY_VERIFIED" : "VERIFIED") as Provenance,
-          note: joinNotes([body.composition ?? undefined, body.compositionNote, body.nameNote, body.membersNote]),
+          note: joinNotes([
+            body.composition ?? undefined,
+            body.compositionNote,
+            body.nameNote,
+            body.membersNote,
+            body.chairNote,
+          ]),
           sources: body.sources ?? [],
         })),
     ];
     await this.reconcileGroups("nationalGroups", rows);
+  }
+
+  /** The day municipal participation was decided for an area's bodies at every level: the areas of the 2019 decision only. */
+  private municipalParticipationSince(area: ProgramAreaData): Date | null {
+    const { municipalProgramAreas, municipalParticipationDecision } = this.data.structure;
+    return area.municipalParticipation && municipalProgramAreas.includes(area.slug)
+      ? new Date(municipalParticipationDecision.decided)
+      : null;
   }
 
   private programAreas() {
@@ -427,6 +453,7 @@ class Seeder {
         programAreaKind: "NPO" as const,
         healthcareRegionId: this.id(this.healthcareRegionIds, hr.slug),
         municipalParticipation: area.municipalParticipation,
+        municipalParticipationSince: this.municipalParticipationSince(area),
         provenance: "MODELLED" as const,
         note: MODELLED_RPO_NOTE,
       })),
@@ -444,6 +471,7 @@ class Seeder {
           countyCode: region.countyCode,
           municipalParticipation: area.municipalParticipation,
           municipalParticipationNote: isJoint ? "Joint LPO of the region and the county's municipalities." : null,
+          municipalParticipationSince: this.municipalParticipationSince(area),
           provenance: (isJoint ? "PARTIALLY_VERIFIED" : "MODELLED") as Provenance,
           note: isJoint ? joint.note : MODELLED_LPO_NOTE,
         };
@@ -536,6 +564,14 @@ class Seeder {
         })),
       ...structure.hostings,
     ];
+    // A hosting's sources are those of the record of the body it hosts, which state the värdskap;
+    // it is partly verified where its note says a part is not confirmed.
+    const sourcesOf = new Map<string, string[]>(
+      [...data.programAreas, ...data.collaborationGroups, ...data.nationalBodies].map((record) => [
+        record.slug,
+        record.sources ?? [],
+      ]),
+    );
     this.report.hostings = await reconcile({
       desired: hostings.map((h) => ({
         groupId: this.id(this.groupIds, h.group),
@@ -543,10 +579,21 @@ class Seeder {
         kind: h.kind,
         validFrom: "validFrom" in h && h.validFrom ? new Date(h.validFrom) : null,
         validTo: "validTo" in h && h.validTo ? new Date(h.validTo) : null,
+        provenance: (/not confirmed|no source/i.test(h.note ?? "") ? "PARTIALLY_VERIFIED" : "VERIFIED") as Provenance,
         note: h.note ?? null,
+        sources: sourcesOf.get(h.group) ?? [],
       })),
       existing: await tx.hosting.findMany({
-        select: { groupId: true, organisationId: true, kind: true, validFrom: true, validTo: true, note: true },
+        select: {
+          groupId: true,
+          organisationId: true,
+          kind: true,
+          validFrom: true,
+          validTo: true,
+          provenance: true,
+          note: true,
+          sources: true,
+        },
       }),
       keyOf: (row) => `${row.groupId}/${row.organisationId}/${row.kind}`,
       create: (rows) => tx.hosting.createMany({ data: rows }),
@@ -583,6 +630,16 @@ class Seeder {
               ),
             )
         : []),
+      ...data.nationalBodies.flatMap((body) =>
+        (body.memberAgencies ?? []).map((agency) =>
+          participation(
+            body.slug,
+            agency,
+            "MEMBER",
+            body.establishedDate ? { validFrom: new Date(body.establishedDate) } : {},
+          ),
+        ),
+      ),
       ...structure.regionalStructures.flatMap((s) => [
         ...(s.seats ?? []).map((seat) => participation(s.slug, seat.organisation, "MEMBER", { seats: seat.seats })),
         ...(s.participants?.region
@@ -641,6 +698,29 @@ class Seeder {
     });
   }
 
+  private async seedPhases(): Promise<void> {
+    const { tx } = this;
+    this.report.groupPhases = await reconcile({
+      desired: this.data.structure.regionalStructures.flatMap((s) =>
+        (s.phases ?? []).map((phase) => ({
+          groupId: this.id(this.groupIds, s.slug),
+          kind: phase.kind,
+          validFrom: new Date(phase.validFrom),
+          validTo: phase.validTo ? new Date(phase.validTo) : null,
+          note: phase.note,
+          sources: phase.sources,
+        })),
+      ),
+      existing: await tx.groupPhase.findMany({
+        select: { groupId: true, kind: true, validFrom: true, validTo: true, note: true, sources: true },
+      }),
+      keyOf: (row) => `${row.groupId}/${row.kind}/${row.validFrom.toISOString()}`,
+      create: (rows) => tx.groupPhase.createMany({ data: rows }),
+      update: ({ groupId, kind, validFrom, ...row }) =>
+        tx.groupPhase.update({ where: { groupId_kind_validFrom: { groupId, kind, validFrom } }, data: row }),
+    });
+  }
+
   private regionSlug(countyCode: string): string {
     const region = this.data.regions.find((r) => r.countyCode === countyCode);
     if (!region) throw new Error(`Seed data names unknown county code ${countyCode}`);
@@ -655,6 +735,7 @@ class Seeder {
       healthcareRegionId: string | null;
       kind: NameKind;
       name: string;
+      usedFrom: Date | null;
       usedUntil: Date | null;
       note: string | null;
     };
@@ -667,12 +748,19 @@ class Seeder {
       ...owner(f),
       kind: "FORMER",
       name: f.name,
-      usedUntil: new Date(f.usedUntil),
+      usedFrom: f.usedFrom ? new Date(f.usedFrom) : null,
+      usedUntil: f.usedUntil ? new Date(f.usedUntil) : null,
       note: f.note,
     }));
     const formerKeys = new Set(former.map(nameKey));
     const variants = (ref: Parameters<typeof owner>[0], names: string[] | undefined): NameRow[] =>
-      (names ?? []).map((text) => ({ ...owner(ref), kind: "VARIANT", usedUntil: null, ...splitNameAndNote(text) }));
+      (names ?? []).map((text) => ({
+        ...owner(ref),
+        kind: "VARIANT",
+        usedFrom: null,
+        usedUntil: null,
+        ...splitNameAndNote(text),
+      }));
     const rows = [
       ...former,
       ...[
@@ -692,6 +780,7 @@ class Seeder {
           healthcareRegionId: true,
           kind: true,
           name: true,
+          usedFrom: true,
           usedUntil: true,
           note: true,
         },
@@ -712,14 +801,15 @@ class Seeder {
     this.report.expectedCounts = await reconcile({
       desired: this.data.structure.expectedCounts.map((c) => ({
         kind: c.kind as GroupKind,
+        asOf: new Date(c.asOf),
         count: c.count,
         note: c.note,
         sources: c.sources,
       })),
       existing: await tx.expectedCount.findMany(),
-      keyOf: (row) => row.kind,
+      keyOf: (row) => `${row.kind}/${row.asOf.toISOString()}`,
       create: (rows) => tx.expectedCount.createMany({ data: rows }),
-      update: ({ kind, ...row }) => tx.expectedCount.update({ where: { kind }, data: row }),
+      update: ({ kind, asOf, ...row }) => tx.expectedCount.update({ where: { kind_asOf: { kind, asOf } }, data: row }),
     });
   }
 
@@ -798,6 +888,7 @@ function groupDefaults(): Omit<GroupRow, "slug" | "kind" | "level" | "name" | "p
     countyCode: null,
     municipalParticipation: false,
     municipalParticipationNote: null,
+    municipalParticipationSince: null,
     validFrom: null,
     validTo: null,
     periodNote: null,

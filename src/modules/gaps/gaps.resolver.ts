@@ -1,4 +1,4 @@
-import { IsOptional } from "class-validator";
+import { IsInt, IsOptional, Max, Min } from "class-validator";
 import { OptionalEnumList } from "../../graphql/validation";
 import {
   Args,
@@ -6,6 +6,7 @@ import {
   Ctx,
   Field,
   FieldResolver,
+  Int,
   ObjectType,
   Query,
   registerEnumType,
@@ -20,7 +21,14 @@ import { GraphQLDate } from "../../graphql/scalars";
 import { HealthcareRegion, Region, type HealthcareRegionRow, type RegionRow } from "../geography";
 import { GovernanceGroup, NationalProgramArea, type GroupRow } from "../governance";
 import { Membership } from "../people";
-import { GapsService, StructureGapKind, type StructureGapRow } from "./gaps.service";
+import {
+  BASIS_OF_KIND,
+  DEFAULT_GAP_HEURISTICS,
+  GapsService,
+  StructureGapBasis,
+  StructureGapKind,
+  type StructureGapRow,
+} from "./gaps.service";
 
 registerEnumType(StructureGapKind, {
   name: "StructureGapKind",
@@ -28,19 +36,47 @@ registerEnumType(StructureGapKind, {
   valuesConfig: {
     NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE: {
       description:
-        "An NPO has no member representing one of the six healthcare regions (or a region or municipality in it).",
+        "Heuristic (this project's, not a rule of the system): an NPO has no member representing one of the six healthcare regions (or a region or municipality in it).",
     },
-    HEALTHCARE_REGION_WITHOUT_RPO: { description: "A healthcare region has no RPO for an NPO." },
-    REGION_WITHOUT_LPO: { description: "A region has no LPO for an NPO." },
+    HEALTHCARE_REGION_WITHOUT_RPO: {
+      description: "A healthcare region has no RPO at all for an NPO or the primärvårdsråd (not even a modelled one).",
+    },
+    REGION_WITHOUT_LPO: {
+      description: "A region has no LPO at all for an NPO or the primärvårdsråd (not even a modelled one).",
+    },
+    UNCONFIRMED_RPO: {
+      description:
+        "A healthcare region's RPO for an NPO exists only as modelled (provenance MODELLED): no source confirms it, so it is reported as unconfirmed rather than present.",
+    },
+    UNCONFIRMED_LPO: {
+      description:
+        "A region's LPO for an NPO exists only as modelled (provenance MODELLED): no source confirms it, so it is reported as unconfirmed rather than present.",
+    },
     MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER: {
       description:
-        "An NPO with municipal participation (kommunal medverkan) has no member representing a municipality or municipal association.",
+        "An NPO, the primärvårdsråd, an RPO or an LPO with municipal participation (kommunal medverkan) has no member representing a municipality or municipal association, and no such organisation taking part. Municipal representatives are appointed in the six areas at every level: national, healthcare-regional and local.",
     },
     CHAIR_MANDATE_OVER_THREE_YEARS: {
       description:
-        "A chair's mandate lasts more than three years (by its end date, or until the day asked about when open).",
+        "Heuristic (this project's, not a rule of the system): a chair's mandate lasts longer than `chairMandateYears` (three years unless asked otherwise), by its end date, or until the day asked about when open.",
     },
     MEMBERSHIP_OF_DISSOLVED_GROUP: { description: "A membership runs on after its group was dissolved." },
+  },
+});
+
+registerEnumType(StructureGapBasis, {
+  name: "StructureGapBasis",
+  description: "What a kind of gap rests on: whether it is a rule of the system or this project's own heuristic.",
+  valuesConfig: {
+    MODEL: {
+      description:
+        "The structure the sources describe: an RPO per NPO in each healthcare region, an LPO per NPO in each region, municipal representatives where municipalities take part.",
+    },
+    RECORDS: { description: "The records' own consistency, e.g. a membership outlasting its dissolved group." },
+    HEURISTIC: {
+      description:
+        "A rule of thumb of this project, set per question where it has a parameter; not a rule of the national system.",
+    },
   },
 });
 
@@ -50,6 +86,12 @@ registerEnumType(StructureGapKind, {
 export class StructureGap {
   @Field(() => StructureGapKind, { description: "What kind of gap." })
   kind!: StructureGapKind;
+
+  @Field(() => StructureGapBasis, {
+    description:
+      "Whether the gap is against the structure the sources describe or against a heuristic of this project.",
+  })
+  basis!: StructureGapBasis;
 
   @Field({
     description: 'What is missing or wrong, in words, e.g. "Norra sjukvårdsregionen has no RPO for Psykisk hälsa".',
@@ -75,6 +117,17 @@ class StructureGapsArgs extends PageArgs {
   @Field(() => GraphQLDate, { nullable: true, description: 'The day to check, e.g. "2024-03-01". Defaults to today.' })
   @IsOptional()
   activeOn?: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Heuristic: a chair's mandate longer than this many years (1 to 20) is reported as CHAIR_MANDATE_OVER_THREE_YEARS; 3 when omitted. The national system sets no such limit that the sources confirm.",
+  })
+  @IsOptional()
+  @IsInt({ message: "chairMandateYears must be a whole number" })
+  @Min(1, { message: "chairMandateYears must be 1 to 20" })
+  @Max(20, { message: "chairMandateYears must be 1 to 20" })
+  chairMandateYears?: number | null;
 }
 
 @Resolver(() => StructureGap)
@@ -86,7 +139,9 @@ export class StructureGapResolver {
     @Args() args: StructureGapsArgs,
     @Ctx() { prisma }: Context,
   ): Promise<ConnectionOf<StructureGapRow>> {
-    const gaps = await new GapsService(prisma).structureGaps(args.activeOn ?? today());
+    const gaps = await new GapsService(prisma).structureGaps(args.activeOn ?? today(), {
+      chairMandateYears: args.chairMandateYears ?? DEFAULT_GAP_HEURISTICS.chairMandateYears,
+    });
     const wanted = args.kinds?.length ? gaps.filter((gap) => args.kinds!.includes(gap.kind)) : gaps;
     return toConnection(
       paginate(wanted, args, "structure-gaps", (gap) => [
@@ -98,6 +153,11 @@ export class StructureGapResolver {
         gap.membershipId ?? "",
       ]),
     );
+  }
+
+  @FieldResolver(() => StructureGapBasis)
+  basis(@Root() gap: StructureGapRow): StructureGapBasis {
+    return BASIS_OF_KIND[gap.kind];
   }
 
   @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The group concerned, if one is." })

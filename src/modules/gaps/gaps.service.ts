@@ -10,7 +10,35 @@ export enum StructureGapKind {
   MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER = "MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER",
   CHAIR_MANDATE_OVER_THREE_YEARS = "CHAIR_MANDATE_OVER_THREE_YEARS",
   MEMBERSHIP_OF_DISSOLVED_GROUP = "MEMBERSHIP_OF_DISSOLVED_GROUP",
+  UNCONFIRMED_RPO = "UNCONFIRMED_RPO",
+  UNCONFIRMED_LPO = "UNCONFIRMED_LPO",
 }
+
+/** What a kind of gap rests on: the structure the sources describe, the records' own consistency, or a heuristic of this project. */
+export enum StructureGapBasis {
+  MODEL = "MODEL",
+  RECORDS = "RECORDS",
+  HEURISTIC = "HEURISTIC",
+}
+
+export const BASIS_OF_KIND: Record<StructureGapKind, StructureGapBasis> = {
+  NPO_WITHOUT_HEALTHCARE_REGION_REPRESENTATIVE: StructureGapBasis.HEURISTIC,
+  HEALTHCARE_REGION_WITHOUT_RPO: StructureGapBasis.MODEL,
+  REGION_WITHOUT_LPO: StructureGapBasis.MODEL,
+  MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER: StructureGapBasis.MODEL,
+  CHAIR_MANDATE_OVER_THREE_YEARS: StructureGapBasis.HEURISTIC,
+  MEMBERSHIP_OF_DISSOLVED_GROUP: StructureGapBasis.RECORDS,
+  UNCONFIRMED_RPO: StructureGapBasis.MODEL,
+  UNCONFIRMED_LPO: StructureGapBasis.MODEL,
+};
+
+/** The project's own rules of thumb, set per question; not rules of the national system. */
+export interface GapHeuristics {
+  /** A chair's mandate longer than this many years is reported. @default 3 */
+  chairMandateYears: number;
+}
+
+export const DEFAULT_GAP_HEURISTICS: GapHeuristics = { chairMandateYears: 3 };
 
 export interface StructureGapRow {
   kind: StructureGapKind;
@@ -36,8 +64,9 @@ const STRUCTURE_GAP_ROW = row({
 export class GapsService {
   constructor(private readonly prisma: Database) {}
 
-  structureGaps(day: Date): Promise<StructureGapRow[]> {
+  structureGaps(day: Date, heuristics: GapHeuristics = DEFAULT_GAP_HEURISTICS): Promise<StructureGapRow[]> {
     const on = Prisma.sql`${day.toISOString().slice(0, 10)}::date`;
+    const years = heuristics.chairMandateYears;
     return queryRows(
       this.prisma,
       Prisma.sql`
@@ -46,6 +75,8 @@ export class GapsService {
          WHERE ${inForceSql("g", day)}
       ),
       npo AS (SELECT * FROM active_group WHERE kind = 'NPO'),
+      -- The areas met by RPOs and LPOs: the NPOs and the primärvårdsråd.
+      program_area AS (SELECT * FROM active_group WHERE kind IN ('NPO', 'PRIMARY_CARE_COUNCIL')),
       active_membership AS (
         SELECT * FROM membership m WHERE ${inForceSql("m", day)}
       ),
@@ -64,28 +95,56 @@ export class GapsService {
       UNION ALL
       SELECT 'HEALTHCARE_REGION_WITHOUT_RPO', hr.name || ' has no RPO for ' || n.name,
              NULL, n.id::text, hr.id::text, NULL, NULL
-        FROM npo n CROSS JOIN healthcare_region hr
+        FROM program_area n CROSS JOIN healthcare_region hr
        WHERE NOT EXISTS (SELECT 1 FROM active_group r WHERE r.kind = 'RPO' AND r.program_area_id = n.id AND r.healthcare_region_id = hr.id)
+      UNION ALL
+      -- Present only as modelled from the mirror model: reported as unconfirmed, not as present.
+      SELECT 'UNCONFIRMED_RPO', r.name || ' is only modelled: no source confirms that ' || hr.name || ' has an RPO for ' || n.name,
+             r.id::text, n.id::text, hr.id::text, NULL, NULL
+        FROM program_area n CROSS JOIN healthcare_region hr
+        JOIN LATERAL (
+          SELECT r.* FROM active_group r WHERE r.kind = 'RPO' AND r.program_area_id = n.id AND r.healthcare_region_id = hr.id
+           ORDER BY r.slug LIMIT 1) r ON true
+       WHERE NOT EXISTS (
+         SELECT 1 FROM active_group c WHERE c.kind = 'RPO' AND c.program_area_id = n.id AND c.healthcare_region_id = hr.id
+            AND c.provenance <> 'MODELLED')
+      UNION ALL
+      SELECT 'UNCONFIRMED_LPO', l.name || ' is only modelled: no source confirms that ' || rg.name || ' has an LPO for ' || n.name,
+             l.id::text, n.id::text, NULL, rg.county_code::text, NULL
+        FROM program_area n CROSS JOIN region rg
+        JOIN LATERAL (
+          SELECT l.* FROM active_group l JOIN group_mirror gm ON gm.group_id = l.id
+           WHERE l.kind = 'LPO' AND l.county_code = rg.county_code AND gm.program_area_id = n.id
+           ORDER BY l.slug LIMIT 1) l ON true
+       WHERE NOT EXISTS (
+         SELECT 1 FROM active_group c JOIN group_mirror gm ON gm.group_id = c.id
+          WHERE c.kind = 'LPO' AND c.county_code = rg.county_code AND gm.program_area_id = n.id AND c.provenance <> 'MODELLED')
       UNION ALL
       SELECT 'REGION_WITHOUT_LPO', rg.name || ' has no LPO for ' || n.name,
              NULL, n.id::text, NULL, rg.county_code::text, NULL
-        FROM npo n CROSS JOIN region rg
+        FROM program_area n CROSS JOIN region rg
        WHERE NOT EXISTS (
          SELECT 1 FROM active_group l JOIN group_mirror gm ON gm.group_id = l.id
           WHERE l.kind = 'LPO' AND l.county_code = rg.county_code AND gm.program_area_id = n.id)
       UNION ALL
-      SELECT 'MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER', n.name || ' has municipal participation but no member representing a municipality',
-             n.id::text, n.id::text, NULL, NULL, NULL
-        FROM npo n
-       WHERE n.municipal_participation AND NOT EXISTS (
-         SELECT 1 FROM active_membership m JOIN organisation o ON o.id = m.representing_organisation_id
-          WHERE m.group_id = n.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION'))
+      -- At every level: municipal representatives are appointed in these areas nationally, healthcare-regionally and locally.
+      SELECT 'MUNICIPAL_PARTICIPATION_WITHOUT_MUNICIPAL_MEMBER', g.name || ' has municipal participation but no member representing a municipality',
+             g.id::text, CASE WHEN g.kind IN ('NPO', 'PRIMARY_CARE_COUNCIL') THEN g.id ELSE g.program_area_id END::text,
+             g.healthcare_region_id::text, g.county_code::text, NULL
+        FROM active_group g
+       WHERE g.kind IN ('NPO', 'PRIMARY_CARE_COUNCIL', 'RPO', 'LPO') AND g.municipal_participation
+         AND NOT EXISTS (
+           SELECT 1 FROM active_membership m JOIN organisation o ON o.id = m.representing_organisation_id
+            WHERE m.group_id = g.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION'))
+         AND NOT EXISTS (
+           SELECT 1 FROM group_participation p JOIN organisation o ON o.id = p.organisation_id
+            WHERE p.group_id = g.id AND o.kind IN ('MUNICIPALITY', 'MUNICIPAL_ASSOCIATION') AND ${inForceSql("p", day)})
       UNION ALL
       SELECT 'CHAIR_MANDATE_OVER_THREE_YEARS',
-             p.given_name || ' ' || p.family_name || ' has chaired ' || g.name || ' since ' || to_char(m.valid_from, 'YYYY-MM-DD') || ', more than three years',
+             p.given_name || ' ' || p.family_name || ' has chaired ' || g.name || ' since ' || to_char(m.valid_from, 'YYYY-MM-DD') || ', more than ' || ${years}::int || ' years',
              g.id::text, NULL, NULL, NULL, m.id::text
         FROM active_membership m JOIN active_group g ON g.id = m.group_id JOIN person p ON p.id = m.person_id
-       WHERE m.role = 'CHAIR' AND coalesce(m.valid_to, ${on}) > (m.valid_from + interval '3 years')::date
+       WHERE m.role = 'CHAIR' AND coalesce(m.valid_to, ${on}) > (m.valid_from + make_interval(years => ${years}::int))::date
       UNION ALL
       SELECT 'MEMBERSHIP_OF_DISSOLVED_GROUP',
              p.given_name || ' ' || p.family_name || ' still sits in ' || g.name || ', dissolved on ' || to_char(g.valid_to, 'YYYY-MM-DD'),

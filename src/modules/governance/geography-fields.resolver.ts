@@ -3,7 +3,8 @@ import type { GroupRow } from "./governance.loaders";
 import type { Context } from "../../graphql/context";
 import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { HealthcareRegion, Region } from "../geography";
-import { LocalProgramArea, RegionalProgramArea } from "./governance.types";
+import { Organisation } from "../organisations";
+import { FormerName, LocalProgramArea, RegionalProgramArea } from "./governance.types";
 
 // The geography's fields that lead to governance bodies live here, so that geography knows nothing of governance.
 
@@ -17,6 +18,30 @@ export class HealthcareRegionGroupsResolver {
     @Ctx() { loaders }: Context,
   ): Promise<GroupRow[]> {
     return inNameOrder(await loaders.regionalProgramAreasByHealthcareRegionId.load(healthcareRegion.id));
+  }
+
+  @FieldResolver(() => [FormerName], {
+    description:
+      "Names used before a renaming, e.g. Uppsala Örebro sjukvårdsregion for Mellansverige, with the period where known.",
+  })
+  formerNames(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<FormerName[]> {
+    return loaders.formerNamesByHealthcareRegionId.load(healthcareRegion.id);
+  }
+}
+
+@Resolver(() => Organisation)
+export class OrganisationNamesResolver {
+  @FieldResolver(() => [FormerName], {
+    description:
+      "Names used before a renaming, e.g. Sveriges Kommuner och Landsting for SKR, with the period where known; a healthcare region's organisation shows the region's.",
+  })
+  formerNames(
+    @Root() organisation: { id: string; healthcareRegionId?: string | null },
+    @Ctx() { loaders }: Context,
+  ): Promise<FormerName[]> {
+    return organisation.healthcareRegionId
+      ? loaders.formerNamesByHealthcareRegionId.load(organisation.healthcareRegionId)
+      : loaders.formerNamesByOrganisationId.load(organisation.id);
   }
 }
 

@@ -1,11 +1,20 @@
 import type { Database } from "../../db/prisma";
-import { Prisma, GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/client";
+import {
+  Prisma,
+  GroupKind,
+  GroupLevel,
+  GroupPhaseKind,
+  HostingKind,
+  NameKind,
+  ParticipationRole,
+  Provenance,
+} from "../../generated/prisma/client";
 import { groupByKeys, sortByKeys } from "../../graphql/batch";
 import { loadersByArguments, type LoaderFactory } from "../../graphql/loader";
 import { today } from "../../graphql/period";
 import { inForceSql } from "../../db/period";
 import { keyedRow, sqlReader } from "../../db/read-sql";
-import { groupPrototypeOf, Hosting, OtherName } from "./governance.types";
+import { FormerName, GroupParticipant, GroupPhase, groupPrototypeOf, Hosting, OtherName } from "./governance.types";
 import { array, boolean, date, int, nullable, oneOf, row, text } from "../../db/sql";
 import { MUNICIPALITY_COLUMNS, municipalityRow, type MunicipalityRow } from "../geography";
 import { ORGANISATION_COLUMNS, organisationRow, type OrganisationRow } from "../organisations";
@@ -18,6 +27,7 @@ export const GROUP_COLUMNS = Prisma.sql`g.id, g.slug, g.kind, g.level, g.name, g
   g.healthcare_region_id AS "healthcareRegionId", g.county_code AS "countyCode",
   g.municipal_participation AS "municipalParticipation",
   g.municipal_participation_note AS "municipalParticipationNote",
+  g.municipal_participation_since AS "municipalParticipationSince",
   g.valid_from AS "validFrom", g.valid_to AS "validTo", g.period_note AS "periodNote",
   g.provenance, g.note`;
 
@@ -37,6 +47,7 @@ export const groupRow = row(
     countyCode: nullable(text()),
     municipalParticipation: boolean(),
     municipalParticipationNote: nullable(text()),
+    municipalParticipationSince: nullable(date()),
     validFrom: nullable(date()),
     validTo: nullable(date()),
     periodNote: nullable(text()),
@@ -69,7 +80,9 @@ const hostingRow = row(
     kind: oneOf(Object.values(HostingKind)),
     validFrom: nullable(date()),
     validTo: nullable(date()),
+    provenance: oneOf(Object.values(Provenance)),
     note: nullable(text()),
+    sources: array(text()),
   },
   () => Hosting.prototype,
 );
@@ -80,12 +93,54 @@ const otherNameRow = row(
     groupId: text(),
     kind: oneOf(Object.values(NameKind)),
     name: text(),
+    usedFrom: nullable(date()),
     usedUntil: nullable(date()),
     note: nullable(text()),
   },
   () => OtherName.prototype,
 );
 export type OtherNameRow = ReturnType<typeof otherNameRow>;
+
+const participantRow = row(
+  {
+    groupId: text(),
+    organisationId: text(),
+    role: oneOf(Object.values(ParticipationRole)),
+    seats: nullable(int()),
+    validFrom: nullable(date()),
+    validTo: nullable(date()),
+    provenance: oneOf(Object.values(Provenance)),
+    note: nullable(text()),
+  },
+  () => GroupParticipant.prototype,
+);
+export type GroupParticipantRow = ReturnType<typeof participantRow>;
+
+const formerNameRow = row(
+  { ownerId: text(), name: text(), validFrom: nullable(date()), validTo: nullable(date()), note: nullable(text()) },
+  () => FormerName.prototype,
+);
+export type FormerNameRow = ReturnType<typeof formerNameRow>;
+
+/** The owners other names can belong to, each as its constant column. */
+const NAME_OWNERS = {
+  group: Prisma.sql`n.group_id`,
+  organisation: Prisma.sql`n.organisation_id`,
+  healthcareRegion: Prisma.sql`n.healthcare_region_id`,
+} as const;
+
+const phaseRow = row(
+  {
+    groupId: text(),
+    kind: oneOf(Object.values(GroupPhaseKind)),
+    validFrom: date(),
+    validTo: nullable(date()),
+    note: nullable(text()),
+    sources: array(text()),
+  },
+  () => GroupPhase.prototype,
+);
+export type GroupPhaseRow = ReturnType<typeof phaseRow>;
 
 export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
   const read = sqlReader(prisma);
@@ -105,7 +160,23 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       return groupByKeys(keys, rows, (row) => row.key).map((found) => found.map((row) => row.row));
     });
   };
+  /** Former names of owners of one kind, oldest first (unknown starts first, then by last day). */
+  const formerNamesBy = (name: string, owner: keyof typeof NAME_OWNERS) =>
+    load<string, FormerNameRow[]>(async (ids) => {
+      const column = NAME_OWNERS[owner];
+      const names = await read.rows(
+        name,
+        Prisma.sql`SELECT ${column}::text AS "ownerId", n.name, n.used_from AS "validFrom", n.used_until AS "validTo", n.note
+          FROM other_name n WHERE ${column} = ANY(${[...ids]}::uuid[]) AND n.kind = 'FORMER'
+          ORDER BY n.used_from ASC NULLS FIRST, n.used_until ASC NULLS LAST, n.name`,
+        formerNameRow,
+      );
+      return groupByKeys(ids, names, (row) => row.ownerId);
+    });
   return {
+    formerNamesByGroupId: formerNamesBy("former_names_by_group", "group"),
+    formerNamesByOrganisationId: formerNamesBy("former_names_by_organisation", "organisation"),
+    formerNamesByHealthcareRegionId: formerNamesBy("former_names_by_healthcare_region", "healthcareRegion"),
     // The level is filtered in memory, so a municipality's groups at three levels are one query.
     groupsByMunicipalityId: loadersByArguments(({ day }: { day: Date | null }) =>
       load<string, GroupRow[]>(async (municipalityIds) => {
@@ -190,7 +261,7 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
       const hostings = await read.rows(
         "hostings_by_group",
         Prisma.sql`SELECT h.group_id AS "groupId", h.organisation_id AS "organisationId", h.kind,
-            h.valid_from AS "validFrom", h.valid_to AS "validTo", h.note
+            h.valid_from AS "validFrom", h.valid_to AS "validTo", h.provenance, h.note, coalesce(h.sources, '{}') AS sources
           FROM hosting h WHERE h.group_id = ANY(${[...ids]}::uuid[])
           ORDER BY h.valid_from ASC NULLS FIRST, h.kind`,
         hostingRow,
@@ -245,12 +316,37 @@ export function createGovernanceLoaders(prisma: Database, load: LoaderFactory) {
     otherNamesByGroupId: load<string, OtherNameRow[]>(async (ids) => {
       const names = await read.rows(
         "other_names_by_group",
-        Prisma.sql`SELECT n.group_id AS "groupId", n.kind, n.name, n.used_until AS "usedUntil", n.note
+        Prisma.sql`SELECT n.group_id AS "groupId", n.kind, n.name, n.used_from AS "usedFrom", n.used_until AS "usedUntil", n.note
           FROM other_name n WHERE n.group_id = ANY(${[...ids]}::uuid[])
           ORDER BY n.kind, n.name`,
         otherNameRow,
       );
       return groupByKeys(ids, names, (row) => row.groupId);
+    }),
+    participantsByGroupId: loadersByArguments(({ day }: { day: Date | null }) =>
+      load<string, GroupParticipantRow[]>(async (ids) => {
+        const participants = await read.rows(
+          "participants_by_group",
+          Prisma.sql`SELECT p.group_id::text AS "groupId", p.organisation_id::text AS "organisationId", p.role, p.seats,
+              p.valid_from AS "validFrom", p.valid_to AS "validTo", p.provenance, p.note
+            FROM group_participation p JOIN organisation o ON o.id = p.organisation_id
+            WHERE p.group_id = ANY(${[...ids]}::uuid[]) AND ${inForceSql("p", day)}
+            ORDER BY p.role, o.name, o.id`,
+          participantRow,
+        );
+        return groupByKeys(ids, participants, (row) => row.groupId);
+      }),
+    ),
+    phasesByGroupId: load<string, GroupPhaseRow[]>(async (ids) => {
+      const phases = await read.rows(
+        "phases_by_group",
+        Prisma.sql`SELECT p.group_id AS "groupId", p.kind, p.valid_from AS "validFrom", p.valid_to AS "validTo",
+            p.note, coalesce(p.sources, '{}') AS sources
+          FROM group_phase p WHERE p.group_id = ANY(${[...ids]}::uuid[])
+          ORDER BY p.valid_from, p.kind`,
+        phaseRow,
+      );
+      return groupByKeys(ids, phases, (row) => row.groupId);
     }),
   };
 }

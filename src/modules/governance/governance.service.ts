@@ -2,8 +2,8 @@ import type { Database } from "../../db/prisma";
 import { SWEDISH } from "../../db/collation";
 import { Prisma, type GroupKind } from "../../generated/prisma/client";
 import { decodeKeyCursor, encodeKeyCursor, pageWindow, type Page, type PageArgs } from "../../graphql/pagination";
-import { dayOf, yesterday } from "../../graphql/period";
-import { inForceSql, runsPastWhere } from "../../db/period";
+import { dayOf } from "../../graphql/period";
+import { inForceSql, inForceWhere } from "../../db/period";
 import { sqlReader } from "../../db/read-sql";
 import { bigint, row } from "../../db/sql";
 import { GROUP_COLUMNS, groupRow, type GroupRow } from "./governance.loaders";
@@ -42,22 +42,30 @@ export class GovernanceService {
     );
   }
 
-  /** Official counts beside what is recorded and in force today; shows e.g. the missing 26th NPO. */
-  async structureCounts(): Promise<StructureCount[]> {
-    const [expected, recorded] = await Promise.all([
-      this.prisma.expectedCount.findMany({ orderBy: { kind: "asc" } }),
+  /**
+   * Official counts as the sources gave them by `day` (the latest reading on or before it) beside
+   * what is recorded and in force that day; shows e.g. 24 NPOs in 2019 and the missing 26th NPO now.
+   * Kinds without a reading by then are left out.
+   */
+  async structureCounts(day: Date): Promise<StructureCount[]> {
+    const [readings, recorded] = await Promise.all([
+      this.prisma.expectedCount.findMany({
+        where: { asOf: { lte: day } },
+        orderBy: [{ kind: "asc" }, { asOf: "desc" }],
+      }),
       this.prisma.group.groupBy({
         by: ["kind"],
-        // Every group not dissolved before today, as the official counts count them.
-        where: runsPastWhere(yesterday()),
+        where: inForceWhere(day, "optional"),
         _count: { _all: true },
       }),
     ]);
     const recordedByKind = new Map(recorded.map((row) => [row.kind, row._count._all]));
-    return expected.map((row) => {
+    const latest = readings.filter((row, index) => index === 0 || readings[index - 1]!.kind !== row.kind);
+    return latest.map((row) => {
       const count = recordedByKind.get(row.kind) ?? 0;
       return {
         kind: row.kind,
+        asOf: row.asOf,
         expected: row.count,
         recorded: count,
         missing: Math.max(0, row.count - count),

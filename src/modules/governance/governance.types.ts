@@ -1,7 +1,15 @@
 import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDate } from "../../graphql/scalars";
 import { NAME_ORDER } from "../../graphql/order";
-import { GroupKind, GroupLevel, HostingKind, NameKind, Provenance } from "../../generated/prisma/enums";
+import {
+  GroupKind,
+  GroupLevel,
+  GroupPhaseKind,
+  HostingKind,
+  NameKind,
+  ParticipationRole,
+  Provenance,
+} from "../../generated/prisma/enums";
 import { Node } from "../../graphql/node";
 import { Connection } from "../../graphql/pagination";
 
@@ -74,6 +82,38 @@ registerEnumType(NameKind, {
   },
 });
 
+registerEnumType(GroupPhaseKind, {
+  name: "GroupPhaseKind",
+  description: "A phase a body goes through while it exists; a phase never ends the body (that is `validTo`).",
+  valuesConfig: {
+    INTERIM: {
+      description:
+        "Interimistisk period: the body works for a set trial period before a decision on its long-term form.",
+    },
+  },
+});
+
+@ObjectType({
+  description:
+    "A phase of a body while it exists, e.g. the interim period of the VGR–VästKom kunskapsråd; its validity (`validFrom`, `validTo`) is separate.",
+})
+export class GroupPhase {
+  @Field(() => GroupPhaseKind, { description: "What kind of phase." })
+  kind!: GroupPhaseKind;
+
+  @Field(() => GraphQLDate, { description: "First day of the phase." })
+  validFrom!: Date;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day of the phase, where set." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "What the sources say about the phase." })
+  note!: string | null;
+
+  @Field(() => [String], { description: "Public sources of the phase." })
+  sources!: string[];
+}
+
 @ObjectType({ description: "A former name or a variant of a body's name." })
 export class OtherName {
   @Field(() => NameKind, { description: "Former name or variant." })
@@ -82,10 +122,31 @@ export class OtherName {
   @Field({ description: "The name." })
   name!: string;
 
+  @Field(() => GraphQLDate, { nullable: true, description: "First day a former name was in use, where known." })
+  usedFrom!: Date | null;
+
   @Field(() => GraphQLDate, { nullable: true, description: "Last day a former name was in use, where known." })
   usedUntil!: Date | null;
 
   @Field(() => String, { nullable: true, description: "Where the name is used or why it changed." })
+  note!: string | null;
+}
+
+@ObjectType({
+  description:
+    "A name used before a renaming, with the period it was used where the sources give it (e.g. Nationellt levnadsvaneråd, Uppsala Örebro sjukvårdsregion). Search finds records by their former names too.",
+})
+export class FormerName {
+  @Field({ description: "The name." })
+  name!: string;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "First day the name was used, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day the name was used, where known." })
+  validTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "When and where it was used, and what is not confirmed." })
   note!: string | null;
 }
 
@@ -131,6 +192,13 @@ export abstract class GovernanceGroup {
   @Field(() => String, { nullable: true, description: "Details of the municipal participation." })
   municipalParticipationNote!: string | null;
 
+  @Field(() => GraphQLDate, {
+    nullable: true,
+    description:
+      'When municipal participation was decided, where known (the first of the month where only the month is, e.g. "2019-04-01" for the April 2019 decision on the six areas).',
+  })
+  municipalParticipationSince!: Date | null;
+
   @Field(() => GraphQLDate, { nullable: true, description: "Day the body was established, where known." })
   validFrom!: Date | null;
 
@@ -158,6 +226,17 @@ export abstract class GovernanceGroup {
     description: `Former names (renamings, with the last day of use) and variant spellings, ${NAME_ORDER}.`,
   })
   otherNames!: OtherName[];
+
+  @Field(() => [FormerName], {
+    description: "Names used before a renaming, oldest first, each with the period it was used where known.",
+  })
+  formerNames!: FormerName[];
+
+  @Field(() => [GroupPhase], {
+    description:
+      "Phases the body has gone through while it existed, e.g. an interim period, oldest first; they do not end it.",
+  })
+  phases!: GroupPhase[];
 
   parentId!: string | null;
   programAreaId!: string | null;
@@ -206,6 +285,41 @@ export class WorkingGroup extends GovernanceGroup {}
 })
 export class GovernanceBody extends GovernanceGroup {}
 
+registerEnumType(ParticipationRole, {
+  name: "ParticipationRole",
+  description: "How an organisation takes part in a body.",
+  valuesConfig: {
+    MEMBER: { description: "A member organisation, e.g. an agency of Rådet för styrning med kunskap." },
+    PARTICIPANT: { description: "Takes part without membership, e.g. a municipality in a joint LPO." },
+  },
+});
+
+@ObjectType({
+  description:
+    "An organisation taking part in a body as such (not through a person): the agencies of Rådet för styrning med kunskap, the parties of a knowledge council, the municipalities of a joint LPO.",
+})
+export class GroupParticipant {
+  @Field(() => ParticipationRole, { description: "Member or participant." })
+  role!: ParticipationRole;
+
+  @Field(() => Int, { nullable: true, description: "Seats it holds, where the sources say." })
+  seats!: number | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "First day, where known." })
+  validFrom!: Date | null;
+
+  @Field(() => GraphQLDate, { nullable: true, description: "Last day, if it has ended." })
+  validTo!: Date | null;
+
+  @Field(() => Provenance, { description: "Whether sources confirm it." })
+  provenance!: Provenance;
+
+  @Field(() => String, { nullable: true, description: "Remarks." })
+  note!: string | null;
+
+  organisationId!: string;
+}
+
 @ObjectType({
   description:
     "Värdskap: an organisation hosting a body (a healthcare region or SKR), active or dormant, for a period.",
@@ -223,6 +337,12 @@ export class Hosting {
   @Field(() => String, { nullable: true, description: "What the sources say about it." })
   note!: string | null;
 
+  @Field(() => Provenance, { description: "Whether the sources confirm it, in full or in part." })
+  provenance!: Provenance;
+
+  @Field(() => [String], { description: "Public sources of the värdskap." })
+  sources!: string[];
+
   organisationId!: string;
 }
 
@@ -234,10 +354,16 @@ export class StructureCount {
   @Field(() => GroupKind, { description: "The kind of body counted." })
   kind!: GroupKind;
 
-  @Field(() => Int, { description: "How many official sources say there are." })
+  @Field(() => Int, { description: "How many official sources say there are, as of `asOf`." })
   expected!: number;
 
-  @Field(() => Int, { description: "How many are recorded here (not dissolved)." })
+  @Field(() => GraphQLDate, {
+    description:
+      "The day of the sources' latest reading on or before the day asked about (the first of the month where only the month is known).",
+  })
+  asOf!: Date;
+
+  @Field(() => Int, { description: "How many are recorded here and in force on the day asked about." })
   recorded!: number;
 
   @Field(() => Int, { description: "expected − recorded; above zero means bodies are missing from the data." })

@@ -34,6 +34,7 @@ export const GROUP_AUDIT_FIELDS = [
   "countyCode",
   "municipalParticipation",
   "municipalParticipationNote",
+  "municipalParticipationSince",
   "validFrom",
   "validTo",
   "note",
@@ -136,6 +137,8 @@ export class GroupWriteService {
         change: (before) => {
           const { id: _id, expectedVersion: _version, ...fields } = input;
           const data = definedOnly({ ...fields, name: fields.name?.trim() }) as Partial<Group>;
+          // Without municipal participation there is no day it was decided.
+          if (data.municipalParticipation === false) data.municipalParticipationSince = null;
           if (data.validFrom && before.validTo && data.validFrom > before.validTo)
             throw new BadUserInputError(
               "validFrom must not be after the day the group was dissolved",
@@ -229,7 +232,7 @@ export class GroupWriteService {
       if (!input.programArea) throw refuse("programArea", "is required");
       if (!healthcareRegionId) throw refuse("healthcareRegion", "is required");
       if (countyCode) throw refuse("countyCode", "is not used");
-      const [programArea] = await this.programAreas(tx, [input.programArea], "input.programArea", ["NPO"]);
+      const [programArea] = await this.programAreas(tx, [input.programArea], "input.programArea");
       return {
         level: "HEALTHCARE_REGIONAL",
         parent: null,

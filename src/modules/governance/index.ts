@@ -4,6 +4,7 @@ import type { ModuleDescriptor, NodeType } from "../../graphql/module";
 import type { Loaders } from "../../graphql/module";
 import {
   GovernanceGroupResolver,
+  GroupParticipantResolver,
   HostingResolver,
   LocalProgramAreaResolver,
   NationalCollaborationGroupResolver,
@@ -12,7 +13,11 @@ import {
   WorkingGroupResolver,
 } from "./governance.resolver";
 import { GovernanceChainResolver } from "./chain.resolver";
-import { HealthcareRegionGroupsResolver, RegionGroupsResolver } from "./geography-fields.resolver";
+import {
+  HealthcareRegionGroupsResolver,
+  OrganisationNamesResolver,
+  RegionGroupsResolver,
+} from "./geography-fields.resolver";
 import { createGovernanceLoaders } from "./governance.loaders";
 import {
   GovernanceBody,
@@ -58,6 +63,7 @@ export const governanceModule: ModuleDescriptor = {
   name: "governance",
   resolvers: [
     GovernanceGroupResolver,
+    GroupParticipantResolver,
     NationalProgramAreaResolver,
     NationalCollaborationGroupResolver,
     RegionalProgramAreaResolver,
@@ -66,6 +72,7 @@ export const governanceModule: ModuleDescriptor = {
     HostingResolver,
     MunicipalityGroupsResolver,
     HealthcareRegionGroupsResolver,
+    OrganisationNamesResolver,
     RegionGroupsResolver,
     MembershipGroupResolver,
     GovernanceChainResolver,
@@ -94,12 +101,19 @@ export const governanceModule: ModuleDescriptor = {
         WorkingGroup,
         GovernanceBody,
       ],
-      candidates: ({ like, folded }) => Prisma.sql`
+      candidates: ({ like, folded, everyWord }) => Prisma.sql`
         SELECT 'GROUP', g.id, g.name,
                CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
                kg_fold(g.name), coalesce(kg_fold(g.short_name), '')
           FROM governance_group g
-         WHERE kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name)`,
+         WHERE kg_fold(g.name) LIKE ${like} OR kg_fold(g.short_name) LIKE ${like} OR ${folded} <% kg_fold(g.name)
+            OR ${everyWord(Prisma.sql`kg_fold(g.name)`)}
+        UNION ALL
+        SELECT 'GROUP', g.id, g.name,
+               CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
+               kg_fold(n.name), ''
+          FROM other_name n JOIN governance_group g ON g.id = n.group_id
+         WHERE kg_fold(n.name) LIKE ${like} OR ${folded} <% kg_fold(n.name) OR ${everyWord(Prisma.sql`kg_fold(n.name)`)}`,
       hydrate: groupOf,
     },
   ],
@@ -115,7 +129,8 @@ export const governanceModule: ModuleDescriptor = {
     { name: "group_participation", orderBy: "id", dependsOn: ["governance_group", "organisation"] },
     { name: "group_relation", orderBy: "from_group_id, to_group_id, kind", dependsOn: ["governance_group"] },
     { name: "other_name", orderBy: "id", dependsOn: ["governance_group", "healthcare_region", "organisation"] },
-    { name: "expected_count", orderBy: "kind" },
+    { name: "group_phase", orderBy: "id", dependsOn: ["governance_group"] },
+    { name: "expected_count", orderBy: "kind, as_of" },
   ],
   mutations: [
     { name: "createGroup", scopes: ["write", "write:region"] },

@@ -63,12 +63,12 @@ export const knowledgeModule: ModuleDescriptor = {
       // program area's name still lists the structure first.
       description: "Knowledge support (kunskapsstöd), by name or a former name.",
       types: () => [KnowledgeSupport],
-      candidates: ({ like, folded }) => Prisma.sql`
+      candidates: ({ like, folded, everyWord }) => Prisma.sql`
         SELECT 'KNOWLEDGE_SUPPORT', ks.id, ks.name, 5, kg_fold(ks.name),
                coalesce((SELECT kg_fold(n.name) FROM knowledge_support_name n
                           WHERE n.knowledge_support_id = ks.id AND kg_fold(n.name) LIKE ${like} LIMIT 1), '')
           FROM knowledge_support ks
-         WHERE kg_fold(ks.name) LIKE ${like} OR ${folded} <% kg_fold(ks.name)
+         WHERE kg_fold(ks.name) LIKE ${like} OR ${folded} <% kg_fold(ks.name) OR ${everyWord(Prisma.sql`kg_fold(ks.name)`)}
             OR ks.id IN (SELECT n.knowledge_support_id FROM knowledge_support_name n WHERE kg_fold(n.name) LIKE ${like})`,
       hydrate: (loaders, id) => foundAs("KnowledgeSupport", loaders.knowledgeSupportById.load(id)),
     },

@@ -27,10 +27,16 @@ export const organisationsModule: ModuleDescriptor = {
       kind: "ORGANISATION",
       description: "Organisations: agencies, regions, municipalities and others.",
       types: () => [Organisation],
-      candidates: ({ like, folded }) => Prisma.sql`
+      candidates: ({ like, folded, everyWord }) => Prisma.sql`
         SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(o.name), coalesce(kg_fold(o.short_name), '')
           FROM organisation o
-         WHERE kg_fold(o.name) LIKE ${like} OR kg_fold(o.short_name) LIKE ${like} OR ${folded} <% kg_fold(o.name)`,
+         WHERE kg_fold(o.name) LIKE ${like} OR kg_fold(o.short_name) LIKE ${like} OR ${folded} <% kg_fold(o.name)
+            OR ${everyWord(Prisma.sql`kg_fold(o.name)`)}
+        UNION ALL
+        SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(n.name), ''
+          FROM other_name n
+          JOIN organisation o ON o.id = n.organisation_id OR o.healthcare_region_id = n.healthcare_region_id
+         WHERE kg_fold(n.name) LIKE ${like} OR ${folded} <% kg_fold(n.name) OR ${everyWord(Prisma.sql`kg_fold(n.name)`)}`,
       hydrate: (loaders, id) => foundAs("Organisation", loaders.organisationById.load(id)),
     },
   ],

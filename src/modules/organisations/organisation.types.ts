@@ -16,7 +16,16 @@ registerEnumType(OrganisationKind, {
     DIGITAL_SERVICES_COMPANY: { description: "Inera, the regions' and municipalities' digital-services company." },
     MUNICIPAL_ASSOCIATION: { description: "A municipal association (kommunförbund), e.g. VästKom." },
     PATIENT_ORGANISATION: {
-      description: "A patient or relatives' organisation (patient- och närståendeorganisation).",
+      description:
+        "A patient or relatives' organisation (patient- och anhörigförening, patient- och närståendeorganisation); its members sit as PATIENT_REPRESENTATIVE.",
+    },
+    PROFESSIONAL_ASSOCIATION: {
+      description:
+        "A professional association (professionsförening), e.g. a medical specialty society, working with the regions on knowledge governance.",
+    },
+    RESEARCH_BODY: {
+      description:
+        "A research body of the research community (forskarsamhället), e.g. a university or research institute.",
     },
     OTHER: { description: "Any other organisation." },
   },

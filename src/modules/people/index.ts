@@ -41,10 +41,11 @@ export const peopleModule: ModuleDescriptor = {
       kind: "PERSON",
       description: "People, by name.",
       types: () => [Person],
-      candidates: ({ like, folded }) => Prisma.sql`
+      candidates: ({ like, folded, everyWord }) => Prisma.sql`
         SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
           FROM person p
-         WHERE kg_fold(p.given_name || ' ' || p.family_name) LIKE ${like} OR ${folded} <% kg_fold(p.given_name || ' ' || p.family_name)`,
+         WHERE kg_fold(p.given_name || ' ' || p.family_name) LIKE ${like} OR ${folded} <% kg_fold(p.given_name || ' ' || p.family_name)
+            OR ${everyWord(Prisma.sql`kg_fold(p.given_name || ' ' || p.family_name)`)}`,
       hydrate: (loaders, id) => foundAs("Person", loaders.personById.load(id)),
     },
   ],

@@ -57,8 +57,15 @@ export interface GroupPlace {
  * National groups take any organisation. A healthcare region's groups take organisations
  * within it; a region's groups take organisations in its county. Agencies, SKR and Inera sit
  * only in national groups; organisations with no place (patient organisations, say) sit anywhere.
+ * A patient representative (`role` PATIENT_REPRESENTATIVE) represents a patient organisation.
  */
-export function representationProblem(organisation: OrganisationPlace, group: GroupPlace): string | undefined {
+export function representationProblem(
+  organisation: OrganisationPlace,
+  group: GroupPlace,
+  role?: MembershipRole,
+): string | undefined {
+  if (role === "PATIENT_REPRESENTATIVE" && organisation.kind !== "PATIENT_ORGANISATION")
+    return `A patient representative represents a patient organisation, not ${organisation.slug} (${organisation.kind})`;
   if (group.level === "NATIONAL") return undefined;
   if (NATIONAL_ONLY.includes(organisation.kind))
     return `${organisation.slug} (${organisation.kind}) is represented only in national groups`;

@@ -17,6 +17,10 @@ registerEnumType(MembershipRole, {
     SECRETARY: { description: "Sekreterare (secretary)." },
     COORDINATOR: { description: "Samordnare (coordinator)." },
     ADJUNCT: { description: "Sakkunnig (adjunct expert)." },
+    PATIENT_REPRESENTATIVE: {
+      description:
+        "Patientföreträdare (patient or relatives' representative); when representing an organisation, it is a patient organisation (patient- och anhörigförening).",
+    },
   },
 });
 

@@ -311,7 +311,7 @@ async function checkMembership(
   if (membership.representingOrganisationId) {
     const [organisation] = await organisationPlaces(tx, { ids: [membership.representingOrganisationId] });
     if (!organisation) throw new NotFoundError("No organisation has that ID", "input.representing");
-    const problem = representationProblem(organisation, group);
+    const problem = representationProblem(organisation, group, membership.role);
     if (problem) throw new BadUserInputError(problem, "input.representing");
   }
   const overlapping = await tx.membership.findMany({

@@ -47,7 +47,7 @@ export function createSearchResolver(sources: readonly SearchSource[]): Resolver
   class SearchArgs extends ForwardPageArgs {
     @Field({
       description:
-        'Words to look for, 2 to 100 characters. Case and accents do not matter: "psyk" finds Psykisk hälsa, "halsa" finds hälsa.',
+        'Words to look for, 2 to 100 characters. Case and accents do not matter: "psyk" finds Psykisk hälsa, "halsa" finds hälsa. Several words find names containing every word, in any order ("västernorrland psyk" finds LPO Psykisk hälsa – Region Västernorrland), ranked before names matching only some.',
     })
     @Length(2, 100, { message: "query must be 2 to 100 characters" })
     query!: string;
@@ -69,7 +69,7 @@ export function createSearchResolver(sources: readonly SearchSource[]): Resolver
   class SearchResolver {
     @Query(() => SearchResultConnection, {
       description:
-        "Search groups, organisations and people by name, ranked: whole-name and prefix matches first, then words, substrings and near spellings.",
+        "Search groups, organisations and people by name, ranked: for several words, names containing every word (in any order) first; then whole-name and prefix matches, words, substrings and near spellings.",
     })
     async search(
       @Args() { query, kinds, first, after }: SearchArgs,

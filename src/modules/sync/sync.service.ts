@@ -484,7 +484,7 @@ class SyncRun {
       if (!organisation) fail("representing", `No organisation has the slug ${input.representing}`, "NOT_FOUND");
       else {
         organisationId = organisation.id;
-        const problem = group && representationProblem(organisation, group);
+        const problem = group && representationProblem(organisation, group, input.role);
         if (problem) fail("representing", problem);
       }
     }
