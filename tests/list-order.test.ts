@@ -30,8 +30,27 @@ const NAME_ORDER: Ordering = {
   described: /in Swedish alphabetical order by name|by name/,
 };
 
+/** Former names: oldest first (an unknown first day first, then by last day, an unknown last day last). */
+const FORMER_NAME_ORDER: Ordering = {
+  select: "name validFrom validTo",
+  key: (item) => [String(item.validFrom ?? ""), String(item.validTo ?? "9999-12-31"), String(item.name)],
+  described: /oldest first/,
+};
+
 /** Lists of named things in an order of their own: the order, or the reason they are not read here. */
 const ORDERS: Record<string, Ordering | { unchecked: string }> = {
+  ...Object.fromEntries(
+    [
+      "HealthcareRegion",
+      "Organisation",
+      "NationalProgramArea",
+      "NationalCollaborationGroup",
+      "RegionalProgramArea",
+      "LocalProgramArea",
+      "WorkingGroup",
+      "GovernanceBody",
+    ].map((type) => [`${type}.formerNames`, FORMER_NAME_ORDER]),
+  ),
   "Municipality.groups": {
     select: "name level",
     key: (item) => [LEVELS.indexOf(String(item.level)), String(item.name)],
@@ -152,6 +171,7 @@ async function objectIds(): Promise<Map<string, string[]>> {
   for (const [query, connection] of [
     ["municipalities(first: 100, after: $after)", "municipalities"],
     ["groups(first: 100, after: $after, filter: { activeOn: null })", "groups"],
+    ["knowledgeSupports(first: 100, after: $after)", "knowledgeSupports"],
   ] as const) {
     let after: string | null = null;
     for (;;) {
@@ -166,6 +186,15 @@ async function objectIds(): Promise<Map<string, string[]>> {
       if (!page.data![connection]!.pageInfo.hasNextPage) break;
       after = page.data![connection]!.pageInfo.endCursor;
     }
+  }
+  // Implementations, through the knowledge support they implement.
+  for (const supportId of ids.get("KnowledgeSupport") ?? []) {
+    const found = await gql<{ node: { implementations: { __typename: string; id: string }[] } }>(
+      server.url,
+      `query($id: ID!) { node(id: $id) { ... on KnowledgeSupport { implementations { __typename id } } } }`,
+      { id: supportId },
+    );
+    add(found.data!.node.implementations);
   }
   return ids;
 }

@@ -22,6 +22,7 @@ describe("module registry", () => {
       "group_participation",
       "group_relation",
       "other_name",
+      "group_phase",
       "expected_count",
       "person",
       "person_contact",

@@ -22,7 +22,7 @@ export class HealthcareRegionGroupsResolver {
 
   @FieldResolver(() => [FormerName], {
     description:
-      "Names used before a renaming, e.g. Uppsala Örebro sjukvårdsregion for Mellansverige, with the period where known.",
+      "Names used before a renaming, e.g. Uppsala Örebro sjukvårdsregion for Mellansverige, oldest first, with the period where known.",
   })
   formerNames(@Root() healthcareRegion: HealthcareRegion, @Ctx() { loaders }: Context): Promise<FormerName[]> {
     return loaders.formerNamesByHealthcareRegionId.load(healthcareRegion.id);
@@ -33,7 +33,7 @@ export class HealthcareRegionGroupsResolver {
 export class OrganisationNamesResolver {
   @FieldResolver(() => [FormerName], {
     description:
-      "Names used before a renaming, e.g. Sveriges Kommuner och Landsting for SKR, with the period where known; a healthcare region's organisation shows the region's.",
+      "Names used before a renaming, e.g. Sveriges Kommuner och Landsting for SKR, oldest first, with the period where known; a healthcare region's organisation shows the region's.",
   })
   formerNames(
     @Root() organisation: { id: string; healthcareRegionId?: string | null },

@@ -1,3 +1,4 @@
+import { inNameOrder, NAME_ORDER } from "../../graphql/order";
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import { isInForce } from "../../db/period";
 import type { Context } from "../../graphql/context";
@@ -115,14 +116,12 @@ export class KnowledgeSupportResolver {
   }
 
   @FieldResolver(() => [GovernanceGroup], {
-    description: "The program areas it belongs to (NPOs, the primary-care council).",
+    description: `The program areas it belongs to (NPOs, the primary-care council), ${NAME_ORDER}.`,
   })
   async programAreas(@Root() support: KnowledgeSupportRow, @Ctx() { loaders }: Context): Promise<GroupRow[]> {
     const ids = await loaders.knowledgeSupportProgramAreaIds.load(support.id);
     const groups = await loaders.groupById.loadMany(ids);
-    return groups
-      .filter((group): group is GroupRow => group !== null && !(group instanceof Error))
-      .sort((a, b) => a.name.localeCompare(b.name, "sv"));
+    return inNameOrder(groups.filter((group): group is GroupRow => group !== null && !(group instanceof Error)));
   }
 
   @FieldResolver(() => KnowledgeSupportStatePeriod, {
@@ -147,12 +146,12 @@ export class KnowledgeSupportResolver {
     return loaders.knowledgeSupportVersions.load(support.id);
   }
 
-  @FieldResolver(() => [KnowledgeSupportFormerName], { description: "Names it was known by before." })
-  formerNames(
+  @FieldResolver(() => [KnowledgeSupportFormerName], { description: `Names it was known by before, ${NAME_ORDER}.` })
+  async formerNames(
     @Root() support: KnowledgeSupportRow,
     @Ctx() { loaders }: Context,
   ): Promise<KnowledgeSupportFormerName[]> {
-    return loaders.knowledgeSupportFormerNames.load(support.id);
+    return inNameOrder(await loaders.knowledgeSupportFormerNames.load(support.id), () => "");
   }
 
   @FieldResolver(() => [Implementation], {
@@ -208,14 +207,19 @@ export class ImplementationResolver {
     return implementation.municipalityCode ? loaders.municipalityByCode.load(implementation.municipalityCode) : null;
   }
 
-  @FieldResolver(() => [Municipality], { description: "The municipalities taking part in a joint implementation." })
+  @FieldResolver(() => [Municipality], {
+    description: `The municipalities taking part in a joint implementation, ${NAME_ORDER}.`,
+  })
   async municipalities(
     @Root() implementation: ImplementationRow,
     @Ctx() { loaders }: Context,
   ): Promise<MunicipalityRow[]> {
     const codes = await loaders.implementationMunicipalityCodes.load(implementation.id);
     const found = await loaders.municipalityByCode.loadMany(codes);
-    return found.filter((m): m is MunicipalityRow => m !== null && !(m instanceof Error));
+    return inNameOrder(
+      found.filter((m): m is MunicipalityRow => m !== null && !(m instanceof Error)),
+      (m) => m.code,
+    );
   }
 
   @FieldResolver(() => GovernanceGroup, { nullable: true, description: "The group that decided, where recorded." })

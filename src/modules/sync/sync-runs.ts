@@ -161,18 +161,21 @@ export class SyncRuns implements BackgroundWork {
    * so that a run whose changes committed never stays RUNNING, and one still RUNNING applied nothing.
    */
   async recordResult(client: SqlClient, id: string, result: SyncResult, keepResult: boolean) {
+    // The parts first: outside a transaction (a dry run's outcome, written after its rollback) a
+    // reader that sees SUCCEEDED then finds the whole result.
+    if (keepResult) {
+      let position = 0;
+      for (const [list, json] of await resultParts(result))
+        await execute(
+          client,
+          Prisma.sql`INSERT INTO "sync_run_result_part" ("run_id", "position", "list", "json") VALUES (${id}::uuid, ${position++}, ${list}, ${json})`,
+        );
+    }
     await execute(
       client,
       Prisma.sql`UPDATE "sync_run" SET "status" = 'SUCCEEDED', "rows_done" = "rows_total", "applied" = ${result.applied},
         "counts" = ${JSON.stringify(result.counts)}::jsonb, "finished_at" = now() WHERE "id" = ${id}::uuid`,
     );
-    if (!keepResult) return;
-    let position = 0;
-    for (const [list, json] of await resultParts(result))
-      await execute(
-        client,
-        Prisma.sql`INSERT INTO "sync_run_result_part" ("run_id", "position", "list", "json") VALUES (${id}::uuid, ${position++}, ${list}, ${json})`,
-      );
   }
 
   async recordFailure(id: string, error: unknown): Promise<void> {
