@@ -39,7 +39,7 @@ import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
 import { CallerPositions } from "./db/caller-positions";
-import { ReadReplicas } from "./db/read-replicas";
+import { parseLsn, ReadReplicas } from "./db/read-replicas";
 import { loaderFactory } from "./graphql/loader";
 import { MIN_POSITION_HEADER, readRouting } from "./graphql/read-routing";
 import { exportRouter } from "./export-http/router";
@@ -150,6 +150,21 @@ export async function startServer({
       logger,
       exposeSqlStatementCount: config.exposeSqlStatementCount,
       spend: (req, caller, cost) => spendOrUndefined(rateLimiter.spend(caller, req.ip ?? "unknown", cost)),
+      ...(readReplicas && callerPositions
+        ? {
+            freshness: {
+              covered: () => readReplicas.coveredPosition(dataVersion.current),
+              async required(req, caller) {
+                const sent = req.headers[MIN_POSITION_HEADER];
+                const fromHeader = typeof sent === "string" ? parseLsn(sent) : undefined;
+                if (sent !== undefined && fromHeader === undefined) return "unknown";
+                const remembered = caller.keyId === null ? undefined : await callerPositions.get(caller.keyId);
+                if (fromHeader === undefined) return remembered;
+                return remembered !== undefined && remembered > fromHeader ? remembered : fromHeader;
+              },
+            },
+          }
+        : {}),
     });
   const cachedAdmission = async (req: express.Request, res: express.Response): Promise<Caller | undefined> => {
     const admitted = await admission(req, res);

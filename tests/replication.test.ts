@@ -37,6 +37,7 @@ interface Answer<Data> {
   data?: Data;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
   position: string | null;
+  cache: string | null;
 }
 
 async function ask<Data = Record<string, unknown>>(
@@ -51,7 +52,12 @@ async function ask<Data = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<Answer<Data>, "status" | "position">;
-  return { ...body, status: response.status, position: response.headers.get(HEADER) };
+  return {
+    ...body,
+    status: response.status,
+    position: response.headers.get(HEADER),
+    cache: response.headers.get("x-cache"),
+  };
 }
 
 const nameOf = (answer: Answer<{ group: { name: string } }>) => answer.data?.group.name;
@@ -198,6 +204,21 @@ describeWithPostgres("read replicas on a streaming replica", () => {
     expect(resumed.data?.changes.cursor).not.toBe(cursor);
     // Read on the replica again, and kept: the next answer is a cache hit with the new name.
     expect(nameOf(await ask(second.url, OTHER))).toBe("Psykisk hälsa (ny)");
+  });
+
+  it("answers from the response cache only a caller whose last write the cached answer reflects", async () => {
+    const query = `query Cached { group(slug: "psykisk-halsa") { id version } }`;
+    // An answer kept once a probe has marked the current data version with the primary's position
+    // reflects that position: a caller that must see an earlier one is answered from the cache.
+    await eventually(async () => (await ask(first.url, query, {}, { [HEADER]: "0/0" })).cache === "hit", "a hit");
+    // One that must see a later position (a write through another process whose notification has
+    // not arrived yet, say) is executed, on a server that has that position.
+    const later = "FFFFFFFF/FFFFFFFF";
+    const fresh = await ask(first.url, query, {}, { [HEADER]: later });
+    expect(fresh.cache).toBe("miss");
+    expect(fresh.errors).toBeUndefined();
+    // Without the header the same answer is still served from the cache.
+    expect((await ask(first.url, query)).cache).toBe("hit");
   });
 
   it("refuses a position that is not one", async () => {

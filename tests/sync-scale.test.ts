@@ -158,4 +158,4 @@ it("syncs 50 000 rows into one group in chunks, and re-runs them unchanged, with
   expect(result.counts).toMatchObject({ created: 10_000, failed: ROWS - 10_000 });
   expect(result.failures.every((f) => f.errors[0]!.code === "CONFLICT")).toBe(true);
   expect(conflicts.maxDelayMs).toBeLessThan(MAX_EVENT_LOOP_DELAY_MS);
-});
+}, 600_000); // three runs of 50 000 rows, each sent in 25 requests

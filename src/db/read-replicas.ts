@@ -207,6 +207,16 @@ export class ReadReplicas {
     );
   }
 
+  /**
+   * The primary's position, read at a probe while data `version` was current: an answer executed
+   * under that version after the probe (on the primary, or on a replica `mayKeep` accepted)
+   * reflects every write committed up to it. Undefined until a probe has marked the version.
+   */
+  coveredPosition(version: number): bigint | undefined {
+    const mark = this.versionMark;
+    return mark !== undefined && mark.version === version ? mark.lsn : undefined;
+  }
+
   /** The primary's position at the last probe. */
   get lastPrimaryPosition(): bigint | undefined {
     return this.primaryLsn;

@@ -30,6 +30,8 @@ interface CachedAnswer extends Sized {
   readonly operationName: string | null;
   /** The query cost computed when it was executed: a hit spends it from the caller's budget. */
   readonly cost: number;
+  /** The primary's WAL position whose writes it is known to reflect, with read replicas (see `Freshness`). */
+  readonly covered: bigint | undefined;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface CacheSlot {
   readonly key: string;
   readonly version: number;
   readonly day: string;
+  /** `Freshness.covered()` when the request was looked up, before it executed. */
+  readonly covered: bigint | undefined;
   /** Set by the plugin when the answer is one that may be kept (a query answered without errors). */
   answer?: { body: string; operationName: string | null; cost: number };
 }
@@ -52,6 +56,22 @@ export interface CacheAware {
   cost?: number;
   /** The answer holds state of this one request: not kept. */
   uncacheable?: boolean;
+}
+
+/**
+ * Read-your-writes on hits, with read replicas. A write through another API process empties this
+ * process's cache only when its notification arrives, milliseconds later; a caller that wrote is
+ * not answered from the cache in between. Each answer carries the primary's WAL position up to
+ * which it is known to reflect every write (`covered`, the position read at the probe that marked
+ * the data version it was executed under), and a caller whose required position (its last write:
+ * the `x-kg-min-lsn` header or its key's memory) lies beyond it is executed instead, where the
+ * read routing sends it to a server that has the write.
+ */
+export interface Freshness {
+  /** The position answers executed from now on are known to reflect; undefined when none is known yet. */
+  covered(): bigint | undefined;
+  /** The position the caller must see, or undefined when it requires none; "unknown" for a header that is not a position. */
+  required(req: http.IncomingMessage, caller: Caller): Promise<bigint | "unknown" | undefined>;
 }
 
 export interface ResponseCacheOptions {
@@ -67,6 +87,8 @@ export interface ResponseCacheOptions {
    * refused there as any other.
    */
   spend(req: express.Request, caller: Caller, cost: number): Promise<RateLimitState | undefined>;
+  /** With read replicas: hits are refused to callers whose last write they may not reflect. */
+  freshness?: Freshness;
 }
 
 /**
@@ -126,7 +148,7 @@ export class ResponseCache {
         return;
       }
       const answer = this.answers.get(key);
-      if (answer) {
+      if (answer && (await this.mayServe(answer, req, caller))) {
         const budget = await this.options.spend(req, caller, answer.cost);
         if (budget) {
           metrics.responseCacheLookups.inc({ result: "hit" });
@@ -140,7 +162,7 @@ export class ResponseCache {
       }
       metrics.responseCacheLookups.inc({ result: "miss" });
       res.setHeader("x-cache", "miss");
-      const slot: CacheSlot = { key, version, day };
+      const slot: CacheSlot = { key, version, day, covered: this.options.freshness?.covered() };
       res.locals.responseCacheSlot = slot;
       res.on("finish", () => {
         if (slot.answer && res.statusCode === 200) this.keep(slot, String(res.getHeader("content-type") ?? ""));
@@ -223,7 +245,7 @@ export class ResponseCache {
     const { key } = keyOf(requestKey, caller, req.headers.accept);
     const answer = dataVersion.following ? this.answers.get(key) : undefined;
     // A miss is executed by the Express path, which finds the admission done and looks up again.
-    if (!answer) return void app(req, res);
+    if (!answer || !(await this.mayServe(answer, req, caller))) return void app(req, res);
     const budget = await this.options.spend(expressReq, caller, answer.cost);
     if (!budget) return void app(req, res);
     metrics.responseCacheLookups.inc({ result: "hit" });
@@ -262,6 +284,15 @@ export class ResponseCache {
     };
   }
 
+  /** Whether `answer` reflects the caller's last write (see `Freshness`); always without read replicas. */
+  private async mayServe(answer: CachedAnswer, req: http.IncomingMessage, caller: Caller): Promise<boolean> {
+    const freshness = this.options.freshness;
+    if (!freshness) return true;
+    const required = await freshness.required(req, caller);
+    if (required === undefined) return true;
+    return required !== "unknown" && answer.covered !== undefined && answer.covered >= required;
+  }
+
   private keep(slot: CacheSlot, contentType: string): void {
     const { dataVersion } = this.options;
     const answer = slot.answer;
@@ -273,6 +304,7 @@ export class ResponseCache {
       contentType,
       operationName: answer.operationName,
       cost: answer.cost,
+      covered: slot.covered,
       bytes: body.length + slot.key.length + contentType.length + ENTRY_OVERHEAD_BYTES,
     });
     this.reportSize();
