@@ -286,9 +286,14 @@ export function createKnowledgeLoaders(prisma: Database, load: LoaderFactory) {
         ids,
         await read.rows(
           "implementation_statuses",
+          // Each implementation's history by key (OFFSET 0 keeps it a per-key look-up): for a batch of
+          // hundreds of keys PostgreSQL 15 otherwise reads the whole table.
           Prisma.sql`SELECT s.implementation_id::text AS "implementationId", s.status, s.valid_from AS "validFrom",
                  s.valid_to AS "validTo", s.reason
-            FROM implementation_status s WHERE s.implementation_id = ANY(${[...ids]}::uuid[])
+            FROM unnest(${[...ids]}::uuid[]) AS k(id)
+            CROSS JOIN LATERAL (
+              SELECT * FROM implementation_status s WHERE s.implementation_id = k.id OFFSET 0
+            ) AS s
            ORDER BY s.valid_from, s.id`,
           statusPeriodRow,
         ),
