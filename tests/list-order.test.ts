@@ -229,7 +229,7 @@ function argumentsOf(field: IntrospectedField, connection: boolean): string {
 describe("the order of lists", () => {
   it("finds the schema's lists of named things, and each says its order", () => {
     const fields = namedListFields().map(({ parent, field }) => `${parent}.${field.name}`);
-    // The lists the product issue named, and the connections, are among them.
+    // The lists that came in another order before, and the connections, are among them.
     expect(fields).toEqual(
       expect.arrayContaining([
         "Region.localProgramAreas",
