@@ -295,7 +295,9 @@ export class FollowUp {
   @Field(() => String, { nullable: true, description: 'Target level (målnivå) where one is set, e.g. "≥ 80 %".' })
   targetLevel!: string | null;
 
-  @Field(() => Provenance, { description: "RECORDED when entered or generated." })
+  @Field(() => Provenance, {
+    description: "RECORDED when entered or generated, until `updateFollowUp` records how well sources confirm it.",
+  })
   provenance!: Provenance;
 
   @Field(() => String, { nullable: true, description: "Remarks." })
