@@ -438,22 +438,27 @@ describe("writes", () => {
     const cleared = await ok<Updated>(UPDATE, { input: { id, expectedVersion: 2, targetLevel: null, sources: null } });
     expect(cleared.updateFollowUp).toMatchObject({ version: 3, targetLevel: null, sources: [] });
 
-    const stale = await gql(server.url, UPDATE, { input: { id, expectedVersion: 2, note: "x" } });
+    const stale = await gql(server.url, UPDATE, { input: { id, expectedVersion: 2, note: "x" } }, writer);
     expect(codeOf(stale)).toBe("CONFLICT");
-    const taken = await gql(server.url, UPDATE, { input: { id, indicator: "Väntetid till första besök" } });
+    const taken = await gql(server.url, UPDATE, { input: { id, indicator: "Väntetid till första besök" } }, writer);
     expect(codeOf(taken)).toBe("CONFLICT");
     for (const field of ["indicator", "dataSource", "provenance"]) {
-      const response = await gql(server.url, UPDATE, { input: { id, [field]: null } });
+      const response = await gql(server.url, UPDATE, { input: { id, [field]: null } }, writer);
       expect(codeOf(response)).toBe("BAD_USER_INPUT");
       expect(fieldsOf(response)).toContain(`input.${field}`);
     }
-    const blank = await gql(server.url, UPDATE, { input: { id, indicator: "   " } });
+    const blank = await gql(server.url, UPDATE, { input: { id, indicator: "   " } }, writer);
     expect(codeOf(blank)).toBe("BAD_USER_INPUT");
-    const wrongType = await gql(server.url, UPDATE, { input: { id: knowledgeSupportId, note: "x" } });
+    const wrongType = await gql(server.url, UPDATE, { input: { id: knowledgeSupportId, note: "x" } }, writer);
     expect(codeOf(wrongType)).toBe("BAD_USER_INPUT");
-    const missing = await gql(server.url, UPDATE, {
-      input: { id: globalId("FollowUp", "00000000-0000-4000-8000-000000000000"), note: "x" },
-    });
+    const missing = await gql(
+      server.url,
+      UPDATE,
+      {
+        input: { id: globalId("FollowUp", "00000000-0000-4000-8000-000000000000"), note: "x" },
+      },
+      writer,
+    );
     expect(codeOf(missing)).toBe("NOT_FOUND");
     expect(codeOf(await gql(server.url, UPDATE, { input: { id, note: "x" } }, region22))).toBe("FORBIDDEN");
     expect(await server.prisma.auditEvent.count()).toBe(events + 1);
