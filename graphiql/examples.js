@@ -108,13 +108,13 @@ query ImplementationMatrix($area: String! = "psykisk-halsa", $day: Date) {
 # Needs an API key with write:region:22 (or write) in the Headers pane.
 mutation DryRunImplementationSheet(
   $rows: [ImplementationStatusRowInput!]! = [
-    { knowledgeSupport: "generiskt-ramverk-for-kunskapsstod", status: IMPLEMENTING, from: "2025-09-01", decisionDate: "2025-03-01" }
+    { knowledgeSupport: "generiskt-ramverk-for-kunskapsstod", status: "IMPLEMENTING", from: "2025-09-01", decisionDate: "2025-03-01" }
   ]
 ) {
   syncImplementationStatuses(input: { countyCode: "22", dryRun: true, rows: $rows }) {
     applied
     counts { created updated unchanged failed }
-    failures { index knowledgeSupport message }
+    failures { index knowledgeSupport code field message }
   }
 }`,
   },

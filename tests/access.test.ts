@@ -402,6 +402,18 @@ Object.assign(MUTATIONS, {
       dataSource: "Kvalitetsregister",
     }),
   },
+  updateFollowUp: {
+    query: `mutation($input: UpdateFollowUpInput!) { updateFollowUp(input: $input) { id } }`,
+    owner: null,
+    input: async (caller: CallerName) => ({
+      id: await create(CREATE_FOLLOW_UP, {
+        knowledgeSupport: await knowledgeSupport(caller),
+        indicator: "Andel",
+        dataSource: "Kvalitetsregister",
+      }),
+      targetLevel: "≥ 90 %",
+    }),
+  },
   syncImplementationStatuses: {
     query: `mutation($input: SyncImplementationStatusesInput!) { syncImplementationStatuses(input: $input) { applied } }`,
     owner: "22",

@@ -51,6 +51,7 @@ interface HostileValue {
 
 interface Fixtures {
   knowledgeSupportId: string;
+  knowledgeSupportSlug: string;
   implementationId: string;
   followUpId: string;
   personId: string;
@@ -86,6 +87,7 @@ beforeAll(async () => {
   });
   fixtures = {
     knowledgeSupportId: "",
+    knowledgeSupportSlug: "",
     implementationId: "",
     followUpId: "",
     personId: toGlobalId("Person", person.id),
@@ -129,6 +131,7 @@ beforeAll(async () => {
   });
   nodeIds.set("FollowUp", toGlobalId("FollowUp", followUp.id));
   fixtures.knowledgeSupportId = nodeIds.get("KnowledgeSupport")!;
+  fixtures.knowledgeSupportSlug = knowledgeSupport.slug;
   fixtures.implementationId = nodeIds.get("Implementation")!;
   fixtures.followUpId = nodeIds.get("FollowUp")!;
   nodeIds.set("Person", fixtures.personId);
@@ -180,6 +183,7 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
       const byField: Record<string, string> = {
         updateKnowledgeSupport: fixtures.knowledgeSupportId,
         updateImplementation: fixtures.implementationId,
+        updateFollowUp: fixtures.followUpId,
         updateGroup: fixtures.groupId,
         dissolveGroup: fixtures.groupId,
         updateMembership: fixtures.membershipId,
@@ -196,6 +200,12 @@ function validLeaf(position: Pick<Position, "root" | "field" | "path">, typeName
         // Row cells are text as the source has them (see SyncMembershipInput).
         if (name === "role") return "MEMBER";
         if (name === "validFrom") return "2024-03-01";
+      }
+      if (SHEET_FIELDS.has(position.field.name)) {
+        // Tracking-sheet cells are text as the region's sheet has them (see ImplementationStatusRowInput).
+        if (name === "knowledgeSupport") return fixtures.knowledgeSupportSlug;
+        if (name === "status") return "DECIDED";
+        if (name === "from") return "2024-03-01";
       }
       const byName: Record<string, string> = {
         slug:
@@ -258,6 +268,8 @@ function validValue(position: Pick<Position, "root" | "field" | "path">, type: G
 
 /** The mutations that take sync rows. */
 const SYNC_FIELDS = new Set(["syncMemberships", "startMembershipSync", "openMembershipSync", "addMembershipSyncRows"]);
+/** The mutations that take tracking-sheet rows, checked cell by cell by the sync (`rows`). */
+const SHEET_FIELDS = new Set(["syncImplementationStatuses"]);
 /** The mutations that answer with a sync run which runs (at once, or once an opened run is started). */
 const RUN_FIELDS = new Set(["startMembershipSync", "openMembershipSync", "addMembershipSyncRows"]);
 const OPEN_RUN = `mutation($input: SyncMembershipsInput!) { openMembershipSync(input: $input) { id } }`;
@@ -284,13 +296,17 @@ async function openedRun(): Promise<string> {
  * Optional fields a request needs to be valid: a sync needs a scope and runs as a dry run here,
  * and a sync row's cells are all nullable (a missing cell fails its row, not the request).
  */
-const NEEDED_OPTIONAL_FIELDS = new Set(
-  [...SYNC_FIELDS].flatMap((sync) =>
+const NEEDED_OPTIONAL_FIELDS = new Set([
+  ...[...SYNC_FIELDS].flatMap((sync) =>
     ["groups", "dryRun", "externalId", "person", "givenName", "familyName", "group", "role", "validFrom"].map(
       (field) => `${sync}:${field}`,
     ),
   ),
-);
+  // A tracking sheet runs as a dry run here, and its rows' cells are all nullable.
+  ...[...SHEET_FIELDS].flatMap((sheet) =>
+    ["dryRun", "knowledgeSupport", "status", "from"].map((field) => `${sheet}:${field}`),
+  ),
+]);
 
 function validArguments(root: Root, field: GraphQLField<unknown, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -516,6 +532,7 @@ function namesPosition(fields: unknown, position: Position): boolean {
  */
 async function isFailedSyncRow(response: GraphQLResponse, position: Position): Promise<boolean> {
   const [input, memberships, index, ...rowPath] = position.path;
+  if (SHEET_FIELDS.has(position.field.name)) return isFailedSheetRow(response, position);
   if (
     !SYNC_FIELDS.has(position.field.name) ||
     input !== "input" ||
@@ -557,6 +574,21 @@ async function isFailedSyncRow(response: GraphQLResponse, position: Position): P
   );
 }
 
+/**
+ * A tracking-sheet row's cells are checked by `syncImplementationStatuses` in the same way: a bad
+ * cell fails row 0 with a failure naming the field, and the sheet is not applied.
+ */
+function isFailedSheetRow(response: GraphQLResponse, position: Position): boolean {
+  const [input, rows, index, ...rowPath] = position.path;
+  if (input !== "input" || rows !== "rows" || index !== 0 || rowPath.length !== 1) return false;
+  const result = response.data?.[position.field.name] as
+    { applied: boolean; failures: { index: number; field: string }[] } | undefined;
+  return (
+    result?.applied === false &&
+    result.failures.some((failure) => failure.index === 0 && failure.field === String(rowPath[0]))
+  );
+}
+
 interface Outcome {
   case: string;
   status: number;
@@ -583,9 +615,11 @@ async function send(position: Position, hostile: HostileValue, asLiteral: boolea
   const sync =
     position.field.name === "syncMemberships"
       ? " failures { index errors { field } } applied"
-      : RUN_FIELDS.has(position.field.name)
-        ? " id"
-        : "";
+      : SHEET_FIELDS.has(position.field.name)
+        ? " failures { index field } applied"
+        : RUN_FIELDS.has(position.field.name)
+          ? " id"
+          : "";
 
   const response = await fetch(server.url, {
     method: "POST",

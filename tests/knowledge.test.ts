@@ -382,6 +382,110 @@ describe("writes", () => {
     expect(read.node.followUps[0]!.latestValues).toEqual([{ value: 64, region: { countyCode: "22" } }]);
   });
 
+  it("changes a follow-up indicator: fields, provenance, versions, a taken indicator, audit and access", async () => {
+    const CREATE = `mutation($input: CreateFollowUpInput!) { createFollowUp(input: $input) { id version } }`;
+    const UPDATE = `mutation($input: UpdateFollowUpInput!) {
+      updateFollowUp(input: $input) { id version indicator dataSource targetLevel note sources provenance } }`;
+    type Updated = {
+      updateFollowUp: {
+        id: string;
+        version: number;
+        indicator: string;
+        dataSource: string;
+        targetLevel: string | null;
+        note: string | null;
+        sources: string[];
+        provenance: string;
+      };
+    };
+    const base = { knowledgeSupport: knowledgeSupportId, dataSource: "PsykosR" };
+    const { createFollowUp } = await ok<{ createFollowUp: { id: string; version: number } }>(CREATE, {
+      input: { ...base, indicator: "Andel med uppföljt läkemedel", targetLevel: "≥ 70 %" },
+    });
+    await ok(CREATE, { input: { ...base, indicator: "Väntetid till första besök" } });
+    const id = createFollowUp.id;
+    expect(createFollowUp.version).toBe(1);
+
+    const changed = await ok<Updated>(UPDATE, {
+      input: {
+        id,
+        expectedVersion: 1,
+        indicator: "  Andel med uppföljd läkemedelsbehandling ",
+        dataSource: "PsykosR 2026",
+        targetLevel: "≥ 80 %",
+        note: "Målnivå höjd",
+        sources: ["https://example.org/psykosr"],
+        provenance: "VERIFIED",
+      },
+    });
+    expect(changed.updateFollowUp).toEqual({
+      id,
+      version: 2,
+      indicator: "Andel med uppföljd läkemedelsbehandling",
+      dataSource: "PsykosR 2026",
+      targetLevel: "≥ 80 %",
+      note: "Målnivå höjd",
+      sources: ["https://example.org/psykosr"],
+      provenance: "VERIFIED",
+    });
+
+    // The same values again change nothing: no new version, no audit event.
+    const events = await server.prisma.auditEvent.count();
+    const same = await ok<Updated>(UPDATE, { input: { id, targetLevel: "≥ 80 %", provenance: "VERIFIED" } });
+    expect(same.updateFollowUp.version).toBe(2);
+    expect(await server.prisma.auditEvent.count()).toBe(events);
+
+    const cleared = await ok<Updated>(UPDATE, { input: { id, expectedVersion: 2, targetLevel: null, sources: null } });
+    expect(cleared.updateFollowUp).toMatchObject({ version: 3, targetLevel: null, sources: [] });
+
+    const stale = await gql(server.url, UPDATE, { input: { id, expectedVersion: 2, note: "x" } }, writer);
+    expect(codeOf(stale)).toBe("CONFLICT");
+    const taken = await gql(server.url, UPDATE, { input: { id, indicator: "Väntetid till första besök" } }, writer);
+    expect(codeOf(taken)).toBe("CONFLICT");
+    for (const field of ["indicator", "dataSource", "provenance"]) {
+      const response = await gql(server.url, UPDATE, { input: { id, [field]: null } }, writer);
+      expect(codeOf(response)).toBe("BAD_USER_INPUT");
+      expect(fieldsOf(response)).toContain(`input.${field}`);
+    }
+    const blank = await gql(server.url, UPDATE, { input: { id, indicator: "   " } }, writer);
+    expect(codeOf(blank)).toBe("BAD_USER_INPUT");
+    const wrongType = await gql(server.url, UPDATE, { input: { id: knowledgeSupportId, note: "x" } }, writer);
+    expect(codeOf(wrongType)).toBe("BAD_USER_INPUT");
+    const missing = await gql(
+      server.url,
+      UPDATE,
+      {
+        input: { id: globalId("FollowUp", "00000000-0000-4000-8000-000000000000"), note: "x" },
+      },
+      writer,
+    );
+    expect(codeOf(missing)).toBe("NOT_FOUND");
+    expect(codeOf(await gql(server.url, UPDATE, { input: { id, note: "x" } }, region22))).toBe("FORBIDDEN");
+    expect(await server.prisma.auditEvent.count()).toBe(events + 1);
+
+    const audit = await ok<{
+      auditEvents: { nodes: { action: string; version: number; changes: { field: string }[] }[] };
+    }>(
+      `query($entity: ID) { auditEvents(entity: $entity, first: 50) { nodes { action version changes { field } } } }`,
+      { entity: id },
+      admin,
+    );
+    expect(audit.auditEvents.nodes.map((e) => [e.action, e.version])).toEqual([
+      ["CREATED", 1],
+      ["UPDATED", 2],
+      ["UPDATED", 3],
+    ]);
+    expect(audit.auditEvents.nodes[1]!.changes.map((c) => c.field).sort()).toEqual([
+      "dataSource",
+      "indicator",
+      "note",
+      "provenance",
+      "sources",
+      "targetLevel",
+    ]);
+    expect(audit.auditEvents.nodes[2]!.changes.map((c) => c.field).sort()).toEqual(["sources", "targetLevel"]);
+  });
+
   it("writes every change to the audit trail and the change feed", async () => {
     const audit = await ok<{
       auditEvents: { nodes: { action: string; entity: string; changes: { field: string }[] }[] };
@@ -562,12 +666,12 @@ describe("knowledge gaps", () => {
 
 describe("tracking-sheet sync", () => {
   const SYNC = `mutation($input: SyncImplementationStatusesInput!) { syncImplementationStatuses(input: $input) {
-    applied counts { created updated unchanged failed } failures { index knowledgeSupport message } } }`;
+    applied counts { created updated unchanged failed } failures { index knowledgeSupport code field message } } }`;
   type Result = {
     syncImplementationStatuses: {
       applied: boolean;
       counts: { created: number; updated: number; unchanged: number; failed: number };
-      failures: { index: number; message: string }[];
+      failures: { index: number; knowledgeSupport: string | null; code: string; field: string; message: string }[];
     };
   };
 
@@ -604,7 +708,13 @@ describe("tracking-sheet sync", () => {
     );
     expect(bad.syncImplementationStatuses).toMatchObject({ applied: false, counts: { failed: 1 } });
     expect(bad.syncImplementationStatuses.failures).toEqual([
-      { index: 2, knowledgeSupport: "no-such-support", message: "No knowledge support has the slug no-such-support" },
+      {
+        index: 2,
+        knowledgeSupport: "no-such-support",
+        code: "NOT_FOUND",
+        field: "knowledgeSupport",
+        message: "No knowledge support has the slug no-such-support",
+      },
     ]);
     expect([await events(), await implementations()]).toEqual(before);
 
@@ -630,5 +740,101 @@ describe("tracking-sheet sync", () => {
       region01,
     );
     expect(outside.syncImplementationStatuses.failures[0]!.message).toMatch(/not a municipality of county 01/);
+    expect(outside.syncImplementationStatuses.failures[0]!.field).toBe("municipalityCode");
+  });
+
+  type Cells = Record<string, unknown>;
+  /** Each bad cell of a row, with the field it must be reported on. */
+  const BAD_CELLS: { field: string; label: string; change: (row: Cells) => Cells }[] = [
+    { field: "knowledgeSupport", label: "missing", change: (r) => ({ ...r, knowledgeSupport: null }) },
+    { field: "knowledgeSupport", label: "not a slug", change: (r) => ({ ...r, knowledgeSupport: "Vårdförlopp X" }) },
+    { field: "knowledgeSupport", label: "over-long", change: (r) => ({ ...r, knowledgeSupport: "a".repeat(101) }) },
+    { field: "knowledgeSupport", label: "NUL", change: (r) => ({ ...r, knowledgeSupport: "gen\u0000x" }) },
+    { field: "municipalityCode", label: "three digits", change: (r) => ({ ...r, municipalityCode: "114" }) },
+    { field: "municipalityCode", label: "a lone surrogate", change: (r) => ({ ...r, municipalityCode: "\ud8000" }) },
+    { field: "status", label: "an unknown status", change: (r) => ({ ...r, status: "DONE" }) },
+    { field: "status", label: "in lower case", change: (r) => ({ ...r, status: "implementing" }) },
+    { field: "status", label: "missing", change: (r) => ({ ...r, status: null }) },
+    { field: "status", label: "blank", change: (r) => ({ ...r, status: " " }) },
+    { field: "from", label: "month 13", change: (r) => ({ ...r, from: "2025-13-01" }) },
+    { field: "from", label: "a day that does not exist", change: (r) => ({ ...r, from: "2023-02-29" }) },
+    { field: "from", label: "before year 1000", change: (r) => ({ ...r, from: "0999-12-31" }) },
+    { field: "from", label: "a five-digit year", change: (r) => ({ ...r, from: "10000-01-01" }) },
+    { field: "from", label: "a Swedish-Excel date", change: (r) => ({ ...r, from: "2025-01-01 00:00" }) },
+    { field: "from", label: "missing", change: (r) => ({ ...r, from: null }) },
+    { field: "reason", label: "NUL", change: (r) => ({ ...r, reason: "för\u0000att" }) },
+    { field: "reason", label: "a lone surrogate", change: (r) => ({ ...r, reason: "a\udc00b" }) },
+    { field: "reason", label: "over-long", change: (r) => ({ ...r, reason: "r".repeat(2001) }) },
+    {
+      field: "reason",
+      label: "missing for NOT_TO_BE_IMPLEMENTED",
+      change: (r) => ({ ...r, status: "NOT_TO_BE_IMPLEMENTED", reason: "  " }),
+    },
+    {
+      field: "decisionDate",
+      label: "a day that does not exist",
+      change: (r) => ({ ...r, decisionDate: "2025-02-30" }),
+    },
+    { field: "decisionDate", label: "not a date", change: (r) => ({ ...r, decisionDate: "i höstas" }) },
+  ];
+
+  it("checks every cell of a row itself: a bad cell fails its row naming the field, never the request", async () => {
+    const support = await server.prisma.knowledgeSupport.findFirstOrThrow({
+      where: {
+        slug: { startsWith: "gen-" },
+        implementations: { none: { countyCode: "01", municipalityCode: "0180" } },
+      },
+      orderBy: { slug: "desc" },
+    });
+    const good: Cells = {
+      knowledgeSupport: support.slug,
+      municipalityCode: "0180",
+      status: "PLANNING",
+      from: "2026-11-01",
+      reason: null,
+      decisionDate: "",
+    };
+    // The good row first, then every bad one: each bad row is reported at its own index.
+    const rows = [good, ...BAD_CELLS.map((bad) => bad.change(good))];
+    const events = await server.prisma.auditEvent.count();
+    const implementations = await server.prisma.implementation.count();
+    for (const dryRun of [true, false]) {
+      const response = await gql<Result>(server.url, SYNC, { input: { countyCode: "01", dryRun, rows } }, region01);
+      expect(response.errors).toBeUndefined();
+      const result = response.data!.syncImplementationStatuses;
+      expect(result.applied).toBe(false);
+      expect(result.counts).toMatchObject({ failed: BAD_CELLS.length });
+      expect(result.failures.map((f) => [f.index, f.code, f.field])).toEqual(
+        BAD_CELLS.map((bad, i) => [i + 1, "BAD_USER_INPUT", bad.field]),
+      );
+      for (const [i, failure] of result.failures.entries()) {
+        expect(failure.message.length).toBeLessThan(200);
+        // The slug is echoed only when the row's cell holds one.
+        expect(failure.knowledgeSupport).toBe(BAD_CELLS[i]!.field === "knowledgeSupport" ? null : support.slug);
+      }
+    }
+    expect(await server.prisma.auditEvent.count()).toBe(events);
+    expect(await server.prisma.implementation.count()).toBe(implementations);
+
+    // A row with several bad cells names each of them.
+    const several = await ok<Result>(
+      SYNC,
+      { input: { countyCode: "01", rows: [{ ...good, status: "SOON", from: "2025-00-10", decisionDate: "x" }] } },
+      region01,
+    );
+    expect(several.syncImplementationStatuses.counts.failed).toBe(1);
+    expect(several.syncImplementationStatuses.failures.map((f) => f.field)).toEqual(["status", "from", "decisionDate"]);
+
+    // The good row alone applies: an empty decisionDate cell is no decision.
+    const alone = await ok<Result>(SYNC, { input: { countyCode: "01", rows: [good] } }, region01);
+    expect(alone.syncImplementationStatuses).toMatchObject({ applied: true, counts: { created: 1, failed: 0 } });
+    const created = await server.prisma.implementation.findFirstOrThrow({
+      where: { knowledgeSupportId: support.id, countyCode: "01", municipalityCode: "0180" },
+      include: { statuses: true },
+    });
+    expect(created.decisionDate).toBeNull();
+    expect(created.statuses.map((s) => [s.status, s.validFrom.toISOString().slice(0, 10)])).toEqual([
+      ["PLANNING", "2026-11-01"],
+    ]);
   });
 });

@@ -103,6 +103,7 @@ export const knowledgeModule: ModuleDescriptor = {
     { name: "createImplementation", scopes: ["write", "write:region"] },
     { name: "updateImplementation", scopes: ["write", "write:region"] },
     { name: "createFollowUp", scopes: ["write"] },
+    { name: "updateFollowUp", scopes: ["write"] },
     { name: "reportFollowUpValue", scopes: ["write", "write:region"] },
     { name: "syncImplementationStatuses", scopes: ["write", "write:region"] },
   ],

@@ -1,11 +1,13 @@
 import { ArrayMaxSize, IsNumber, IsOptional, Max, Min, ValidateNested } from "class-validator";
-import { Field, Float, ID, InputType, Int } from "type-graphql";
+import { Extensions, Field, Float, ID, InputType, Int } from "type-graphql";
 import {
   DecisionBody,
   ImplementationStatus,
   KnowledgeSupportKind,
   KnowledgeSupportState,
+  Provenance,
 } from "../../generated/prisma/enums";
+import { CELLS_CHECKED_BY_RESOLVER } from "../../graphql/request-guards";
 import { GraphQLDate } from "../../graphql/scalars";
 import {
   BoundedMatches,
@@ -22,6 +24,9 @@ import {
   MUNICIPALITY_CODE,
 } from "../../graphql/validation";
 import { applyDecorators } from "../../graphql/decorators";
+
+/** Rows of one tracking sheet. */
+export const MAX_SHEET_ROWS = 5_000;
 
 /** An http(s) address without spaces. */
 const URL_PATTERN = /^https?:\/\/\S+$/;
@@ -320,6 +325,47 @@ export class CreateFollowUpInput {
   sources?: string[] | null;
 }
 
+@InputType({ description: "Changes to a follow-up indicator. Omitted fields stay; null clears an optional field." })
+export class UpdateFollowUpInput {
+  @Field(() => ID, { description: "The follow-up's global ID." })
+  @Id()
+  id!: string;
+
+  @Field(() => Int, { nullable: true, description: "The version you last read; CONFLICT if it has changed since." })
+  @OptionalVersion()
+  expectedVersion?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "What is measured; CONFLICT when the knowledge support has another indicator of that name.",
+  })
+  @OptionalText(300)
+  indicator?: string;
+
+  @Field(() => String, { nullable: true, description: "Where the values come from." })
+  @OptionalText(300)
+  dataSource?: string;
+
+  @Field(() => String, { nullable: true, description: 'Target level (målnivå), e.g. "≥ 80 %".' })
+  @OptionalText(200)
+  targetLevel?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Remarks." })
+  @OptionalText(2000)
+  note?: string | null;
+
+  @Field(() => [String], { nullable: true, description: "Sources: at most 50, each at most 2000 characters." })
+  @Sources()
+  sources?: string[] | null;
+
+  @Field(() => Provenance, {
+    nullable: true,
+    description: "How well sources confirm it, e.g. VERIFIED once the sources listed confirm it; cannot be cleared.",
+  })
+  @IsOptional()
+  provenance?: Provenance;
+}
+
 @InputType({
   description:
     "A value of a follow-up indicator for a region and a period; reporting the same period again replaces it. Needs `write` or `write:region:<länskod>`.",
@@ -352,35 +398,50 @@ export class ReportFollowUpValueInput {
   source?: string | null;
 }
 
+/**
+ * Every cell of a tracking-sheet row is a nullable `String`, as the region's sheet has it, and is
+ * checked by the sync itself (knowledge.sheet.ts): a bad cell (a day that does not exist, an
+ * unknown status, a NUL character, an over-long reason) fails its row with an error naming the
+ * field, never the request. The request guards leave these cells to the sync for the same reason.
+ */
+@Extensions({ [CELLS_CHECKED_BY_RESOLVER]: true })
 @InputType({
   description:
-    "One row of a region's tracking sheet: a knowledge support's status in the region or one of its municipalities.",
+    "One row of a region's tracking sheet: a knowledge support's status in the region or one of its municipalities. Every field is text, checked by the sync: a bad value fails this row (a failure naming the field), never the whole request.",
 })
 export class ImplementationStatusRowInput {
-  @Field({ description: "The knowledge support's slug." })
-  @Slug()
-  knowledgeSupport!: string;
+  @Field(() => String, { nullable: true, description: "The knowledge support's slug, required." })
+  knowledgeSupport?: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: "A municipality of the county (kommunkod); the region's own when omitted.",
+    description: 'A municipality of the county (kommunkod, e.g. "2281"); the region\'s own when omitted or empty.',
   })
-  @OptionalMunicipalityCode()
   municipalityCode?: string | null;
 
-  @Field(() => ImplementationStatus, { description: "Its status." })
-  status!: ImplementationStatus;
+  @Field(() => String, {
+    nullable: true,
+    description: "Its status, required: an `ImplementationStatus` name such as `DECIDED` or `IMPLEMENTING`.",
+  })
+  status?: string | null;
 
-  @Field(() => GraphQLDate, { description: "Since when it has had that status." })
-  from!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description: "Since when it has had that status, required: YYYY-MM-DD (1000-01-01 to 9999-12-31).",
+  })
+  from?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Why; required for NOT_TO_BE_IMPLEMENTED." })
-  @OptionalText(2000)
+  @Field(() => String, {
+    nullable: true,
+    description: "Why, at most 2000 characters; required for NOT_TO_BE_IMPLEMENTED.",
+  })
   reason?: string | null;
 
-  @Field(() => GraphQLDate, { nullable: true, description: "Day of the decision, where one was taken." })
-  @IsOptional()
-  decisionDate?: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "Day of the decision, where one was taken: YYYY-MM-DD.",
+  })
+  decisionDate?: string | null;
 }
 
 @InputType({
@@ -396,8 +457,9 @@ export class SyncImplementationStatusesInput {
   @IsOptional()
   dryRun!: boolean;
 
-  @Field(() => [ImplementationStatusRowInput], { description: "The rows: at most 5 000." })
-  @ArrayMaxSize(5_000)
-  @ValidateNested({ each: true })
+  @Field(() => [ImplementationStatusRowInput], {
+    description: `The rows: at most ${MAX_SHEET_ROWS}. Each row's cells are checked by the sync.`,
+  })
+  @ArrayMaxSize(MAX_SHEET_ROWS, { message: `rows must have at most ${MAX_SHEET_ROWS} rows` })
   rows!: ImplementationStatusRowInput[];
 }

@@ -12,6 +12,7 @@ import {
   CreateKnowledgeSupportInput,
   ReportFollowUpValueInput,
   SyncImplementationStatusesInput,
+  UpdateFollowUpInput,
   UpdateImplementationInput,
   UpdateKnowledgeSupportInput,
 } from "./knowledge.inputs";
@@ -30,6 +31,7 @@ const UpdateKnowledgeSupportArgs = InputArgs(UpdateKnowledgeSupportInput);
 const CreateImplementationArgs = InputArgs(CreateImplementationInput);
 const UpdateImplementationArgs = InputArgs(UpdateImplementationInput);
 const CreateFollowUpArgs = InputArgs(CreateFollowUpInput);
+const UpdateFollowUpArgs = InputArgs(UpdateFollowUpInput);
 const ReportFollowUpValueArgs = InputArgs(ReportFollowUpValueInput);
 const SyncImplementationStatusesArgs = InputArgs(SyncImplementationStatusesInput);
 
@@ -88,6 +90,17 @@ export class KnowledgeMutations {
     return new KnowledgeWriteService(context.prisma).createFollowUp(context, input);
   }
 
+  @Mutation(() => FollowUp, {
+    description:
+      "Changes a follow-up indicator: what is measured, the data source, target level, note, sources or provenance. Needs `write`. CONFLICT when the knowledge support has another indicator of the new name.",
+  })
+  updateFollowUp(
+    @Args(() => UpdateFollowUpArgs) { input }: { input: UpdateFollowUpInput },
+    @Ctx() context: Context,
+  ): Promise<FollowUpModel> {
+    return new KnowledgeWriteService(context.prisma).updateFollowUp(context, input);
+  }
+
   @Mutation(() => FollowUpValue, {
     description:
       "Reports a region's value of a follow-up indicator for a period; the same period reported again replaces it. Needs `write` or the region's `write:region:<länskod>`.",
@@ -101,7 +114,7 @@ export class KnowledgeMutations {
 
   @Mutation(() => ImplementationSyncResult, {
     description:
-      "Syncs a region's implementation statuses from its own tracking sheet: idempotent (a status already recorded changes nothing), a dry run writes nothing, a refused row is reported by index and refuses the whole sheet. Needs `write` or the region's `write:region:<länskod>`.",
+      "Syncs a region's implementation statuses from its own tracking sheet: idempotent (a status already recorded changes nothing), a dry run writes nothing. Every cell is text checked by the sync: a bad cell or a broken rule fails its row, reported by index and field, and refuses the whole sheet (applied whole or not at all), never the request. Needs `write` or the region's `write:region:<länskod>`.",
   })
   syncImplementationStatuses(
     @Args(() => SyncImplementationStatusesArgs) { input }: { input: SyncImplementationStatusesInput },

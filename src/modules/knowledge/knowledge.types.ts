@@ -295,7 +295,9 @@ export class FollowUp {
   @Field(() => String, { nullable: true, description: 'Target level (målnivå) where one is set, e.g. "≥ 80 %".' })
   targetLevel!: string | null;
 
-  @Field(() => Provenance, { description: "RECORDED when entered or generated." })
+  @Field(() => Provenance, {
+    description: "RECORDED when entered or generated, until `updateFollowUp` records how well sources confirm it.",
+  })
   provenance!: Provenance;
 
   @Field(() => String, { nullable: true, description: "Remarks." })
@@ -386,19 +388,37 @@ export class ImplementationSyncCounts {
   @Field(() => Int, { description: "Rows whose status was already recorded." })
   unchanged!: number;
 
-  @Field(() => Int, { description: "Rows refused; see `failures`." })
+  @Field(() => Int, { description: "Rows that failed; see `failures`." })
   failed!: number;
 }
 
-@ObjectType({ description: "A row of the sheet that was refused, and why." })
+@ObjectType({
+  description:
+    "Why a row of the sheet failed: one entry for each bad cell, or for the rule the row breaks (a row can have several).",
+})
 export class ImplementationSyncFailure {
   @Field(() => Int, { description: "The row's position in `rows`, from 0." })
   index!: number;
 
-  @Field({ description: "The row's knowledge support (slug)." })
-  knowledgeSupport!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The row's knowledge support (slug), when its cell holds one.",
+  })
+  knowledgeSupport!: string | null;
 
-  @Field({ description: "Why it was refused." })
+  @Field({
+    description:
+      "BAD_USER_INPUT (a bad cell or a broken rule), NOT_FOUND (no knowledge support has the slug) or CONFLICT (another row is about the same knowledge support and place).",
+  })
+  code!: string;
+
+  @Field({
+    description:
+      "The field of the row at fault: `knowledgeSupport`, `municipalityCode`, `status`, `from`, `reason` or `decisionDate`.",
+  })
+  field!: string;
+
+  @Field({ description: "What is wrong, in words." })
   message!: string;
 }
 
@@ -413,6 +433,8 @@ export class ImplementationSyncResult {
   @Field(() => ImplementationSyncCounts, { description: "What it did, or would do." })
   counts!: ImplementationSyncCounts;
 
-  @Field(() => [ImplementationSyncFailure], { description: "The refused rows." })
+  @Field(() => [ImplementationSyncFailure], {
+    description: "Why rows failed, in row order; empty when none did.",
+  })
   failures!: ImplementationSyncFailure[];
 }

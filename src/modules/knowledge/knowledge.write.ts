@@ -20,6 +20,7 @@ import type {
 import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors";
 import { databaseIdOf, GROUP_TYPE_NAMES, toGlobalId } from "../../graphql/global-id";
 import { isoDay } from "../../graphql/period";
+import { MAX_SLUG_LENGTH, SLUG } from "../../graphql/validation";
 import { FOLLOW_UP_VALUE_COLUMNS, followUpValueRow } from "./knowledge.loaders";
 import type {
   CreateFollowUpInput,
@@ -29,13 +30,16 @@ import type {
   KnowledgeSupportStateChange,
   ReportFollowUpValueInput,
   SyncImplementationStatusesInput,
+  UpdateFollowUpInput,
   UpdateImplementationInput,
   UpdateKnowledgeSupportInput,
 } from "./knowledge.inputs";
-import type { FollowUpValueRow, ImplementationSyncResult } from "./knowledge.types";
+import { parseSheetRow, type SheetRowValues } from "./knowledge.sheet";
+import type { FollowUpValueRow, ImplementationSyncFailure, ImplementationSyncResult } from "./knowledge.types";
 
 const KNOWLEDGE_SUPPORT_TABLE = tableRef("knowledge_support");
 const IMPLEMENTATION_TABLE = tableRef("implementation");
+const FOLLOW_UP_TABLE = tableRef("follow_up");
 
 export const KNOWLEDGE_SUPPORT_AUDIT_FIELDS = [
   "slug",
@@ -71,6 +75,12 @@ export const FOLLOW_UP_AUDIT_FIELDS = [
   "targetLevel",
   "note",
   "sources",
+] as const satisfies readonly (keyof FollowUpModel)[];
+
+/** An update may also change how well sources confirm the follow-up. */
+const FOLLOW_UP_UPDATE_AUDIT_FIELDS = [
+  ...FOLLOW_UP_AUDIT_FIELDS,
+  "provenance",
 ] as const satisfies readonly (keyof FollowUpModel)[];
 
 const OWNER_GROUP_KINDS: readonly GroupKind[] = ["NPO", "PRIMARY_CARE_COUNCIL", "NSG", "NAG"];
@@ -647,6 +657,48 @@ export class KnowledgeWriteService {
     });
   }
 
+  updateFollowUp(actor: Actor, input: UpdateFollowUpInput): Promise<FollowUpModel> {
+    authorizeWrite(actor.caller, [null], "follow-up indicators");
+    const id = databaseIdOf(input.id, ["FollowUp"], "input.id");
+    if (input.indicator === null) throw new BadUserInputError("indicator cannot be cleared", "input.indicator");
+    if (input.dataSource === null) throw new BadUserInputError("dataSource cannot be cleared", "input.dataSource");
+    if (input.provenance === null) throw new BadUserInputError("provenance cannot be cleared", "input.provenance");
+    return writeTransaction(this.prisma, actor, (tx, log) =>
+      updateRecord(tx, log, {
+        entity: "FOLLOW_UP",
+        table: FOLLOW_UP_TABLE,
+        id,
+        read: () => tx.followUp.findUnique({ where: { id } }),
+        what: "Follow-up",
+        authorize: () => undefined,
+        expectedVersion: input.expectedVersion,
+        versionLabel: (before) => `The follow-up ${before.indicator}`,
+        change: () =>
+          definedOnly({
+            indicator: input.indicator?.trim(),
+            dataSource: input.dataSource?.trim(),
+            targetLevel: input.targetLevel,
+            note: input.note,
+            sources: input.sources === null ? [] : input.sources,
+            provenance: input.provenance,
+          }) as Partial<FollowUpModel>,
+        auditFields: FOLLOW_UP_UPDATE_AUDIT_FIELDS,
+        check: async (next) => {
+          const taken = await tx.followUp.findUnique({
+            where: {
+              knowledgeSupportId_indicator: { knowledgeSupportId: next.knowledgeSupportId, indicator: next.indicator },
+            },
+          });
+          if (taken && taken.id !== id)
+            throw new ConflictError(`The indicator ${next.indicator} is already recorded for this knowledge support`, {
+              existing: { type: "FollowUp", id: toGlobalId("FollowUp", taken.id), version: taken.version },
+            });
+        },
+        write: (data) => tx.followUp.update({ where: { id }, data }),
+      }),
+    );
+  }
+
   /** Records (or replaces) a region's value for a period; audited on the follow-up, whose version it does not change. */
   reportFollowUpValue(actor: Actor, input: ReportFollowUpValueInput): Promise<FollowUpValueRow> {
     authorizeAnyWrite(actor.caller, "follow-up values");
@@ -699,8 +751,9 @@ class SheetRefused extends Error {
 
 /**
  * Brings a region's implementation statuses in line with its tracking sheet, in one transaction:
- * a row's status already recorded changes nothing; a new status from a later day is appended; a
- * knowledge support the region has no implementation of gets one. Any refused row refuses the
+ * every cell of every row is checked first (a bad cell fails its row, naming the field); a row's
+ * status already recorded changes nothing; a new status from a later day is appended; a
+ * knowledge support the region has no implementation of gets one. Any failed row refuses the
  * sheet (nothing is written); a dry run reports the same and writes nothing.
  */
 export async function syncImplementationStatuses(
@@ -710,6 +763,18 @@ export async function syncImplementationStatuses(
 ): Promise<ImplementationSyncResult> {
   authorizeAnyWrite(actor.caller, "implementations");
   authorizeWrite(actor.caller, [input.countyCode], `implementations in region ${input.countyCode}`);
+  const failures: ImplementationSyncFailure[] = [];
+  const failedRows = new Set<number>();
+  const rows: { index: number; row: SheetRowValues }[] = [];
+  for (const [index, cells] of input.rows.entries()) {
+    const parsed = parseSheetRow(cells ?? {});
+    const given = cells?.knowledgeSupport;
+    // The row's slug is echoed only when it is one, so a failure never repeats a hostile cell.
+    const slug = typeof given === "string" && given.length <= MAX_SLUG_LENGTH && SLUG.test(given) ? given : null;
+    for (const error of parsed.errors) failures.push({ index, knowledgeSupport: slug, ...error });
+    if (parsed.values) rows.push({ index, row: parsed.values });
+    else failedRows.add(index);
+  }
   try {
     return await writeTransaction(
       prisma,
@@ -720,7 +785,7 @@ export async function syncImplementationStatuses(
         const supports = new Map(
           (
             await tx.knowledgeSupport.findMany({
-              where: { slug: { in: [...new Set(input.rows.map((r) => r.knowledgeSupport))] } },
+              where: { slug: { in: [...new Set(rows.map(({ row }) => row.knowledgeSupport))] } },
               select: { id: true, slug: true },
             })
           ).map((s) => [s.slug, s.id]),
@@ -737,30 +802,33 @@ export async function syncImplementationStatuses(
         const targetOf = (supportId: string, municipality: string | null) => `${supportId}/${municipality ?? ""}`;
         const byTarget = new Map(existing.map((im) => [targetOf(im.knowledgeSupportId, im.municipalityCode), im]));
         const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
-        const failures: ImplementationSyncResult["failures"] = [];
         const seen = new Set<string>();
-        for (const [index, row] of input.rows.entries()) {
-          const refuse = (message: string) => {
-            failures.push({ index, knowledgeSupport: row.knowledgeSupport, message });
-            counts.failed++;
+        for (const { index, row } of rows) {
+          const refuse = (code: "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT", field: string, message: string) => {
+            failures.push({ index, knowledgeSupport: row.knowledgeSupport, code, field, message });
+            failedRows.add(index);
           };
           const supportId = supports.get(row.knowledgeSupport);
-          const municipality = row.municipalityCode ?? null;
+          const municipality = row.municipalityCode;
           if (!supportId) {
-            refuse(`No knowledge support has the slug ${row.knowledgeSupport}`);
+            refuse("NOT_FOUND", "knowledgeSupport", `No knowledge support has the slug ${row.knowledgeSupport}`);
             continue;
           }
           if (municipality && !municipalities.has(municipality)) {
-            refuse(`${municipality} is not a municipality of county ${input.countyCode}`);
-            continue;
-          }
-          if (row.status === "NOT_TO_BE_IMPLEMENTED" && !row.reason?.trim()) {
-            refuse("A decision not to implement needs a reason");
+            refuse(
+              "BAD_USER_INPUT",
+              "municipalityCode",
+              `${municipality} is not a municipality of county ${input.countyCode}`,
+            );
             continue;
           }
           const target = targetOf(supportId, municipality);
           if (seen.has(target)) {
-            refuse("Another row of the sheet is about the same knowledge support and place");
+            refuse(
+              "CONFLICT",
+              "knowledgeSupport",
+              "Another row of the sheet is about the same knowledge support and place",
+            );
             continue;
           }
           seen.add(target);
@@ -771,12 +839,10 @@ export async function syncImplementationStatuses(
                 knowledgeSupportId: supportId,
                 countyCode: input.countyCode,
                 municipalityCode: municipality,
-                decisionDate: row.decisionDate ?? null,
+                decisionDate: row.decisionDate,
                 provenance: "RECORDED",
                 sources: [],
-                statuses: {
-                  create: [{ status: row.status, validFrom: row.from, reason: trimmed(row.reason) ?? null }],
-                },
+                statuses: { create: [{ status: row.status, validFrom: row.from, reason: row.reason }] },
               },
             });
             log.record({
@@ -793,8 +859,8 @@ export async function syncImplementationStatuses(
             continue;
           }
           const latest = current.statuses.at(-1);
-          const decisionChanged =
-            row.decisionDate != null && current.decisionDate?.getTime() !== row.decisionDate.getTime();
+          const decisionDate = row.decisionDate;
+          const decisionChanged = decisionDate !== null && current.decisionDate?.getTime() !== decisionDate.getTime();
           if (latest?.status === row.status && !decisionChanged) {
             counts.unchanged++;
             continue;
@@ -803,6 +869,8 @@ export async function syncImplementationStatuses(
           if (latest?.status !== row.status) {
             if (latest && (latest.validFrom >= row.from || (latest.validTo !== null && latest.validTo >= row.from))) {
               refuse(
+                "BAD_USER_INPUT",
+                "from",
                 `The status ${row.status} must start after the current ${latest.status} (since ${isoDay(latest.validFrom)})`,
               );
               continue;
@@ -813,23 +881,15 @@ export async function syncImplementationStatuses(
                 data: { validTo: new Date(row.from.getTime() - DAY_MS) },
               });
             await tx.implementationStatusPeriod.create({
-              data: {
-                implementationId: current.id,
-                status: row.status,
-                validFrom: row.from,
-                reason: trimmed(row.reason) ?? null,
-              },
+              data: { implementationId: current.id, status: row.status, validFrom: row.from, reason: row.reason },
             });
             changes.status = [latest?.status ?? null, { status: row.status, from: isoDay(row.from) }];
           }
           if (decisionChanged)
-            changes.decisionDate = [
-              current.decisionDate ? isoDay(current.decisionDate) : null,
-              isoDay(row.decisionDate!),
-            ];
+            changes.decisionDate = [current.decisionDate ? isoDay(current.decisionDate) : null, isoDay(decisionDate)];
           const after = await tx.implementation.update({
             where: { id: current.id },
-            data: { version: { increment: 1 }, ...(decisionChanged ? { decisionDate: row.decisionDate } : {}) },
+            data: { version: { increment: 1 }, ...(decisionChanged ? { decisionDate } : {}) },
           });
           log.record({
             entity: "IMPLEMENTATION",
@@ -840,6 +900,8 @@ export async function syncImplementationStatuses(
           });
           counts.updated++;
         }
+        counts.failed = failedRows.size;
+        failures.sort((a, b) => a.index - b.index);
         const result = { applied: !input.dryRun && failures.length === 0, counts, failures };
         if (failures.length > 0 && !input.dryRun) throw new SheetRefused(result);
         return result;

@@ -1,8 +1,7 @@
 import { MembershipRole as MembershipRoles } from "../../generated/prisma/enums";
 import type { MembershipRole } from "../../generated/prisma/client";
-import { EARLIEST_DAY, LATEST_DAY } from "../../graphql/scalars";
-import { stringProblem } from "../../graphql/request-guards";
-import { HSA_ID, MAX_SLUG_LENGTH, SLUG } from "../../graphql/validation";
+import { cellReader, describeCell as describe } from "../../graphql/sheet-cells";
+import { HSA_ID } from "../../graphql/validation";
 import type { SyncMembershipInput } from "./sync.inputs";
 import type { SyncItemError } from "./sync.types";
 
@@ -25,7 +24,6 @@ export interface SyncRowValues {
 
 const ROLES = new Set<string>(Object.values(MembershipRoles));
 const ROLE_LIST = Object.values(MembershipRoles).join(", ");
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The longest a value of each kind may be; longer cells are reported, not truncated. */
 export const SYNC_CELL_LIMITS = { id: 200, name: 100, title: 200 } as const;
@@ -39,49 +37,10 @@ export function parseSyncRow(input: SyncMembershipInput): { values?: SyncRowValu
   const errors: SyncItemError[] = [];
   const fail = (field: string, message: string) => errors.push({ code: "BAD_USER_INPUT", field, message });
 
-  /** A cell that must be text without NUL or lone surrogates, within `max` characters. */
-  const textCell = (field: string, value: unknown, max: number, required: boolean): string | null | undefined => {
-    if (value === null || value === undefined) {
-      if (required) fail(field, `${field} is required`);
-      return required ? undefined : null;
-    }
-    if (typeof value !== "string") {
-      fail(field, `${field} must be text`);
-      return undefined;
-    }
-    const problem = stringProblem(value);
-    if (problem) {
-      fail(field, `${field} ${problem}`);
-      return undefined;
-    }
-    if (value.length > max) {
-      fail(field, `${field} must be at most ${max} characters (it has ${value.length})`);
-      return undefined;
-    }
-    if (!/\S/.test(value)) {
-      if (required) fail(field, `${field} must not be blank`);
-      return required ? undefined : null;
-    }
-    return value;
-  };
-
-  const slugCell = (field: string, value: unknown, required: boolean): string | null | undefined => {
-    const slug = textCell(field, value, MAX_SLUG_LENGTH, required);
-    if (typeof slug === "string" && !SLUG.test(slug)) {
-      fail(field, `${describe(slug)} is not a slug (lower-case letters and digits joined by single hyphens)`);
-      return undefined;
-    }
-    return slug;
-  };
-
-  const dayCell = (field: string, value: unknown, required: boolean): Date | null | undefined => {
-    const text = textCell(field, value, 100, required);
-    if (typeof text !== "string") return text;
-    const day = parseDay(text);
-    if (!day)
-      fail(field, `${describe(text)} must be a calendar date as YYYY-MM-DD from ${EARLIEST_DAY} to ${LATEST_DAY}`);
-    return day;
-  };
+  const cells = cellReader(fail);
+  const textCell = cells.text;
+  const slugCell = cells.slug;
+  const dayCell = cells.day;
 
   const person: unknown = input.person;
   const personCells = (typeof person === "object" && person !== null ? person : {}) as Record<string, unknown>;
@@ -129,22 +88,4 @@ export function parseSyncRow(input: SyncMembershipInput): { values?: SyncRowValu
       validTo: validTo as Date | null,
     },
   };
-}
-
-/** A YYYY-MM-DD day that exists in the calendar and lies within the range every layer stores, else undefined. */
-export function parseDay(text: string): Date | undefined {
-  const match = DAY.exec(text);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (text < EARLIEST_DAY || text > LATEST_DAY) return undefined;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2023-02-30 over into March: a day that does not exist comes back different.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return date;
-}
-
-/** A cell's value for a message, shortened so that a 50 000-character cell does not make a 50 000-character message. */
-function describe(value: string): string {
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }
