@@ -39,9 +39,9 @@ import type { Caller } from "./access/caller";
 import { GraphQLError } from "graphql";
 import { DataVersion } from "./db/data-version";
 import { CallerPositions } from "./db/caller-positions";
-import { parseLsn, ReadReplicas } from "./db/read-replicas";
+import { ReadReplicas } from "./db/read-replicas";
 import { loaderFactory } from "./graphql/loader";
-import { MIN_POSITION_HEADER, readRouting } from "./graphql/read-routing";
+import { MIN_POSITION_HEADER, readRouting, requiredPosition } from "./graphql/read-routing";
 import { exportRouter } from "./export-http/router";
 import { earlyBodyProblem, ResponseCache, type CacheAware, type CacheSlot } from "./graphql/response-cache";
 import { createPersistedQueryCache } from "./graphql/persisted-queries";
@@ -154,13 +154,9 @@ export async function startServer({
         ? {
             freshness: {
               covered: () => readReplicas.coveredPosition(dataVersion.current),
-              async required(req, caller) {
+              required: (req, caller) => {
                 const sent = req.headers[MIN_POSITION_HEADER];
-                const fromHeader = typeof sent === "string" ? parseLsn(sent) : undefined;
-                if (sent !== undefined && fromHeader === undefined) return "unknown";
-                const remembered = caller.keyId === null ? undefined : await callerPositions.get(caller.keyId);
-                if (fromHeader === undefined) return remembered;
-                return remembered !== undefined && remembered > fromHeader ? remembered : fromHeader;
+                return requiredPosition(typeof sent === "string" ? sent : undefined, caller, callerPositions);
               },
             },
           }

@@ -3,6 +3,7 @@ import { createApiKey } from "../src/access/api-keys";
 import { CHANGE_FEED_LOCK } from "../src/db/audit-log";
 import { createPrismaClient } from "../src/db/prisma";
 import { startChildServer } from "./support/child-server";
+import { waitForRun } from "./support/sync-run";
 import { createTestDatabase } from "./support/test-database";
 import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
@@ -78,16 +79,8 @@ function rows(count: number, prefix: string, groups = lpos22) {
   }));
 }
 
-async function waitFor(url: string, id: string, headers: Record<string, string>, done = ["SUCCEEDED", "FAILED"]) {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const response = await gql<{ syncRun: Run | null }>(url, RUN, { id }, headers);
-    if (response.errors) throw new Error(JSON.stringify(response.errors));
-    const run = response.data!.syncRun;
-    if (run && done.includes(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} never reached ${done.join(" or ")}`);
-}
+const waitFor = (url: string, id: string, headers: Record<string, string>, done?: string[]) =>
+  waitForRun<Run>(url, RUN, id, headers, done, 600);
 
 describe("startMembershipSync", () => {
   it("answers at once with a QUEUED run, then runs it in the background to SUCCEEDED with the whole result", async () => {

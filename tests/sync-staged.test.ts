@@ -4,6 +4,7 @@ import { CHANGE_FEED_LOCK } from "../src/db/audit-log";
 import { createPrismaClient } from "../src/db/prisma";
 import { MAX_SYNC_ROWS } from "../src/modules/sync/sync.inputs";
 import { startChildServer } from "./support/child-server";
+import { waitForRun } from "./support/sync-run";
 import { createTestDatabase } from "./support/test-database";
 import { gql, lpoSlugs, startTestServer, type GraphQLResponse, type TestServer } from "./support/test-server";
 
@@ -106,16 +107,8 @@ function startOpened(id: string, headers = writer22) {
   );
 }
 
-async function waitFor(url: string, id: string, headers: Record<string, string>, done = ["SUCCEEDED", "FAILED"]) {
-  for (let attempt = 0; attempt < 900; attempt++) {
-    const response = await gql<{ syncRun: Run | null }>(url, RUN, { id }, headers);
-    if (response.errors) throw new Error(JSON.stringify(response.errors));
-    const run = response.data!.syncRun;
-    if (run && done.includes(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} never reached ${done.join(" or ")}`);
-}
+const waitFor = (url: string, id: string, headers: Record<string, string>, done?: string[]) =>
+  waitForRun<Run>(url, RUN, id, headers, done);
 
 const keptChunks = (runId: string) => server.prisma.syncRunChunk.count({ where: { runId } });
 

@@ -23,6 +23,22 @@ interface RoutedContext extends CacheAware {
   caller: Caller;
 }
 
+/**
+ * The WAL position a caller must see: the later of the `x-kg-min-lsn` header it sent and its
+ * key's last write; undefined when it requires none, "invalid" for a header that is not a position.
+ */
+export async function requiredPosition(
+  sent: string | undefined,
+  caller: Caller,
+  positions: CallerPositions,
+): Promise<bigint | "invalid" | undefined> {
+  const fromHeader = sent === undefined ? undefined : parseLsn(sent);
+  if (sent !== undefined && fromHeader === undefined) return "invalid";
+  const remembered = caller.keyId === null ? undefined : await positions.get(caller.keyId);
+  if (fromHeader === undefined) return remembered;
+  return remembered !== undefined && remembered > fromHeader ? remembered : fromHeader;
+}
+
 export interface ReadRoutingOptions<Context extends RoutedContext> {
   replicas: ReadReplicas;
   positions: CallerPositions;
@@ -51,23 +67,19 @@ export function readRouting<Context extends RoutedContext>({
       const sent = request.http?.headers.get(MIN_POSITION_HEADER);
       return {
         async didResolveOperation({ operation, contextValue }) {
-          if (sent !== undefined) {
-            minLsn = parseLsn(sent);
-            if (minLsn === undefined)
-              throw new GraphQLErrorWithCode(
-                `The ${MIN_POSITION_HEADER} header must be a WAL position as the API sent it (e.g. 0/3000148), not ${JSON.stringify(sent.slice(0, 40))}.`,
-                ErrorCode.BAD_USER_INPUT,
-                { http: { status: 400 } },
-              );
-          }
+          if (sent !== undefined && parseLsn(sent) === undefined)
+            throw new GraphQLErrorWithCode(
+              `The ${MIN_POSITION_HEADER} header must be a WAL position as the API sent it (e.g. 0/3000148), not ${JSON.stringify(sent.slice(0, 40))}.`,
+              ErrorCode.BAD_USER_INPUT,
+              { http: { status: 400 } },
+            );
           if (operation?.operation === "mutation") {
             mutation = true;
             routed("primary", "mutation");
             return;
           }
-          const keyId = contextValue.caller.keyId;
-          const remembered = keyId === null ? undefined : await positions.get(keyId);
-          if (remembered !== undefined && (minLsn === undefined || remembered > minLsn)) minLsn = remembered;
+          const required = await requiredPosition(sent, contextValue.caller, positions);
+          minLsn = required === "invalid" ? undefined : required;
           const route = replicas.route(minLsn);
           replica = route.replica;
           routed(replica ? "replica" : "primary", route.reason);

@@ -70,8 +70,8 @@ export interface CacheAware {
 export interface Freshness {
   /** The position answers executed from now on are known to reflect; undefined when none is known yet. */
   covered(): bigint | undefined;
-  /** The position the caller must see, or undefined when it requires none; "unknown" for a header that is not a position. */
-  required(req: http.IncomingMessage, caller: Caller): Promise<bigint | "unknown" | undefined>;
+  /** The position the caller must see, or undefined when it requires none; "invalid" for a header that is not a position. */
+  required(req: http.IncomingMessage, caller: Caller): Promise<bigint | "invalid" | undefined>;
 }
 
 export interface ResponseCacheOptions {
@@ -290,7 +290,7 @@ export class ResponseCache {
     if (!freshness) return true;
     const required = await freshness.required(req, caller);
     if (required === undefined) return true;
-    return required !== "unknown" && answer.covered !== undefined && answer.covered >= required;
+    return required !== "invalid" && answer.covered !== undefined && answer.covered >= required;
   }
 
   private keep(slot: CacheSlot, contentType: string): void {

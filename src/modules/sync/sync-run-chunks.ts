@@ -11,6 +11,11 @@ export const NATIONAL_OWNER = "*";
 
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Refuses, naming `field`, what is not a run id (a UUID) before it reaches SQL. */
+export function checkRunId(runId: string, field: string): void {
+  if (!RUN_ID.test(runId)) throw new BadUserInputError(`\`${field}\` is not a sync run id`, field);
+}
+
 /** What an opened run keeps of its input besides the rows: read back when it starts. */
 export type SyncSettings = Omit<SyncMembershipsInput, "memberships">;
 
@@ -127,7 +132,7 @@ export async function lockOpenedRun(
   doing: string,
   field: string,
 ): Promise<SyncRunRow> {
-  if (!RUN_ID.test(runId)) throw new BadUserInputError(`\`${field}\` is not a sync run id`, field);
+  checkRunId(runId, field);
   const [locked] = await queryRows(
     tx,
     Prisma.sql`SELECT "id" FROM "sync_run" WHERE "id" = ${runId}::uuid FOR UPDATE`,

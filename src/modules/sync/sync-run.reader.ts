@@ -5,15 +5,14 @@ import type { Database } from "../../db/prisma";
 import { Prisma } from "../../generated/prisma/client";
 import { int, nullable, queryRows, row, text } from "../../db/sql";
 import { GraphQLError } from "graphql";
-import { BadUserInputError } from "../../graphql/errors";
 import { decodeKeyCursor, DEFAULT_PAGE_SIZE, encodeKeyCursor, type Page } from "../../graphql/pagination";
 import { NATIONAL_OWNER, storedResult, type SyncRunRow } from "./sync-runs";
+import { checkRunId } from "./sync-run-chunks";
 import { SyncMode } from "./sync.inputs";
 import type { SyncRunsArgs, SyncRunView } from "./sync-run.types";
 import type { SyncCounts, SyncResult } from "./sync.types";
 
 const RUNS_CURSOR = "sync-runs";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reading sync runs. A run shows who synced what (and, for an asynchronous run, the people and
@@ -76,7 +75,7 @@ export class SyncRunReader {
 
   async run(caller: Caller, id: string): Promise<SyncRunView | null> {
     refuseWithoutRunAccess(caller);
-    if (!UUID.test(id)) throw new BadUserInputError("`id` is not a sync run id", "id");
+    checkRunId(id, "id");
     const row = await this.prisma.syncRun.findUnique({ where: { id }, omit: { result: true } });
     if (!row) return null;
     if (!caller.scopes.includes("admin"))
