@@ -48,7 +48,7 @@ function members(group: string, day: string, first: number, withTotal = true): s
 
 /** `workingGroups { name <fields> }` of the group aliased `group`: in force on `day`, by slug. */
 function workingGroups(group: string, day: string, fields: (w: string) => string): string {
-  return `coalesce((SELECT json_agg(json_build_object('name', w.name, ${fields("w")}) ORDER BY w.slug)
+  return `coalesce((SELECT json_agg(json_build_object('name', w.name, ${fields("w")}) ORDER BY w.name ${SV}, w.id)
                       FROM governance_group w WHERE w.parent_id = ${group}.id AND ${inForce("w", day)}), '[]')`;
 }
 
@@ -79,13 +79,13 @@ SELECT json_build_object('governanceChain', CASE WHEN npo.id IS NULL OR r.id IS 
         'name', rpo.name,
         'chair', ${chair("rpo", "$1")},
         'members', ${members("rpo", "$1", 50)},
-        'workingGroups', ${workingGroups("rpo", "$1", (w) => `'members', ${members(w, "$1", 20, false)}`)}) ORDER BY rpo.slug)
+        'workingGroups', ${workingGroups("rpo", "$1", (w) => `'members', ${members(w, "$1", 20, false)}`)}) ORDER BY rpo.name ${SV}, rpo.id)
       FROM governance_group rpo
      WHERE rpo.kind = 'RPO' AND rpo.program_area_id = npo.id
        AND rpo.healthcare_region_id IN (SELECT healthcare_region_id FROM region_healthcare_region WHERE region_id = r.id)), '[]'),
   'localProgramAreas', coalesce((SELECT json_agg(json_build_object(
         'name', lpo.name,
-        'municipalities', coalesce((SELECT json_agg(json_build_object('name', mu.name) ORDER BY po.slug)
+        'municipalities', coalesce((SELECT json_agg(json_build_object('name', mu.name) ORDER BY mu.name ${SV}, mu.code)
                                       FROM group_participation gp JOIN organisation po ON po.id = gp.organisation_id
                                       JOIN municipality mu ON mu.id = po.municipality_id
                                      WHERE gp.group_id = lpo.id AND po.kind = 'MUNICIPALITY'), '[]'),
@@ -94,7 +94,7 @@ SELECT json_build_object('governanceChain', CASE WHEN npo.id IS NULL OR r.id IS 
                                    WHERE rel.from_group_id = lpo.id), '[]'),
         'chair', ${chair("lpo", "$1")},
         'members', ${members("lpo", "$1", 50)},
-        'workingGroups', ${workingGroups("lpo", "$1", (w) => `'members', ${members(w, "$1", 20, false)}`)}) ORDER BY lpo.slug)
+        'workingGroups', ${workingGroups("lpo", "$1", (w) => `'members', ${members(w, "$1", 20, false)}`)}) ORDER BY lpo.name ${SV}, lpo.id)
       FROM group_mirror gm JOIN governance_group lpo ON lpo.id = gm.group_id
      WHERE gm.program_area_id = npo.id AND lpo.kind = 'LPO' AND lpo.county_code = r.county_code), '[]')
 ) END)::text AS data
@@ -110,11 +110,11 @@ SELECT json_build_object('region', (SELECT json_build_object(
           'regionalProgramAreas', coalesce((SELECT json_agg(json_build_object(
               'name', rpo.name,
               'healthcareRegion', (SELECT json_build_object('name', hr.name) FROM healthcare_region hr WHERE hr.id = rpo.healthcare_region_id))
-              ORDER BY rpo.slug)
-            FROM governance_group rpo WHERE rpo.kind = 'RPO' AND rpo.program_area_id = pa.id), '[]')) ORDER BY pa.slug)
+              ORDER BY rpo.name ${SV}, rpo.id)
+            FROM governance_group rpo WHERE rpo.kind = 'RPO' AND rpo.program_area_id = pa.id), '[]')) ORDER BY pa.name ${SV}, pa.id)
         FROM group_mirror gm JOIN governance_group pa ON pa.id = gm.program_area_id WHERE gm.group_id = lpo.id), '[]'),
       'chair', ${chair("lpo", "$1")},
-      'members', ${members("lpo", "$1", 100)}) ORDER BY lpo.slug)
+      'members', ${members("lpo", "$1", 100)}) ORDER BY lpo.name ${SV}, lpo.id)
     FROM governance_group lpo WHERE lpo.kind = 'LPO' AND lpo.county_code = r.county_code), '[]'))
   FROM region r WHERE r.county_code = $2))::text AS data`;
 
@@ -150,8 +150,8 @@ SELECT json_build_object('municipality', (SELECT json_build_object(
 const MEMBERS_ON_DATE = `
 SELECT json_build_object('groups', json_build_object('nodes', coalesce((SELECT json_agg(json_build_object(
     'name', g.name,
-    'members', ${members("g", "$1::date", 100)}) ORDER BY g.name, g.id)
-  FROM (SELECT * FROM governance_group g WHERE g.kind = 'NPO' AND ${inForce("g", "$1::date")} ORDER BY g.name, g.id LIMIT 30) g), '[]')))::text AS data`;
+    'members', ${members("g", "$1::date", 100)}) ORDER BY g.name ${SV}, g.id)
+  FROM (SELECT * FROM governance_group g WHERE g.kind = 'NPO' AND ${inForce("g", "$1::date")} ORDER BY g.name ${SV}, g.id LIMIT 30) g), '[]')))::text AS data`;
 
 // The API's search statement (src/modules/search/search.service.ts with the candidates of the
 // group, organisation and person modules), with the answer's fields joined to the hits.
@@ -163,16 +163,35 @@ candidates (kind, id, label, tier, name, alias) AS (
     FROM governance_group g
    WHERE kg_fold(g.name) LIKE kg_fold($2) OR kg_fold(g.short_name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(g.name)
   UNION ALL
+  SELECT 'GROUP', g.id, g.name, CASE g.level WHEN 'NATIONAL' THEN 0 WHEN 'HEALTHCARE_REGIONAL' THEN 1 ELSE 2 END,
+         kg_fold(n.name), ''
+    FROM other_name n JOIN governance_group g ON g.id = n.group_id
+   WHERE kg_fold(n.name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(n.name)
+  UNION ALL
   SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(o.name), coalesce(kg_fold(o.short_name), '')
     FROM organisation o
    WHERE kg_fold(o.name) LIKE kg_fold($2) OR kg_fold(o.short_name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(o.name)
   UNION ALL
+  SELECT 'ORGANISATION', o.id, o.name, 3, kg_fold(n.name), ''
+    FROM other_name n
+    JOIN organisation o ON o.id = n.organisation_id OR o.healthcare_region_id = n.healthcare_region_id
+   WHERE kg_fold(n.name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(n.name)
+  UNION ALL
   SELECT 'PERSON', p.id, p.given_name || ' ' || p.family_name, 4, kg_fold(p.given_name || ' ' || p.family_name), kg_fold(p.family_name)
     FROM person p
    WHERE kg_fold(p.given_name || ' ' || p.family_name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(p.given_name || ' ' || p.family_name)
+  UNION ALL
+  SELECT 'KNOWLEDGE_SUPPORT', ks.id, ks.name, 5, kg_fold(ks.name),
+         coalesce((SELECT kg_fold(n.name) FROM knowledge_support_name n
+                    WHERE n.knowledge_support_id = ks.id AND kg_fold(n.name) LIKE kg_fold($2) LIMIT 1), '')
+    FROM knowledge_support ks
+   WHERE kg_fold(ks.name) LIKE kg_fold($2) OR kg_fold($1) <% kg_fold(ks.name)
+      OR ks.id IN (SELECT n.knowledge_support_id FROM knowledge_support_name n WHERE kg_fold(n.name) LIKE kg_fold($2))
 ),
 scored AS (
-  SELECT c.kind, c.id, c.label, c.tier, greatest(
+  SELECT c.kind, c.id, c.label, c.tier,
+    (strpos(' ' || c.name, ' ' || t) > 0 OR strpos(' ' || c.alias, ' ' || t) > 0)::int AS word_starts,
+    greatest(
     CASE WHEN c.name = t OR c.alias = t THEN 1.0
          WHEN left(c.name, length(t)) = t OR left(c.alias, length(t)) = t THEN 0.9
          WHEN strpos(' ' || c.name, ' ' || t) > 0 OR strpos(' ' || c.alias, ' ' || t) > 0 THEN 0.8
@@ -181,9 +200,12 @@ scored AS (
     word_similarity(t, c.name) * 0.5)::float8 AS score
   FROM candidates c, term
 ),
+-- One word: every record by its best name (the API's every-word rank needs two words or more).
+best AS (SELECT DISTINCT ON (kind, id) * FROM scored ORDER BY kind, id, score DESC, word_starts DESC),
 ranked AS (
-  SELECT kind, id, score, tier, label, count(*) OVER () AS total, row_number() OVER (ORDER BY score DESC, tier, label, id) AS rank
-    FROM scored
+  SELECT kind, id, score, tier, label, count(*) OVER () AS total,
+         row_number() OVER (ORDER BY score DESC, word_starts DESC, tier, label, id) AS rank
+    FROM best
 )
 SELECT json_build_object('search', json_build_object(
   'totalCount', coalesce((SELECT max(total) FROM ranked), 0),
@@ -196,6 +218,7 @@ SELECT json_build_object('search', json_build_object(
                                  'name', g.name, 'kind', g.kind) FROM governance_group g WHERE g.id = ranked.id)
       WHEN 'PERSON' THEN (SELECT json_build_object('__typename', 'Person', 'givenName', p.given_name, 'familyName', p.family_name)
                             FROM person p WHERE p.id = ranked.id)
+      WHEN 'KNOWLEDGE_SUPPORT' THEN json_build_object('__typename', 'KnowledgeSupport')
       ELSE (SELECT json_build_object('__typename', 'Organisation', 'name', o.name) FROM organisation o WHERE o.id = ranked.id)
     END ORDER BY ranked.rank) FROM ranked WHERE ranked.rank <= 20), '[]')))::text AS data`;
 
