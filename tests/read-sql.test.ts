@@ -139,6 +139,25 @@ describe("a replica's reads falling back to the primary", () => {
     }
   });
 
+  it("runs Prisma's own reads through the replica's client on the primary too", async () => {
+    const replica = createPrismaClient({
+      url: `postgresql://postgres@127.0.0.1:${await freePort()}/none`,
+      poolSize: 1,
+    });
+    const failures: unknown[] = [];
+    try {
+      readWithFallback(replica, { pool: poolOf(prisma)!, unavailable: (error) => failures.push(error) });
+      expect(await replica.healthcareRegion.count()).toBe(6);
+      const [first] = await replica.healthcareRegion.findMany({ orderBy: { name: "asc" }, take: 1 });
+      expect(first?.name).toBeDefined();
+      const raw: unknown = await replica.$queryRaw(Prisma.sql`SELECT count(*)::int AS n FROM region`);
+      expect(raw).toEqual([{ n: 21 }]);
+      expect(failures).toHaveLength(3);
+    } finally {
+      await replica.$disconnect();
+    }
+  });
+
   it("does not run a bad statement again on the primary: it is the statement's fault, not the replica's", async () => {
     const replica = createPrismaClient({ url: database.url, poolSize: 1 });
     const failures: unknown[] = [];
@@ -147,6 +166,7 @@ describe("a replica's reads falling back to the primary", () => {
       await expect(
         sqlReader(replica).rows("fallback_bad", Prisma.sql`SELECT nonsense FROM healthcare_region`, row({ n: int() })),
       ).rejects.toThrow(/nonsense/);
+      await expect(replica.$queryRaw(Prisma.sql`SELECT nonsense FROM healthcare_region`)).rejects.toThrow(/nonsense/);
       expect(failures).toEqual([]);
     } finally {
       await replica.$disconnect();

@@ -90,6 +90,7 @@ describeWithPostgres("read replicas on a streaming replica", () => {
   let second: ChildServer;
   let writer: Record<string, string>;
   let reader: Record<string, string>;
+  let auditor: Record<string, string>;
   let groupId: string;
 
   beforeAll(async () => {
@@ -104,6 +105,7 @@ describeWithPostgres("read replicas on a streaming replica", () => {
     await seedReferenceData(prisma);
     writer = { authorization: `Bearer ${(await createApiKey(prisma, { name: "writer", scopes: ["write"] })).key}` };
     reader = { authorization: `Bearer ${(await createApiKey(prisma, { name: "reader", scopes: ["read"] })).key}` };
+    auditor = { authorization: `Bearer ${(await createApiKey(prisma, { name: "admin", scopes: ["admin"] })).key}` };
     groupId = (await prisma.group.findUniqueOrThrow({ where: { slug: "psykisk-halsa" } })).id;
     await cluster.caughtUp();
     const env = {
@@ -268,20 +270,67 @@ describeWithPostgres("read replicas on a streaming replica", () => {
   });
 
   it("sends reads to the primary without errors once the replica has stopped", async () => {
-    const { name } = await prisma.group.findUniqueOrThrow({ where: { id: groupId } });
-    await cluster.stopReplica();
-    // At once, before any probe: a read the replica cannot answer is run on the primary.
-    for (const server of [first, second])
-      for (let i = 0; i < 3; i++) {
-        const answer = await ask<{ group: { name: string } }>(
+    // A process that has not noticed the stop: it probes once at start, and its probe connection
+    // has been closed as idle (pg-pool's 10 s) before the replica stops, so no idle connection
+    // reports the stop either. Its next query is routed to the replica and fails there mid-read.
+    const unprobed = await startServer({
+      config: {
+        port: 0,
+        databaseReadUrls: [cluster.replicaUrl("kunskapsgraf")],
+        readReplicas: { maxLagMs: 60_000, probeIntervalMs: 600_000, poolSize: 2 },
+        responseCache: { enabled: false, maxBytes: 1 << 20 },
+      },
+      prisma,
+      logger: pino({ level: "silent" }),
+    });
+    const idleClosed = new Promise((resolve) => setTimeout(resolve, 11_000));
+    const before = await ask<{ group: { id: string; version: number } }>(first.url, GROUP, {}, writer);
+    const entity = before.data!.group.id;
+    const renamed = await ask<{ updateGroup: { name: string } }>(
+      first.url,
+      RENAME,
+      { input: { id: entity, expectedVersion: before.data!.group.version, name: "Psykisk hälsa (sist)" } },
+      writer,
+    );
+    expect(renamed.errors).toBeUndefined();
+    const name = "Psykisk hälsa (sist)";
+    const audited = await prisma.auditEvent.count({ where: { entityId: groupId } });
+    expect(audited).toBeGreaterThan(0);
+    await cluster.caughtUp();
+    const routedToReplica = /^kg_read_routing_total\{target="replica",reason="replica"\}/;
+    try {
+      await idleClosed;
+      expect((await readiness(unprobed.url)).checks.replicas?.[0]?.state).toBe("ok");
+      const routedBefore = await metric(unprobed.url, routedToReplica);
+      await cluster.stopReplica();
+      // A read the replica cannot answer is run on the primary, whether it goes through the read
+      // path's SQL (group) or through Prisma (the audit trail, the counts).
+      for (const [index, server] of [unprobed, first, second, unprobed].entries()) {
+        const answer = await ask<{
+          group: { name: string };
+          structureCounts: { kind: string }[];
+          auditEvents: { nodes: { entityId: string }[] };
+        }>(
           server.url,
-          `query Stopped${i} { group(slug: "psykisk-halsa") { name } }`,
-          {},
-          reader,
+          `query Stopped${index}($entity: ID) {
+             group(slug: "psykisk-halsa") { name }
+             structureCounts { kind expected recorded }
+             auditEvents(entity: $entity, first: 100) { nodes { entityId } }
+           }`,
+          { entity },
+          auditor,
         );
         expect(answer.errors).toBeUndefined();
         expect(answer.data?.group.name).toBe(name);
+        expect(answer.data?.structureCounts.length).toBeGreaterThan(0);
+        expect(answer.data?.auditEvents.nodes).toHaveLength(audited);
+        if (index === 0) expect(await metric(unprobed.url, routedToReplica)).toBe(routedBefore + 1);
       }
+      // The failed reads marked the replica down: no probe has run since the first.
+      expect((await readiness(unprobed.url)).checks.replicas?.[0]?.state).toBe("down");
+    } finally {
+      await unprobed.stop();
+    }
     for (const server of [first, second]) {
       await eventually(
         async () => (await readiness(server.url)).checks.replicas?.[0]?.state === "down",

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { createPrismaClient, poolOf, type Database } from "./prisma";
 import { readWithFallback } from "./read-sql";
 
@@ -267,11 +268,14 @@ export class ReadReplicas {
     let replay: bigint | undefined;
     try {
       const { rows } = await withTimeout(
-        pool.query<{ replay: string | null; current: string | null }>(
-          // A server not in recovery (a promoted replica, or the primary itself given as a
-          // replica) is taken to be at its own current position.
-          `SELECT pg_last_wal_replay_lsn()::text AS replay,
-                  CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current`,
+        // On a connection of the replica's own: the pool's `query` would fall back to the primary.
+        onConnection(pool, (client) =>
+          client.query<{ replay: string | null; current: string | null }>(
+            // A server not in recovery (a promoted replica, or the primary itself given as a
+            // replica) is taken to be at its own current position.
+            `SELECT pg_last_wal_replay_lsn()::text AS replay,
+                    CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current`,
+          ),
         ),
         Math.max(this.options.probeIntervalMs, 1_000),
       );
@@ -294,6 +298,19 @@ export class ReadReplicas {
     if (state === "down") replica.lagMs = undefined;
     replica.state = state;
     if (previous !== state && !this.stopped) this.options.onStateChange?.(replica.status(), previous);
+  }
+}
+
+/** Runs `work` on a connection taken from `pool`, returned afterwards (closed if the work failed). */
+async function onConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const result = await work(client);
+    client.release();
+    return result;
+  } catch (error) {
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
 }
 

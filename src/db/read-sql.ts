@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Prisma } from "../generated/prisma/client";
 import { isDatabaseUnavailable } from "./errors";
 import { poolOf, type Database } from "./prisma";
+import { ContextPreservingPool } from "./sql-statement-counter";
 import { SqlRowError, text, type RowDecoder } from "./sql";
 
 /**
@@ -72,20 +73,11 @@ export interface ReadStatement {
 export const readStatements = diagnostics_channel.channel("kunskapsgraf:read-sql");
 
 /**
- * Where a replica's reads go when the replica cannot answer: the primary's pool, and whom to tell
- * (src/db/read-replicas.ts marks the replica down).
- */
-export interface ReadFallback {
-  pool: pg.Pool;
-  unavailable(error: unknown): void;
-}
-
-/**
  * Whether a read that failed on a replica may be sent to the primary instead: the replica is
  * unreachable or shutting down, or cancelled the statement because of a conflict with recovery
  * (40001 on a standby). Not a statement timeout (57014): that statement would be as slow there.
  */
-function replicaFailure(error: unknown): boolean {
+export function replicaFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === "57014") return false;
   return code === "40001" || isDatabaseUnavailable(error);
@@ -93,10 +85,7 @@ function replicaFailure(error: unknown): boolean {
 
 /** Runs reads on the pool under a Prisma client. */
 export class SqlReader {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly fallback?: ReadFallback,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   /**
    * Runs one query as the prepared statement `name` and checks each row. `name` says what the
@@ -106,21 +95,12 @@ export class SqlReader {
     const statement = statementName(name, query.text);
     if (readStatements.hasSubscribers)
       readStatements.publish({ name, text: query.text, values: query.values } satisfies ReadStatement);
-    const config: pg.QueryConfig = {
+    const result = await this.pool.query<Record<string, unknown>>({
       ...(statement === undefined ? {} : { name: statement }),
       text: query.text,
       values: query.values,
       types: readTypes,
-    };
-    let result: pg.QueryResult<Record<string, unknown>>;
-    try {
-      result = await this.pool.query<Record<string, unknown>>(config);
-    } catch (error) {
-      if (!this.fallback || !replicaFailure(error)) throw error;
-      // A replica that went away answers no more: this statement and the next reads go to the primary.
-      this.fallback.unavailable(error);
-      result = await this.fallback.pool.query<Record<string, unknown>>(config);
-    }
+    });
     if (!Array.isArray(result.rows)) throw new SqlRowError("(result)", "a list of rows", result.rows);
     return result.rows.map(decode);
   }
@@ -128,11 +108,19 @@ export class SqlReader {
 
 const readers = new WeakMap<Database, SqlReader>();
 
-/** Makes the reads through a replica's client fall back to the primary's pool (see `ReadFallback`). */
-export function readWithFallback(replica: Database, fallback: ReadFallback): void {
+/**
+ * Makes every statement a replica's client sends outside a transaction (the read path's and
+ * Prisma's) run again on the primary's pool when the replica cannot answer it (`replicaFailure`),
+ * and tells `unavailable`: the caller sees no error.
+ */
+export function readWithFallback(
+  replica: Database,
+  fallback: { pool: pg.Pool; unavailable(error: unknown): void },
+): void {
   const pool = poolOf(replica);
-  if (!pool) throw new Error("This database client has no pg pool to read through (use createPrismaClient)");
-  readers.set(replica, new SqlReader(pool, fallback));
+  if (!(pool instanceof ContextPreservingPool))
+    throw new Error("This database client has no pg pool to read through (use createPrismaClient)");
+  pool.readFallback = { ...fallback, mayRetry: replicaFailure };
 }
 
 /** The reader over a client's pool; every client made by createPrismaClient has one. */

@@ -152,10 +152,36 @@ export class ContextPreservingPool extends pg.Pool {
     ) as Promise<pg.PoolClient> | void;
   }
 
-  // Statements outside transactions pass here; refused past the deadline before a connection is taken.
+  /**
+   * Set on a replica's pool: where a statement goes when this pool's server cannot answer it
+   * (see `ReadFallback`). Only statements sent through `query` fall back; a connection taken with
+   * `connect` (a transaction, a replica's probe) is bound to this pool's server.
+   */
+  readFallback: ReadFallback | undefined;
+
+  // Statements outside transactions pass here: the read path's and Prisma's alike. Refused past
+  // the deadline before a connection is taken.
   override query(...args: unknown[]): never {
     const late = currentCounter.getStore()?.deadlineError();
     if (late) return refuse(late, args) as never;
-    return (super.query as (...a: unknown[]) => unknown).apply(this, args) as never;
+    const result = (super.query as (...a: unknown[]) => unknown).apply(this, args);
+    const fallback = this.readFallback;
+    if (!fallback || !(result instanceof Promise)) return result as never;
+    return result.catch((error: unknown) => {
+      if (!fallback.mayRetry(error)) throw error;
+      // The replica answers no more: this statement and the next reads go to the primary.
+      fallback.unavailable(error);
+      return (fallback.pool.query as (...a: unknown[]) => unknown).apply(fallback.pool, args);
+    }) as never;
   }
+}
+
+/**
+ * Where a replica's statements go when the replica cannot answer: the primary's pool, which
+ * failures qualify, and whom to tell (src/db/read-replicas.ts marks the replica down).
+ */
+export interface ReadFallback {
+  pool: pg.Pool;
+  mayRetry(error: unknown): boolean;
+  unavailable(error: unknown): void;
 }
