@@ -177,7 +177,7 @@ function parentOfStat(stat: string): number {
 }
 
 /** CPU of the embedded cluster's postmaster (the first line of postmaster.pid) and its children, per pid. */
-async function clusterCpu(dataDir: string): Promise<Map<number, number> | undefined> {
+export async function clusterCpu(dataDir: string): Promise<Map<number, number> | undefined> {
   let postmaster: number;
   try {
     postmaster = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);

@@ -30,9 +30,12 @@ export function postgresBinaries(): string | undefined {
 }
 
 export interface ReplicatedPostgres {
+  /** The servers' data directories (their postmaster.pid names each server's process). */
+  primaryDataDir: string;
+  replicaDataDir: string;
   primaryUrl(database: string): string;
   replicaUrl(database: string): string;
-  /** The replica's server log (every statement is logged: `log_statement = all`). */
+  /** The replica's server log (every statement is logged unless `logStatements` was false). */
   replicaLog(): Promise<string>;
   primaryLog(): Promise<string>;
   /** Runs SQL on the replica as the superuser. */
@@ -43,13 +46,23 @@ export interface ReplicatedPostgres {
   stop(): Promise<void>;
 }
 
+export interface ReplicationOptions {
+  /** `log_statement = all`, which tests read to see where statements ran; default true. */
+  logStatements?: boolean;
+  /** `fsync`: off by default (tests), on for a benchmark that should write as production does. */
+  fsync?: boolean;
+}
+
 /**
  * A PostgreSQL primary (`wal_level = replica`) and a streaming replica made from it with
  * `pg_basebackup -R`, both on free ports of 127.0.0.1 with trust authentication, in a temporary
  * directory removed by `stop`. As root the servers run as the `postgres` user, since PostgreSQL
  * refuses to run as root.
  */
-export async function startReplicatedPostgres(bin: string): Promise<ReplicatedPostgres> {
+export async function startReplicatedPostgres(
+  bin: string,
+  { logStatements = true, fsync = false }: ReplicationOptions = {},
+): Promise<ReplicatedPostgres> {
   const asPostgres = process.getuid?.() === 0 ? postgresUser() : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), "kunskapsgraf-replication-"));
   if (asPostgres) await chown(dir, asPostgres.uid, asPostgres.gid);
@@ -87,8 +100,8 @@ export async function startReplicatedPostgres(bin: string): Promise<ReplicatedPo
         "max_wal_senders = 4",
         "wal_keep_size = 256MB",
         "hot_standby = on",
-        "fsync = off",
-        "log_statement = 'all'",
+        `fsync = ${fsync ? "on" : "off"}`,
+        `log_statement = '${logStatements ? "all" : "none"}'`,
         "log_line_prefix = '%m [%p] %a '",
         "",
       ].join("\n"),
@@ -151,6 +164,8 @@ export async function startReplicatedPostgres(bin: string): Promise<ReplicatedPo
     }
   };
   return {
+    primaryDataDir: primaryDir,
+    replicaDataDir: replicaDir,
     primaryUrl: (database) => url(primaryPort, database),
     replicaUrl: (database) => url(replicaPort, database),
     replicaLog: () => readFile(path.join(dir, "replica.log"), "utf8"),
