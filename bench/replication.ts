@@ -264,13 +264,20 @@ async function runPhase(
       latencies.push(performance.now() - sent);
     }
   });
-  const writers = writes
-    ? Promise.all([syncLoop(apis[0]!, fixture, end), readYourWritesLoop(apis, fixture, end)])
-    : undefined;
-  await Promise.all(readers);
-  const readSeconds = (performance.now() - start) / 1000;
-  // A sync under way at the end is waited for, and its CPU counted: the writes' rate is over that time.
-  const written = await writers;
+  let readSeconds = 0;
+  let written: [number, { reads: number; stale: number }] | undefined;
+  try {
+    // One Promise.all over readers and writers: a failure in any of them ends the phase at once
+    // (and the caller stops the processes), none is left unobserved.
+    [, written] = await Promise.all([
+      Promise.all(readers).then(() => (readSeconds = (performance.now() - start) / 1000)),
+      // A sync under way at the end is waited for, and its CPU counted: the writes' rate is over that time.
+      writes ? Promise.all([syncLoop(apis[0]!, fixture, end), readYourWritesLoop(apis, fixture, end)]) : undefined,
+    ]);
+  } catch (error) {
+    await sampler.stop().catch(() => {});
+    throw error;
+  }
   const elapsed = (performance.now() - start) / 1000;
   const cpuAfter = await cpuOf(apis, cluster);
   const routingAfter = await routingOfAll(apis);
