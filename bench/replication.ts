@@ -10,6 +10,9 @@
  *   replica + writes  as before, while one integration syncs --sync-rows memberships of a
  *                     region again and again (every row changed each time) and another caller
  *                     renames a group on one process and at once reads it on the other
+ *   nightly syncs     as before, while every region with LPOs syncs --region-rows memberships
+ *                     at the same moment (each with its own key, half through each process),
+ *                     then the identical lists again; the phase lasts as long as they do
  *
  * Per phase: reads/s, p50/p99, CPU per read of the API processes together, of the primary and of
  * the replica (each cluster's processes, /proc), and where the processes sent reads
@@ -21,7 +24,7 @@
  *
  *   npm run bench:replication
  *   options: --seconds N (per phase, default 20) --concurrency N (default 8) --sync-rows N
- *   (default 2000) --sample-ms N (default 10)
+ *   (default 2000) --region-rows N (default 2000) --sample-ms N (default 10)
  *   KG_PG_BIN names the PostgreSQL binaries' directory; REDIS_URL the Redis (default local)
  */
 import "reflect-metadata";
@@ -46,12 +49,14 @@ const { values: options } = parseArgs({
     seconds: { type: "string", default: "20" },
     concurrency: { type: "string", default: "8" },
     "sync-rows": { type: "string", default: "2000" },
+    "region-rows": { type: "string", default: "2000" },
     "sample-ms": { type: "string", default: "10" },
   },
 });
 const seconds = Number(options.seconds);
 const concurrency = Number(options.concurrency);
 const syncRows = Number(options["sync-rows"]);
+const regionRows = Number(options["region-rows"]);
 const sampleMs = Number(options["sample-ms"]);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -62,13 +67,23 @@ const RENAME = `mutation Rename($input: UpdateGroupInput!) { updateGroup(input: 
 const READ_BACK = `query ReadBack($slug: String!) { group(slug: $slug) { id name version } }`;
 const RENAMED_GROUP = "psykisk-halsa";
 
-interface Fixture {
-  syncKey: string;
-  renameKey: string;
+/** A region's sync: its key (`write:region:<countyCode>`), its LPOs and the region's organisation. */
+interface RegionSync {
+  key: string;
   countyCode: string;
   groups: string[];
   representing: string;
 }
+
+interface Fixture {
+  /** The region with the most LPOs: the one syncing again and again. */
+  busiest: RegionSync;
+  /** Every region with LPOs, for the nightly syncs. */
+  regions: RegionSync[];
+  renameKey: string;
+}
+
+type Load = "reads" | "sync-loop" | "nightly";
 
 interface Phase {
   name: string;
@@ -80,15 +95,11 @@ interface Phase {
   primaryCpuMsPerRead: number | undefined;
   replicaCpuMsPerRead: number | undefined;
   routing: Map<string, number>;
-  writes?: WriteLoad;
-}
-
-interface WriteLoad {
-  syncs: number;
-  syncRowsPerSecond: number;
+  /** Whether the phase wrote; its lag and notes are reported then. */
+  wrote: boolean;
   lag: LagFigures;
-  readBacks: number;
-  staleReadBacks: number;
+  /** What the writers did, for the report. */
+  notes: string[];
 }
 
 interface LagFigures {
@@ -127,14 +138,15 @@ async function main(): Promise<void> {
       READ_REPLICA_MAX_LAG_MS: "5000",
       READ_REPLICA_PROBE_INTERVAL_MS: "1000",
     };
-    for (const [name, env, writes] of [
-      ["primary only", common, false],
-      ["replica", withReplica, false],
-      ["replica + writes", withReplica, true],
+    for (const [name, env, load] of [
+      ["primary only", common, "reads"],
+      ["replica", withReplica, "reads"],
+      ["replica + writes", withReplica, "sync-loop"],
+      ["nightly syncs", withReplica, "nightly"],
     ] as const) {
       const apis = await Promise.all([startApi(primaryUrl, env), startApi(primaryUrl, env)]);
       try {
-        phases.push(await runPhase(name, apis, cluster, fixture, writes));
+        phases.push(await runPhase(name, apis, cluster, fixture, load));
         memory.push(
           `${name}: peak RSS ${(await Promise.all(apis.map((api) => peakRssMb(api.process)))).join(", ")} MB`,
         );
@@ -162,25 +174,30 @@ async function prepare(cluster: ReplicatedPostgres): Promise<Fixture> {
     await seedReferenceData(prisma);
     const summary = await generateDataset(prisma, { scale: 1 });
     log(`${summary.memberships} memberships, ${summary.people} people`);
-    const perCounty = await prisma.group.groupBy({
-      by: ["countyCode"],
+    const lpos = await prisma.group.findMany({
       where: { countyCode: { not: null }, kind: "LPO" },
-      _count: { _all: true },
-    });
-    perCounty.sort((a, b) => b._count._all - a._count._all || (a.countyCode ?? "").localeCompare(b.countyCode ?? ""));
-    const countyCode = perCounty[0]!.countyCode!;
-    const groups = await prisma.group.findMany({
-      where: { countyCode, kind: "LPO" },
-      select: { slug: true },
+      select: { slug: true, countyCode: true },
       orderBy: { slug: "asc" },
     });
-    const region = await prisma.organisation.findFirstOrThrow({ where: { kind: "REGION", countyCode } });
+    const regions: RegionSync[] = [];
+    for (const countyCode of [...new Set(lpos.map((group) => group.countyCode!))].sort()) {
+      const region = await prisma.organisation.findFirstOrThrow({ where: { kind: "REGION", countyCode } });
+      regions.push({
+        key: (await createApiKey(prisma, { name: `bench-sync-${countyCode}`, scopes: [`write:region:${countyCode}`] }))
+          .key,
+        countyCode,
+        groups: lpos.filter((group) => group.countyCode === countyCode).map((group) => group.slug),
+        representing: region.slug,
+      });
+    }
+    const busiest = [...regions].sort(
+      (a, b) => b.groups.length - a.groups.length || a.countyCode.localeCompare(b.countyCode),
+    )[0]!;
+    log(`${regions.length} regions with LPOs; the busiest, ${busiest.countyCode}, has ${busiest.groups.length}`);
     const fixture: Fixture = {
-      syncKey: (await createApiKey(prisma, { name: "bench-sync", scopes: [`write:region:${countyCode}`] })).key,
+      busiest,
+      regions,
       renameKey: (await createApiKey(prisma, { name: "bench-rename", scopes: ["write"] })).key,
-      countyCode,
-      groups: groups.map((group) => group.slug),
-      representing: region.slug,
     };
     await cluster.caughtUp(120_000);
     return fixture;
@@ -242,7 +259,7 @@ async function runPhase(
   apis: ApiProcess[],
   cluster: ReplicatedPostgres,
   fixture: Fixture,
-  writes: boolean,
+  load: Load,
 ): Promise<Phase> {
   log(`${name}: warming up`);
   for (const api of apis)
@@ -253,10 +270,12 @@ async function runPhase(
   const cpuBefore = await cpuOf(apis, cluster);
   const start = performance.now();
   const end = start + seconds * 1000;
+  // The nightly syncs take as long as they take: reads go on until they are done.
+  let readsUntil = load === "nightly" ? Infinity : end;
   const latencies: number[] = [];
   let next = 0;
   const readers = Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
+    while (performance.now() < readsUntil) {
       const operation = INTRANET_OPERATIONS[next % INTRANET_OPERATIONS.length]!;
       const api = apis[next++ % apis.length]!;
       const sent = performance.now();
@@ -264,21 +283,34 @@ async function runPhase(
       latencies.push(performance.now() - sent);
     }
   });
+  const writers = async (): Promise<string[]> => {
+    if (load === "reads") return [];
+    if (load === "nightly") return nightlySyncs(apis, fixture.regions).finally(() => (readsUntil = 0));
+    // A sync under way at the end is waited for, and its CPU counted: the writes' rate is over that time.
+    const [syncs, readBack] = await Promise.all([
+      syncLoop(apis[0]!, fixture.busiest, end),
+      readYourWritesLoop(apis, fixture, end),
+    ]);
+    const elapsed = (performance.now() - start) / 1000;
+    return [
+      `${syncs} syncs of ${syncRows} rows of region ${fixture.busiest.countyCode}, every row changed (${((syncs * syncRows) / elapsed).toFixed(0)} rows/s)`,
+      `read-your-writes: ${readBack.reads} renames each read back at once through the other process, ${readBack.stale} stale`,
+    ];
+  };
   let readSeconds = 0;
-  let written: [number, { reads: number; stale: number }] | undefined;
+  let notes: string[];
   try {
     // One Promise.all over readers and writers: a failure in any of them ends the phase at once
     // (and the caller stops the processes), none is left unobserved.
-    [, written] = await Promise.all([
+    [, notes] = await Promise.all([
       Promise.all(readers).then(() => (readSeconds = (performance.now() - start) / 1000)),
-      // A sync under way at the end is waited for, and its CPU counted: the writes' rate is over that time.
-      writes ? Promise.all([syncLoop(apis[0]!, fixture, end), readYourWritesLoop(apis, fixture, end)]) : undefined,
+      writers(),
     ]);
   } catch (error) {
+    readsUntil = 0;
     await sampler.stop().catch(() => {});
     throw error;
   }
-  const elapsed = (performance.now() - start) / 1000;
   const cpuAfter = await cpuOf(apis, cluster);
   const routingAfter = await routingOfAll(apis);
   const lag = await sampler.stop();
@@ -299,59 +331,97 @@ async function runPhase(
     primaryCpuMsPerRead: perRead(cpuSpent(cpuBefore.primary, cpuAfter.primary)),
     replicaCpuMsPerRead: perRead(cpuSpent(cpuBefore.replica, cpuAfter.replica)),
     routing: routed,
-    ...(written
-      ? {
-          writes: {
-            syncs: written[0],
-            syncRowsPerSecond: (written[0] * syncRows) / elapsed,
-            lag,
-            readBacks: written[1].reads,
-            staleReadBacks: written[1].stale,
-          },
-        }
-      : {}),
+    wrote: load !== "reads",
+    lag,
+    notes,
   };
   log(
     `${name}: ${phase.readsPerSecond.toFixed(0)} reads/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, routing ${JSON.stringify(Object.fromEntries(routed))}` +
-      (phase.writes
-        ? `, ${phase.writes.syncs} syncs, lag p50 ${phase.writes.lag.p50} p99 ${phase.writes.lag.p99} max ${phase.writes.lag.max} ms, ${phase.writes.staleReadBacks}/${phase.writes.readBacks} stale read-backs`
-        : ""),
+      (phase.wrote ? `, lag p50 ${lag.p50} p99 ${lag.p99} max ${lag.max} ms; ${notes.join("; ")}` : ""),
   );
   return phase;
 }
 
+/** `count` memberships of a region over its LPOs, every row a different person, ending on `validTo`. */
+function regionRowsOf(region: RegionSync, prefix: string, count: number, validTo: string | null) {
+  return Array.from({ length: count }, (_, i) => ({
+    externalId: `${prefix}-m-${i}`,
+    person: { externalId: `${prefix}-p-${i}`, givenName: "Anna", familyName: `Sync ${i}` },
+    group: region.groups[i % region.groups.length]!,
+    role: "MEMBER",
+    representing: region.representing,
+    validFrom: "2024-01-01",
+    validTo,
+  }));
+}
+
+interface SyncCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+async function sync(
+  api: ApiProcess,
+  region: RegionSync,
+  sourceSystem: string,
+  memberships: unknown[],
+): Promise<SyncCounts> {
+  const data = await post(
+    api.url,
+    SYNC,
+    { input: { sourceSystem, scope: { countyCode: region.countyCode }, mode: "MERGE", memberships } },
+    region.key,
+  );
+  const counts = (data.syncMemberships as { counts: SyncCounts }).counts;
+  if (counts.failed > 0) throw new Error(`sync of ${region.countyCode}: ${JSON.stringify(counts)}`);
+  return counts;
+}
+
 /** Syncs the same `syncRows` memberships again and again, each time with every row's end date changed; returns how many ran. */
-async function syncLoop(api: ApiProcess, fixture: Fixture, end: number): Promise<number> {
+async function syncLoop(api: ApiProcess, region: RegionSync, end: number): Promise<number> {
   let runs = 0;
   while (performance.now() < end) {
     const validTo = runs % 2 === 0 ? "2027-12-31" : "2028-12-31";
-    const memberships = Array.from({ length: syncRows }, (_, i) => ({
-      externalId: `bench-repl-m-${i}`,
-      person: { externalId: `bench-repl-p-${i}`, givenName: "Anna", familyName: `Sync ${i}` },
-      group: fixture.groups[i % fixture.groups.length]!,
-      role: "MEMBER",
-      representing: fixture.representing,
-      validFrom: "2024-01-01",
-      validTo,
-    }));
-    const data = await post(
-      api.url,
-      SYNC,
-      {
-        input: {
-          sourceSystem: "bench-replication",
-          scope: { countyCode: fixture.countyCode },
-          mode: "MERGE",
-          memberships,
-        },
-      },
-      fixture.syncKey,
-    );
-    const counts = (data.syncMemberships as { counts: { failed: number } }).counts;
-    if (counts.failed > 0) throw new Error(`sync: ${JSON.stringify(counts)}`);
+    await sync(api, region, "bench-replication", regionRowsOf(region, "bench-repl", syncRows, validTo));
     runs++;
   }
   return runs;
+}
+
+/**
+ * Every region syncs `regionRows` new memberships at the same moment, half of them through each
+ * process, then the identical lists again (all unchanged): the nightly run of every region's
+ * integration. Returns the report's lines.
+ */
+async function nightlySyncs(apis: ApiProcess[], regions: RegionSync[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [round, expect] of [
+    ["initial", "created"],
+    ["identical re-run", "unchanged"],
+  ] as const) {
+    const start = performance.now();
+    const durations = await Promise.all(
+      regions.map(async (region, index) => {
+        const counts = await sync(
+          apis[index % apis.length]!,
+          region,
+          "bench-nightly",
+          regionRowsOf(region, `bench-night-${region.countyCode}`, regionRows, null),
+        );
+        if (counts[expect] !== regionRows)
+          throw new Error(`${round} sync of ${region.countyCode}: ${JSON.stringify(counts)}`);
+        return performance.now() - start;
+      }),
+    );
+    const wall = (performance.now() - start) / 1000;
+    durations.sort((a, b) => a - b);
+    lines.push(
+      `${round}: ${regions.length} regions × ${regionRows} rows at once (${expect}) in ${wall.toFixed(1)} s (${((regions.length * regionRows) / wall).toFixed(0)} rows/s); the first region done after ${(durations[0]! / 1000).toFixed(1)} s, the median after ${(durations[Math.floor(durations.length / 2)]! / 1000).toFixed(1)} s`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -500,19 +570,14 @@ function printReport(phases: Phase[], memory: string[]): void {
     );
   }
   for (const phase of phases) {
-    const writes = phase.writes;
-    if (!writes) continue;
+    if (!phase.wrote) continue;
+    console.log(`\n${phase.name}, ${phase.lag.walMegabytes.toFixed(1)} MB of WAL:`);
+    for (const note of phase.notes) console.log(`- ${note}`);
     console.log(
-      `\n${phase.name}: ${writes.syncs} syncs of ${syncRows} rows (${writes.syncRowsPerSecond.toFixed(0)} rows/s, every row changed), ${writes.lag.walMegabytes.toFixed(1)} MB of WAL`,
-    );
-    console.log(
-      `- replication lag over ${writes.lag.samples} advances of the primary sampled every ${sampleMs} ms: p50 ${writes.lag.p50} ms, p99 ${writes.lag.p99} ms, max ${writes.lag.max} ms; pg_stat_replication.replay_lag max ${writes.lag.primaryViewMax ?? "not shown"} ms`,
-    );
-    console.log(
-      `- read-your-writes: ${writes.readBacks} renames each read back at once through the other process, ${writes.staleReadBacks} stale`,
+      `- replication lag over ${phase.lag.samples} advances of the primary sampled every ${sampleMs} ms: p50 ${phase.lag.p50} ms, p99 ${phase.lag.p99} ms, max ${phase.lag.max} ms; pg_stat_replication.replay_lag max ${phase.lag.primaryViewMax ?? "not shown"} ms`,
     );
   }
-  console.log("\nCPU per read includes the writes' CPU in the phase with writes.");
+  console.log("\nCPU per read includes the writes' CPU in the phases that write.");
   for (const line of memory) console.log(`- ${line}`);
 }
 

@@ -1,4 +1,6 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import pg from "pg";
+import { CHANGE_FEED_LOCK } from "../src/db/audit-log";
 import { gql, lpoSlugs, startTestServer, type TestServer } from "./support/test-server";
 
 /**
@@ -125,5 +127,48 @@ it("six syncs from six sources that create people with the same HSA-ids all succ
     expect(await server.prisma.person.count({ where: { hsaId: { startsWith: `SE2321000180-RACE${round}X` } } })).toBe(
       PEOPLE,
     );
+  }
+});
+
+it("syncs of different scopes whose people all exist do not wait for each other's person keys", async () => {
+  // Two regions' lists, each of its own source, loaded once: their people now exist.
+  const lists = [12, 13].map((k) => ({
+    source: `nightly-${k}`,
+    group: groups[k]!,
+    rows: rowsFor(`n${k}`, groups[k]!, people(20 + k)),
+  }));
+  for (const { source, group, rows } of lists) {
+    const first = await sync(source, group, rows);
+    expect(first.data?.syncMemberships.counts).toMatchObject({ created: PEOPLE, failed: 0 });
+  }
+  // The nightly re-run, with a change each, caught before commit: a sync takes the change-feed
+  // lock after all its writes, so holding it stops both where the first would still hold any
+  // person-key lock it took.
+  const blocker = new pg.Client({ connectionString: server.database.url });
+  await blocker.connect();
+  try {
+    await blocker.query("SELECT pg_advisory_lock($1)", [CHANGE_FEED_LOCK]);
+    const pending = lists.map(({ source, group, rows }) =>
+      sync(source, group, rows.map((row, i) => (i === 0 ? { ...row, validTo: "2030-12-31" } : row))),
+    );
+    // Advisory locks waited for, by lock: objsubid 1 for a bigint key (the change feed's), 2 for
+    // an (int, int) key (a person-key bucket).
+    let waiting: { objsubid: number }[] = [];
+    for (let attempt = 0; attempt < 300 && waiting.length < 2; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ({ rows: waiting } = await blocker.query<{ objsubid: number }>(
+        `SELECT l.objsubid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND NOT l.granted AND a.datname = current_database()`,
+      ));
+    }
+    // Both reached their commit side by side; neither waits for the other's people.
+    expect(waiting.map((lock) => lock.objsubid)).toEqual([1, 1]);
+    await blocker.query("SELECT pg_advisory_unlock($1)", [CHANGE_FEED_LOCK]);
+    for (const result of await Promise.all(pending)) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.syncMemberships).toMatchObject({ applied: true, counts: { created: 0, failed: 0 } });
+    }
+  } finally {
+    await blocker.end();
   }
 });

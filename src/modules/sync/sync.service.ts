@@ -293,8 +293,8 @@ class SyncRun {
       row.errors.push(...errors);
       await this.pause.now();
     }
-    await this.lockPersonKeys();
     await this.load();
+    await this.lockNewPersonKeys();
     for (const row of this.rows) {
       this.plan(row);
       if ((row.index + 1) % PROGRESS_EVERY_ROWS === 0) this.onProgress(row.index + 1);
@@ -381,17 +381,29 @@ class SyncRun {
   /**
    * Syncs of different scopes do not wait for each other's groups, yet may create the same new
    * person (one source's external id, or one HSA-id from two sources). Each takes transaction-level
-   * advisory locks on buckets of its rows' person keys, in ascending order, before it reads the
-   * people: a second sync with a shared key waits here for the first to commit, then finds the
-   * person it created, instead of colliding on the unique keys (a rerun of the whole sync) or
-   * deadlocking with it. Buckets bound the number of locks a run holds, whatever its size.
+   * advisory locks on buckets of the person keys its rows name that no stored person has, in
+   * ascending order, then reads those keys again: a second sync with a shared new key waits here
+   * for the first to commit, then finds the person it created, instead of colliding on the unique
+   * keys (a rerun of the whole sync) or deadlocking with it. Keys already stored need no lock, so
+   * syncs whose people all exist (every nightly re-run) do not wait for each other at all; with
+   * 256 buckets, two lists of a few hundred new people almost surely share one. The locks come
+   * before any write of this run, so a sync waiting for them holds no row another may need.
    */
-  private async lockPersonKeys(): Promise<void> {
+  private async lockNewPersonKeys(): Promise<void> {
+    const source = this.input.sourceSystem;
     const buckets = new Set<number>();
+    const newExternalIds = new Set<string>();
+    const newHsaIds = new Set<string>();
     for (const { values } of this.parsedRows) {
       const { externalId, hsaId } = values.person;
-      if (externalId !== null) buckets.add(personKeyBucket(`ext\u0000${this.input.sourceSystem}\u0000${externalId}`));
-      if (hsaId !== null) buckets.add(personKeyBucket(`hsa\u0000${hsaId}`));
+      if (externalId !== null && !this.peopleByExternalId.has(externalId)) {
+        newExternalIds.add(externalId);
+        buckets.add(personKeyBucket(`ext\u0000${source}\u0000${externalId}`));
+      }
+      if (hsaId !== null && !this.peopleByHsaId.has(hsaId)) {
+        newHsaIds.add(hsaId);
+        buckets.add(personKeyBucket(`hsa\u0000${hsaId}`));
+      }
     }
     if (buckets.size === 0) return;
     await queryRows(
@@ -400,6 +412,27 @@ class SyncRun {
         FROM (SELECT b FROM unnest(${[...buckets].sort((a, b) => a - b)}::int[]) AS b ORDER BY b) AS ordered`,
       row({ locked: int() }),
     );
+    // Read committed: this statement sees the people a sync that held a bucket before created.
+    this.addPeople(await this.readPeople([...newExternalIds], [...newHsaIds]));
+  }
+
+  private readPeople(externalIds: string[], hsaIds: string[]): Promise<PersonRecord[]> {
+    // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
+    return queryRows(
+      this.tx,
+      Prisma.sql`SELECT "id", "given_name" AS "givenName", "family_name" AS "familyName", "title", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem",
+         "external_id" AS "externalId", "version" FROM "person"
+       WHERE ("source_system" = ${this.input.sourceSystem} AND "external_id" = ANY(${jsonTextArray(externalIds)})) OR "hsa_id" = ANY(${jsonTextArray(hsaIds)})`,
+      PERSON_RECORD,
+    );
+  }
+
+  private addPeople(people: PersonRecord[]): void {
+    const source = this.input.sourceSystem;
+    for (const person of people) {
+      if (person.sourceSystem === source && person.externalId) this.peopleByExternalId.set(person.externalId, person);
+      if (person.hsaId) this.peopleByHsaId.set(person.hsaId, person);
+    }
   }
 
   private async load(): Promise<void> {
@@ -413,14 +446,7 @@ class SyncRun {
       organisationPlaces(this.tx, {
         slugs: [...distinct(rows, (row) => row.representing)],
       }),
-      // Raw SQL with one array parameter each: Prisma's IN lists of 10 000 values cost far more.
-      queryRows(
-        this.tx,
-        Prisma.sql`SELECT "id", "given_name" AS "givenName", "family_name" AS "familyName", "title", "hsa_id" AS "hsaId", "source_system" AS "sourceSystem",
-           "external_id" AS "externalId", "version" FROM "person"
-         WHERE ("source_system" = ${source} AND "external_id" = ANY(${jsonTextArray(personExternalIds)})) OR "hsa_id" = ANY(${jsonTextArray(hsaIds)})`,
-        PERSON_RECORD,
-      ),
+      this.readPeople(personExternalIds, hsaIds),
       this.readInPages(
         Prisma.sql`SELECT m."id", m."person_id" AS "personId", m."group_id" AS "groupId", m."role"::text AS "role", m."representing_organisation_id" AS "representingOrganisationId",
            m."valid_from" AS "validFrom", m."valid_to" AS "validTo", m."source_system" AS "sourceSystem", m."external_id" AS "externalId", m."version",
@@ -432,10 +458,7 @@ class SyncRun {
     ]);
     for (const group of outside) this.groupsBySlug.set(group.slug, group);
     this.organisations = new Map(organisations.map((organisation) => [organisation.slug, organisation]));
-    for (const person of people) {
-      if (person.sourceSystem === source && person.externalId) this.peopleByExternalId.set(person.externalId, person);
-      if (person.hsaId) this.peopleByHsaId.set(person.hsaId, person);
-    }
+    this.addPeople(people);
     for (const membership of memberships) {
       if (membership.sourceSystem === source && membership.externalId)
         this.existingByExternalId.set(membership.externalId, membership);
