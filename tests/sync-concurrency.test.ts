@@ -149,7 +149,11 @@ it("syncs of different scopes whose people all exist do not wait for each other'
   try {
     await blocker.query("SELECT pg_advisory_lock($1)", [CHANGE_FEED_LOCK]);
     const pending = lists.map(({ source, group, rows }) =>
-      sync(source, group, rows.map((row, i) => (i === 0 ? { ...row, validTo: "2030-12-31" } : row))),
+      sync(
+        source,
+        group,
+        rows.map((row, i) => (i === 0 ? { ...row, validTo: "2030-12-31" } : row)),
+      ),
     );
     // Advisory locks waited for, by lock: objsubid 1 for a bigint key (the change feed's), 2 for
     // an (int, int) key (a person-key bucket).
