@@ -176,3 +176,54 @@ it("syncs of different scopes whose people all exist do not wait for each other'
     await blocker.end();
   }
 });
+
+it("syncs at once leave pool connections for reads: at most half the pool runs syncs, the others wait their turn", async () => {
+  const small = await startTestServer({ poolSize: 2 });
+  const blocker = new pg.Client({ connectionString: small.database.url });
+  await blocker.connect();
+  try {
+    const headers = await small.keyHeaders(["write:region:22"], "small-pool");
+    const lpos = await lpoSlugs(small.prisma, "22");
+    // Every sync is held at its commit (see above) once it has its transaction.
+    await blocker.query("SELECT pg_advisory_lock($1)", [CHANGE_FEED_LOCK]);
+    const pending = [0, 1, 2].map((k) =>
+      gql<{ syncMemberships: Result }>(
+        small.url,
+        SYNC,
+        {
+          input: {
+            sourceSystem: `small-pool-${k}`,
+            scope: { groups: [lpos[k]!] },
+            memberships: rowsFor(`s${k}`, lpos[k]!, people(30 + k).slice(0, 5)),
+          },
+        },
+        headers,
+      ),
+    );
+    const heldSyncs = async () =>
+      (
+        await blocker.query(
+          `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND NOT l.granted AND a.datname = current_database()`,
+        )
+      ).rowCount;
+    for (let attempt = 0; attempt < 300 && (await heldSyncs()) === 0; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // One sync holds one of the two connections; a read gets the other at once.
+    const read = await Promise.race([
+      gql<{ healthcareRegions: unknown[] }>(small.url, "{ healthcareRegions { name } }"),
+      new Promise<"no connection">((resolve) => setTimeout(() => resolve("no connection"), 5_000)),
+    ]);
+    expect(read).not.toBe("no connection");
+    expect(read === "no connection" ? undefined : read.data?.healthcareRegions).toHaveLength(6);
+    expect(await heldSyncs()).toBe(1);
+    await blocker.query("SELECT pg_advisory_unlock($1)", [CHANGE_FEED_LOCK]);
+    for (const result of await Promise.all(pending)) {
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.syncMemberships).toMatchObject({ applied: true, counts: { created: 5, failed: 0 } });
+    }
+  } finally {
+    await blocker.end();
+    await small.stop();
+  }
+});

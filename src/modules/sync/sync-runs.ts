@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Actor } from "../../db/audit-log";
-import { dedicatedConnection, type Database } from "../../db/prisma";
+import { dedicatedConnection, poolOf, type Database } from "../../db/prisma";
 import { boolean, execute, queryRows, row, type SqlClient } from "../../db/sql";
 import { Prisma, type SyncRun as SyncRunRow } from "../../generated/prisma/client";
 import { SyncRunStatus } from "../../generated/prisma/enums";
@@ -47,6 +47,13 @@ export class SyncRuns implements BackgroundWork {
   private draining: Promise<void> | undefined;
   private stopped = false;
   private readonly sweeper: NodeJS.Timeout;
+  /**
+   * Each sync holds one pool connection for its whole transaction. Without a bound, as many syncs
+   * at once as the pool has connections (every region's nightly run) would take them all, and
+   * every other request of the process, reads included, would wait for a connection until it
+   * failed with SERVICE_UNAVAILABLE. At most half the pool runs syncs; the others wait their turn.
+   */
+  private readonly transactionSlots: Slots;
 
   constructor(
     private readonly prisma: Database,
@@ -59,9 +66,15 @@ export class SyncRuns implements BackgroundWork {
     ) => Promise<SyncResult>,
   ) {
     this.chunks = new SyncRunChunks(prisma);
+    this.transactionSlots = new Slots(Math.max(1, Math.floor((poolOf(prisma)?.options.max ?? 10) / 2)));
     runners.set(prisma, this);
     void this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  /** Runs a sync's transaction once fewer than half the pool's connections are in syncs (first come, first served). */
+  inTransactionSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.transactionSlots.use(work);
   }
 
   /** Records a run before it starts; from here on a restart finds it. */
@@ -295,6 +308,26 @@ export class SyncRuns implements BackgroundWork {
       throw error;
     });
     await this.locking;
+  }
+}
+
+/** A counting semaphore whose waiters are served in order. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private free: number) {}
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, so no newcomer can overtake it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
   }
 }
 

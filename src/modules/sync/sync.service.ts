@@ -179,8 +179,19 @@ export class SyncService {
    * Runs a recorded sync. The run's SUCCEEDED status is written in the sync's own transaction, so
    * a run whose process dies stays RUNNING only when nothing of it was applied. Not bound by the
    * request's read deadline (mutations never are), nor by anything else once its transaction began.
+   * Waits first for one of the process's sync transaction slots (`SyncRuns.inTransactionSlot`).
    */
   async run(
+    actor: Actor,
+    input: SyncMembershipsInput,
+    runId: string,
+    runs: SyncRuns,
+    keepResult: boolean,
+  ): Promise<SyncResult> {
+    return runs.inTransactionSlot(() => this.runInSlot(actor, input, runId, runs, keepResult));
+  }
+
+  private async runInSlot(
     actor: Actor,
     input: SyncMembershipsInput,
     runId: string,
