@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import pg from "pg";
 import { INTRANET_OPERATIONS } from "../bench/queries";
 import { readStatements, type ReadStatement } from "../src/db/read-sql";
+import { existingMembershipsQuery, peopleByKeysQuery } from "../src/modules/sync/sync.service";
 import { DATASET_SCALES, type DatasetScale } from "./support/test-database";
 import { gql, startTestServer, type TestServer } from "./support/test-server";
 
@@ -645,6 +646,51 @@ describe.each(DATASET_SCALES)("query plans of the loaders' look-ups at %i×", (s
       "groups_by_municipality",
     ];
     for (const name of withPeriods) expect([name, sent.get(name)?.length]).toEqual([name, 2]);
+  });
+
+  it("reads a sync's existing memberships (through its cursor) and its people by key, never a big table whole", async () => {
+    // A region's nightly list: the scope's groups, 2 000 of the source's membership ids and the
+    // people's keys, as the sync sends them.
+    const scope = (await client.query<{ id: string }>(GROUPS_OF_VASTERNORRLAND)).rows.map((row) => row.id);
+    const { rows: listed } = await client.query<{ source: string; membership: string; person: string; hsa: string }>(
+      `SELECT m.source_system AS source, m.external_id AS membership, p.external_id AS person, p.hsa_id AS hsa
+         FROM membership m JOIN person p ON p.id = m.person_id
+        WHERE m.source_system IS NOT NULL AND p.external_id IS NOT NULL AND p.hsa_id IS NOT NULL
+          AND m.source_system = (SELECT source_system FROM membership WHERE source_system IS NOT NULL LIMIT 1)
+        LIMIT 2000`,
+    );
+    expect(listed.length).toBeGreaterThan(100);
+    const source = listed[0]!.source;
+    const statements = [
+      // A cursor is planned for its first rows (cursor_tuple_fraction): a plan that filters a
+      // scanned table row by row looks cheap to it.
+      existingMembershipsQuery(
+        scope,
+        source,
+        listed.map((row) => row.membership),
+      ),
+      peopleByKeysQuery(
+        source,
+        listed.map((row) => row.person),
+        listed.map((row) => row.hsa),
+      ),
+    ];
+    const indexes = {
+      membership: ["membership_pkey", "membership_source_system_external_id_key", ...MEMBERS_OF_GROUP],
+      person: ["person_pkey", "person_source_system_external_id_key", "person_hsa_id_key"],
+      governance_group: GROUP_BY_ID,
+    };
+    const problems: string[] = [];
+    for (const [index, statement] of statements.entries()) {
+      const text = index === 0 ? `DECLARE sync_plan_check NO SCROLL CURSOR FOR ${statement.text}` : statement.text;
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+        `EXPLAIN (FORMAT JSON) ${text}`,
+        statement.values,
+      );
+      const found = planProblems(tableReads(rows[0]!["QUERY PLAN"][0].Plan, tableOfIndex), indexes, bigTables);
+      if (found.length) problems.push(...found, text);
+    }
+    expect(problems).toEqual([]);
   });
 
   it.each(LOOKUPS)("$name", async (lookup) => {
