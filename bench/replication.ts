@@ -3,7 +3,7 @@
  * streaming replica made from the machine's PostgreSQL server binaries (initdb, pg_basebackup;
  * see tests/support/replicated-postgres.ts), sharing Redis, with the response cache off so that
  * every read reaches a database. The intranet mix (bench/queries.ts) is sent round robin to
- * both processes by --concurrency clients, in three phases of --seconds each:
+ * both processes by --concurrency clients, in four phases, the first three of --seconds each:
  *
  *   primary only      the processes without DATABASE_READ_URL: every read on the primary
  *   replica           the processes with the replica: reads on the replica
