@@ -16,7 +16,7 @@ import { createPrismaClient } from "../src/db/prisma";
 import { freePort } from "../src/db/free-port";
 import { seedReferenceData } from "../src/seed/seed";
 import { INTRANET_OPERATIONS } from "./queries";
-import { log, peakRssMb, prepareDatabase, startApi } from "./support";
+import { log, peakRssMb, percentile, prepareDatabase, startApi } from "./support";
 
 const { values: options } = parseArgs({
   options: {
@@ -181,13 +181,11 @@ async function measure(url: string, body: string) {
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   log(`${url}: ${(latencies.length / elapsed).toFixed(0)} req/s`);
   return {
     requestsPerSecond: latencies.length / elapsed,
-    p50: percentile(50),
-    p99: percentile(99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     cache: sample.cache,
     bytes: sample.bytes,
   };

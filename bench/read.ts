@@ -33,6 +33,7 @@ import {
   cpuSpent,
   log,
   peakRssMb,
+  percentile,
   prepareDatabase,
   processCpuMs,
   selectTargets,
@@ -242,13 +243,11 @@ async function measure(server: Server, operation: Operation, database: BenchData
   const elapsed = (performance.now() - start) / 1000;
   const [serverAfter, postgresAfter] = await Promise.all([processCpuMs(server.process.pid!), database.postgresCpu()]);
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   const perRequest = (spent: number | undefined) => (spent === undefined ? undefined : spent / latencies.length);
   return {
     requestsPerSecond: latencies.length / elapsed,
-    p50: percentile(50),
-    p99: percentile(99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     serverCpuMs: perRequest(
       serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
     ),

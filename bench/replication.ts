@@ -34,6 +34,7 @@ import pg from "pg";
 import { createApiKey } from "../src/access/api-keys";
 import { generateDataset } from "../src/dataset/generate";
 import { applyMigrations } from "../src/db/migrate";
+import { parseLsn } from "../src/db/read-replicas";
 import { createPrismaClient } from "../src/db/prisma";
 import { seedReferenceData } from "../src/seed/seed";
 import {
@@ -42,7 +43,7 @@ import {
   type ReplicatedPostgres,
 } from "../tests/support/replicated-postgres";
 import { INTRANET_OPERATIONS } from "./queries";
-import { clusterCpu, cpuSpent, log, peakRssMb, processCpuMs, startApi, type ApiProcess } from "./support";
+import { clusterCpu, cpuSpent, log, peakRssMb, percentile, processCpuMs, startApi, type ApiProcess } from "./support";
 
 const { values: options } = parseArgs({
   options: {
@@ -315,16 +316,14 @@ async function runPhase(
   const routingAfter = await routingOfAll(apis);
   const lag = await sampler.stop();
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
   const perRead = (spent: number | undefined) => (spent === undefined ? undefined : spent / latencies.length);
   const routed = new Map([...routingAfter].map(([key, value]) => [key, value - (routingBefore.get(key) ?? 0)]));
   const phase: Phase = {
     name,
     reads: latencies.length,
     readsPerSecond: latencies.length / readSeconds,
-    p50: percentile(50),
-    p99: percentile(99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     apiCpuMsPerRead: perRead(
       cpuBefore.api === undefined || cpuAfter.api === undefined ? undefined : cpuAfter.api - cpuBefore.api,
     ),
@@ -480,13 +479,13 @@ class LagSampler {
           `SELECT pg_current_wal_lsn()::text AS lsn,
                   (SELECT extract(epoch FROM max(replay_lag)) * 1000 FROM pg_stat_replication)::text AS replay_lag_ms`,
         );
-        this.primarySamples.push({ at: performance.now(), lsn: lsnOf(rows[0]!.lsn) });
+        this.primarySamples.push({ at: performance.now(), lsn: parseLsn(rows[0]!.lsn)! });
         const viewed = rows[0]!.replay_lag_ms;
         if (viewed !== null) this.primaryViewMax = Math.max(this.primaryViewMax ?? 0, Number(viewed));
       }),
       this.loop(intervalMs, async () => {
         const { rows } = await replica.query<{ lsn: string }>("SELECT pg_last_wal_replay_lsn()::text AS lsn");
-        this.replicaSamples.push({ at: performance.now(), lsn: lsnOf(rows[0]!.lsn) });
+        this.replicaSamples.push({ at: performance.now(), lsn: parseLsn(rows[0]!.lsn)! });
       }),
     ];
   }
@@ -527,23 +526,17 @@ class LagSampler {
       previous = sample.lsn;
     }
     lags.sort((a, b) => a - b);
-    const at = (p: number) => Math.round(lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? 0);
     const first = this.primarySamples[0]?.lsn ?? 0n;
     const last = this.primarySamples.at(-1)?.lsn ?? 0n;
     return {
       samples: lags.length,
-      p50: at(50),
-      p99: at(99),
+      p50: Math.round(percentile(lags, 50)),
+      p99: Math.round(percentile(lags, 99)),
       max: Math.round(lags.at(-1) ?? 0),
       primaryViewMax: this.primaryViewMax === undefined ? undefined : Math.round(this.primaryViewMax),
       walMegabytes: Number(last - first) / 2 ** 20,
     };
   }
-}
-
-function lsnOf(text: string): bigint {
-  const [high, low] = text.split("/");
-  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
 }
 
 function ms(value: number | undefined): string {

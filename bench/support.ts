@@ -239,6 +239,11 @@ export async function peakRssMb(child: ChildProcess): Promise<string> {
   }
 }
 
+/** The `p`th percentile (nearest rank) of values sorted in ascending order; 0 when there are none. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
 /** Progress goes to stderr so that stdout carries only the report. */
 export function log(message: string): void {
   console.error(message);

@@ -77,7 +77,7 @@ export const readStatements = diagnostics_channel.channel("kunskapsgraf:read-sql
  * unreachable or shutting down, or cancelled the statement because of a conflict with recovery
  * (40001 on a standby). Not a statement timeout (57014): that statement would be as slow there.
  */
-export function replicaFailure(error: unknown): boolean {
+function replicaFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === "57014") return false;
   return code === "40001" || isDatabaseUnavailable(error);
